@@ -1,0 +1,241 @@
+// The jointcare command: a thin face over the services. Exit codes: 0 done; 1 the work failed;
+// 2 bad usage or bad input; 3 the database failed.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/progress.h"
+#include "core/money.h"
+#include "governance/authentication.h"
+#include "interop/extract_import.h"
+#include "server/api.h"
+#include "server/http_server.h"
+#include "store/area_repository.h"
+#include "store/connection_pool.h"
+#include "store/database.h"
+#include "synth/generator.h"
+
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitStore = 3;
+
+std::string default_reference_dir() {
+  if (const char* env = std::getenv("JOINTCARE_REFERENCE_DIR")) return env;
+  return JC_DEFAULT_REFERENCE_DIR;
+}
+
+std::string default_static_dir() {
+  for (const char* candidate : {"web/dist", "../web/dist"}) {
+    if (std::filesystem::is_regular_file(std::filesystem::path(candidate) / "index.html")) return candidate;
+  }
+  return {};
+}
+
+struct GenerateArgs {
+  std::string db;
+  long long population = 0;
+  std::uint64_t seed = 1;
+  std::string la = "E06000049";
+  std::string reference_dir = default_reference_dir();
+  std::string export_dir;
+  int months = 12;
+};
+
+int run_generate(const GenerateArgs& a) {
+  jc::synth::GenerateOptions o;
+  o.reference_dir = a.reference_dir;
+  o.la_code = a.la;
+  o.population = a.population;
+  o.seed = a.seed;
+  o.months = a.months;
+  jc::cli::ProgressBar bar;
+  o.progress = [&](const std::string& phase, long long done, long long total) { bar.update(phase, done, total); };
+  auto started = std::chrono::steady_clock::now();
+  auto db = jc::store::open_database(a.db);
+  auto summary = jc::synth::generate_area(*db, o);
+  bar.finish();
+  if (!summary) {
+    std::fprintf(stderr, "jointcare generate: %s\n", summary.error().message.c_str());
+    return kExitUsage;
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("Generated %lld people, %lld local records, %lld activity rows (%s), %lld referrals, %lld care packages in %.1f s\n",
+              summary->people, summary->local_records, summary->activity_rows,
+              jc::Money::pence(summary->total_cost_pence).formatted().c_str(), summary->referrals, summary->care_packages,
+              seconds);
+  if (!a.export_dir.empty()) {
+    auto st = jc::synth::export_extracts(*db, a.export_dir);
+    if (!st) {
+      std::fprintf(stderr, "jointcare generate: %s\n", st.error().message.c_str());
+      return kExitFailed;
+    }
+    std::printf("Wrote each organisation's extract, profile and truth.csv to %s\n", a.export_dir.c_str());
+  }
+  return 0;
+}
+
+struct ServeArgs {
+  std::string db;
+  std::string address = "127.0.0.1";
+  unsigned short port = 8080;
+  int threads = 0;
+  std::string static_dir = default_static_dir();
+};
+
+int run_serve(const ServeArgs& a) {
+  int threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  jc::store::ConnectionPool pool(a.db, static_cast<std::size_t>(threads));
+  jc::server::Metrics metrics;
+  jc::server::Api api(pool, metrics, jc::governance::Authenticator{}, jc::server::ApiOptions{a.static_dir});
+  jc::server::ServerOptions so;
+  so.address = a.address;
+  so.port = a.port;
+  so.threads = threads;
+  jc::server::HttpServer server(so, [&](const jc::server::HttpRequest& r, std::string& route) { return api.handle(r, route); },
+                                metrics);
+  try {
+    server.listen();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "jointcare serve: cannot listen on %s:%u: %s\n", a.address.c_str(), a.port, e.what());
+    return kExitFailed;
+  }
+  std::printf("JointCare is serving on http://%s:%u (Ctrl-C to stop)\n", a.address.c_str(), server.port());
+  std::fflush(stdout);
+  server.run(true);
+  return 0;
+}
+
+void print_demo_logins(jc::store::Database& db, const std::string& password) {
+  std::printf("\nDemo sign-ins (password for all: %s):\n", password.c_str());
+  db.query(
+      "SELECT u.username, u.display_name, u.role, o.name FROM staff_users u JOIN organisations o ON o.id = "
+      "u.organisation_id ORDER BY u.id",
+      {}, [](const jc::store::Row& r) {
+        std::printf("  %-15s %-20s %-32s %s\n", r.text(0).c_str(), r.text(1).c_str(), r.text(2).c_str(), r.text(3).c_str());
+      });
+  std::printf("\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"JointCare: the joint health and social care system for one local area"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("jointcare ") + JC_VERSION);
+
+  GenerateArgs gen;
+  auto* generate = app.add_subcommand("generate", "Create a synthetic local area in a database");
+  generate->add_option("--db", gen.db, "SQLite file or PostgreSQL connection string")->required();
+  generate->add_option("--population", gen.population, "People to make (1,000 to 10,000,000; default: the area's own)");
+  generate->add_option("--seed", gen.seed, "Random seed: the same seed gives the same area");
+  generate->add_option("--la", gen.la, "Local authority code (default E06000049, Cheshire East)");
+  generate->add_option("--months", gen.months, "Months of activity from 1 April 2025")->check(CLI::Range(1, 36));
+  generate->add_option("--reference-dir", gen.reference_dir, "Folder with the reference data");
+  generate->add_option("--export-dir", gen.export_dir, "Also write each organisation's extract, profile and the truth here");
+
+  ServeArgs serve_args;
+  auto* serve = app.add_subcommand("serve", "Serve the API and web application");
+  serve->add_option("--db", serve_args.db, "SQLite file or PostgreSQL connection string")->required();
+  serve->add_option("--port", serve_args.port, "Port (0 for any free one)");
+  serve->add_option("--address", serve_args.address, "Address to listen on");
+  serve->add_option("--threads", serve_args.threads, "Worker threads (default: one per core)");
+  serve->add_option("--static-dir", serve_args.static_dir, "Built web assets to serve");
+
+  GenerateArgs demo_gen;
+  demo_gen.db = "var/demo.db";
+  ServeArgs demo_serve;
+  auto* demo = app.add_subcommand("demo", "Create the synthetic area if missing, print the demo sign-ins, and serve it");
+  demo->add_option("--db", demo_gen.db, "SQLite file for the demo area");
+  demo->add_option("--port", demo_serve.port, "Port");
+  demo->add_option("--population", demo_gen.population, "People to make when creating the area");
+  demo->add_option("--seed", demo_gen.seed, "Random seed");
+
+  std::string import_db, import_org, import_file, import_profile;
+  auto* import = app.add_subcommand("import", "Import an organisation's person extract (CSV) in one transaction");
+  import->add_option("--db", import_db, "Database")->required();
+  import->add_option("--organisation", import_org, "ODS code of the organisation the extract came from")->required();
+  import->add_option("--file", import_file, "The extract (CSV)")->required()->check(CLI::ExistingFile);
+  import->add_option("--profile", import_profile, "The extract's profile (TOML)")->required()->check(CLI::ExistingFile);
+
+  std::string export_db, export_dir;
+  auto* exp = app.add_subcommand("export", "Write each organisation's person extract, profile and the truth");
+  exp->add_option("--db", export_db, "Database")->required();
+  exp->add_option("--dir", export_dir, "Folder to write")->required();
+
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+
+  try {
+    if (*version) {
+      std::printf("jointcare %s\n", JC_VERSION);
+      return 0;
+    }
+    if (*generate) return run_generate(gen);
+    if (*serve) return run_serve(serve_args);
+    if (*import) {
+      auto profile = jc::interop::ExtractProfile::load(import_profile);
+      if (!profile) {
+        std::fprintf(stderr, "jointcare import: %s\n", profile.error().message.c_str());
+        return kExitUsage;
+      }
+      auto db = jc::store::open_database(import_db);
+      auto summary = jc::interop::import_extract(*db, {import_org, import_file, *profile});
+      if (!summary) {
+        std::fprintf(stderr, "jointcare import: %s\nNothing was imported.\n", summary.error().message.c_str());
+        return kExitUsage;
+      }
+      std::printf("Imported %lld records (%lld with an NHS number) for %s\n", static_cast<long long>(summary->records),
+                  static_cast<long long>(summary->with_nhs_number), import_org.c_str());
+      return 0;
+    }
+    if (*exp) {
+      auto db = jc::store::open_database(export_db);
+      auto st = jc::synth::export_extracts(*db, export_dir);
+      if (!st) {
+        std::fprintf(stderr, "jointcare export: %s\n", st.error().message.c_str());
+        return kExitFailed;
+      }
+      return 0;
+    }
+    if (*demo) {
+      std::filesystem::path dbp(demo_gen.db);
+      if (dbp.has_parent_path()) std::filesystem::create_directories(dbp.parent_path());
+      bool has_area = false;
+      {
+        auto db = jc::store::open_database(demo_gen.db);
+        has_area = db->query_integer("SELECT COUNT(*) FROM organisations").value_or(0) > 0;
+      }
+      if (!has_area) {
+        std::printf("Creating the synthetic local area in %s ...\n", demo_gen.db.c_str());
+        if (int rc = run_generate(demo_gen); rc != 0) return rc;
+      } else {
+        std::printf("Using the existing area in %s\n", demo_gen.db.c_str());
+      }
+      {
+        auto db = jc::store::open_database(demo_gen.db);
+        print_demo_logins(*db, jc::synth::GenerateOptions{}.demo_password);
+      }
+      demo_serve.db = demo_gen.db;
+      return run_serve(demo_serve);
+    }
+  } catch (const jc::store::StoreError& e) {
+    std::fprintf(stderr, "jointcare: database error: %s\n", e.what());
+    return kExitStore;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "jointcare: %s\n", e.what());
+    return kExitFailed;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,99 @@
+#include "governance/authentication.h"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+#include "store/staff_repository.h"
+
+namespace jc::governance {
+namespace {
+
+void ensure_sodium() {
+  static const bool ready = sodium_init() >= 0;
+  if (!ready) throw std::runtime_error("libsodium failed to initialise");
+}
+
+std::string to_hex(const unsigned char* p, std::size_t n) {
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), p, n);
+  out.pop_back();
+  return out;
+}
+
+// A real hash to compare against when the user does not exist, so timing does not tell.
+const std::string& decoy_hash() {
+  static const std::string h = hash_password("decoy password for unknown users");
+  return h;
+}
+
+}  // namespace
+
+std::string hash_password(const std::string& password) {
+  ensure_sodium();
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.c_str(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                            crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    throw std::runtime_error("password hashing ran out of memory");
+  }
+  return out;
+}
+
+bool verify_password(const std::string& encoded_hash, const std::string& password) {
+  ensure_sodium();
+  return crypto_pwhash_str_verify(encoded_hash.c_str(), password.c_str(), password.size()) == 0;
+}
+
+std::string hash_token(const std::string& token) {
+  ensure_sodium();
+  unsigned char h[32];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
+  return to_hex(h, sizeof h);
+}
+
+LoginOutcome Authenticator::login(store::Database& db, const std::string& username, const std::string& password,
+                                  Timestamp now) const {
+  auto creds = store::find_staff_by_username(db, username);
+  if (!creds) {
+    (void)verify_password(decoy_hash(), password);
+    return {std::nullopt, LoginFailure::BadCredentials};
+  }
+  StaffUser& user = creds->user;
+  if (!user.active) return {std::nullopt, LoginFailure::Inactive};
+  if (user.locked_until && *user.locked_until > now) return {std::nullopt, LoginFailure::Locked};
+  if (!verify_password(creds->password_hash, password)) {
+    int failures = user.failed_logins + 1;
+    std::optional<Timestamp> lock;
+    if (failures >= policy_.max_failed_logins) lock = now.plus_seconds(policy_.lockout_seconds);
+    store::record_failed_login(db, user.id, failures, lock);
+    return {std::nullopt, lock ? LoginFailure::Locked : LoginFailure::BadCredentials};
+  }
+  ensure_sodium();
+  unsigned char raw[32];
+  randombytes_buf(raw, sizeof raw);
+  std::string token = to_hex(raw, sizeof raw);
+  Timestamp expires = now.plus_seconds(policy_.session_seconds);
+  store::Transaction tx(db);
+  store::record_successful_login(db, user.id);
+  store::insert_session(db, hash_token(token), user.id, now, expires);
+  tx.commit();
+  user.failed_logins = 0;
+  user.locked_until.reset();
+  return {SessionGrant{token, user, expires}, std::nullopt};
+}
+
+std::optional<StaffUser> Authenticator::authenticate(store::Database& db, const std::string& token,
+                                                     Timestamp now) const {
+  if (token.empty()) return std::nullopt;
+  auto session = store::find_session(db, hash_token(token));
+  if (!session || session->expires <= now) return std::nullopt;
+  auto user = store::find_staff(db, session->user);
+  if (!user || !user->active) return std::nullopt;
+  return user;
+}
+
+void Authenticator::logout(store::Database& db, const std::string& token) const {
+  store::delete_session(db, hash_token(token));
+}
+
+}  // namespace jc::governance

@@ -1,0 +1,214 @@
+#include "server/api.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/organisation.h"
+#include "server/log.h"
+#include "store/area_repository.h"
+
+namespace jc::server {
+namespace {
+
+using nlohmann::json;
+
+HttpResponse json_response(int status, const json& body) { return HttpResponse{status, "application/json", body.dump(), {}}; }
+
+HttpResponse error_response(int status, std::string_view code, std::string_view message) {
+  return json_response(status, json{{"error", {{"code", code}, {"message", message}}}});
+}
+
+std::string bearer_token(const HttpRequest& req) {
+  std::string auth = req.header("authorization");
+  if (auth.rfind("Bearer ", 0) == 0) return auth.substr(7);
+  std::string cookies = req.header("cookie");
+  std::size_t p = cookies.find("jc_session=");
+  if (p != std::string::npos) {
+    std::size_t end = cookies.find(';', p);
+    return cookies.substr(p + 11, end == std::string::npos ? std::string::npos : end - p - 11);
+  }
+  return {};
+}
+
+json user_json(const StaffUser& u) {
+  json j{{"id", u.id.value},
+         {"username", u.username},
+         {"display_name", u.display_name},
+         {"role", to_code(u.role)},
+         {"role_name", display_name(u.role)},
+         {"organisation_id", u.organisation.value}};
+  j["team_id"] = u.team ? json(u.team->value) : json(nullptr);
+  return j;
+}
+
+constexpr const char* kLandingPage = R"HTML(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>JointCare</title>
+<style>body{font-family:Arial,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#212b32}
+h1{color:#005eb8}code{background:#f0f4f5;padding:0 .2rem}</style></head>
+<body><h1>JointCare</h1>
+<p>The joint health and social care system for one local area is running.</p>
+<p>API: <code>POST /api/v1/session</code> to sign in, then <code>GET /api/v1/area</code>,
+<code>/api/v1/localities</code>, <code>/api/v1/organisations</code>, <code>/api/v1/teams</code>.
+Health: <code>/healthz</code>. Metrics: <code>/metrics</code>.</p></body></html>
+)HTML";
+
+std::string content_type_for(const std::filesystem::path& p) {
+  auto ext = p.extension().string();
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".js") return "text/javascript";
+  if (ext == ".css") return "text/css";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".woff2") return "font/woff2";
+  if (ext == ".json") return "application/json";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+Api::Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticator auth, ApiOptions options)
+    : pool_(pool), metrics_(metrics), auth_(auth), options_(std::move(options)) {}
+
+HttpResponse Api::handle(const HttpRequest& req, std::string& route_label) {
+  try {
+    return route(req, route_label);
+  } catch (const store::StoreError& e) {
+    log_event("error", "store_error", {{"route", std::string_view(route_label)}, {"what", std::string_view(e.what())}});
+    return error_response(503, "store_unavailable", "the database could not answer; try again");
+  }
+}
+
+HttpResponse Api::route(const HttpRequest& req, std::string& label) {
+  const std::string& p = req.path;
+  const std::string& m = req.method;
+  if (p == "/healthz") {
+    label = "/healthz";
+    auto db = pool_.acquire();
+    db->query_integer("SELECT 1");
+    return json_response(200, json{{"status", "ok"}});
+  }
+  if (p == "/metrics") {
+    label = "/metrics";
+    return HttpResponse{200, "text/plain; version=0.0.4", metrics_.render(), {}};
+  }
+  if (p == "/api/v1/session" && m == "POST") {
+    label = "/api/v1/session";
+    json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("username") || !body.contains("password") ||
+        !body["username"].is_string() || !body["password"].is_string()) {
+      return error_response(400, "bad_request", "send JSON with \"username\" and \"password\" strings");
+    }
+    auto db = pool_.acquire();
+    auto outcome = auth_.login(*db, body["username"].get<std::string>(), body["password"].get<std::string>(), Timestamp::now());
+    if (!outcome.grant) {
+      switch (*outcome.failure) {
+        case governance::LoginFailure::Locked:
+          return error_response(423, "account_locked", "too many failed sign-ins: the account is locked for a while");
+        case governance::LoginFailure::Inactive:
+          return error_response(403, "account_inactive", "this account is not active");
+        case governance::LoginFailure::BadCredentials: break;
+      }
+      return error_response(401, "bad_credentials", "the username or password is wrong");
+    }
+    const auto& g = *outcome.grant;
+    HttpResponse r = json_response(200, json{{"token", g.token}, {"expires_at", g.expires.iso()}, {"user", user_json(g.user)}});
+    r.headers.emplace_back("Set-Cookie", "jc_session=" + g.token + "; HttpOnly; SameSite=Strict; Path=/");
+    return r;
+  }
+  if (p.rfind("/api/", 0) == 0) {
+    auto db = pool_.acquire();
+    std::string token = bearer_token(req);
+    auto user = auth_.authenticate(*db, token, Timestamp::now());
+    if (!user) {
+      label = "/api/unauthenticated";
+      return error_response(401, "unauthenticated", "sign in first: POST /api/v1/session");
+    }
+    if (p == "/api/v1/session" && m == "DELETE") {
+      label = "/api/v1/session";
+      auth_.logout(*db, token);
+      return json_response(200, json{{"signed_out", true}});
+    }
+    if (m != "GET") {
+      label = "/api/method_not_allowed";
+      return error_response(405, "method_not_allowed", "this resource answers GET");
+    }
+    if (p == "/api/v1/me") {
+      label = p;
+      return json_response(200, user_json(*user));
+    }
+    if (p == "/api/v1/area") {
+      label = p;
+      auto s = store::summarise_area(*db);
+      return json_response(200, json{{"lsoas", s.lsoas},
+                                     {"population", s.population},
+                                     {"localities", s.localities},
+                                     {"organisations", s.organisations},
+                                     {"gp_practices", s.gp_practices},
+                                     {"teams", s.teams},
+                                     {"staff_users", s.staff_users},
+                                     {"local_records", s.local_records},
+                                     {"activity_rows", s.activity_rows},
+                                     {"activity_cost_pence", s.activity_cost_pence},
+                                     {"referrals", s.referrals},
+                                     {"care_packages", s.care_packages}});
+    }
+    if (p == "/api/v1/localities") {
+      label = p;
+      json out = json::array();
+      for (const auto& l : store::load_localities(*db))
+        out.push_back({{"id", l.id.value}, {"name", l.name}, {"local_authority_code", l.local_authority_code}});
+      return json_response(200, out);
+    }
+    if (p == "/api/v1/organisations") {
+      label = p;
+      json out = json::array();
+      for (const auto& o : store::load_organisations(*db)) {
+        json j{{"id", o.id.value}, {"ods_code", o.ods_code}, {"name", o.name}, {"kind", to_code(o.kind)}};
+        j["locality_id"] = o.locality ? json(o.locality->value) : json(nullptr);
+        out.push_back(j);
+      }
+      return json_response(200, out);
+    }
+    if (p == "/api/v1/teams") {
+      label = p;
+      json out = json::array();
+      for (const auto& t : store::load_teams(*db)) {
+        json j{{"id", t.id.value}, {"organisation_id", t.organisation.value}, {"name", t.name}, {"service", t.service}};
+        j["locality_id"] = t.locality ? json(t.locality->value) : json(nullptr);
+        out.push_back(j);
+      }
+      return json_response(200, out);
+    }
+    label = "/api/not_found";
+    return error_response(404, "not_found", "no such resource");
+  }
+  if (m == "GET") {
+    label = "/static";
+    if (!options_.static_dir.empty()) {
+      namespace fs = std::filesystem;
+      fs::path root = fs::weakly_canonical(options_.static_dir);
+      fs::path file = fs::weakly_canonical(root / (p == "/" ? std::string("index.html") : p.substr(1)));
+      bool inside = file.string().rfind(root.string(), 0) == 0;
+      if (inside && fs::is_regular_file(file)) {
+        std::ifstream in(file, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return HttpResponse{200, content_type_for(file), ss.str(), {}};
+      }
+      if (fs::is_regular_file(root / "index.html")) {  // client-side routes
+        std::ifstream in(root / "index.html", std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return HttpResponse{200, "text/html; charset=utf-8", ss.str(), {}};
+      }
+    }
+    if (p == "/" || p == "/index.html") return HttpResponse{200, "text/html; charset=utf-8", kLandingPage, {}};
+  }
+  label = "not_found";
+  return error_response(404, "not_found", "no such resource");
+}
+
+}  // namespace jc::server

@@ -1,0 +1,255 @@
+#include "server/http_server.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "server/log.h"
+
+namespace jc::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::string error_body(std::string_view code, std::string_view message) {
+  // The stable error shape; escaped by hand as both strings are ours.
+  return std::string("{\"error\":{\"code\":\"") + std::string(code) + "\",\"message\":\"" + std::string(message) + "\"}}";
+}
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  ServerOptions options;
+  Dispatcher dispatcher;
+  Metrics& metrics;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::atomic<bool> stopping{false};
+  std::mutex sessions_mutex;
+  std::set<std::weak_ptr<struct Session>, std::owner_less<std::weak_ptr<struct Session>>> sessions;
+  net::steady_timer grace{ioc};
+  std::optional<net::signal_set> signals;
+
+  Impl(ServerOptions o, Dispatcher d, Metrics& m) : options(std::move(o)), dispatcher(std::move(d)), metrics(m) {}
+  std::chrono::steady_clock::time_point deadline;
+  void accept();
+  void begin_stop();
+  void wait_for_drain();
+};
+
+struct Session : std::enable_shared_from_this<Session> {
+  Session(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
+      : stream(std::move(socket)), srv(std::move(server)) {
+    srv->metrics.connection_opened();
+  }
+  ~Session() { srv->metrics.connection_closed(); }
+
+  beast::tcp_stream stream;
+  std::shared_ptr<HttpServer::Impl> srv;
+  beast::flat_buffer buffer;
+  std::optional<http::request_parser<http::string_body>> parser;
+  std::shared_ptr<http::response<http::string_body>> response;
+  bool busy = false;  // between reading a request and finishing its response
+
+  void start() {
+    net::dispatch(stream.get_executor(), beast::bind_front_handler(&Session::read, shared_from_this()));
+  }
+
+  void read() {
+    if (srv->stopping) return close();
+    parser.emplace();
+    parser->body_limit(srv->options.body_limit);
+    parser->header_limit(16 * 1024);
+    stream.expires_after(srv->options.request_timeout);
+    http::async_read(stream, buffer, *parser, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  // Called on the session's strand when the server stops: an idle connection is closed now.
+  void interrupt() {
+    if (!busy) close();
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted) return close();
+    if (ec == http::error::body_limit) return fail_and_close(413, "too_large", "the request body is too large");
+    if (ec == http::error::header_limit) return fail_and_close(431, "headers_too_large", "the request headers are too large");
+    if (ec == beast::error::timeout) return close();
+    if (ec) {
+      if (buffer.size() > 0 || ec.category() == http::make_error_code(http::error::bad_target).category()) {
+        return fail_and_close(400, "bad_request", "malformed HTTP request");
+      }
+      return close();
+    }
+    busy = true;
+    auto start = std::chrono::steady_clock::now();
+    http::request<http::string_body> req = parser->release();
+    HttpRequest in;
+    in.method = std::string(req.method_string());
+    in.target = std::string(req.target());
+    auto q = in.target.find('?');
+    in.path = in.target.substr(0, q);
+    if (q != std::string::npos) in.query = in.target.substr(q + 1);
+    in.body = std::move(req.body());
+    for (const auto& field : req) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      in.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    beast::error_code rec;
+    auto endpoint = stream.socket().remote_endpoint(rec);
+    if (!rec) in.remote_address = endpoint.address().to_string();
+    std::string route = "unmatched";
+    HttpResponse out;
+    try {
+      out = srv->dispatcher(in, route);
+    } catch (const std::exception& e) {
+      log_event("error", "handler_failed", {{"route", route}, {"what", std::string_view(e.what())}});
+      out = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}};
+    }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    srv->metrics.record_request(route, in.method, out.status, seconds);
+    log_event("info", "request", {{"method", std::string_view(in.method)}, {"route", std::string_view(route)},
+                                  {"status", static_cast<long long>(out.status)}, {"ms", seconds * 1000.0}});
+    bool keep_alive = req.keep_alive() && !srv->stopping;
+    send(std::move(out), req.version(), keep_alive);
+  }
+
+  void send(HttpResponse out, unsigned version, bool keep_alive) {
+    response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(out.status), version);
+    response->set(http::field::server, "JointCare");
+    response->set(http::field::content_type, out.content_type);
+    response->set(http::field::cache_control, "no-store");
+    response->set("X-Content-Type-Options", "nosniff");
+    for (const auto& [k, v] : out.headers) response->set(k, v);
+    response->body() = std::move(out.body);
+    response->keep_alive(keep_alive);
+    response->prepare_payload();
+    http::async_write(stream, *response, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
+  }
+
+  void fail_and_close(int status, std::string_view code, std::string_view message) {
+    busy = true;
+    srv->metrics.record_request("rejected", "-", status, 0);
+    log_event("warn", "request_rejected", {{"status", static_cast<long long>(status)}, {"code", code}});
+    send(HttpResponse{status, "application/json", error_body(code, message), {}}, 11, false);
+  }
+
+  void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+    busy = false;
+    response.reset();
+    if (ec || !keep_alive || srv->stopping) return close();
+    read();
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.socket().close(ec);
+  }
+};
+
+void HttpServer::Impl::accept() {
+  acceptor.async_accept(net::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (!self->stopping) log_event("warn", "accept_failed", {{"what", std::string_view(ec.message())}});
+      if (self->stopping || ec == net::error::operation_aborted) return;
+    } else {
+      auto s = std::make_shared<Session>(std::move(socket), self);
+      {
+        std::lock_guard lock(self->sessions_mutex);
+        for (auto it = self->sessions.begin(); it != self->sessions.end();)
+          it = it->expired() ? self->sessions.erase(it) : std::next(it);
+        self->sessions.insert(s);
+      }
+      s->start();
+    }
+    self->accept();
+  });
+}
+
+void HttpServer::Impl::begin_stop() {
+  if (stopping.exchange(true)) return;
+  log_event("info", "shutdown_started");
+  net::post(ioc, [self = shared_from_this()] {
+    beast::error_code ec;
+    self->acceptor.close(ec);
+    if (self->signals) self->signals->cancel(ec);
+    std::lock_guard lock(self->sessions_mutex);
+    for (const auto& w : self->sessions) {
+      if (auto s = w.lock()) net::post(s->stream.get_executor(), [s] { s->interrupt(); });
+    }
+    self->deadline = std::chrono::steady_clock::now() + self->options.shutdown_grace;
+    self->wait_for_drain();
+  });
+}
+
+// Every 50 ms until no connection is left (then the io_context runs out of work and run()
+// returns) or the grace period ends (then requests still running are cut off).
+void HttpServer::Impl::wait_for_drain() {
+  bool drained;
+  {
+    std::lock_guard lock(sessions_mutex);
+    drained = std::all_of(sessions.begin(), sessions.end(), [](const auto& w) { return w.expired(); });
+  }
+  if (drained) return;
+  if (std::chrono::steady_clock::now() >= deadline) {
+    ioc.stop();
+    return;
+  }
+  grace.expires_after(std::chrono::milliseconds(50));
+  grace.async_wait([self = shared_from_this()](beast::error_code e) {
+    if (!e) self->wait_for_drain();
+  });
+}
+
+HttpServer::HttpServer(ServerOptions options, Dispatcher dispatcher, Metrics& metrics)
+    : impl_(std::make_shared<Impl>(std::move(options), std::move(dispatcher), metrics)) {}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::listen() {
+  auto& a = impl_->acceptor;
+  tcp::endpoint endpoint(net::ip::make_address(impl_->options.address), impl_->options.port);
+  a.open(endpoint.protocol());
+  a.set_option(net::socket_base::reuse_address(true));
+  a.bind(endpoint);
+  a.listen(net::socket_base::max_listen_connections);
+}
+
+unsigned short HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void HttpServer::run(bool handle_signals) {
+  if (handle_signals) {
+    impl_->signals.emplace(impl_->ioc, SIGTERM, SIGINT);
+    impl_->signals->async_wait([impl = impl_](beast::error_code ec, int) {
+      if (!ec) impl->begin_stop();
+    });
+  }
+  impl_->accept();
+  int n = impl_->options.threads > 0 ? impl_->options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  log_event("info", "server_started", {{"port", static_cast<long long>(port())}, {"threads", static_cast<long long>(n)}});
+  std::vector<std::thread> pool;
+  for (int i = 1; i < n; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : pool) t.join();
+  log_event("info", "server_stopped");
+}
+
+void HttpServer::stop() { impl_->begin_stop(); }
+
+}  // namespace jc::server

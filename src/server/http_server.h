@@ -1,0 +1,49 @@
+// The HTTP/1.1 transport (Boost.Beast over Asio): keep-alive, a thread pool, request size and
+// time limits, graceful shutdown. It knows nothing of JointCare: a Dispatcher answers requests.
+// Thread-safe: stop() may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "server/http_types.h"
+#include "server/metrics.h"
+
+namespace jc::server {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  unsigned short port = 8080;  // 0: any free port (see HttpServer::port())
+  int threads = 0;             // 0: one per core
+  std::size_t body_limit = 1 << 20;
+  std::chrono::seconds request_timeout{30};
+  std::chrono::seconds shutdown_grace{10};
+};
+
+// Answers one request; sets `route` to a label for logs and metrics (a pattern, never the raw
+// path, which may carry identifiers).
+using Dispatcher = std::function<HttpResponse(const HttpRequest&, std::string& route)>;
+
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, Dispatcher dispatcher, Metrics& metrics);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens; throws std::runtime_error when it cannot.
+  void listen();
+  unsigned short port() const;
+  // Serves until stop() or, when handle_signals, SIGTERM or SIGINT; in-flight requests finish.
+  void run(bool handle_signals);
+  void stop();
+
+  struct Impl;  // the Asio machinery, kept out of this header
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace jc::server

@@ -1,0 +1,35 @@
+// Plain request and response values passed between the HTTP transport and the API handlers,
+// so handlers need no networking headers.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace jc::server {
+
+struct HttpRequest {
+  std::string method;  // "GET"
+  std::string target;  // "/api/v1/area?x=1"
+  std::string path;    // "/api/v1/area"
+  std::string query;   // "x=1"
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower case
+  std::string remote_address;
+
+  // The first header with that (lower-case) name, or "".
+  std::string header(std::string_view name) const {
+    for (const auto& [k, v] : headers)
+      if (k == name) return v;
+    return {};
+  }
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+}  // namespace jc::server

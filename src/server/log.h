@@ -1,0 +1,16 @@
+// Structured logs: one JSON object a line on stderr. Callers pass only identifiers and
+// technical facts: never names, NHS numbers, addresses or other personal data. Thread-safe.
+#pragma once
+
+#include <initializer_list>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace jc::server {
+
+using LogValue = std::variant<std::string_view, long long, double, bool>;
+void log_event(std::string_view level, std::string_view event,
+               std::initializer_list<std::pair<std::string_view, LogValue>> fields = {});
+
+}  // namespace jc::server

@@ -1,0 +1,130 @@
+// The storage interface every service uses. Two implementations pass the same test suite:
+// SQLite (embedded default) and PostgreSQL (production). SQL is written once, portable, with `?`
+// placeholders; migrations are shared (store/migrations) with a few dialect tokens.
+//
+// Errors: a failed statement throws StoreError (I/O and constraint failures are exceptional
+// here); callers that must turn them into user errors catch at the service boundary.
+// Thread-safety: a Database is one connection: use it from one thread at a time. A
+// ConnectionPool (connection_pool.h) hands out connections to server threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace jc::store {
+
+using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
+using Params = std::vector<Value>;
+
+inline Value null() { return std::monostate{}; }
+template <class T>
+Value optional_value(const std::optional<T>& v) {
+  if (!v) return std::monostate{};
+  return Value(*v);
+}
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Dialect { Sqlite, Postgres };
+
+// The current row of a query. Column indexes are 0-based.
+class Row {
+ public:
+  virtual ~Row() = default;
+  virtual bool is_null(int col) const = 0;
+  virtual std::int64_t integer(int col) const = 0;
+  virtual double real(int col) const = 0;
+  virtual std::string text(int col) const = 0;
+  std::optional<std::string> optional_text(int col) const {
+    return is_null(col) ? std::nullopt : std::optional<std::string>(text(col));
+  }
+  std::optional<std::int64_t> optional_integer(int col) const {
+    return is_null(col) ? std::nullopt : std::optional<std::int64_t>(integer(col));
+  }
+};
+
+// Fast loading of many rows into one table (SQLite: a cached INSERT; PostgreSQL: COPY).
+// Call finish() to flush; rows are part of the surrounding transaction.
+class BulkWriter {
+ public:
+  virtual ~BulkWriter() = default;
+  virtual void add(const Params& row) = 0;
+  virtual void finish() = 0;
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs one statement; returns the number of rows changed.
+  virtual std::int64_t execute(std::string_view sql, const Params& params = {}) = 0;
+  // Runs a query, calling on_row for each row in order.
+  virtual void query(std::string_view sql, const Params& params,
+                     const std::function<void(const Row&)>& on_row) = 0;
+  // Runs several statements with no parameters (a migration script).
+  virtual void execute_script(std::string_view sql) = 0;
+  virtual std::unique_ptr<BulkWriter> bulk_insert(std::string_view table,
+                                                  const std::vector<std::string>& columns) = 0;
+  // After rows were loaded with explicit ids, make new ids continue above them.
+  virtual void sync_id_sequence(std::string_view table) = 0;
+  // Rewrites a shared migration for this dialect.
+  virtual std::string translate_ddl(std::string_view ddl) const = 0;
+
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  bool in_transaction() const { return depth_ > 0; }
+
+  // The first column of the first row, or nullopt when there is no row or it is NULL.
+  std::optional<std::int64_t> query_integer(std::string_view sql, const Params& params = {});
+  std::optional<std::string> query_text(std::string_view sql, const Params& params = {});
+  // Next free id of a table (max(id) + 1): for loaders that assign ids themselves inside a
+  // write transaction.
+  std::int64_t next_id(std::string_view table);
+  // The migration version the schema is at.
+  int schema_version();
+
+ protected:
+  int depth_ = 0;
+};
+
+// Commits on commit(), rolls back when it goes out of scope without one (exception or early return).
+class Transaction {
+ public:
+  explicit Transaction(Database& db) : db_(db) { db_.begin(); }
+  ~Transaction() {
+    if (!done_) {
+      try {
+        db_.rollback();
+      } catch (...) {  // a destructor must not throw; the connection reports on next use
+      }
+    }
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit() {
+    db_.commit();
+    done_ = true;
+  }
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+// Opens a database and applies any pending migrations. `target` is a PostgreSQL connection
+// string ("postgresql://..." or "host=... dbname=...") or a SQLite file path.
+std::unique_ptr<Database> open_database(const std::string& target);
+bool is_postgres_target(std::string_view target);
+
+}  // namespace jc::store

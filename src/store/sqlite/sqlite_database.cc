@@ -1,0 +1,185 @@
+#include "store/sqlite/sqlite_database.h"
+
+#include <sqlite3.h>
+
+namespace jc::store {
+namespace {
+
+class SqliteRow final : public Row {
+ public:
+  explicit SqliteRow(sqlite3_stmt* s) : s_(s) {}
+  bool is_null(int col) const override { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+  std::int64_t integer(int col) const override { return sqlite3_column_int64(s_, col); }
+  double real(int col) const override { return sqlite3_column_double(s_, col); }
+  std::string text(int col) const override {
+    const auto* p = sqlite3_column_text(s_, col);
+    if (p == nullptr) return {};
+    return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, col)));
+  }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+// Resets a cached statement however the scope is left.
+struct StatementReset {
+  sqlite3_stmt* s;
+  ~StatementReset() {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+  }
+};
+
+class SqliteBulkWriter final : public BulkWriter {
+ public:
+  SqliteBulkWriter(SqliteDatabase& db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  void add(const Params& row) override {
+    db_.bind(stmt_, row);
+    StatementReset reset{stmt_};
+    if (sqlite3_step(stmt_) != SQLITE_DONE) db_.fail("bulk insert");
+  }
+  void finish() override {}
+
+ private:
+  SqliteDatabase& db_;
+  sqlite3_stmt* stmt_;
+};
+
+}  // namespace
+
+SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path) {
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError("cannot open SQLite database " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db_, 10'000);
+  execute_script(
+      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
+      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
+}
+
+SqliteDatabase::~SqliteDatabase() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
+
+void SqliteDatabase::fail(std::string_view what) {
+  throw StoreError("SQLite (" + std::string(what) + "): " + sqlite3_errmsg(db_));
+}
+
+sqlite3_stmt* SqliteDatabase::prepare(std::string_view sql) {
+  std::string key(sql);
+  auto it = statements_.find(key);
+  if (it != statements_.end()) return it->second;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT,
+                         &stmt, nullptr) != SQLITE_OK) {
+    fail("prepare: " + key.substr(0, 80));
+  }
+  statements_.emplace(std::move(key), stmt);
+  return stmt;
+}
+
+void SqliteDatabase::bind(sqlite3_stmt* stmt, const Params& params) {
+  if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
+    throw StoreError("SQLite: statement expects " + std::to_string(sqlite3_bind_parameter_count(stmt)) +
+                     " parameters, given " + std::to_string(params.size()));
+  }
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    int idx = static_cast<int>(i) + 1;
+    int rc = std::visit(
+        [&](const auto& v) -> int {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::monostate>) return sqlite3_bind_null(stmt, idx);
+          else if constexpr (std::is_same_v<T, std::int64_t>) return sqlite3_bind_int64(stmt, idx, v);
+          else if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(stmt, idx, v);
+          else return sqlite3_bind_text(stmt, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        },
+        params[i]);
+    if (rc != SQLITE_OK) fail("bind");
+  }
+}
+
+std::int64_t SqliteDatabase::execute(std::string_view sql, const Params& params) {
+  sqlite3_stmt* stmt = prepare(sql);
+  bind(stmt, params);
+  StatementReset reset{stmt};
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+  }
+  if (rc != SQLITE_DONE) fail("execute");
+  return sqlite3_changes64(db_);
+}
+
+void SqliteDatabase::query(std::string_view sql, const Params& params,
+                           const std::function<void(const Row&)>& on_row) {
+  sqlite3_stmt* stmt = prepare(sql);
+  bind(stmt, params);
+  StatementReset reset{stmt};
+  SqliteRow row(stmt);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) on_row(row);
+  if (rc != SQLITE_DONE) fail("query");
+}
+
+void SqliteDatabase::execute_script(std::string_view sql) {
+  char* err = nullptr;
+  std::string s(sql);
+  if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw StoreError("SQLite: " + msg);
+  }
+}
+
+std::unique_ptr<BulkWriter> SqliteDatabase::bulk_insert(std::string_view table,
+                                                        const std::vector<std::string>& columns) {
+  std::string sql = "INSERT INTO " + std::string(table) + " (";
+  std::string marks;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    sql += (i ? ", " : "") + columns[i];
+    marks += i ? ", ?" : "?";
+  }
+  sql += ") VALUES (" + marks + ")";
+  return std::make_unique<SqliteBulkWriter>(*this, prepare(sql));
+}
+
+std::string SqliteDatabase::translate_ddl(std::string_view ddl) const {
+  std::string s(ddl);
+  const std::string token = "@ID_PK@";
+  for (std::size_t p; (p = s.find(token)) != std::string::npos;) s.replace(p, token.size(), "INTEGER PRIMARY KEY");
+  return s;
+}
+
+void SqliteDatabase::begin() {
+  if (depth_++ == 0) {
+    execute_script("BEGIN IMMEDIATE");
+  } else {
+    execute_script("SAVEPOINT sp" + std::to_string(depth_));
+  }
+}
+
+void SqliteDatabase::commit() {
+  if (depth_ <= 0) throw StoreError("commit without a transaction");
+  if (depth_ == 1) {
+    execute_script("COMMIT");
+  } else {
+    execute_script("RELEASE sp" + std::to_string(depth_));
+  }
+  --depth_;
+}
+
+void SqliteDatabase::rollback() {
+  if (depth_ <= 0) return;
+  if (depth_ == 1) {
+    execute_script("ROLLBACK");
+  } else {
+    execute_script("ROLLBACK TO sp" + std::to_string(depth_) + "; RELEASE sp" + std::to_string(depth_));
+  }
+  --depth_;
+}
+
+}  // namespace jc::store

@@ -1,0 +1,46 @@
+// SQLite implementation of Database: WAL, foreign keys on, a busy timeout, and a cache of
+// prepared statements. One connection; use from one thread at a time.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "store/database.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace jc::store {
+
+class SqliteDatabase final : public Database {
+ public:
+  // Opens or creates the file (":memory:" for a private in-memory database).
+  explicit SqliteDatabase(const std::string& path);
+  ~SqliteDatabase() override;
+
+  Dialect dialect() const override { return Dialect::Sqlite; }
+  std::int64_t execute(std::string_view sql, const Params& params) override;
+  void query(std::string_view sql, const Params& params,
+             const std::function<void(const Row&)>& on_row) override;
+  void execute_script(std::string_view sql) override;
+  std::unique_ptr<BulkWriter> bulk_insert(std::string_view table,
+                                          const std::vector<std::string>& columns) override;
+  void sync_id_sequence(std::string_view) override {}
+  std::string translate_ddl(std::string_view ddl) const override;
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+
+  // Prepared (and cached) statement with params bound; reset after use by the caller.
+  sqlite3_stmt* prepare(std::string_view sql);
+  void bind(sqlite3_stmt* stmt, const Params& params);
+  [[noreturn]] void fail(std::string_view what);
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+}  // namespace jc::store

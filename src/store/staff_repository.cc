@@ -1,0 +1,89 @@
+#include "store/staff_repository.h"
+
+namespace jc::store {
+namespace {
+
+constexpr const char* kColumns =
+    "id, username, display_name, role, organisation_id, team_id, active, failed_logins, locked_until, "
+    "password_hash";
+
+StaffCredentials staff_from(const Row& r) {
+  StaffCredentials c;
+  c.user.id = StaffUserId(r.integer(0));
+  c.user.username = r.text(1);
+  c.user.display_name = r.text(2);
+  auto role = role_from_code(r.text(3));
+  if (!role) throw StoreError("staff_users.role: " + role.error().message);
+  c.user.role = *role;
+  c.user.organisation = OrganisationId(r.integer(4));
+  if (!r.is_null(5)) c.user.team = TeamId(r.integer(5));
+  c.user.active = r.integer(6) != 0;
+  c.user.failed_logins = static_cast<int>(r.integer(7));
+  if (!r.is_null(8)) {
+    auto t = Timestamp::parse_iso(r.text(8));
+    if (t) c.user.locked_until = *t;
+  }
+  c.password_hash = r.text(9);
+  return c;
+}
+
+}  // namespace
+
+std::optional<StaffCredentials> find_staff_by_username(Database& db, std::string_view username) {
+  std::optional<StaffCredentials> out;
+  db.query(std::string("SELECT ") + kColumns + " FROM staff_users WHERE username = ?", {std::string(username)},
+           [&](const Row& r) { out = staff_from(r); });
+  return out;
+}
+
+std::optional<StaffUser> find_staff(Database& db, StaffUserId id) {
+  std::optional<StaffUser> out;
+  db.query(std::string("SELECT ") + kColumns + " FROM staff_users WHERE id = ?", {id.value},
+           [&](const Row& r) { out = staff_from(r).user; });
+  return out;
+}
+
+StaffUserId insert_staff(Database& db, const StaffUser& u, const std::string& password_hash) {
+  std::int64_t id = u.id.valid() ? u.id.value : db.next_id("staff_users");
+  db.execute(
+      "INSERT INTO staff_users (id, username, display_name, role, organisation_id, team_id, password_hash, "
+      "active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {id, u.username, u.display_name, std::string(to_code(u.role)), u.organisation.value,
+       u.team ? Value(u.team->value) : null(), password_hash, std::int64_t{u.active ? 1 : 0}});
+  db.sync_id_sequence("staff_users");
+  return StaffUserId(id);
+}
+
+void record_failed_login(Database& db, StaffUserId id, int failed_logins, std::optional<Timestamp> locked_until) {
+  db.execute("UPDATE staff_users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+             {std::int64_t{failed_logins}, locked_until ? Value(locked_until->iso()) : null(), id.value});
+}
+
+void record_successful_login(Database& db, StaffUserId id) {
+  db.execute("UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = ?", {id.value});
+}
+
+void insert_session(Database& db, const std::string& token_hash, StaffUserId user, Timestamp created,
+                    Timestamp expires) {
+  db.execute("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+             {token_hash, user.value, created.iso(), expires.iso()});
+}
+
+std::optional<SessionRow> find_session(Database& db, const std::string& token_hash) {
+  std::optional<SessionRow> out;
+  db.query("SELECT user_id, expires_at FROM sessions WHERE token_hash = ?", {token_hash}, [&](const Row& r) {
+    auto t = Timestamp::parse_iso(r.text(1));
+    out = SessionRow{StaffUserId(r.integer(0)), t ? *t : Timestamp()};
+  });
+  return out;
+}
+
+void delete_session(Database& db, const std::string& token_hash) {
+  db.execute("DELETE FROM sessions WHERE token_hash = ?", {token_hash});
+}
+
+std::int64_t delete_expired_sessions(Database& db, Timestamp now) {
+  return db.execute("DELETE FROM sessions WHERE expires_at < ?", {now.iso()});
+}
+
+}  // namespace jc::store
