@@ -46,7 +46,10 @@ Result<Money> Money::parse(std::string_view text) {
 
 std::string Money::decimal() const {
   std::int64_t a = pence_ < 0 ? -pence_ : pence_;
-  std::string out = (pence_ < 0 ? "-" : "") + std::to_string(a / 100) + ".";
+  std::string out;
+  if (pence_ < 0) out.push_back('-');
+  out.append(std::to_string(a / 100));
+  out.push_back('.');
   std::int64_t p = a % 100;
   out += static_cast<char>('0' + p / 10);
   out += static_cast<char>('0' + p % 10);

@@ -76,7 +76,7 @@ Result<std::optional<ExtractRecord>> ExtractReader::next() {
     if (n) {
       r.nhs_number = n->digits();
     } else if (auto st = problem(rec.line, profile_.nhs_number.front(),
-                                 "\"" + r.nhs_number_raw + "\" is " + n.error().message);
+                                 "\"" + r.nhs_number_raw + "\": " + n.error().message);
                !st) {
       return st.error();
     }

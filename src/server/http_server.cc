@@ -189,9 +189,11 @@ void HttpServer::Impl::begin_stop() {
     beast::error_code ec;
     self->acceptor.close(ec);
     if (self->signals) self->signals->cancel(ec);
-    std::lock_guard lock(self->sessions_mutex);
-    for (const auto& w : self->sessions) {
-      if (auto s = w.lock()) net::post(s->stream.get_executor(), [s] { s->interrupt(); });
+    {
+      std::lock_guard lock(self->sessions_mutex);
+      for (const auto& w : self->sessions) {
+        if (auto s = w.lock()) net::post(s->stream.get_executor(), [s] { s->interrupt(); });
+      }
     }
     self->deadline = std::chrono::steady_clock::now() + self->options.shutdown_grace;
     self->wait_for_drain();

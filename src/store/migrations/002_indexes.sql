@@ -8,3 +8,4 @@ CREATE INDEX activity_date ON activity (activity_date);
 CREATE INDEX care_packages_record ON care_packages (local_record_id);
 CREATE INDEX referrals_to_team ON referrals (to_team_id, status);
 CREATE INDEX referrals_record ON referrals (local_record_id);
+CREATE INDEX synthetic_truth_person ON synthetic_truth (true_person);

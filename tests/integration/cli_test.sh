@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The jointcare command as users run it: generate with extracts, import (good and bad), serve,
+# health check, graceful stop on SIGTERM. Arguments: path to jointcare, path to shared/.
+set -euo pipefail
+jc=$1
+shared=$2
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$jc" version | grep -q '^jointcare ' || fail "version"
+"$jc" generate --help | grep -q -- '--population' || fail "generate --help"
+set +e; "$jc" frobnicate >/dev/null 2>&1; rc=$?; set -e
+[ "$rc" -eq 2 ] || fail "an unknown subcommand should exit 2, got $rc"
+
+"$jc" generate --db "$work/area.db" --population 2000 --seed 4 --reference-dir "$shared/data/reference" \
+  --export-dir "$work/extracts" > "$work/gen.log"
+grep -q 'Generated 2000 people' "$work/gen.log" || fail "generate: $(cat "$work/gen.log")"
+[ -s "$work/extracts/truth.csv" ] || fail "no truth.csv"
+ls "$work/extracts"/*.toml >/dev/null || fail "no profiles"
+
+set +e; "$jc" generate --db "$work/area.db" --population 2000 --reference-dir "$shared/data/reference" >/dev/null 2>&1; rc=$?; set -e
+[ "$rc" -eq 2 ] || fail "generating into a used database should exit 2, got $rc"
+
+count() { sqlite3 "$work/area.db" "SELECT COUNT(*) FROM local_records"; }
+before=$(count)
+cat > "$work/p.toml" <<'TOML'
+id = "id"
+[fields]
+given_name = "given"
+family_name = "family"
+birth_date = "dob"
+birth_date_format = "%d/%m/%Y"
+nhs_number = "nhs"
+TOML
+printf 'id,given,family,dob,nhs\nX1,Ann,Lee,01/02/1950,9990000018\nX2,Bob,Ray,31/02/1950,\n' > "$work/bad.csv"
+set +e; "$jc" import --db "$work/area.db" --organisation LA049A --file "$work/bad.csv" --profile "$work/p.toml" 2> "$work/err.txt"; rc=$?; set -e
+[ "$rc" -eq 2 ] || fail "a bad import should exit 2, got $rc"
+grep -q 'bad.csv:3: field dob' "$work/err.txt" || fail "error should name line and field: $(cat "$work/err.txt")"
+[ "$(count)" -eq "$before" ] || fail "a failed import changed the database"
+printf 'id,given,family,dob,nhs\nX1,Ann,Lee,01/02/1950,9990000018\nX2,Bob,Ray,28/02/1950,\n' > "$work/good.csv"
+"$jc" import --db "$work/area.db" --organisation LA049A --file "$work/good.csv" --profile "$work/p.toml" | grep -q 'Imported 2 records' \
+  || fail "good import"
+[ "$(count)" -eq $((before + 2)) ] || fail "a good import did not add 2 records"
+
+"$jc" serve --db "$work/area.db" --port 0 > "$work/serve.out" 2> "$work/serve.err" &
+server_pid=$!
+port=""
+for _ in $(seq 1 100); do
+  port=$(sed -n 's/.*http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.out")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || fail "the server did not start: $(cat "$work/serve.err")"
+curl -fsS "http://127.0.0.1:$port/healthz" | grep -q '"ok"' || fail "healthz"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/area")
+[ "$code" = 401 ] || fail "the API should need sign-in, got $code"
+kill -TERM "$server_pid"
+wait "$server_pid"; rc=$?
+server_pid=""
+[ "$rc" -eq 0 ] || fail "serve should exit 0 on SIGTERM, got $rc"
+grep -q '"event":"server_stopped"' "$work/serve.err" || fail "no server_stopped log"
+if grep -Eq 'Ann|Lee|9990000018' "$work/serve.err"; then fail "personal data in the server log"; fi
+echo "cli_test: 1 passed, 0 failed"

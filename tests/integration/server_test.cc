@@ -1,0 +1,197 @@
+// The HTTP server end to end over real sockets: health, metrics, sign-in, errors, limits,
+// keep-alive and graceful shutdown.
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "server/api.h"
+#include "server/http_server.h"
+#include "store/staff_repository.h"
+#include "support/test_paths.h"
+#include "synth/generator.h"
+
+namespace jc::server {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using nlohmann::json;
+
+struct Reply {
+  int status;
+  std::string body;
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+  std::map<std::string, std::string> headers;
+};
+
+class Client {
+ public:
+  explicit Client(unsigned short port) : stream_(ioc_) {
+    tcp::resolver resolver(ioc_);
+    stream_.connect(resolver.resolve("127.0.0.1", std::to_string(port)));
+  }
+  Reply send(http::verb verb, const std::string& target, const std::string& body = "", const std::string& token = "") {
+    http::request<http::string_body> req{verb, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    if (!body.empty()) {
+      req.set(http::field::content_type, "application/json");
+      req.body() = body;
+    }
+    req.prepare_payload();
+    http::write(stream_, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream_, buffer, res);
+    Reply r{static_cast<int>(res.result_int()), res.body(), {}};
+    for (const auto& f : res) r.headers[std::string(f.name_string())] = std::string(f.value());
+    return r;
+  }
+  bool closed_by_peer() {
+    beast::error_code ec;
+    char c;
+    stream_.socket().read_some(net::buffer(&c, 1), ec);
+    return ec == net::error::eof || ec == net::error::connection_reset;
+  }
+
+ private:
+  net::io_context ioc_;
+  beast::tcp_stream stream_;
+};
+
+class ServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::filesystem::path(testing::scratch_dir("server"));
+    std::string db = (*dir_ / "area.db").string();
+    auto conn = store::open_database(db);
+    synth::GenerateOptions o;
+    o.reference_dir = testing::reference_dir();
+    o.population = 1000;
+    ASSERT_TRUE(synth::generate_area(*conn, o).ok());
+    pool_ = new store::ConnectionPool(db, 2);
+  }
+  static void TearDownTestSuite() {
+    delete pool_;
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+  }
+
+  void SetUp() override {
+    api_ = std::make_unique<Api>(*pool_, metrics_, governance::Authenticator(governance::AuthenticationPolicy{3, 600, 3600}));
+    ServerOptions so;
+    so.port = 0;
+    so.threads = 2;
+    so.body_limit = 4096;
+    server_ = std::make_unique<HttpServer>(so, [this](const HttpRequest& r, std::string& route) { return api_->handle(r, route); },
+                                           metrics_);
+    server_->listen();
+    thread_ = std::thread([this] { server_->run(false); });
+  }
+  void TearDown() override {
+    server_->stop();
+    thread_.join();
+  }
+
+  std::string sign_in(Client& c, const std::string& user = "dnurse") {
+    auto r = c.send(http::verb::post, "/api/v1/session", json{{"username", user}, {"password", "jointcare-demo"}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body)["token"].get<std::string>();
+  }
+
+  static std::filesystem::path* dir_;
+  static store::ConnectionPool* pool_;
+  Metrics metrics_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+};
+std::filesystem::path* ServerTest::dir_ = nullptr;
+store::ConnectionPool* ServerTest::pool_ = nullptr;
+
+TEST_F(ServerTest, AnswersHealthAndMetrics) {
+  Client c(server_->port());
+  auto h = c.send(http::verb::get, "/healthz");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_EQ(json::parse(h.body)["status"], "ok");
+  auto m = c.send(http::verb::get, "/metrics");  // the same connection: keep-alive
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("jointcare_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"), std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("jointcare_http_request_duration_seconds_bucket"), std::string::npos);
+}
+
+TEST_F(ServerTest, SignsInAndServesTheArea) {
+  Client c(server_->port());
+  std::string token = sign_in(c);
+  auto me = c.send(http::verb::get, "/api/v1/me", "", token);
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(json::parse(me.body)["role"], "district_nurse");
+  auto area = c.send(http::verb::get, "/api/v1/area", "", token);
+  ASSERT_EQ(area.status, 200);
+  EXPECT_EQ(json::parse(area.body)["population"], 1000);
+  EXPECT_EQ(json::parse(area.body)["localities"], 7);
+  auto orgs = c.send(http::verb::get, "/api/v1/organisations", "", token);
+  EXPECT_GT(json::parse(orgs.body).size(), 9u);
+  auto out = c.send(http::verb::delete_, "/api/v1/session", "", token);
+  EXPECT_EQ(out.status, 200);
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/me", "", token).status, 401);
+}
+
+TEST_F(ServerTest, ErrorsHaveOneStableShape) {
+  Client c(server_->port());
+  for (auto [verb, target, body, status, code] :
+       {std::tuple{http::verb::get, "/api/v1/me", "", 401, "unauthenticated"},
+        {http::verb::post, "/api/v1/session", "not json", 400, "bad_request"},
+        {http::verb::post, "/api/v1/session", R"({"username":"dnurse","password":"nope"})", 401, "bad_credentials"},
+        {http::verb::get, "/no/such/thing", "", 404, "not_found"}}) {
+    auto r = c.send(verb, target, body);
+    EXPECT_EQ(r.status, status) << target;
+    auto j = json::parse(r.body);
+    EXPECT_EQ(j["error"]["code"], code) << r.body;
+    EXPECT_TRUE(j["error"]["message"].is_string());
+  }
+}
+
+TEST_F(ServerTest, LocksAnAccountAfterRepeatedFailures) {
+  Client c(server_->port());
+  std::string bad = json{{"username", "gp"}, {"password", "wrong"}}.dump();
+  EXPECT_EQ(c.send(http::verb::post, "/api/v1/session", bad).status, 401);
+  EXPECT_EQ(c.send(http::verb::post, "/api/v1/session", bad).status, 401);
+  EXPECT_EQ(c.send(http::verb::post, "/api/v1/session", bad).status, 423);
+  auto good = c.send(http::verb::post, "/api/v1/session", json{{"username", "gp"}, {"password", "jointcare-demo"}}.dump());
+  EXPECT_EQ(good.status, 423);
+  EXPECT_EQ(json::parse(good.body)["error"]["code"], "account_locked");
+}
+
+TEST_F(ServerTest, RefusesABodyOverTheLimitAndCloses) {
+  Client c(server_->port());
+  auto r = c.send(http::verb::post, "/api/v1/session", std::string(10000, 'x'));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(json::parse(r.body)["error"]["code"], "too_large");
+  EXPECT_TRUE(c.closed_by_peer());
+}
+
+TEST_F(ServerTest, StopsGracefullyClosingIdleConnections) {
+  Client idle(server_->port());
+  EXPECT_EQ(idle.send(http::verb::get, "/healthz").status, 200);
+  auto started = std::chrono::steady_clock::now();
+  server_->stop();
+  thread_.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_TRUE(idle.closed_by_peer());
+  thread_ = std::thread([] {});  // TearDown joins and stops again: both harmless
+}
+
+}  // namespace
+}  // namespace jc::server

@@ -1,0 +1,156 @@
+// The store suite: the same tests on SQLite and on a real PostgreSQL server.
+#include <gtest/gtest.h>
+
+#include "store/area_repository.h"
+#include "store/migrations.h"
+#include "store/staff_repository.h"
+#include "support/database_fixture.h"
+
+namespace jc::store {
+namespace {
+
+using testing::DatabaseTest;
+
+class StoreTest : public DatabaseTest {
+ protected:
+  void add_organisation(std::int64_t id, const std::string& code) {
+    db_->execute("INSERT INTO organisations (id, ods_code, name, kind) VALUES (?, ?, ?, ?)",
+                 {id, code, "Org " + code, std::string("acute_trust")});
+  }
+};
+
+TEST_P(StoreTest, AppliesEveryMigrationOnceOnOpen) {
+  int latest = all_migrations().back().version;
+  EXPECT_EQ(db_->schema_version(), latest);
+  auto again = reopen();
+  EXPECT_EQ(apply_migrations(*again), 0);
+  EXPECT_EQ(again->query_integer("SELECT COUNT(*) FROM schema_migrations"), static_cast<std::int64_t>(all_migrations().size()));
+}
+
+TEST_P(StoreTest, RoundTripsValuesAndNulls) {
+  add_organisation(1, "RBT");
+  db_->execute("INSERT INTO teams (id, organisation_id, name, service, locality_id) VALUES (?, ?, ?, ?, ?)",
+               {std::int64_t{7}, std::int64_t{1}, std::string("Ward 'A' ? team"), std::string("acute"), null()});
+  int rows = 0;
+  db_->query("SELECT id, name, locality_id FROM teams WHERE name = ?", {std::string("Ward 'A' ? team")},
+             [&](const Row& r) {
+               ++rows;
+               EXPECT_EQ(r.integer(0), 7);
+               EXPECT_EQ(r.text(1), "Ward 'A' ? team");
+               EXPECT_TRUE(r.is_null(2));
+               EXPECT_FALSE(r.optional_integer(2).has_value());
+             });
+  EXPECT_EQ(rows, 1);
+  auto teams = load_teams(*db_);
+  ASSERT_EQ(teams.size(), 1u);
+  EXPECT_FALSE(teams[0].locality.has_value());
+  EXPECT_EQ(find_organisation_by_code(*db_, "RBT")->kind, OrganisationKind::AcuteTrust);
+  EXPECT_FALSE(find_organisation_by_code(*db_, "NOPE").has_value());
+}
+
+TEST_P(StoreTest, RollsBackWhatATransactionDidWhenItIsNotCommitted) {
+  {
+    Transaction tx(*db_);
+    add_organisation(1, "AAA");
+    add_organisation(2, "BBB");
+  }
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM organisations"), 0);
+  {
+    Transaction tx(*db_);
+    add_organisation(3, "CCC");
+    tx.commit();
+  }
+  EXPECT_EQ(reopen()->query_integer("SELECT COUNT(*) FROM organisations"), 1);
+}
+
+TEST_P(StoreTest, NestedTransactionsRollBackToTheirSavepoint) {
+  Transaction outer(*db_);
+  add_organisation(1, "AAA");
+  {
+    Transaction inner(*db_);
+    add_organisation(2, "BBB");
+  }
+  outer.commit();
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM organisations"), 1);
+}
+
+TEST_P(StoreTest, EnforcesConstraints) {
+  add_organisation(1, "AAA");
+  EXPECT_THROW(add_organisation(2, "AAA"), StoreError);  // unique ODS code
+  EXPECT_THROW(db_->execute("INSERT INTO teams (id, organisation_id, name, service) VALUES (?, ?, ?, ?)",
+                            {std::int64_t{1}, std::int64_t{99}, std::string("x"), std::string("y")}),
+               StoreError);  // foreign key
+}
+
+TEST_P(StoreTest, BulkLoadsManyRowsInsideATransaction) {
+  add_organisation(1, "AAA");
+  {
+    Transaction tx(*db_);
+    auto w = db_->bulk_insert("local_records", {"id", "organisation_id", "source_system", "local_id", "nhs_number",
+                                                "nhs_number_status", "given_name", "family_name", "birth_date", "sex",
+                                                "address", "postcode"});
+    for (std::int64_t i = 1; i <= 5000; ++i) {
+      w->add({i, std::int64_t{1}, std::string("test"), "L" + std::to_string(i), i % 3 ? Value(std::string("9990000018")) : null(),
+              std::string("02"), std::string("Ann\tTab"), std::string("O'Neil\\Back"), std::string("1950-01-02"),
+              std::string("female"), std::string("1 Line\nTwo"), std::string("CW1 3AB")});
+    }
+    w->finish();
+    db_->sync_id_sequence("local_records");
+    tx.commit();
+  }
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM local_records"), 5000);
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM local_records WHERE nhs_number IS NULL"), 1666);
+  EXPECT_EQ(db_->query_text("SELECT given_name FROM local_records WHERE id = 1"), "Ann\tTab");
+  EXPECT_EQ(db_->query_text("SELECT family_name FROM local_records WHERE id = 1"), "O'Neil\\Back");
+  EXPECT_EQ(db_->query_text("SELECT address FROM local_records WHERE id = 1"), "1 Line\nTwo");
+  EXPECT_EQ(db_->next_id("local_records"), 5001);
+  // New rows without an explicit id continue above the loaded ones.
+  db_->execute("INSERT INTO local_records (organisation_id, source_system, local_id, nhs_number_status, given_name, "
+               "family_name, sex, address, postcode) VALUES (1, 'test', 'new', '03', 'A', 'B', 'unknown', '', '')");
+  EXPECT_EQ(db_->query_integer("SELECT id FROM local_records WHERE local_id = 'new'"), 5001);
+}
+
+TEST_P(StoreTest, AFailedBulkLoadLeavesNothingBehind) {
+  add_organisation(1, "AAA");
+  try {
+    Transaction tx(*db_);
+    auto w = db_->bulk_insert("organisations", {"id", "ods_code", "name", "kind"});
+    w->add({std::int64_t{2}, std::string("BBB"), std::string("b"), std::string("gp_practice")});
+    w->add({std::int64_t{3}, std::string("AAA"), std::string("dup"), std::string("gp_practice")});  // duplicate code
+    w->finish();
+    tx.commit();
+    FAIL() << "the duplicate should have failed the load";
+  } catch (const StoreError&) {
+  }
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM organisations"), 1);
+  add_organisation(4, "DDD");  // the connection is usable afterwards
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM organisations"), 2);
+}
+
+TEST_P(StoreTest, StoresStaffAndSessions) {
+  add_organisation(1, "AAA");
+  StaffUser u;
+  u.username = "dnurse";
+  u.display_name = "Dana";
+  u.role = Role::DistrictNurse;
+  u.organisation = OrganisationId(1);
+  StaffUserId id = insert_staff(*db_, u, "hash");
+  auto found = find_staff_by_username(*db_, "dnurse");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->user.id, id);
+  EXPECT_EQ(found->user.role, Role::DistrictNurse);
+  EXPECT_EQ(found->password_hash, "hash");
+  Timestamp now = Timestamp::from_seconds(1'700'000'000);
+  record_failed_login(*db_, id, 3, now);
+  EXPECT_EQ(find_staff(*db_, id)->failed_logins, 3);
+  EXPECT_EQ(find_staff(*db_, id)->locked_until, now);
+  insert_session(*db_, "tokenhash", id, now, now.plus_seconds(60));
+  EXPECT_EQ(find_session(*db_, "tokenhash")->user, id);
+  EXPECT_EQ(delete_expired_sessions(*db_, now.plus_seconds(61)), 1);
+  EXPECT_FALSE(find_session(*db_, "tokenhash").has_value());
+}
+
+INSTANTIATE_STORE_SUITE(StoreTest);
+
+}  // namespace
+}  // namespace jc::store
