@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -28,10 +29,20 @@ Status read_columns(const toml::table& fields, std::string_view key, std::vector
 }
 
 std::string quoted(const std::string& s) {
+  // A TOML basic string: quotes, backslashes and control characters escaped.
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04X", u);
+      out += buf;
+    } else {
+      out += c;
+    }
   }
   return out + "\"";
 }
