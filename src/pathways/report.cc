@@ -1,0 +1,151 @@
+#include "pathways/report.h"
+
+#include <nlohmann/json.hpp>
+
+#include "io/csv_writer.h"
+#include "pathways/analysis.h"
+
+namespace jc::pathways {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+std::string csv_line(const std::vector<std::string>& fields) {
+  std::string out;
+  for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + io::csv_field(fields[i]);
+  return out + "\n";
+}
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+ordered_json summary_json(const EventLog& log, const Dfg& dfg, std::size_t variant_count) {
+  std::size_t used = 0;
+  std::vector<bool> seen(log.activities.size(), false);
+  for (auto a : log.activity)
+    if (!seen[a]) seen[a] = true, ++used;
+  ordered_json j;
+  j["cases"] = log.cases();
+  j["events"] = log.events();
+  j["activities"] = used;
+  j["variants"] = variant_count;
+  j["dfg_edges"] = dfg.edges.size();
+  auto acts = [&](const auto& v) {
+    ordered_json o = ordered_json::object();
+    for (const auto& [a, n] : v) o[log.activities.name(a)] = n;
+    return o;
+  };
+  j["start_activities"] = acts(dfg.start);
+  j["end_activities"] = acts(dfg.end);
+  return j;
+}
+
+}  // namespace
+
+Result<std::string> render_report(const EventLog& log, const ReportOptions& o) {
+  if (o.format != "json" && o.format != "csv") return Error{"--format must be json or csv"};
+  const bool csv = o.format == "csv";
+  const auto& name = [&](std::uint32_t a) -> const std::string& { return log.activities.name(a); };
+  if (o.report == "summary" || o.report == "dfg") {
+    bool perf = o.report == "dfg";
+    Dfg dfg = directly_follows(log, perf);
+    std::size_t nv = variants(log).size();
+    if (o.report == "summary") {
+      ordered_json j = summary_json(log, dfg, nv);
+      if (!csv) return j.dump(2) + "\n";
+      return csv_line({"cases", "events", "activities", "variants", "dfg_edges"}) +
+             csv_line({std::to_string(log.cases()), std::to_string(log.events()), j["activities"].dump(),
+                       std::to_string(nv), std::to_string(dfg.edges.size())});
+    }
+    if (csv) {
+      std::string out = csv_line({"from", "to", "count", "mean_wait_s", "median_wait_s", "min_wait_s", "max_wait_s", "p90_wait_s"});
+      for (const auto& e : dfg.edges) {
+        out += csv_line({name(e.from), name(e.to), std::to_string(e.count), num(e.wait.mean_s), num(e.wait.median_s),
+                         num(e.wait.min_s), num(e.wait.max_s), num(e.wait.p90_s)});
+      }
+      return out;
+    }
+    ordered_json j = summary_json(log, dfg, nv);
+    ordered_json edges = ordered_json::array();
+    for (const auto& e : dfg.edges) {
+      edges.push_back({{"from", name(e.from)},
+                       {"to", name(e.to)},
+                       {"count", e.count},
+                       {"wait_s", {{"mean", e.wait.mean_s}, {"median", e.wait.median_s}, {"min", e.wait.min_s},
+                                   {"max", e.wait.max_s}, {"p90", e.wait.p90_s}}}});
+    }
+    j["edges"] = edges;
+    return j.dump(2) + "\n";
+  }
+  if (o.report == "variants") {
+    auto vs = variants(log);
+    std::size_t limit = o.top ? std::min(o.top, vs.size()) : vs.size();
+    if (csv) {
+      std::string out = csv_line({"rank", "cases", "coverage", "activities"});
+      for (std::size_t i = 0; i < limit; ++i) {
+        std::string seq;
+        for (auto a : vs[i].activities) seq += (seq.empty() ? "" : " > ") + name(a);
+        out += csv_line({std::to_string(i + 1), std::to_string(vs[i].cases), num(vs[i].coverage), seq});
+      }
+      return out;
+    }
+    ordered_json j;
+    j["cases"] = log.cases();
+    j["variants"] = vs.size();
+    ordered_json list = ordered_json::array();
+    for (std::size_t i = 0; i < limit; ++i) {
+      ordered_json acts = ordered_json::array();
+      for (auto a : vs[i].activities) acts.push_back(name(a));
+      list.push_back({{"rank", i + 1}, {"cases", vs[i].cases}, {"coverage", vs[i].coverage}, {"activities", acts}});
+    }
+    j["top"] = list;
+    return j.dump(2) + "\n";
+  }
+  if (o.report == "durations") {
+    auto d = case_durations_s(log);
+    std::vector<double> sorted = d;
+    WaitStats s = wait_stats(sorted);
+    if (csv) {
+      std::string out = csv_line({"case", "duration_s"});
+      for (std::size_t c = 0; c < d.size(); ++c) out += csv_line({log.case_ids[c], num(d[c])});
+      return out;
+    }
+    ordered_json j;
+    j["cases"] = log.cases();
+    j["duration_s"] = {{"mean", s.mean_s}, {"median", s.median_s}, {"min", s.min_s}, {"max", s.max_s}, {"p90", s.p90_s}};
+    ordered_json per = ordered_json::array();
+    for (std::size_t c = 0; c < d.size(); ++c) per.push_back({{"case", log.case_ids[c]}, {"duration_s", d[c]}});
+    j["per_case"] = per;
+    return j.dump(2) + "\n";
+  }
+  if (o.report == "handoffs") {
+    bool by_resource = o.by_resource || log.groups.size() == 0;
+    Handoffs h = handoffs(log, by_resource ? HandoffBy::Resource : HandoffBy::Group);
+    const Dictionary& who = by_resource ? log.resources : log.groups;
+    if (csv) {
+      std::string out = csv_line({"from", "to", "count"});
+      for (const auto& p : h.matrix)
+        out += csv_line({who.name(static_cast<std::uint32_t>(p.from)), who.name(static_cast<std::uint32_t>(p.to)), std::to_string(p.count)});
+      return out;
+    }
+    ordered_json j;
+    j["by"] = by_resource ? "org:resource" : "org:group";
+    j["cross"] = h.cross;
+    j["self"] = h.self;
+    j["unknown"] = h.unknown;
+    j["ping_pong"] = h.ping_pong;
+    j["ping_pong_cases"] = h.ping_pong_cases;
+    ordered_json m = ordered_json::array();
+    for (const auto& p : h.matrix)
+      m.push_back({{"from", who.name(static_cast<std::uint32_t>(p.from))}, {"to", who.name(static_cast<std::uint32_t>(p.to))}, {"count", p.count}});
+    j["matrix"] = m;
+    return j.dump(2) + "\n";
+  }
+  return Error{"unknown report \"" + o.report + "\": summary, dfg, variants, handoffs or durations"};
+}
+
+}  // namespace jc::pathways

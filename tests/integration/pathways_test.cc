@@ -1,0 +1,218 @@
+// Process mining against the reference statistics of the public logs (shared/docs/REFERENCE.md).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "pathways/analysis.h"
+#include "pathways/log_readers.h"
+#include "pathways/report.h"
+#include "support/test_paths.h"
+
+namespace jc::pathways {
+namespace {
+
+std::string data(const std::string& name) { return testing::shared_dir() + "/data/pathways/" + name; }
+
+CsvLogOptions sepsis_options() {
+  CsvLogOptions o;
+  o.separator = ';';
+  o.case_column = "Case ID";
+  o.activity_column = "Activity";
+  o.timestamp_column = "Complete Timestamp";
+  o.group_column = "org:group";
+  return o;
+}
+
+const EventLog& load(const std::string& name) {
+  static std::map<std::string, EventLog> cache;
+  auto it = cache.find(name);
+  if (it != cache.end()) return it->second;
+  auto log = read_log(data(name), sepsis_options());
+  EXPECT_TRUE(log.ok()) << log.error().message;
+  return cache.emplace(name, std::move(log).value()).first->second;
+}
+
+std::size_t used_activities(const EventLog& log) {
+  std::vector<bool> seen(log.activities.size());
+  std::size_t n = 0;
+  for (auto a : log.activity)
+    if (!seen[a]) seen[a] = true, ++n;
+  return n;
+}
+
+struct Expected {
+  const char* file;
+  std::size_t cases, events, activities, variants, edges;
+};
+
+class ReferenceLogs : public ::testing::TestWithParam<Expected> {};
+
+TEST_P(ReferenceLogs, MatchTheReferenceStatistics) {
+  const Expected& x = GetParam();
+  const EventLog& log = load(x.file);
+  EXPECT_EQ(log.cases(), x.cases);
+  EXPECT_EQ(log.events(), x.events);
+  EXPECT_EQ(used_activities(log), x.activities);
+  EXPECT_EQ(variants(log).size(), x.variants);
+  Dfg dfg = directly_follows(log, false);
+  EXPECT_EQ(dfg.edges.size(), x.edges);
+  // Property: directly-follows counts sum to events − cases.
+  std::uint64_t sum = 0;
+  for (const auto& e : dfg.edges) sum += e.count;
+  EXPECT_EQ(sum, x.events - x.cases);
+}
+
+INSTANTIATE_TEST_SUITE_P(Pathways, ReferenceLogs,
+                         ::testing::Values(Expected{"running-example.xes", 6, 42, 8, 6, 16},
+                                           Expected{"sepsis.csv", 1050, 15214, 16, 846, 115},
+                                           Expected{"receipt.xes.gz", 1434, 8577, 27, 116, 99},
+                                           Expected{"helpdesk.xes.gz", 4580, 21348, 14, 226, 55},
+                                           Expected{"bpic2012.xes.gz", 13087, 262200, 24, 4366, 125}),
+                         [](const auto& param_info) {
+                           std::string n = param_info.param.file;
+                           return n.substr(0, n.find_first_of(".-"));
+                         });
+
+TEST(RunningExample, EveryDirectlyFollowsEdge) {
+  const EventLog& log = load("running-example.xes");
+  std::map<std::pair<std::string, std::string>, std::uint64_t> got;
+  for (const auto& e : directly_follows(log, false).edges) got[{log.activities.name(e.from), log.activities.name(e.to)}] = e.count;
+  const std::map<std::pair<std::string, std::string>, std::uint64_t> want = {
+      {{"check ticket", "decide"}, 6}, {{"check ticket", "examine casually"}, 2}, {{"check ticket", "examine thoroughly"}, 1},
+      {{"decide", "pay compensation"}, 3}, {{"decide", "reinitiate request"}, 3}, {{"decide", "reject request"}, 3},
+      {{"examine casually", "check ticket"}, 4}, {{"examine casually", "decide"}, 2},
+      {{"examine thoroughly", "check ticket"}, 2}, {{"examine thoroughly", "decide"}, 1},
+      {{"register request", "check ticket"}, 2}, {{"register request", "examine casually"}, 3},
+      {{"register request", "examine thoroughly"}, 1}, {{"reinitiate request", "check ticket"}, 1},
+      {{"reinitiate request", "examine casually"}, 1}, {{"reinitiate request", "examine thoroughly"}, 1}};
+  EXPECT_EQ(got, want);
+}
+
+TEST(RunningExample, StartEndAndCaseDurations) {
+  const EventLog& log = load("running-example.xes");
+  Dfg dfg = directly_follows(log, false);
+  ASSERT_EQ(dfg.start.size(), 1u);
+  EXPECT_EQ(log.activities.name(dfg.start[0].first), "register request");
+  EXPECT_EQ(dfg.start[0].second, 6u);
+  std::map<std::string, std::uint64_t> ends;
+  for (auto [a, n] : dfg.end) ends[log.activities.name(a)] = n;
+  EXPECT_EQ(ends, (std::map<std::string, std::uint64_t>{{"pay compensation", 3}, {"reject request", 3}}));
+  auto d = case_durations_s(log);
+  std::sort(d.begin(), d.end());
+  EXPECT_EQ(d, (std::vector<double>{520920, 703320, 779580, 852300, 1368780, 1576440}));
+}
+
+TEST(Sepsis, TopEdgesStartsAndHandoffsBetweenGroups) {
+  const EventLog& log = load("sepsis.csv");
+  Dfg dfg = directly_follows(log, true);
+  ASSERT_GE(dfg.edges.size(), 3u);
+  auto edge = [&](std::size_t i) {
+    return std::make_tuple(log.activities.name(dfg.edges[i].from), log.activities.name(dfg.edges[i].to), dfg.edges[i].count);
+  };
+  EXPECT_EQ(edge(0), std::make_tuple(std::string("Leucocytes"), std::string("CRP"), std::uint64_t{1778}));
+  EXPECT_EQ(edge(1), std::make_tuple(std::string("CRP"), std::string("Leucocytes"), std::uint64_t{1445}));
+  EXPECT_EQ(edge(2), std::make_tuple(std::string("ER Registration"), std::string("ER Triage"), std::uint64_t{971}));
+  EXPECT_EQ(log.activities.name(dfg.start[0].first), "ER Registration");
+  EXPECT_EQ(dfg.start[0].second, 995u);
+  Handoffs h = handoffs(log, HandoffBy::Group);
+  EXPECT_EQ(h.cross, 7048u);
+  EXPECT_EQ(h.self, 7116u);
+  EXPECT_EQ(h.unknown, 0u);
+  // "NA" is a real case id, not a missing value.
+  EXPECT_NE(std::find(log.case_ids.begin(), log.case_ids.end(), "NA"), log.case_ids.end());
+  // Waits: ER Registration → ER Triage takes minutes, never negative.
+  EXPECT_GE(dfg.edges[2].wait.min_s, 0);
+  EXPECT_LE(dfg.edges[2].wait.median_s, dfg.edges[2].wait.p90_s);
+}
+
+TEST(Handoffs, CountsPingPong) {
+  EventLogBuilder b;
+  auto g = [&](const char* s) { return static_cast<std::int32_t>(b.groups().intern(s)); };
+  auto a = b.activities().intern("refer");
+  std::vector<EventLogBuilder::Event> events = {
+      {a, 1, kNone, g("DN")}, {a, 2, kNone, g("SW")}, {a, 3, kNone, g("DN")}, {a, 4, kNone, g("SW")}, {a, 5, kNone, g("SW")}};
+  b.add_case("p1", events);
+  std::vector<EventLogBuilder::Event> straight = {{a, 1, kNone, g("GP")}, {a, 2, kNone, g("CMHT")}};
+  b.add_case("p2", straight);
+  EventLog log = b.finish();
+  Handoffs h = handoffs(log, HandoffBy::Group);
+  EXPECT_EQ(h.cross, 4u);
+  EXPECT_EQ(h.self, 1u);
+  EXPECT_EQ(h.ping_pong, 2u);  // DN→SW→DN and SW→DN→SW
+  EXPECT_EQ(h.ping_pong_cases, 1u);
+}
+
+TEST(EventOrder, TiesKeepFileOrder) {
+  auto dir = testing::scratch_dir("ties");
+  std::string path = (dir / "ties.csv").string();
+  std::ofstream(path) << "case,act,time\nc,b,2024-01-01 10:00:00\nc,a,2024-01-01 09:00:00\nc,z,2024-01-01 10:00:00\n"
+                         "c,y,2024-01-01 10:00:00\n";
+  CsvLogOptions o;
+  o.case_column = "case";
+  o.activity_column = "act";
+  o.timestamp_column = "time";
+  auto log = read_csv_log(path, o);
+  ASSERT_TRUE(log.ok()) << log.error().message;
+  std::vector<std::string> order;
+  for (auto a : log->activity) order.push_back(log->activities.name(a));
+  EXPECT_EQ(order, (std::vector<std::string>{"a", "b", "z", "y"}));
+}
+
+TEST(Malformed, XmlErrorsNameLineAndColumn) {
+  auto dir = testing::scratch_dir("badxes");
+  std::string path = (dir / "bad.xes").string();
+  std::ofstream(path) << "<log>\n<trace>\n<event><string key=\"concept:name\" value=\"a\"/></event>\n<event>\n</trace>\n</log>\n";
+  auto log = read_xes(path);
+  ASSERT_FALSE(log.ok());
+  EXPECT_NE(log.error().message.find("line 5, column 2"), std::string::npos) << log.error().message;
+  EXPECT_NE(log.error().message.find("mismatched tag"), std::string::npos) << log.error().message;
+}
+
+TEST(Malformed, CsvErrorsNameLineAndField) {
+  auto dir = testing::scratch_dir("badcsv");
+  std::string path = (dir / "bad.csv").string();
+  std::ofstream(path) << "case,act,time\nc,a,2024-01-01 09:00:00\nc,b,yesterday\n";
+  CsvLogOptions o;
+  o.case_column = "case";
+  o.activity_column = "act";
+  o.timestamp_column = "time";
+  auto log = read_csv_log(path, o);
+  ASSERT_FALSE(log.ok());
+  EXPECT_NE(log.error().message.find("bad.csv:3: field time"), std::string::npos) << log.error().message;
+  o.activity_column = "activity";
+  auto missing = read_csv_log(path, o);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("no activity column \"activity\""), std::string::npos);
+}
+
+TEST(Report, SummaryJsonHasTheFieldsOutsideChecksRelyOn) {
+  ReportOptions o;
+  o.report = "dfg";
+  auto text = render_report(load("running-example.xes"), o);
+  ASSERT_TRUE(text.ok());
+  auto j = nlohmann::json::parse(*text);
+  EXPECT_EQ(j["cases"], 6);
+  EXPECT_EQ(j["events"], 42);
+  EXPECT_EQ(j["activities"], 8);
+  EXPECT_EQ(j["variants"], 6);
+  EXPECT_EQ(j["edges"].size(), 16u);
+  std::uint64_t sum = 0;
+  for (const auto& e : j["edges"]) sum += e["count"].get<std::uint64_t>();
+  EXPECT_EQ(sum, 36u);
+  o.report = "nonsense";
+  EXPECT_FALSE(render_report(load("running-example.xes"), o).ok());
+}
+
+TEST(Timestamps, ParseZonesAndFractions) {
+  EXPECT_EQ(parse_time_ms("1970-01-01T00:00:01.5Z"), 1500);
+  EXPECT_EQ(parse_time_ms("1970-01-01T01:00:00+01:00"), 0);
+  EXPECT_EQ(parse_time_ms("1970/01/01 00:00:02.000"), 2000);
+  EXPECT_EQ(parse_time_ms("1970-01-02"), 86'400'000);
+  EXPECT_EQ(parse_time_ms("2023-02-29 10:00:00"), kNoTime);
+  EXPECT_EQ(parse_time_ms("soon"), kNoTime);
+}
+
+}  // namespace
+}  // namespace jc::pathways
