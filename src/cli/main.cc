@@ -12,8 +12,7 @@
 #include "core/money.h"
 #include "governance/authentication.h"
 #include "interop/extract_import.h"
-#include "pathways/log_readers.h"
-#include "pathways/report.h"
+#include "cli/pathways_command.h"
 #include "server/api.h"
 #include "server/http_server.h"
 #include "store/area_repository.h"
@@ -170,22 +169,8 @@ int main(int argc, char** argv) {
   exp->add_option("--db", export_db, "Database")->required();
   exp->add_option("--dir", export_dir, "Folder to write")->required();
 
-  std::string log_path, separator = ",";
-  jc::pathways::CsvLogOptions csv_log;
-  jc::pathways::ReportOptions report;
-  auto* pathways = app.add_subcommand("pathways", "Mine an event log: journeys, hand-offs, waits");
-  pathways->add_option("--log", log_path, "Event log: .xes, .xes.gz or .csv")->required()->check(CLI::ExistingFile);
-  pathways->add_option("--report", report.report, "summary, dfg, variants, handoffs or durations")
-      ->check(CLI::IsMember({"summary", "dfg", "variants", "handoffs", "durations"}));
-  pathways->add_option("--format", report.format, "json or csv")->check(CLI::IsMember({"json", "csv"}));
-  pathways->add_option("--top", report.top, "variants: how many to list (default all)");
-  pathways->add_flag("--by-resource", report.by_resource, "handoffs: between resources rather than groups");
-  pathways->add_option("--case", csv_log.case_column, "CSV: the case id column");
-  pathways->add_option("--activity", csv_log.activity_column, "CSV: the activity column");
-  pathways->add_option("--timestamp", csv_log.timestamp_column, "CSV: the timestamp column");
-  pathways->add_option("--resource", csv_log.resource_column, "CSV: the resource column");
-  pathways->add_option("--group", csv_log.group_column, "CSV: the group (organisation, team) column");
-  pathways->add_option("--separator", separator, "CSV: the field separator");
+  jc::cli::PathwaysArgs pathways_args;
+  auto* pathways = jc::cli::add_pathways_command(app, pathways_args);
 
   auto* version = app.add_subcommand("version", "Print the version");
 
@@ -202,25 +187,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*generate) return run_generate(gen);
-    if (*pathways) {
-      if (separator.size() != 1) {
-        std::fprintf(stderr, "jointcare pathways: --separator must be one character\n");
-        return kExitUsage;
-      }
-      csv_log.separator = separator[0];
-      auto log = jc::pathways::read_log(log_path, csv_log);
-      if (!log) {
-        std::fprintf(stderr, "jointcare pathways: %s\n", log.error().message.c_str());
-        return kExitUsage;
-      }
-      auto text = jc::pathways::render_report(*log, report);
-      if (!text) {
-        std::fprintf(stderr, "jointcare pathways: %s\n", text.error().message.c_str());
-        return kExitUsage;
-      }
-      std::fwrite(text->data(), 1, text->size(), stdout);
-      return 0;
-    }
+    if (*pathways) return jc::cli::run_pathways(pathways_args);
     if (*serve) return run_serve(serve_args);
     if (*import) {
       auto profile = jc::interop::ExtractProfile::load(import_profile);

@@ -7,7 +7,9 @@
 
 #include "pathways/analysis.h"
 #include "pathways/log_readers.h"
+#include "pathways/filter.h"
 #include "pathways/report.h"
+#include "pathways/target_pathway.h"
 #include "support/test_paths.h"
 
 namespace jc::pathways {
@@ -212,6 +214,115 @@ TEST(Timestamps, ParseZonesAndFractions) {
   EXPECT_EQ(parse_time_ms("1970-01-02"), 86'400'000);
   EXPECT_EQ(parse_time_ms("2023-02-29 10:00:00"), kNoTime);
   EXPECT_EQ(parse_time_ms("soon"), kNoTime);
+}
+
+}  // namespace
+}  // namespace jc::pathways
+
+namespace jc::pathways {
+namespace {
+
+EventLog make_log(const std::vector<std::vector<std::string>>& cases) {
+  EventLogBuilder b;
+  std::int64_t t = 0;
+  int n = 0;
+  for (const auto& c : cases) {
+    std::vector<EventLogBuilder::Event> evs;
+    for (const auto& a : c) evs.push_back({b.activities().intern(a), t += 1000, kNone, kNone});
+    b.add_case("c" + std::to_string(++n), evs);
+  }
+  return b.finish();
+}
+
+TEST(Conformance, AlignsJourneysToATargetPathway) {
+  auto target = TargetPathway::parse(R"(
+name = "discharge"
+[[stage]]
+activity = "A"
+[[stage]]
+activity = "B"
+optional = true
+[[stage]]
+name = "care"
+any_of = ["C", "D"]
+repeat = true
+)", "t.toml");
+  ASSERT_TRUE(target.ok()) << target.error().message;
+  EventLog log = make_log({{"A", "C", "C", "D"}, {"A", "B", "C"}, {"A", "B", "B", "C"}, {"C"}, {"A", "X", "D"}});
+  Conformance c = check_conformance(log, *target);
+  ASSERT_EQ(c.case_fitness.size(), 5u);
+  EXPECT_DOUBLE_EQ(c.case_fitness[0], 1.0);
+  EXPECT_DOUBLE_EQ(c.case_fitness[1], 1.0);
+  EXPECT_DOUBLE_EQ(c.case_fitness[2], 1.0 - 1.0 / 6.0);  // a second B has no place: 4 events + 2 mandatory stages
+  EXPECT_DOUBLE_EQ(c.case_fitness[3], 1.0 - 1.0 / 3.0);  // A skipped
+  EXPECT_DOUBLE_EQ(c.case_fitness[4], 1.0 - 1.0 / 5.0);  // X unexpected
+  EXPECT_EQ(c.fitting_cases, 2u);
+  std::map<std::string, std::size_t> unexpected(c.unexpected_activities.begin(), c.unexpected_activities.end());
+  EXPECT_EQ(unexpected, (std::map<std::string, std::size_t>{{"B", 1}, {"X", 1}}));
+  ASSERT_EQ(c.skipped_stages.size(), 1u);
+  EXPECT_EQ(c.skipped_stages[0], (std::pair<std::string, std::size_t>{"A", 1}));
+  EXPECT_DOUBLE_EQ(c.log_fitness, 1.0 - 3.0 / (15.0 + 10.0));  // 15 events, 5 cases x 2 mandatory stages
+  EXPECT_FALSE(TargetPathway::parse("name = \"empty\"\n", "e.toml").ok());
+  EXPECT_FALSE(TargetPathway::parse("[[stage]]\noptional = true\n", "noact.toml").ok());
+}
+
+TEST(Filters, SelectCasesByVariantActivityStartEndAndTime) {
+  EventLog log = make_log({{"A", "B"}, {"A", "B"}, {"A", "C"}, {"B", "C"}});
+  CaseFilter top;
+  top.top_variants = 1;
+  EXPECT_EQ(filter_cases(log, top).cases(), 2u);
+  CaseFilter with;
+  with.with_activity = {"C"};
+  EXPECT_EQ(filter_cases(log, with).cases(), 2u);
+  CaseFilter starts;
+  starts.starts_with = "A";
+  starts.ends_with = "C";
+  auto one = filter_cases(log, starts);
+  ASSERT_EQ(one.cases(), 1u);
+  EXPECT_EQ(one.case_ids[0], "c3");
+  CaseFilter time;
+  time.from_ms = 3000;  // cases 2.. start at 3000, 5000, 7000
+  time.to_ms = 7000;    // and end before 7000: case 2 (3000-4000) and 3 (5000-6000)
+  EXPECT_EQ(filter_cases(log, time).cases(), 2u);
+}
+
+TEST(DirectlyFollows, CountsSumToEventsMinusCasesOnRandomLogs) {
+  std::uint64_t x = 42;
+  auto next = [&] { return x = x * 6364136223846793005ULL + 1442695040888963407ULL, x >> 33; };
+  for (int round = 0; round < 50; ++round) {
+    std::vector<std::vector<std::string>> cases;
+    std::size_t events = 0;
+    for (std::uint64_t c = 0, n = 1 + next() % 40; c < n; ++c) {
+      std::vector<std::string> seq;
+      for (std::uint64_t e = 0, len = 1 + next() % 12; e < len; ++e) seq.push_back(std::string(1, static_cast<char>('a' + next() % 7)));
+      events += seq.size();
+      cases.push_back(seq);
+    }
+    EventLog log = make_log(cases);
+    std::uint64_t sum = 0;
+    for (const auto& e : directly_follows(log, true).edges) sum += e.count;
+    EXPECT_EQ(sum, events - cases.size());
+    std::uint64_t variant_cases = 0;
+    for (const auto& v : variants(log)) variant_cases += v.cases;
+    EXPECT_EQ(variant_cases, cases.size());
+  }
+}
+
+TEST(Comparison, ShowsWhatARedesignChanged) {
+  EventLog before = make_log({{"refer", "assess", "refer", "assess", "care"}, {"refer", "assess", "care"}});
+  EventLog after = make_log({{"assess", "care"}, {"assess", "care"}});
+  auto j = nlohmann::json::parse(render_comparison(before, after));
+  EXPECT_EQ(j["stages_removed"], nlohmann::json::array({"refer"}));
+  EXPECT_DOUBLE_EQ(j["change"]["events_per_case"].get<double>(), -2.0);
+  EXPECT_LT(j["change"]["median_duration_s"].get<double>(), 0);
+}
+
+TEST(ProcessMap, DrawsEveryEdgeInDot) {
+  std::string dot = render_dfg_dot(load("running-example.xes"), true);
+  EXPECT_EQ(dot.rfind("digraph pathway {", 0), 0u);
+  std::size_t arrows = 0;
+  for (std::size_t p = 0; (p = dot.find(" -> a", p)) != std::string::npos; ++p) ++arrows;
+  EXPECT_EQ(arrows, 16u + 1u);  // 16 edges and one start arrow
 }
 
 }  // namespace
