@@ -7,6 +7,8 @@
 
 #include "core/organisation.h"
 #include "server/log.h"
+#include "pathways/report.h"
+#include "pathways/store_log.h"
 #include "store/area_repository.h"
 
 namespace jc::server {
@@ -41,6 +43,32 @@ json user_json(const StaffUser& u) {
          {"organisation_id", u.organisation.value}};
   j["team_id"] = u.team ? json(u.team->value) : json(nullptr);
   return j;
+}
+
+// One query parameter's value ("" when absent). Values here are plain words: no decoding needed
+// beyond '+' for space.
+std::string query_param(const std::string& query, const std::string& name) {
+  std::size_t p = 0;
+  while (p <= query.size()) {
+    std::size_t amp = query.find('&', p);
+    std::string pair = query.substr(p, amp == std::string::npos ? std::string::npos : amp - p);
+    if (pair.rfind(name + "=", 0) == 0) {
+      std::string v = pair.substr(name.size() + 1);
+      for (auto& c : v)
+        if (c == '+') c = ' ';
+      return v;
+    }
+    if (amp == std::string::npos) break;
+    p = amp + 1;
+  }
+  return {};
+}
+
+bool may_see_pathways(Role role) {
+  // Aggregate journeys, no identifiable detail: commissioners, team managers and administrators.
+  // (The policy decision point of the governance layer will take this over.)
+  return role == Role::Commissioner || role == Role::TeamManager || role == Role::SystemAdministrator ||
+         role == Role::CaldicottGuardian;
 }
 
 constexpr const char* kLandingPage = R"HTML(<!doctype html>
@@ -154,6 +182,24 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
                                      {"activity_cost_pence", s.activity_cost_pence},
                                      {"referrals", s.referrals},
                                      {"care_packages", s.care_packages}});
+    }
+    if (p == "/api/v1/pathways") {
+      label = p;
+      if (!may_see_pathways(user->role)) return error_response(403, "forbidden", "your role may not see pathway analyses");
+      std::string name = query_param(req.query, "pathway");
+      pathways::ReportOptions ro;
+      ro.report = query_param(req.query, "report");
+      if (ro.report.empty()) ro.report = "summary";
+      if (ro.report != "summary" && ro.report != "dfg" && ro.report != "variants" && ro.report != "handoffs") {
+        return error_response(400, "bad_request", "report must be summary, dfg, variants or handoffs");
+      }
+      std::string top = query_param(req.query, "top");
+      ro.top = top.empty() ? 20 : static_cast<std::size_t>(std::strtoul(top.c_str(), nullptr, 10));
+      auto log = pathways::read_store_log(*db, name.empty() ? "referrals" : name);
+      if (!log) return error_response(400, "bad_request", log.error().message);
+      auto text = pathways::render_report(*log, ro);
+      if (!text) return error_response(400, "bad_request", text.error().message);
+      return HttpResponse{200, "application/json", *text, {}};
     }
     if (p == "/api/v1/localities") {
       label = p;

@@ -48,6 +48,21 @@ printf 'id,given,family,dob,nhs\nX1,Ann,Lee,01/02/1950,9990000018\nX2,Bob,Ray,28
   || fail "good import"
 [ "$(count)" -eq $((before + 2)) ] || fail "a good import did not add 2 records"
 
+# Pathways: the reference log through the command form outside checks use.
+out=$("$jc" pathways --log "$shared/data/pathways/running-example.xes" --report summary --format json)
+echo "$out" | grep -q '"cases": 6' || fail "pathways summary: $out"
+echo "$out" | grep -q '"variants": 6' || fail "pathways variants: $out"
+edges=$("$jc" pathways --log "$shared/data/pathways/sepsis.csv" --separator ';' --case 'Case ID' --activity Activity \
+  --timestamp 'Complete Timestamp' --report dfg --format csv | tail -n +2 | wc -l)
+[ "$edges" -eq 115 ] || fail "sepsis should have 115 DF edges, got $edges"
+"$jc" pathways --log "$shared/data/pathways/running-example.xes" --report dfg --format svg > "$work/map.svg"
+grep -q "<svg" "$work/map.svg" || fail "no SVG map"
+"$jc" pathways --db "$work/area.db" --pathway referrals --report handoffs | grep -q '"ping_pong_cases"' || fail "pathways from the database"
+printf '<log><trace><event></trace></log>' > "$work/bad.xes"
+set +e; "$jc" pathways --log "$work/bad.xes" 2> "$work/xes.err"; rc=$?; set -e
+[ "$rc" -eq 2 ] || fail "a malformed log should exit 2, got $rc"
+grep -q 'line 1, column' "$work/xes.err" || fail "XES error should name line and column: $(cat "$work/xes.err")"
+
 "$jc" serve --db "$work/area.db" --port 0 > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!
 port=""

@@ -148,6 +148,22 @@ TEST_F(ServerTest, SignsInAndServesTheArea) {
   EXPECT_EQ(c.send(http::verb::get, "/api/v1/me", "", token).status, 401);
 }
 
+TEST_F(ServerTest, ServesPathwaysToCommissionersOnly) {
+  Client c(server_->port());
+  std::string nurse = sign_in(c, "dnurse");
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/pathways?pathway=referrals", "", nurse).status, 403);
+  std::string commissioner = sign_in(c, "commissioner");
+  auto r = c.send(http::verb::get, "/api/v1/pathways?pathway=referrals&report=dfg", "", commissioner);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json::parse(r.body);
+  std::uint64_t sum = 0;
+  for (const auto& e : j["edges"]) sum += e["count"].get<std::uint64_t>();
+  EXPECT_EQ(sum, j["events"].get<std::uint64_t>() - j["cases"].get<std::uint64_t>());
+  auto bad = c.send(http::verb::get, "/api/v1/pathways?pathway=nowhere", "", commissioner);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(json::parse(bad.body)["error"]["code"], "bad_request");
+}
+
 TEST_F(ServerTest, ErrorsHaveOneStableShape) {
   Client c(server_->port());
   for (auto [verb, target, body, status, code] :

@@ -127,6 +127,21 @@ TEST_P(StoreTest, AFailedBulkLoadLeavesNothingBehind) {
   EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM organisations"), 2);
 }
 
+TEST_P(StoreTest, SeveralBulkWritersAtOnceKeepReferencesIntact) {
+  Transaction tx(*db_);
+  auto orgs = db_->bulk_insert("organisations", {"id", "ods_code", "name", "kind"});
+  auto teams = db_->bulk_insert("teams", {"id", "organisation_id", "name", "service"});
+  for (std::int64_t i = 1; i <= 3000; ++i) {
+    orgs->add({i, "O" + std::to_string(i), std::string("org"), std::string("gp_practice")});
+    teams->add({i, i, std::string("team"), std::string("general_practice")});  // refers to the row just added
+  }
+  teams->finish();  // sends the organisations first
+  orgs->finish();
+  tx.commit();
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM teams"), 3000);
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM organisations"), 3000);
+}
+
 TEST_P(StoreTest, StoresStaffAndSessions) {
   add_organisation(1, "AAA");
   StaffUser u;

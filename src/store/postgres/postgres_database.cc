@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -67,19 +68,17 @@ void append_copy_field(std::string& out, const Value& v) {
       v);
 }
 
+// Rows are buffered and sent as whole COPY commands, because a connection can run only one COPY at
+// a time while loaders keep several writers open (records and their truth, say). A writer sends
+// the buffers of writers opened before it first, so rows that reference earlier tables find them.
 class PostgresCopyWriter final : public BulkWriter {
  public:
-  PostgresCopyWriter(PostgresDatabase& db, std::string copy_sql) : db_(db) {
-    PGresult* r = PQexec(db_.connection(), copy_sql.c_str());
-    ResultGuard g{r};
-    if (PQresultStatus(r) != PGRES_COPY_IN) db_.fail("COPY", r);
-    open_ = true;
+  PostgresCopyWriter(PostgresDatabase& db, std::string copy_sql) : db_(db), copy_sql_(std::move(copy_sql)) {
+    db_.copy_writers().push_back(this);
   }
   ~PostgresCopyWriter() override {
-    if (open_) {
-      PQputCopyEnd(db_.connection(), "abandoned");
-      while (PGresult* r = PQgetResult(db_.connection())) PQclear(r);
-    }
+    auto& all = db_.copy_writers();
+    all.erase(std::remove(all.begin(), all.end(), this), all.end());
   }
   void add(const Params& row) override {
     for (std::size_t i = 0; i < row.size(); ++i) {
@@ -87,29 +86,39 @@ class PostgresCopyWriter final : public BulkWriter {
       append_copy_field(buffer_, row[i]);
     }
     buffer_ += '\n';
-    if (buffer_.size() > (1 << 20)) flush();
+    if (buffer_.size() > (8 << 20)) flush_in_order();
   }
-  void finish() override {
-    flush();
-    open_ = false;
-    if (PQputCopyEnd(db_.connection(), nullptr) != 1) db_.fail("COPY end", nullptr);
-    PGresult* r = PQgetResult(db_.connection());
+  void finish() override { flush_in_order(); }
+
+  void send() {
+    if (buffer_.empty()) return;
+    PGconn* conn = db_.connection();
+    {
+      PGresult* r = PQexec(conn, copy_sql_.c_str());
+      ResultGuard g{r};
+      if (PQresultStatus(r) != PGRES_COPY_IN) db_.fail("COPY", r);
+    }
+    if (PQputCopyData(conn, buffer_.data(), static_cast<int>(buffer_.size())) != 1 || PQputCopyEnd(conn, nullptr) != 1) {
+      while (PGresult* more = PQgetResult(conn)) PQclear(more);
+      db_.fail("COPY data", nullptr);
+    }
+    buffer_.clear();
+    PGresult* r = PQgetResult(conn);
     ResultGuard g{r};
-    while (PGresult* more = PQgetResult(db_.connection())) PQclear(more);
+    while (PGresult* more = PQgetResult(conn)) PQclear(more);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) db_.fail("COPY", r);
   }
 
  private:
-  void flush() {
-    if (buffer_.empty()) return;
-    if (PQputCopyData(db_.connection(), buffer_.data(), static_cast<int>(buffer_.size())) != 1) {
-      db_.fail("COPY data", nullptr);
+  void flush_in_order() {
+    for (auto* w : db_.copy_writers()) {
+      static_cast<PostgresCopyWriter*>(w)->send();
+      if (w == this) break;
     }
-    buffer_.clear();
   }
   PostgresDatabase& db_;
+  std::string copy_sql_;
   std::string buffer_;
-  bool open_ = false;
 };
 
 }  // namespace

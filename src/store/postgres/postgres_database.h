@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "store/database.h"
 
@@ -33,6 +34,8 @@ class PostgresDatabase final : public Database {
   void rollback() override;
 
   pg_conn* connection() { return conn_; }
+  // Bulk writers open on this connection, oldest first (see PostgresCopyWriter).
+  std::vector<BulkWriter*>& copy_writers() { return copy_writers_; }
   [[noreturn]] void fail(std::string_view what, pg_result* res);
 
   // "? ... ?" → "$1 ... $2", leaving quoted text alone.
@@ -41,6 +44,7 @@ class PostgresDatabase final : public Database {
  private:
   pg_result* run(std::string_view sql, const Params& params);
   pg_conn* conn_ = nullptr;
+  std::vector<BulkWriter*> copy_writers_;
   std::unordered_map<std::string, std::string> prepared_;  // sql → statement name
 };
 
