@@ -174,6 +174,7 @@ std::string render_dfg_dot(const EventLog& log, bool performance) {
   std::uint64_t top = 1;
   for (auto f : freq) top = std::max(top, f);
   std::string out = "digraph pathway {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Arial\"];\n";
+  out += "  edge [fontname=\"Arial\", fontsize=10];\n";
   out += "  start [shape=circle, label=\"\", fillcolor=\"#007f3b\", width=0.3];\n";
   out += "  end [shape=doublecircle, label=\"\", fillcolor=\"#d5281b\", width=0.3];\n";
   for (std::uint32_t a = 0; a < freq.size(); ++a) {
