@@ -12,6 +12,7 @@
 #include "core/money.h"
 #include "governance/authentication.h"
 #include "interop/extract_import.h"
+#include "cli/link_command.h"
 #include "cli/pathways_command.h"
 #include "server/api.h"
 #include "server/http_server.h"
@@ -172,6 +173,11 @@ int main(int argc, char** argv) {
   jc::cli::PathwaysArgs pathways_args;
   auto* pathways = jc::cli::add_pathways_command(app, pathways_args);
 
+  jc::cli::LinkArgs link_args;
+  auto* link = jc::cli::add_link_command(app, link_args);
+  jc::cli::EvaluateArgs evaluate_args;
+  auto* evaluate = jc::cli::add_evaluate_command(app, evaluate_args);
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -188,6 +194,8 @@ int main(int argc, char** argv) {
     }
     if (*generate) return run_generate(gen);
     if (*pathways) return jc::cli::run_pathways(pathways_args);
+    if (*link) return jc::cli::run_link(link_args);
+    if (*evaluate) return jc::cli::run_evaluate(evaluate_args);
     if (*serve) return run_serve(serve_args);
     if (*import) {
       auto profile = jc::interop::ExtractProfile::load(import_profile);

@@ -1,0 +1,204 @@
+#include "cli/link_command.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <unordered_map>
+
+#include "cli/progress.h"
+#include "identity/linkage_model.h"
+#include "io/csv_reader.h"
+#include "io/csv_writer.h"
+
+namespace jc::cli {
+
+CLI::App* add_link_command(CLI::App& app, LinkArgs& a) {
+  auto* c = app.add_subcommand("link", "Link two extracts' person records, or find duplicates within one");
+  auto* left = c->add_option("--left", a.left, "The left extract (CSV)")->check(CLI::ExistingFile);
+  auto* dedupe = c->add_option("--dedupe", a.dedupe, "Or one extract to deduplicate")->check(CLI::ExistingFile);
+  left->excludes(dedupe);
+  c->add_option("--left-profile", a.left_profile, "Profile (TOML) of the left or deduplicated extract")->required()->check(CLI::ExistingFile);
+  c->add_option("--right", a.right, "The right extract (CSV)")->check(CLI::ExistingFile)->needs(left);
+  c->add_option("--right-profile", a.right_profile, "Profile of the right extract")->check(CLI::ExistingFile);
+  c->add_option("--out", a.out, "Where to write the links (CSV)")->required();
+  c->add_option("--review-out", a.review_out, "Where to write pairs for clerical review (CSV)");
+  c->add_option("--threshold", a.threshold, "Match probability to link at (default 0.9)")->check(CLI::Range(0.0, 1.0));
+  c->add_option("--blocking", a.blocking, "Blocking rules (default: identifier, dob, family_soundex_year, postcode_given_initial, given_family_soundex)");
+  c->add_option("--clustering", a.clustering, "one-to-one (default for two extracts) or components (default for dedupe)")
+      ->check(CLI::IsMember({"one-to-one", "components"}));
+  c->add_flag("--explain", a.explain, "Add each field's comparison level and weight to the links");
+  c->add_option("--seed", a.seed, "Seed for the random pairs that estimate u");
+  return c;
+}
+
+CLI::App* add_evaluate_command(CLI::App& app, EvaluateArgs& a) {
+  auto* c = app.add_subcommand("link-evaluate", "Pairwise precision, recall and F1 of links against the truth");
+  c->add_option("--links", a.links, "Links (CSV with left_id, right_id)")->required()->check(CLI::ExistingFile);
+  c->add_option("--mode", a.mode, "link (two extracts) or dedupe")->check(CLI::IsMember({"link", "dedupe"}));
+  c->add_option("--truth", a.truth, "Truth CSV: record id and cluster columns, for every record of both extracts")->check(CLI::ExistingFile);
+  c->add_option("--truth-id", a.truth_id, "Truth: the record id column");
+  c->add_option("--truth-cluster", a.truth_cluster, "Truth: the true person column");
+  c->add_flag("--febrl-ids", a.febrl_ids, "The truth is in FEBRL ids (rec-N-org, rec-N-dup-K): give --truth as the extract(s)");
+  return c;
+}
+
+namespace {
+
+int fail(const std::string& m) {
+  std::fprintf(stderr, "jointcare link: %s\n", m.c_str());
+  return 2;
+}
+
+std::string febrl_cluster(const std::string& id) {
+  // "rec-123-dup-0" → "123"
+  auto a = id.find('-');
+  auto b = id.find('-', a + 1);
+  return a == std::string::npos ? id : id.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+}
+
+}  // namespace
+
+int run_link(const LinkArgs& a) {
+  bool dedupe = !a.dedupe.empty();
+  if (!dedupe && (a.left.empty() || a.right.empty() || a.right_profile.empty())) {
+    return fail("give --left, --left-profile, --right and --right-profile, or --dedupe with --left-profile");
+  }
+  auto started = std::chrono::steady_clock::now();
+  std::vector<std::string> problems;
+  auto left_profile = interop::ExtractProfile::load(a.left_profile);
+  if (!left_profile) return fail(left_profile.error().message);
+  auto left = identity::load_person_records(dedupe ? a.dedupe : a.left, *left_profile, problems);
+  if (!left) return fail(left.error().message);
+  std::optional<std::vector<identity::PersonRecord>> right;
+  if (!dedupe) {
+    auto rp = interop::ExtractProfile::load(a.right_profile);
+    if (!rp) return fail(rp.error().message);
+    auto r = identity::load_person_records(a.right, *rp, problems);
+    if (!r) return fail(r.error().message);
+    right = std::move(r).value();
+  }
+  if (!problems.empty()) {
+    std::fprintf(stderr, "%zu values were not used (unreadable dates, malformed NHS numbers, unknown codes):\n", problems.size());
+    for (std::size_t i = 0; i < problems.size() && i < 10; ++i) std::fprintf(stderr, "  %s\n", problems[i].c_str());
+    if (problems.size() > 10) std::fprintf(stderr, "  ... and %zu more\n", problems.size() - 10);
+  }
+  identity::LinkOptions o;
+  if (!a.blocking.empty()) o.blocking_rules = a.blocking;
+  o.threshold = a.threshold;
+  o.seed = a.seed;
+  o.clustering = a.clustering.empty() ? (dedupe ? identity::Clustering::ConnectedComponents : identity::Clustering::OneToOne)
+                 : a.clustering == "components" ? identity::Clustering::ConnectedComponents
+                                                : identity::Clustering::OneToOne;
+  if (!dedupe && o.clustering == identity::Clustering::ConnectedComponents) return fail("components clustering is for --dedupe");
+  ProgressBar bar;
+  o.progress = [&](const std::string& phase, long long done, long long total) { bar.update(phase, done, total); };
+  auto res = identity::link_records(*left, right ? &*right : nullptr, o);
+  bar.finish();
+  if (!res) return fail(res.error().message);
+  const auto& L = *left;
+  const auto& R = right ? *right : *left;
+  auto csv = io::CsvWriter::create(a.out);
+  if (!csv) return fail(csv.error().message);
+  std::vector<std::string> header = {"left_id", "right_id", "match_probability"};
+  if (a.explain) {
+    header.push_back("match_weight");
+    for (std::size_t f = 0; f < identity::kFields; ++f) header.push_back(std::string(identity::field_name(f)));
+  }
+  csv->row(header);
+  char buf[64];
+  for (const auto& l : res->links) {
+    std::snprintf(buf, sizeof buf, "%.6f", l.probability);
+    std::vector<std::string> row = {L[l.left].id, R[l.right].id, buf};
+    if (a.explain) {
+      auto e = res->model.score(L[l.left], R[l.right]);
+      std::snprintf(buf, sizeof buf, "%.3f", e.weight);
+      row.push_back(buf);
+      for (std::size_t f = 0; f < identity::kFields; ++f) {
+        std::snprintf(buf, sizeof buf, "%s (%+.2f)", std::string(identity::level_name(f, e.gamma[f])).c_str(), e.field_weight[f]);
+        row.push_back(buf);
+      }
+    }
+    csv->row(row);
+  }
+  if (auto st = csv->close(); !st) return fail(st.error().message);
+  if (!a.review_out.empty()) {
+    auto rv = io::CsvWriter::create(a.review_out);
+    if (!rv) return fail(rv.error().message);
+    rv->row({"left_id", "right_id", "match_probability"});
+    for (const auto& l : res->review) {
+      std::snprintf(buf, sizeof buf, "%.6f", l.probability);
+      rv->row({L[l.left].id, R[l.right].id, buf});
+    }
+    if (auto st = rv->close(); !st) return fail(st.error().message);
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::fprintf(stderr, "Blocking:");
+  for (const auto& [rule, n] : res->candidates.per_rule) std::fprintf(stderr, " %s %zu;", rule.c_str(), n);
+  std::fprintf(stderr, " %zu candidate pairs in all\n", res->candidates.pairs.size());
+  if (std::getenv("JC_LINK_DEBUG")) {
+    std::fprintf(stderr, "prior %.4f\n", res->model.prior());
+    for (std::size_t f = 0; f < identity::kFields; ++f) {
+      std::fprintf(stderr, "%-12s", std::string(identity::field_name(f)).c_str());
+      for (std::size_t l = 1; l < identity::level_count(f); ++l) std::fprintf(stderr, " m=%.4f u=%.5f |", res->model.m(f, l), res->model.u(f, l));
+      std::fprintf(stderr, "\n");
+    }
+  }
+  std::fprintf(stderr, "Linked %zu pairs (%zu clusters), %zu for clerical review, in %.2f s\n", res->links.size(), res->clusters,
+               res->review.size(), seconds);
+  return 0;
+}
+
+int run_evaluate(const EvaluateArgs& a) {
+  std::vector<std::pair<std::string, std::string>> predicted;
+  {
+    auto t = io::CsvTable::open(a.links);
+    if (!t) return fail(t.error().message);
+    auto l = t->column("left_id"), r = t->column("right_id");
+    if (!l || !r) return fail(a.links + ": needs left_id and right_id columns");
+    while (true) {
+      auto rec = t->next();
+      if (!rec) return fail(rec.error().message);
+      if (!rec->has_value()) break;
+      predicted.emplace_back((*rec)->fields[*l], (*rec)->fields[*r]);
+    }
+  }
+  if (a.truth.empty()) return fail("give --truth");
+  std::unordered_map<std::string, std::string> cluster;
+  {
+    auto t = io::CsvTable::open(a.truth);
+    if (!t) return fail(t.error().message);
+    auto id = t->column(a.truth_id);
+    if (!id && a.febrl_ids) id = t->column("rec_id");
+    auto cl = t->column(a.truth_cluster);
+    if (!id || (!cl && !a.febrl_ids)) return fail(a.truth + ": needs the columns " + a.truth_id + " and " + a.truth_cluster);
+    while (true) {
+      auto rec = t->next();
+      if (!rec) return fail(rec.error().message);
+      if (!rec->has_value()) break;
+      const auto& f = (*rec)->fields;
+      cluster[f[*id]] = a.febrl_ids ? febrl_cluster(f[*id]) : f[*cl];
+    }
+  }
+  // Ids of the two extracts share one truth map; in link mode only cross pairs count.
+  std::unordered_map<std::string, std::string> left, right;
+  std::unordered_map<std::string, bool> on_left, on_right;
+  for (const auto& [l, r] : predicted) on_left[l] = on_right[r] = true;
+  identity::Evaluation e;
+  if (a.mode == "dedupe") {
+    e = identity::evaluate_links(predicted, cluster, nullptr);
+  } else {
+    // Records are split by which side the truth file says: FEBRL "-org" left, "-dup" right, or
+    // else by where predicted links put them.
+    for (const auto& [id, c] : cluster) {
+      bool is_left = a.febrl_ids ? id.find("-org") != std::string::npos : on_left.count(id) > 0;
+      (is_left ? left : right)[id] = c;
+    }
+    e = identity::evaluate_links(predicted, left, &right);
+  }
+  std::printf("true_pairs=%llu predicted=%llu correct=%llu precision=%.4f recall=%.4f f1=%.4f\n",
+              static_cast<unsigned long long>(e.true_pairs), static_cast<unsigned long long>(e.predicted),
+              static_cast<unsigned long long>(e.correct), e.precision, e.recall, e.f1);
+  return 0;
+}
+
+}  // namespace jc::cli

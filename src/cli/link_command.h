@@ -1,0 +1,29 @@
+// `jointcare link` (two extracts, or dedupe one) and `jointcare link-evaluate`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+namespace jc::cli {
+
+struct LinkArgs {
+  std::string left, right, dedupe, left_profile, right_profile, out, review_out, clustering;
+  std::vector<std::string> blocking;
+  double threshold = 0.9;
+  bool explain = false;
+  std::uint64_t seed = 1;
+};
+
+struct EvaluateArgs {
+  std::string links, truth, truth_id = "id", truth_cluster = "cluster", mode = "link";
+  bool febrl_ids = false;
+  char separator = ',';
+};
+
+CLI::App* add_link_command(CLI::App& app, LinkArgs& args);
+CLI::App* add_evaluate_command(CLI::App& app, EvaluateArgs& args);
+int run_link(const LinkArgs& args);
+int run_evaluate(const EvaluateArgs& args);
+
+}  // namespace jc::cli

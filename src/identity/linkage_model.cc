@@ -1,0 +1,406 @@
+#include "identity/linkage_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_set>
+
+#include "identity/string_metrics.h"
+
+namespace jc::identity {
+namespace {
+
+// Levels per field, counting level 0 (missing).
+constexpr std::array<std::size_t, kFields> kLevels = {6, 5, 7, 5, 5, 4, 4, 3, 4};
+
+std::uint8_t compare_given(const PersonRecord& a, const PersonRecord& b) {
+  if (a.given.empty() || b.given.empty()) return 0;
+  if (a.given == b.given) return 1;
+  if (a.given_canonical == b.given_canonical) return 2;
+  double jw = jaro_winkler(a.given, b.given);
+  if (jw >= 0.92) return 3;
+  if (jw >= 0.80) return 4;
+  return 5;
+}
+
+bool token_contains(const std::string& whole, const std::string& part) {
+  // "smith jones" contains "jones" as a whole word: a double-barrelled name recorded in part.
+  std::size_t p = whole.find(part);
+  while (p != std::string::npos) {
+    bool start = p == 0 || whole[p - 1] == ' ';
+    bool end = p + part.size() == whole.size() || whole[p + part.size()] == ' ';
+    if (start && end) return true;
+    p = whole.find(part, p + 1);
+  }
+  return false;
+}
+
+std::uint8_t compare_family(const PersonRecord& a, const PersonRecord& b) {
+  if (a.family.empty() || b.family.empty()) return 0;
+  if (a.family == b.family) return 1;
+  double jw = jaro_winkler(a.family, b.family);
+  if (jw >= 0.92 || damerau_levenshtein(a.family, b.family, 1) <= 1 || token_contains(a.family, b.family) ||
+      token_contains(b.family, a.family)) {
+    return 2;
+  }
+  if (jw >= 0.80 || a.family_sx == b.family_sx) return 3;
+  return 4;
+}
+
+std::uint8_t compare_dob(const PersonRecord& a, const PersonRecord& b) {
+  if (a.dob.empty() || b.dob.empty()) return 0;
+  if (a.dob == b.dob) return 1;
+  if (a.dob.size() == 8 && b.dob.size() == 8 && a.dob.substr(0, 4) == b.dob.substr(0, 4) &&
+      a.dob.substr(4, 2) == b.dob.substr(6, 2) && a.dob.substr(6, 2) == b.dob.substr(4, 2)) {
+    return 2;  // day and month swapped
+  }
+  if (damerau_levenshtein(a.dob, b.dob, 1) <= 1) return 3;
+  if (a.dob_days != INT_MIN && b.dob_days != INT_MIN) {
+    int d = std::abs(a.dob_days - b.dob_days);
+    if (d <= 31) return 4;
+    if (d <= 366) return 5;
+  }
+  return 6;
+}
+
+std::uint8_t compare_postcode(const PersonRecord& a, const PersonRecord& b) {
+  if (a.postcode.empty() || b.postcode.empty()) return 0;
+  if (a.postcode == b.postcode) return 1;
+  if (!a.pc_sector.empty() && !b.pc_sector.empty()) {
+    if (a.pc_sector == b.pc_sector) return 2;
+    if (a.pc_district == b.pc_district) return 3;
+    return 4;
+  }
+  if (damerau_levenshtein(a.postcode, b.postcode, 1) <= 1) return 2;
+  if (a.postcode.size() >= 3 && b.postcode.size() >= 3 && a.postcode.compare(0, 3, b.postcode, 0, 3) == 0) return 3;
+  return 4;
+}
+
+// Levels: 0 missing, 1 exact, 2 similar (>= high), then 3 fairly similar (>= low) when `graded`, and
+// the last level different.
+std::uint8_t compare_text(const std::string& a, const std::string& b, double high, double low, bool graded) {
+  if (a.empty() || b.empty()) return 0;
+  if (a == b) return 1;
+  double jw = jaro_winkler(a, b);
+  if (jw >= high) return 2;
+  if (graded) return jw >= low ? 3 : 4;
+  return 3;
+}
+
+std::uint8_t compare_identifier(const PersonRecord& a, const PersonRecord& b) {
+  if (a.identifier.empty() || b.identifier.empty()) return 0;
+  if (a.identifier == b.identifier) return 1;
+  if (damerau_levenshtein(a.identifier, b.identifier, 1) <= 1) return 2;
+  return 3;
+}
+
+std::uint8_t compare_email(const PersonRecord& a, const PersonRecord& b) {
+  if (a.email.empty() || b.email.empty()) return 0;
+  if (a.email == b.email) return 1;
+  auto local = [](const std::string& e) { return e.substr(0, e.find('@')); };
+  return jaro_winkler(local(a.email), local(b.email)) >= 0.88 ? 2 : 3;
+}
+
+std::string block_key(const PersonRecord& r, const std::string& rule) {
+  if (rule == "identifier") return r.identifier;
+  if (rule == "dob") return r.dob;
+  if (rule == "family_soundex_year") return r.family_sx.empty() || !r.birth_year ? "" : r.family_sx + std::to_string(r.birth_year);
+  if (rule == "postcode_given_initial") return r.postcode.empty() || r.given.empty() ? "" : r.postcode + "|" + r.given[0];
+  if (rule == "given_family_soundex") return r.given_sx.empty() || r.family_sx.empty() ? "" : r.given_sx + r.family_sx;
+  if (rule == "email") return r.email;
+  return {};
+}
+
+const std::string& field_value(const PersonRecord& r, std::size_t f) {
+  static const std::string kEmpty;
+  switch (f) {
+    case kGiven: return r.given;
+    case kFamily: return r.family;
+    case kPostcode: return r.postcode;
+    default: return kEmpty;
+  }
+}
+
+}  // namespace
+
+std::string_view field_name(std::size_t f) {
+  static constexpr std::string_view kNames[] = {"given_name", "family_name", "birth_date", "postcode", "address",
+                                                "town", "identifier", "sex", "email"};
+  return kNames[f];
+}
+
+std::size_t level_count(std::size_t f) { return kLevels[f]; }
+
+std::string_view level_name(std::size_t f, std::size_t l) {
+  if (l == 0) return "missing";
+  if (l == 1) return "exact";
+  switch (f) {
+    case kGiven: return l == 2 ? "nickname" : l == 3 ? "jaro-winkler >= 0.92" : l == 4 ? "jaro-winkler >= 0.80" : "different";
+    case kFamily: return l == 2 ? "one edit, jaro-winkler >= 0.92 or part of a double name" : l == 3 ? "similar or same soundex" : "different";
+    case kDob: return l == 2 ? "day and month swapped" : l == 3 ? "one digit off" : l == 4 ? "within a month" : l == 5 ? "within a year" : "different";
+    case kPostcode: return l == 2 ? "same sector" : l == 3 ? "same district" : "different";
+    case kAddress: return l == 2 ? "jaro-winkler >= 0.90" : l == 3 ? "jaro-winkler >= 0.75" : "different";
+    case kTown: return l == 2 ? "jaro-winkler >= 0.90" : "different";
+    case kIdentifier: return l == 2 ? "one digit or transposition" : "different";
+    case kEmail: return l == 2 ? "similar" : "different";
+    default: return "different";
+  }
+}
+
+Gamma compare(const PersonRecord& a, const PersonRecord& b) {
+  Gamma g{};
+  g[kGiven] = compare_given(a, b);
+  g[kFamily] = compare_family(a, b);
+  g[kDob] = compare_dob(a, b);
+  g[kPostcode] = compare_postcode(a, b);
+  g[kAddress] = compare_text(a.address, b.address, 0.90, 0.75, true);
+  g[kTown] = compare_text(a.town, b.town, 0.90, 0.0, false);
+  g[kIdentifier] = compare_identifier(a, b);
+  g[kSex] = (!a.sex || !b.sex) ? 0 : a.sex == b.sex ? 1 : 2;
+  g[kEmail] = compare_email(a, b);
+  return g;
+}
+
+const std::vector<std::string>& default_blocking_rules() {
+  static const std::vector<std::string> kRules = {"identifier", "dob", "family_soundex_year", "postcode_given_initial",
+                                                  "given_family_soundex", "email"};
+  return kRules;
+}
+
+Result<CandidatePairs> block(const std::vector<PersonRecord>& left, const std::vector<PersonRecord>* right,
+                             const std::vector<std::string>& rules) {
+  CandidatePairs out;
+  std::unordered_set<std::uint64_t> seen;
+  const auto& other = right ? *right : left;
+  constexpr std::size_t kMaxBlock = 2000;  // a key shared by more records than this says nothing
+  for (const auto& rule : rules) {
+    if (block_key(PersonRecord{}, rule).size() > 0 || (rule != "identifier" && rule != "dob" && rule != "family_soundex_year" &&
+                                                       rule != "postcode_given_initial" && rule != "given_family_soundex" &&
+                                                       rule != "email")) {
+      return Error{"unknown blocking rule \"" + rule + "\""};
+    }
+    std::unordered_map<std::string, std::vector<std::uint32_t>> index;
+    for (std::uint32_t j = 0; j < other.size(); ++j) {
+      std::string k = block_key(other[j], rule);
+      if (!k.empty()) index[k].push_back(j);
+    }
+    std::size_t yielded = 0;
+    for (std::uint32_t i = 0; i < left.size(); ++i) {
+      std::string k = block_key(left[i], rule);
+      if (k.empty()) continue;
+      auto it = index.find(k);
+      if (it == index.end() || it->second.size() > kMaxBlock) continue;
+      for (std::uint32_t j : it->second) {
+        if (!right && j <= i) continue;
+        ++yielded;
+        if (seen.insert((static_cast<std::uint64_t>(i) << 32) | j).second) out.pairs.emplace_back(i, j);
+      }
+    }
+    out.per_rule.emplace_back(rule, yielded);
+  }
+  std::sort(out.pairs.begin(), out.pairs.end());
+  return out;
+}
+
+double LinkageModel::tf_u(std::size_t f, const std::string& value) const {
+  auto it = tf_[f].find(value);
+  return it == tf_[f].end() ? 0.0 : it->second;
+}
+
+void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vector<PersonRecord>* right,
+                         const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, std::uint64_t seed,
+                         std::size_t u_samples, int em_iterations) {
+  const auto& other = right ? *right : left;
+  // u: agreement among random pairs, which are almost all non-matches.
+  std::array<std::array<double, kMaxLevels>, kFields> counts{};
+  std::uint64_t x = seed * 0x9E3779B97F4A7C15ULL + 1;
+  auto next = [&] {
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    return x * 2685821657736338717ULL;
+  };
+  std::size_t samples = std::min<std::size_t>(u_samples, left.size() * other.size());
+  for (std::size_t s = 0; s < samples; ++s) {
+    std::size_t i = next() % left.size(), j = next() % other.size();
+    if (!right && i == j) continue;
+    Gamma g = compare(left[i], other[j]);
+    for (std::size_t f = 0; f < kFields; ++f) counts[f][g[f]] += 1;
+  }
+  for (std::size_t f = 0; f < kFields; ++f) {
+    double total = 0;
+    for (std::size_t l = 1; l < kLevels[f]; ++l) total += counts[f][l] + 1.0;
+    for (std::size_t l = 1; l < kLevels[f]; ++l) u_[f][l] = (counts[f][l] + 1.0) / total;
+  }
+  // Term frequencies of names and postcodes, over both sides.
+  for (std::size_t f : {kGiven, kFamily, kPostcode}) {
+    std::unordered_map<std::string, double> n;
+    double total = 0;
+    for (const auto* side : {&left, right}) {
+      if (!side) continue;
+      for (const auto& r : *side) {
+        const std::string& v = field_value(r, f);
+        if (!v.empty()) n[v] += 1, total += 1;
+      }
+    }
+    for (auto& [v, c] : n) c /= total;
+    tf_[f] = std::move(n);
+  }
+  const double all_pairs = right ? static_cast<double>(left.size()) * static_cast<double>(other.size())
+                                  : static_cast<double>(left.size()) * static_cast<double>(left.size() - 1) / 2.0;
+  // m and the prior by EM over the blocked pairs, u held fixed.
+  std::vector<Gamma> gammas;
+  gammas.reserve(pairs.size());
+  for (auto [i, j] : pairs) gammas.push_back(compare(left[i], other[j]));
+  for (std::size_t f = 0; f < kFields; ++f) {
+    std::size_t n = kLevels[f];
+    for (std::size_t l = 1; l < n; ++l) m_[f][l] = l == 1 ? 0.9 : 0.1 / static_cast<double>(n - 2);
+  }
+  lambda_ = 0.3;
+  for (int it = 0; it < em_iterations && !gammas.empty(); ++it) {
+    std::array<std::array<double, kMaxLevels>, kFields> mc{};
+    double psum = 0;
+    for (const Gamma& g : gammas) {
+      double lm = std::log(lambda_), lu = std::log(1 - lambda_);
+      for (std::size_t f = 0; f < kFields; ++f) {
+        if (g[f] == 0) continue;
+        lm += std::log(m_[f][g[f]]);
+        lu += std::log(u_[f][g[f]]);
+      }
+      double p = 1.0 / (1.0 + std::exp(lu - lm));
+      psum += p;
+      for (std::size_t f = 0; f < kFields; ++f)
+        if (g[f]) mc[f][g[f]] += p;
+    }
+    lambda_ = std::clamp(psum / static_cast<double>(gammas.size()), 1e-6, 1 - 1e-6);
+    expected_matches_ = psum;
+    for (std::size_t f = 0; f < kFields; ++f) {
+      double total = 0;
+      for (std::size_t l = 1; l < kLevels[f]; ++l) total += mc[f][l] + 1e-3;
+      for (std::size_t l = 1; l < kLevels[f]; ++l) m_[f][l] = (mc[f][l] + 1e-3) / total;
+    }
+  }
+  random_prior_ = std::clamp(expected_matches_ / std::max(1.0, all_pairs), 1e-12, 0.5);
+}
+
+Explanation LinkageModel::score(const PersonRecord& a, const PersonRecord& b) const {
+  Explanation e;
+  e.gamma = compare(a, b);
+  // The prior is that of two records drawn at random, not of a blocked pair: blocking is a way
+  // to find candidates, not evidence that they match.
+  e.weight = std::log2(random_prior_ / (1 - random_prior_));
+  for (std::size_t f = 0; f < kFields; ++f) {
+    std::size_t l = e.gamma[f];
+    if (l == 0) continue;
+    double u = u_[f][l];
+    if (l == 1 && (f == kGiven || f == kFamily || f == kPostcode)) {
+      // Term frequency: agreeing on a common name is weaker evidence than on a rare one.
+      double tf = std::max(tf_u(f, field_value(a, f)), tf_u(f, field_value(b, f)));
+      if (tf > 0) u = std::max(tf, 1e-6);
+    }
+    e.field_weight[f] = std::log2(m_[f][l] / u);
+    e.weight += e.field_weight[f];
+  }
+  e.probability = 1.0 / (1.0 + std::exp2(-e.weight));
+  return e;
+}
+
+Result<LinkResult> link_records(const std::vector<PersonRecord>& left, const std::vector<PersonRecord>* right,
+                                const LinkOptions& o) {
+  LinkResult res;
+  auto candidates = block(left, right, o.blocking_rules);
+  if (!candidates) return candidates.error();
+  res.candidates = std::move(candidates).value();
+  if (o.progress) o.progress("training", 0, 1);
+  res.model.train(left, right, res.candidates.pairs, o.seed);
+  const auto& other = right ? *right : left;
+  std::vector<Link> scored;
+  const auto& pairs = res.candidates.pairs;
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    auto [i, j] = pairs[k];
+    Explanation e = res.model.score(left[i], other[j]);
+    if (e.probability >= o.review_threshold) scored.push_back({i, j, e.probability, e.weight});
+    if (o.progress && k % 100000 == 0) o.progress("scoring", static_cast<long long>(k), static_cast<long long>(pairs.size()));
+  }
+  std::sort(scored.begin(), scored.end(), [](const Link& a, const Link& b) {
+    return a.weight != b.weight ? a.weight > b.weight : std::tie(a.left, a.right) < std::tie(b.left, b.right);
+  });
+  if (o.clustering == Clustering::OneToOne) {
+    std::vector<bool> used_l(left.size()), used_r(other.size());
+    for (const Link& l : scored) {
+      if (l.probability < o.threshold) {
+        res.review.push_back(l);
+        continue;
+      }
+      if (used_l[l.left] || used_r[l.right]) continue;
+      used_l[l.left] = used_r[l.right] = true;
+      res.links.push_back(l);
+    }
+    res.clusters = res.links.size();
+  } else {
+    // Connected components, strongest links first, refusing joins that would exceed max_cluster.
+    std::vector<std::uint32_t> parent(left.size()), size(left.size(), 1);
+    std::iota(parent.begin(), parent.end(), 0u);
+    auto find = [&](std::uint32_t v) {
+      while (parent[v] != v) v = parent[v] = parent[parent[v]];
+      return v;
+    };
+    for (const Link& l : scored) {
+      if (l.probability < o.threshold) {
+        res.review.push_back(l);
+        continue;
+      }
+      std::uint32_t a = find(l.left), b = find(l.right);
+      if (a == b || size[a] + size[b] > o.max_cluster) continue;
+      if (size[a] < size[b]) std::swap(a, b);
+      parent[b] = a;
+      size[a] += size[b];
+    }
+    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> members;
+    for (std::uint32_t v = 0; v < left.size(); ++v) members[find(v)].push_back(v);
+    for (auto& [root, m] : members) {
+      if (m.size() < 2) continue;
+      ++res.clusters;
+      for (std::size_t x = 0; x < m.size(); ++x)
+        for (std::size_t y = x + 1; y < m.size(); ++y) {
+          Explanation e = res.model.score(left[m[x]], left[m[y]]);
+          res.links.push_back({m[x], m[y], e.probability, e.weight});
+        }
+    }
+    std::sort(res.links.begin(), res.links.end(), [](const Link& a, const Link& b) { return std::tie(a.left, a.right) < std::tie(b.left, b.right); });
+  }
+  return res;
+}
+
+Evaluation evaluate_links(const std::vector<std::pair<std::string, std::string>>& predicted,
+                          const std::unordered_map<std::string, std::string>& left_cluster,
+                          const std::unordered_map<std::string, std::string>* right_cluster) {
+  Evaluation e;
+  std::unordered_map<std::string, std::uint64_t> lsize, rsize;
+  for (const auto& [id, c] : left_cluster) ++lsize[c];
+  if (right_cluster) {
+    for (const auto& [id, c] : *right_cluster) ++rsize[c];
+    for (const auto& [c, n] : lsize) {
+      auto it = rsize.find(c);
+      if (it != rsize.end()) e.true_pairs += n * it->second;
+    }
+  } else {
+    for (const auto& [c, n] : lsize) e.true_pairs += n * (n - 1) / 2;
+  }
+  std::unordered_set<std::string> seen;
+  for (const auto& [a, b] : predicted) {
+    std::string key = right_cluster || a < b ? a + "\x1f" + b : b + "\x1f" + a;
+    if (!seen.insert(key).second) continue;
+    ++e.predicted;
+    auto ia = left_cluster.find(a);
+    const auto& rc = right_cluster ? *right_cluster : left_cluster;
+    auto ib = rc.find(b);
+    if (ia != left_cluster.end() && ib != rc.end() && ia->second == ib->second) ++e.correct;
+  }
+  e.precision = e.predicted ? static_cast<double>(e.correct) / static_cast<double>(e.predicted) : 0;
+  e.recall = e.true_pairs ? static_cast<double>(e.correct) / static_cast<double>(e.true_pairs) : 0;
+  e.f1 = e.precision + e.recall > 0 ? 2 * e.precision * e.recall / (e.precision + e.recall) : 0;
+  return e;
+}
+
+}  // namespace jc::identity

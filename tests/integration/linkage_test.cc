@@ -1,0 +1,131 @@
+// Record linkage on the public benchmark sets (REFERENCE.md "Record linkage"), with no labels
+// used in training: the truth is read only to score the result.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <unordered_map>
+
+#include "identity/linkage_model.h"
+#include "io/csv_reader.h"
+#include "support/test_paths.h"
+
+namespace jc::identity {
+namespace {
+
+std::string data(const std::string& f) { return testing::shared_dir() + "/data/linkage/" + f; }
+std::string profile_path(const std::string& f) { return std::string(JC_TEST_DATA_DIR) + "/linkage/" + f; }
+
+std::vector<PersonRecord> load(const std::string& file, const std::string& profile) {
+  auto p = interop::ExtractProfile::load(profile_path(profile));
+  EXPECT_TRUE(p.ok()) << p.error().message;
+  std::vector<std::string> problems;
+  auto r = load_person_records(data(file), *p, problems);
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  return std::move(r).value();
+}
+
+std::string febrl_person(const std::string& id) {
+  auto a = id.find('-');
+  return id.substr(a + 1, id.find('-', a + 1) - a - 1);
+}
+
+std::vector<std::pair<std::string, std::string>> id_pairs(const LinkResult& r, const std::vector<PersonRecord>& l,
+                                                          const std::vector<PersonRecord>& rr) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& link : r.links) out.emplace_back(l[link.left].id, rr[link.right].id);
+  return out;
+}
+
+Evaluation febrl4(const std::string& profile) {
+  auto a = load("febrl_dataset4a.csv", profile);
+  auto b = load("febrl_dataset4b.csv", profile);
+  auto res = link_records(a, &b, LinkOptions{});
+  EXPECT_TRUE(res.ok());
+  std::unordered_map<std::string, std::string> ca, cb;
+  for (const auto& r : a) ca[r.id] = febrl_person(r.id);
+  for (const auto& r : b) cb[r.id] = febrl_person(r.id);
+  auto e = evaluate_links(id_pairs(*res, a, b), ca, &cb);
+  EXPECT_EQ(e.true_pairs, 5000u);
+  return e;
+}
+
+TEST(Febrl4, LinksWithTheIdentifierAtF1AtLeast0995) {
+  Evaluation e = febrl4("febrl.toml");
+  std::printf("FEBRL4: precision %.4f recall %.4f F1 %.4f\n", e.precision, e.recall, e.f1);
+  EXPECT_GE(e.f1, 0.995);
+}
+
+TEST(Febrl4, LinksWithoutTheIdentifierAtF1AtLeast099) {
+  Evaluation e = febrl4("febrl_without_ssn.toml");
+  std::printf("FEBRL4 without soc_sec_id: precision %.4f recall %.4f F1 %.4f\n", e.precision, e.recall, e.f1);
+  EXPECT_GE(e.f1, 0.99);
+}
+
+TEST(Febrl3, DeduplicatesAtF1AtLeast099) {
+  auto a = load("febrl_dataset3.csv", "febrl.toml");
+  LinkOptions o;
+  o.clustering = Clustering::ConnectedComponents;
+  auto res = link_records(a, nullptr, o);
+  ASSERT_TRUE(res.ok());
+  std::unordered_map<std::string, std::string> c;
+  for (const auto& r : a) c[r.id] = febrl_person(r.id);
+  auto e = evaluate_links(id_pairs(*res, a, a), c, nullptr);
+  std::printf("FEBRL3 dedupe: precision %.4f recall %.4f F1 %.4f\n", e.precision, e.recall, e.f1);
+  EXPECT_EQ(e.true_pairs, 6538u);
+  EXPECT_GE(e.f1, 0.99);
+}
+
+TEST(SplinkFake1000, DeduplicatesAboveTheRuleBaseline) {
+  auto a = load("splink_fake_1000.csv", "splink_fake.toml");
+  std::unordered_map<std::string, std::string> c;
+  {
+    auto t = io::CsvTable::open(data("splink_fake_1000.csv"));
+    ASSERT_TRUE(t.ok());
+    while (true) {
+      auto r = t->next();
+      ASSERT_TRUE(r.ok());
+      if (!r->has_value()) break;
+      c[(*r)->fields[0]] = (*r)->fields[6];
+    }
+  }
+  LinkOptions o;
+  o.clustering = Clustering::ConnectedComponents;
+  o.threshold = 0.5;
+  auto res = link_records(a, nullptr, o);
+  ASSERT_TRUE(res.ok());
+  auto e = evaluate_links(id_pairs(*res, a, a), c, nullptr);
+  std::printf("splink_fake_1000 dedupe: precision %.4f recall %.4f F1 %.4f\n", e.precision, e.recall, e.f1);
+  EXPECT_EQ(e.true_pairs, 2031u);
+  // The target is 0.93 and is not met yet (see docs/linkage.md); this floor guards what
+  // the engine reaches today so a change cannot lose it unnoticed.
+  EXPECT_GE(e.f1, 0.87);
+}
+
+TEST(Blocking, ReportsPairsPerRuleAndRejectsUnknownRules) {
+  auto a = load("febrl_dataset4a.csv", "febrl.toml");
+  auto b = load("febrl_dataset4b.csv", "febrl.toml");
+  auto c = block(a, &b, default_blocking_rules());
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(c->per_rule.size(), default_blocking_rules().size());
+  std::size_t largest = 0;
+  for (const auto& [rule, n] : c->per_rule) largest = std::max(largest, n);
+  EXPECT_GE(c->pairs.size(), largest);  // the union is at least each rule
+  EXPECT_FALSE(block(a, &b, {"shoe_size"}).ok());
+}
+
+TEST(Explanation, WeightsAddUpFieldByField) {
+  auto a = load("febrl_dataset4a.csv", "febrl.toml");
+  auto b = load("febrl_dataset4b.csv", "febrl.toml");
+  auto res = link_records(a, &b, LinkOptions{});
+  ASSERT_TRUE(res.ok());
+  ASSERT_FALSE(res->links.empty());
+  const Link& l = res->links.front();
+  Explanation e = res->model.score(a[l.left], b[l.right]);
+  double sum = std::log2(res->model.prior() / (1 - res->model.prior()));
+  for (double w : e.field_weight) sum += w;
+  EXPECT_NEAR(sum, e.weight, 1e-9);
+  EXPECT_NEAR(e.probability, 1.0 / (1.0 + std::exp2(-e.weight)), 1e-12);
+}
+
+}  // namespace
+}  // namespace jc::identity
