@@ -1,6 +1,7 @@
 #include "identity/linkage_model.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cmath>
 #include <numeric>
 #include <unordered_set>
@@ -16,7 +17,7 @@ constexpr std::array<std::size_t, kFields> kLevels = {6, 5, 7, 5, 5, 4, 4, 3, 4}
 std::uint8_t compare_given(const PersonRecord& a, const PersonRecord& b) {
   if (a.given.empty() || b.given.empty()) return 0;
   if (a.given == b.given) return 1;
-  if (a.given_canonical == b.given_canonical) return 2;
+  if (a.given_canonical == b.given_canonical || (a.given == b.family && a.family == b.given)) return 2;  // or swapped
   double jw = jaro_winkler(a.given, b.given);
   if (jw >= 0.92) return 3;
   if (jw >= 0.80) return 4;
@@ -38,6 +39,7 @@ bool token_contains(const std::string& whole, const std::string& part) {
 std::uint8_t compare_family(const PersonRecord& a, const PersonRecord& b) {
   if (a.family.empty() || b.family.empty()) return 0;
   if (a.family == b.family) return 1;
+  if (a.given == b.family && a.family == b.given) return 2;  // given and family names swapped
   double jw = jaro_winkler(a.family, b.family);
   if (jw >= 0.92 || damerau_levenshtein(a.family, b.family, 1) <= 1 || token_contains(a.family, b.family) ||
       token_contains(b.family, a.family)) {
@@ -108,6 +110,7 @@ std::string block_key(const PersonRecord& r, const std::string& rule) {
   if (rule == "postcode_given_initial") return r.postcode.empty() || r.given.empty() ? "" : r.postcode + "|" + r.given[0];
   if (rule == "given_family_soundex") return r.given_sx.empty() || r.family_sx.empty() ? "" : r.given_sx + r.family_sx;
   if (rule == "email") return r.email;
+  if (rule == "postcode_address") return r.postcode.empty() || r.address.size() < 6 ? "" : r.postcode + "|" + r.address.substr(0, 10);
   return {};
 }
 
@@ -117,6 +120,7 @@ const std::string& field_value(const PersonRecord& r, std::size_t f) {
     case kGiven: return r.given;
     case kFamily: return r.family;
     case kPostcode: return r.postcode;
+    case kTown: return r.town;
     default: return kEmpty;
   }
 }
@@ -163,7 +167,7 @@ Gamma compare(const PersonRecord& a, const PersonRecord& b) {
 
 const std::vector<std::string>& default_blocking_rules() {
   static const std::vector<std::string> kRules = {"identifier", "dob", "family_soundex_year", "postcode_given_initial",
-                                                  "given_family_soundex", "email"};
+                                                  "given_family_soundex", "email", "postcode_address"};
   return kRules;
 }
 
@@ -176,7 +180,7 @@ Result<CandidatePairs> block(const std::vector<PersonRecord>& left, const std::v
   for (const auto& rule : rules) {
     if (block_key(PersonRecord{}, rule).size() > 0 || (rule != "identifier" && rule != "dob" && rule != "family_soundex_year" &&
                                                        rule != "postcode_given_initial" && rule != "given_family_soundex" &&
-                                                       rule != "email")) {
+                                                       rule != "email" && rule != "postcode_address")) {
       return Error{"unknown blocking rule \"" + rule + "\""};
     }
     std::unordered_map<std::string, std::vector<std::uint32_t>> index;
@@ -233,7 +237,7 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
     for (std::size_t l = 1; l < kLevels[f]; ++l) u_[f][l] = (counts[f][l] + 1.0) / total;
   }
   // Term frequencies of names and postcodes, over both sides.
-  for (std::size_t f : {kGiven, kFamily, kPostcode}) {
+  for (std::size_t f : {kGiven, kFamily, kPostcode, kTown}) {
     std::unordered_map<std::string, double> n;
     double total = 0;
     for (const auto* side : {&left, right}) {
@@ -293,7 +297,7 @@ Explanation LinkageModel::score(const PersonRecord& a, const PersonRecord& b) co
     std::size_t l = e.gamma[f];
     if (l == 0) continue;
     double u = u_[f][l];
-    if (l == 1 && (f == kGiven || f == kFamily || f == kPostcode)) {
+    if (l == 1 && (f == kGiven || f == kFamily || f == kPostcode || f == kTown)) {
       // Term frequency: agreeing on a common name is weaker evidence than on a rare one.
       double tf = std::max(tf_u(f, field_value(a, f)), tf_u(f, field_value(b, f)));
       if (tf > 0) u = std::max(tf, 1e-6);
@@ -319,7 +323,7 @@ Result<LinkResult> link_records(const std::vector<PersonRecord>& left, const std
   for (std::size_t k = 0; k < pairs.size(); ++k) {
     auto [i, j] = pairs[k];
     Explanation e = res.model.score(left[i], other[j]);
-    if (e.probability >= o.review_threshold) scored.push_back({i, j, e.probability, e.weight});
+    if (e.probability >= std::min(o.review_threshold, o.threshold)) scored.push_back({i, j, e.probability, e.weight});
     if (o.progress && k % 100000 == 0) o.progress("scoring", static_cast<long long>(k), static_cast<long long>(pairs.size()));
   }
   std::sort(scored.begin(), scored.end(), [](const Link& a, const Link& b) {
@@ -341,6 +345,8 @@ Result<LinkResult> link_records(const std::vector<PersonRecord>& left, const std
     // Connected components, strongest links first, refusing joins that would exceed max_cluster.
     std::vector<std::uint32_t> parent(left.size()), size(left.size(), 1);
     std::iota(parent.begin(), parent.end(), 0u);
+    std::vector<std::vector<std::uint32_t>> members_of(left.size());
+    for (std::uint32_t v = 0; v < left.size(); ++v) members_of[v] = {v};
     auto find = [&](std::uint32_t v) {
       while (parent[v] != v) v = parent[v] = parent[parent[v]];
       return v;
@@ -352,7 +358,18 @@ Result<LinkResult> link_records(const std::vector<PersonRecord>& left, const std
       }
       std::uint32_t a = find(l.left), b = find(l.right);
       if (a == b || size[a] + size[b] > o.max_cluster) continue;
+      if (size[a] + size[b] > 2) {
+        // Guard against chaining: two groups join only if their members agree on average, not
+        // merely through their single strongest pair.
+        double sum = 0;
+        std::size_t n = 0;
+        for (std::uint32_t x : members_of[a])
+          for (std::uint32_t y : members_of[b]) sum += res.model.score(left[x], left[y]).probability, ++n;
+        if (sum / static_cast<double>(n) < o.chain_guard) continue;
+      }
       if (size[a] < size[b]) std::swap(a, b);
+      members_of[a].insert(members_of[a].end(), members_of[b].begin(), members_of[b].end());
+      members_of[b].clear();
       parent[b] = a;
       size[a] += size[b];
     }

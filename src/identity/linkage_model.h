@@ -26,7 +26,7 @@ using Gamma = std::array<std::uint8_t, kFields>;
 Gamma compare(const PersonRecord& a, const PersonRecord& b);
 
 // Blocking rules by name: "identifier", "dob", "family_soundex_year", "postcode_given_initial",
-// "given_family_soundex", "email".
+// "given_family_soundex", "email", "postcode_address" (postcode and the start of the address).
 const std::vector<std::string>& default_blocking_rules();
 
 struct CandidatePairs {
@@ -77,7 +77,8 @@ struct LinkOptions {
   double threshold = 0.9;  // link at or above
   double review_threshold = 0.5;  // clerical review between this and the link threshold
   Clustering clustering = Clustering::OneToOne;
-  std::size_t max_cluster = 30;  // guard against chaining when joining components
+  std::size_t max_cluster = 30;  // guard against chaining when joining components ...
+  double chain_guard = 0.2;      // ... and the mean probability across two groups needed to join them
   std::uint64_t seed = 1;
   std::function<void(const std::string&, long long, long long)> progress;
 };

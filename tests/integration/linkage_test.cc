@@ -90,7 +90,7 @@ TEST(SplinkFake1000, DeduplicatesAboveTheRuleBaseline) {
   }
   LinkOptions o;
   o.clustering = Clustering::ConnectedComponents;
-  o.threshold = 0.5;
+  o.threshold = 0.3;
   auto res = link_records(a, nullptr, o);
   ASSERT_TRUE(res.ok());
   auto e = evaluate_links(id_pairs(*res, a, a), c, nullptr);
@@ -98,7 +98,7 @@ TEST(SplinkFake1000, DeduplicatesAboveTheRuleBaseline) {
   EXPECT_EQ(e.true_pairs, 2031u);
   // The target is 0.93 and is not met yet (see docs/linkage.md); this floor guards what
   // the engine reaches today so a change cannot lose it unnoticed.
-  EXPECT_GE(e.f1, 0.87);
+  EXPECT_GE(e.f1, 0.91);
 }
 
 TEST(Blocking, ReportsPairsPerRuleAndRejectsUnknownRules) {
