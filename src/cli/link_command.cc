@@ -7,6 +7,8 @@
 
 #include "cli/progress.h"
 #include "identity/linkage_model.h"
+#include "identity/person_index.h"
+#include "store/database.h"
 #include "io/csv_reader.h"
 #include "io/csv_writer.h"
 
@@ -14,18 +16,22 @@ namespace jc::cli {
 
 CLI::App* add_link_command(CLI::App& app, LinkArgs& a) {
   auto* c = app.add_subcommand("link", "Link two extracts' person records, or find duplicates within one");
+  auto* db = c->add_option("--db", a.db, "Link the organisations' records held in this database into persons");
+  c->add_flag("--evaluate", a.evaluate, "With --db: score the person index against the synthetic area's truth");
   auto* left = c->add_option("--left", a.left, "The left extract (CSV)")->check(CLI::ExistingFile);
+  left->excludes(db);
   auto* dedupe = c->add_option("--dedupe", a.dedupe, "Or one extract to deduplicate")->check(CLI::ExistingFile);
   left->excludes(dedupe);
-  c->add_option("--left-profile", a.left_profile, "Profile (TOML) of the left or deduplicated extract")->required()->check(CLI::ExistingFile);
+  c->add_option("--left-profile", a.left_profile, "Profile (TOML) of the left or deduplicated extract")->check(CLI::ExistingFile);
   c->add_option("--right", a.right, "The right extract (CSV)")->check(CLI::ExistingFile)->needs(left);
   c->add_option("--right-profile", a.right_profile, "Profile of the right extract")->check(CLI::ExistingFile);
-  c->add_option("--out", a.out, "Where to write the links (CSV)")->required();
+  c->add_option("--out", a.out, "Where to write the links (CSV)");
   c->add_option("--review-out", a.review_out, "Where to write pairs for clerical review (CSV)");
   c->add_option("--threshold", a.threshold, "Match probability to link at (default 0.9)")->check(CLI::Range(0.0, 1.0));
   c->add_option("--blocking", a.blocking, "Blocking rules (default: identifier, dob, family_soundex_year, postcode_given_initial, given_family_soundex)");
   c->add_option("--clustering", a.clustering, "one-to-one (default for two extracts) or components (default for dedupe)")
       ->check(CLI::IsMember({"one-to-one", "components"}));
+  c->add_option("--chain-guard", a.chain_guard, "Clustering: mean match probability two groups need to join")->check(CLI::Range(0.0, 1.0));
   c->add_flag("--explain", a.explain, "Add each field's comparison level and weight to the links");
   c->add_option("--seed", a.seed, "Seed for the random pairs that estimate u");
   return c;
@@ -44,6 +50,17 @@ CLI::App* add_evaluate_command(CLI::App& app, EvaluateArgs& a) {
 
 namespace {
 
+void print_model(const identity::LinkageModel& m) {
+  std::fprintf(stderr, "prior (two random records match) %.3g\n", m.prior());
+  for (std::size_t f = 0; f < identity::kFields; ++f) {
+    std::fprintf(stderr, "  %-12s", std::string(identity::field_name(f)).c_str());
+    for (std::size_t l = 1; l < identity::level_count(f); ++l) {
+      std::fprintf(stderr, " %s m=%.3g u=%.3g;", std::string(identity::level_name(f, l)).c_str(), m.m(f, l), m.u(f, l));
+    }
+    std::fprintf(stderr, "\n");
+  }
+}
+
 int fail(const std::string& m) {
   std::fprintf(stderr, "jointcare link: %s\n", m.c_str());
   return 2;
@@ -59,6 +76,33 @@ std::string febrl_cluster(const std::string& id) {
 }  // namespace
 
 int run_link(const LinkArgs& a) {
+  if (!a.db.empty()) {
+    auto started = std::chrono::steady_clock::now();
+    auto db = store::open_database(a.db);
+    identity::LinkOptions o;
+    if (!a.blocking.empty()) o.blocking_rules = a.blocking;
+    o.threshold = a.threshold;
+    o.seed = a.seed;
+    o.chain_guard = a.chain_guard >= 0 ? a.chain_guard : 0.5;
+    ProgressBar bar;
+    o.progress = [&](const std::string& phase, long long done, long long total) { bar.update(phase, done, total); };
+    auto s = identity::rebuild_person_index(*db, o);
+    bar.finish();
+    if (!s) return fail(s.error().message);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::printf("Linked %zu records into %zu persons (%zu candidate pairs, %zu links) in %.1f s\n", s->records, s->persons,
+                s->candidate_pairs, s->links, seconds);
+    if (a.explain) print_model(s->model);
+    if (a.evaluate) {
+      auto e = identity::evaluate_person_index(*db);
+      if (!e) return fail(e.error().message);
+      std::printf("true_pairs=%llu predicted=%llu correct=%llu precision=%.4f recall=%.4f f1=%.4f\n",
+                  static_cast<unsigned long long>(e->true_pairs), static_cast<unsigned long long>(e->predicted),
+                  static_cast<unsigned long long>(e->correct), e->precision, e->recall, e->f1);
+    }
+    return 0;
+  }
+  if (a.out.empty() || a.left_profile.empty()) return fail("give --out and --left-profile (or --db)");
   bool dedupe = !a.dedupe.empty();
   if (!dedupe && (a.left.empty() || a.right.empty() || a.right_profile.empty())) {
     return fail("give --left, --left-profile, --right and --right-profile, or --dedupe with --left-profile");
@@ -86,6 +130,7 @@ int run_link(const LinkArgs& a) {
   if (!a.blocking.empty()) o.blocking_rules = a.blocking;
   o.threshold = a.threshold;
   o.seed = a.seed;
+  if (a.chain_guard >= 0) o.chain_guard = a.chain_guard;
   o.clustering = a.clustering.empty() ? (dedupe ? identity::Clustering::ConnectedComponents : identity::Clustering::OneToOne)
                  : a.clustering == "components" ? identity::Clustering::ConnectedComponents
                                                 : identity::Clustering::OneToOne;
@@ -135,14 +180,7 @@ int run_link(const LinkArgs& a) {
   std::fprintf(stderr, "Blocking:");
   for (const auto& [rule, n] : res->candidates.per_rule) std::fprintf(stderr, " %s %zu;", rule.c_str(), n);
   std::fprintf(stderr, " %zu candidate pairs in all\n", res->candidates.pairs.size());
-  if (std::getenv("JC_LINK_DEBUG")) {
-    std::fprintf(stderr, "prior %.4f\n", res->model.prior());
-    for (std::size_t f = 0; f < identity::kFields; ++f) {
-      std::fprintf(stderr, "%-12s", std::string(identity::field_name(f)).c_str());
-      for (std::size_t l = 1; l < identity::level_count(f); ++l) std::fprintf(stderr, " m=%.4f u=%.5f |", res->model.m(f, l), res->model.u(f, l));
-      std::fprintf(stderr, "\n");
-    }
-  }
+  if (a.explain) print_model(res->model);
   std::fprintf(stderr, "Linked %zu pairs (%zu clusters), %zu for clerical review, in %.2f s\n", res->links.size(), res->clusters,
                res->review.size(), seconds);
   return 0;

@@ -8,10 +8,12 @@
 namespace jc::cli {
 
 struct LinkArgs {
-  std::string left, right, dedupe, left_profile, right_profile, out, review_out, clustering;
+  std::string db, left, right, dedupe, left_profile, right_profile, out, review_out, clustering;
   std::vector<std::string> blocking;
   double threshold = 0.9;
+  double chain_guard = -1;  // default per mode
   bool explain = false;
+  bool evaluate = false;
   std::uint64_t seed = 1;
 };
 

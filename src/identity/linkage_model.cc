@@ -252,37 +252,85 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
   }
   const double all_pairs = right ? static_cast<double>(left.size()) * static_cast<double>(other.size())
                                   : static_cast<double>(left.size()) * static_cast<double>(left.size() - 1) / 2.0;
-  // m and the prior by EM over the blocked pairs, u held fixed.
-  std::vector<Gamma> gammas;
-  gammas.reserve(pairs.size());
-  for (auto [i, j] : pairs) gammas.push_back(compare(left[i], other[j]));
+  // m by EM in training sessions (after Splink): each session takes the pairs of one blocking rule
+  // and estimates m for every field the rule does not use, u held fixed. A field's m is the mean
+  // over the sessions that could estimate it. Blocking on a field would make it look perfect.
+  struct Session {
+    const char* rule;
+    std::vector<std::size_t> excluded;
+  };
+  const std::vector<Session> sessions = {{"identifier", {kIdentifier}},
+                                         {"dob", {kDob}},
+                                         {"postcode_given_initial", {kPostcode, kGiven}},
+                                         {"given_family_soundex", {kGiven, kFamily}}};
+  std::array<std::array<double, kMaxLevels>, kFields> m_sum{};
+  std::array<int, kFields> m_sessions{};
+  for (const Session& session : sessions) {
+    auto blocked = block(left, right, {session.rule});
+    if (!blocked || blocked->pairs.size() < 20) continue;
+    std::vector<Gamma> gammas;
+    gammas.reserve(blocked->pairs.size());
+    for (auto [i, j] : blocked->pairs) {
+      Gamma g = compare(left[i], other[j]);
+      for (std::size_t f : session.excluded) g[f] = 0;
+      gammas.push_back(g);
+    }
+    std::array<std::array<double, kMaxLevels>, kFields> m{};
+    for (std::size_t f = 0; f < kFields; ++f) {
+      std::size_t n = kLevels[f];
+      for (std::size_t l = 1; l < n; ++l) m[f][l] = l == 1 ? 0.9 : 0.1 / static_cast<double>(n - 2);
+    }
+    double lambda = 0.5;
+    for (int it = 0; it < em_iterations; ++it) {
+      std::array<std::array<double, kMaxLevels>, kFields> mc{};
+      double psum = 0;
+      for (const Gamma& g : gammas) {
+        double lm = std::log(lambda), lu = std::log(1 - lambda);
+        for (std::size_t f = 0; f < kFields; ++f) {
+          if (g[f] == 0) continue;
+          lm += std::log(m[f][g[f]]);
+          lu += std::log(u_[f][g[f]]);
+        }
+        double p = 1.0 / (1.0 + std::exp(lu - lm));
+        psum += p;
+        for (std::size_t f = 0; f < kFields; ++f)
+          if (g[f]) mc[f][g[f]] += p;
+      }
+      lambda = std::clamp(psum / static_cast<double>(gammas.size()), 1e-6, 1 - 1e-6);
+      for (std::size_t f = 0; f < kFields; ++f) {
+        double total = 0;
+        for (std::size_t l = 1; l < kLevels[f]; ++l) total += mc[f][l] + 1e-3;
+        for (std::size_t l = 1; l < kLevels[f]; ++l) m[f][l] = (mc[f][l] + 1e-3) / total;
+      }
+    }
+    for (std::size_t f = 0; f < kFields; ++f) {
+      if (std::find(session.excluded.begin(), session.excluded.end(), f) != session.excluded.end()) continue;
+      for (std::size_t l = 1; l < kLevels[f]; ++l) m_sum[f][l] += m[f][l];
+      ++m_sessions[f];
+    }
+  }
   for (std::size_t f = 0; f < kFields; ++f) {
     std::size_t n = kLevels[f];
-    for (std::size_t l = 1; l < n; ++l) m_[f][l] = l == 1 ? 0.9 : 0.1 / static_cast<double>(n - 2);
+    for (std::size_t l = 1; l < n; ++l) {
+      m_[f][l] = m_sessions[f] ? m_sum[f][l] / m_sessions[f] : (l == 1 ? 0.9 : 0.1 / static_cast<double>(n - 2));
+    }
   }
-  lambda_ = 0.3;
-  for (int it = 0; it < em_iterations && !gammas.empty(); ++it) {
-    std::array<std::array<double, kMaxLevels>, kFields> mc{};
-    double psum = 0;
-    for (const Gamma& g : gammas) {
-      double lm = std::log(lambda_), lu = std::log(1 - lambda_);
-      for (std::size_t f = 0; f < kFields; ++f) {
-        if (g[f] == 0) continue;
-        lm += std::log(m_[f][g[f]]);
-        lu += std::log(u_[f][g[f]]);
-      }
-      double p = 1.0 / (1.0 + std::exp(lu - lm));
-      psum += p;
-      for (std::size_t f = 0; f < kFields; ++f)
-        if (g[f]) mc[f][g[f]] += p;
-    }
-    lambda_ = std::clamp(psum / static_cast<double>(gammas.size()), 1e-6, 1 - 1e-6);
+  // The prior: the expected number of matches among all candidate pairs, with m and u fixed.
+  std::vector<double> log_bf;
+  log_bf.reserve(pairs.size());
+  for (auto [i, j] : pairs) {
+    Gamma g = compare(left[i], other[j]);
+    double w = 0;
+    for (std::size_t f = 0; f < kFields; ++f)
+      if (g[f]) w += std::log(m_[f][g[f]] / u_[f][g[f]]);
+    log_bf.push_back(w);
+  }
+  lambda_ = 0.1;
+  for (int it = 0; it < em_iterations && !log_bf.empty(); ++it) {
+    double psum = 0, odds = lambda_ / (1 - lambda_);
+    for (double w : log_bf) psum += 1.0 / (1.0 + 1.0 / (odds * std::exp(w)));
+    lambda_ = std::clamp(psum / static_cast<double>(log_bf.size()), 1e-9, 1 - 1e-9);
     expected_matches_ = psum;
-    for (std::size_t f = 0; f < kFields; ++f) {
-      double total = 0;
-      for (std::size_t l = 1; l < kLevels[f]; ++l) total += mc[f][l] + 1e-3;
-      for (std::size_t l = 1; l < kLevels[f]; ++l) m_[f][l] = (mc[f][l] + 1e-3) / total;
-    }
   }
   random_prior_ = std::clamp(expected_matches_ / std::max(1.0, all_pairs), 1e-12, 0.5);
 }

@@ -1,0 +1,27 @@
+// The person index over the database: links every organisation's local records into persons
+// (`jointcare link --db`), and scores the result against the synthetic area's truth.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/result.h"
+#include "identity/linkage_model.h"
+#include "store/database.h"
+
+namespace jc::identity {
+
+struct IndexSummary {
+  std::size_t records = 0, persons = 0, candidate_pairs = 0, links = 0;
+  std::vector<std::pair<std::string, std::size_t>> per_rule;
+  LinkageModel model;
+};
+
+// Reads local_records, links them (connected components with the chaining guard), and rewrites
+// persons and local_records.person_id in one transaction.
+Result<IndexSummary> rebuild_person_index(store::Database& db, const LinkOptions& options);
+
+// Pairwise precision, recall and F1 of the person index against synthetic_truth.
+Result<Evaluation> evaluate_person_index(store::Database& db);
+
+}  // namespace jc::identity
