@@ -99,6 +99,35 @@ std::vector<double> case_durations_s(const EventLog& log) {
   return out;
 }
 
+std::vector<Rework> rework(const EventLog& log) {
+  const std::size_t n = log.activities.size();
+  std::vector<std::uint64_t> cases(n, 0), repeats(n, 0), seen(n, 0);
+  for (std::size_t c = 0; c < log.cases(); ++c) {
+    for (std::uint32_t i = log.begin(c); i < log.end(c); ++i) ++seen[log.activity[i]];
+    for (std::uint32_t i = log.begin(c); i < log.end(c); ++i) {
+      std::uint32_t a = log.activity[i];
+      if (seen[a] > 1) {
+        ++cases[a];
+        repeats[a] += seen[a] - 1;
+      }
+      seen[a] = 0;  // count each activity once per case
+    }
+  }
+  std::vector<Rework> out;
+  for (std::uint32_t a = 0; a < n; ++a)
+    if (cases[a]) out.push_back({a, cases[a], repeats[a]});
+  std::stable_sort(out.begin(), out.end(), [](const Rework& x, const Rework& y) { return x.cases > y.cases; });
+  return out;
+}
+
+std::vector<DfgEdge> bottlenecks(const Dfg& dfg, std::size_t top) {
+  std::vector<DfgEdge> out = dfg.edges;
+  auto load = [](const DfgEdge& e) { return static_cast<double>(e.count) * e.wait.median_s; };
+  std::stable_sort(out.begin(), out.end(), [&](const DfgEdge& a, const DfgEdge& b) { return load(a) > load(b); });
+  if (out.size() > top) out.resize(top);
+  return out;
+}
+
 Handoffs handoffs(const EventLog& log, HandoffBy by) {
   const auto& who = by == HandoffBy::Group ? log.group : log.resource;
   const std::size_t n = by == HandoffBy::Group ? log.groups.size() : log.resources.size();

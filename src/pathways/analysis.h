@@ -55,4 +55,15 @@ Handoffs handoffs(const EventLog& log, HandoffBy by);
 
 WaitStats wait_stats(std::vector<double>& seconds);  // sorts its argument
 
+// Rework: activities done more than once in a case.
+struct Rework {
+  std::uint32_t activity;
+  std::uint64_t cases;    // cases where it happens more than once
+  std::uint64_t repeats;  // occurrences beyond the first, over all cases
+};
+std::vector<Rework> rework(const EventLog& log);  // most cases first
+
+// Bottlenecks: the edges where most waiting happens (count × median wait), most first.
+std::vector<DfgEdge> bottlenecks(const Dfg& performance_dfg, std::size_t top);
+
 }  // namespace jc::pathways

@@ -82,6 +82,15 @@ Result<std::string> render_report(const EventLog& log, const ReportOptions& o) {
                                    {"max", e.wait.max_s}, {"p90", e.wait.p90_s}}}});
     }
     j["edges"] = edges;
+    ordered_json slow = ordered_json::array();
+    for (const auto& e : bottlenecks(dfg, 10)) {
+      slow.push_back({{"from", name(e.from)}, {"to", name(e.to)}, {"count", e.count}, {"median_wait_s", e.wait.median_s},
+                      {"total_median_wait_s", static_cast<double>(e.count) * e.wait.median_s}});
+    }
+    j["bottlenecks"] = slow;
+    ordered_json again = ordered_json::array();
+    for (const auto& r : rework(log)) again.push_back({{"activity", name(r.activity)}, {"cases", r.cases}, {"repeats", r.repeats}});
+    j["rework"] = again;
     return j.dump(2) + "\n";
   }
   if (o.report == "variants") {

@@ -92,6 +92,23 @@ TEST(RunningExample, EveryDirectlyFollowsEdge) {
   EXPECT_EQ(got, want);
 }
 
+TEST(RunningExample, ReworkAndBottlenecks) {
+  const EventLog& log = load("running-example.xes");
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> got;
+  for (const auto& r : rework(log)) got[log.activities.name(r.activity)] = {r.cases, r.repeats};
+  // Two cases were reinitiated, one of them twice: check ticket and decide repeat 1 + 2 times.
+  EXPECT_EQ(got["check ticket"], (std::pair<std::uint64_t, std::uint64_t>{2, 3}));
+  EXPECT_EQ(got["decide"], (std::pair<std::uint64_t, std::uint64_t>{2, 3}));
+  EXPECT_EQ(got.count("register request"), 0u);
+  Dfg dfg = directly_follows(log, true);
+  auto slow = bottlenecks(dfg, 3);
+  ASSERT_EQ(slow.size(), 3u);
+  auto load_of = [](const DfgEdge& e) { return static_cast<double>(e.count) * e.wait.median_s; };
+  EXPECT_GE(load_of(slow[0]), load_of(slow[1]));
+  EXPECT_GE(load_of(slow[1]), load_of(slow[2]));
+  for (const auto& e : dfg.edges) EXPECT_LE(load_of(e), load_of(slow[0]));
+}
+
 TEST(RunningExample, StartEndAndCaseDurations) {
   const EventLog& log = load("running-example.xes");
   Dfg dfg = directly_follows(log, false);
