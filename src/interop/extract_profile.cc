@@ -1,10 +1,8 @@
 #include "interop/extract_profile.h"
 
-#include <toml++/toml.h>
-
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+
+#include "io/toml_file.h"
 
 namespace jc::interop {
 namespace {
@@ -50,14 +48,9 @@ std::string quoted(const std::string& s) {
 }  // namespace
 
 Result<ExtractProfile> ExtractProfile::parse(std::string_view text, const std::string& source) {
-  toml::table t;
-  try {
-    t = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream msg;
-    msg << source << ":" << e.source().begin.line << ":" << e.source().begin.column << ": " << e.description();
-    return Error{msg.str()};
-  }
+  auto parsed = io::parse_toml(text, source);
+  if (!parsed) return parsed.error();
+  const toml::table& t = *parsed;
   ExtractProfile p;
   auto id = t["id"].value<std::string>();
   if (!id || id->empty()) return Error{source + ": \"id\" (the record id column) is required"};
@@ -88,11 +81,9 @@ Result<ExtractProfile> ExtractProfile::parse(std::string_view text, const std::s
 }
 
 Result<ExtractProfile> ExtractProfile::load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Error{path + ": cannot open the profile"};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str(), path);
+  auto text = io::read_text_file(path);
+  if (!text) return text.error();
+  return parse(*text, path);
 }
 
 std::string ExtractProfile::to_toml() const {

@@ -1,24 +1,18 @@
 #include "pathways/target_pathway.h"
 
-#include <toml++/toml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <limits>
 #include <map>
-#include <sstream>
+
+#include "io/toml_file.h"
 
 namespace jc::pathways {
 
 Result<TargetPathway> TargetPathway::parse(std::string_view text, const std::string& source) {
-  toml::table t;
-  try {
-    t = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream msg;
-    msg << source << ":" << e.source().begin.line << ":" << e.source().begin.column << ": " << e.description();
-    return Error{msg.str()};
-  }
+  auto parsed = io::parse_toml(text, source);
+  if (!parsed) return parsed.error();
+  const toml::table& t = *parsed;
   TargetPathway p;
   p.name = t["name"].value_or(std::string("target pathway"));
   const toml::array* stages = t["stage"].as_array();
@@ -47,11 +41,9 @@ Result<TargetPathway> TargetPathway::parse(std::string_view text, const std::str
 }
 
 Result<TargetPathway> TargetPathway::load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Error{path + ": cannot open the pathway"};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str(), path);
+  auto text = io::read_text_file(path);
+  if (!text) return text.error();
+  return parse(*text, path);
 }
 
 Conformance check_conformance(const EventLog& log, const TargetPathway& pathway) {
