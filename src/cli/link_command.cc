@@ -17,6 +17,7 @@ namespace jc::cli {
 CLI::App* add_link_command(CLI::App& app, LinkArgs& a) {
   auto* c = app.add_subcommand("link", "Link two extracts' person records, or find duplicates within one");
   auto* db = c->add_option("--db", a.db, "Link the organisations' records held in this database into persons");
+  c->add_flag("--incremental", a.incremental, "With --db: link only records without a person yet, keeping the others");
   c->add_flag("--evaluate", a.evaluate, "With --db: score the person index against the synthetic area's truth");
   auto* left = c->add_option("--left", a.left, "The left extract (CSV)")->check(CLI::ExistingFile);
   left->excludes(db);
@@ -86,12 +87,17 @@ int run_link(const LinkArgs& a) {
     o.chain_guard = a.chain_guard >= 0 ? a.chain_guard : 0.5;
     ProgressBar bar;
     o.progress = [&](const std::string& phase, long long done, long long total) { bar.update(phase, done, total); };
-    auto s = identity::rebuild_person_index(*db, o);
+    auto s = a.incremental ? identity::link_new_records(*db, o) : identity::rebuild_person_index(*db, o);
     bar.finish();
     if (!s) return fail(s.error().message);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::printf("Linked %zu records into %zu persons (%zu candidate pairs, %zu links) in %.1f s\n", s->records, s->persons,
-                s->candidate_pairs, s->links, seconds);
+    if (a.incremental) {
+      std::printf("Linked %zu new records (%zu candidate pairs, %zu links): %zu new persons, %zu merges, %zu pairs for review, in %.1f s\n",
+                  s->new_records, s->candidate_pairs, s->links, s->persons, s->merges, s->review, seconds);
+    } else {
+      std::printf("Linked %zu records into %zu persons (%zu candidate pairs, %zu links; %zu pairs for review) in %.1f s\n",
+                  s->records, s->persons, s->candidate_pairs, s->links, s->review, seconds);
+    }
     if (a.explain) print_model(s->model);
     if (a.evaluate) {
       auto e = identity::evaluate_person_index(*db);

@@ -14,6 +14,7 @@ struct LinkArgs {
   double chain_guard = -1;  // default per mode
   bool explain = false;
   bool evaluate = false;
+  bool incremental = false;
   std::uint64_t seed = 1;
 };
 

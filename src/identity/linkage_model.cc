@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <unordered_set>
 
@@ -236,20 +237,7 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
     for (std::size_t l = 1; l < kLevels[f]; ++l) total += counts[f][l] + 1.0;
     for (std::size_t l = 1; l < kLevels[f]; ++l) u_[f][l] = (counts[f][l] + 1.0) / total;
   }
-  // Term frequencies of names and postcodes, over both sides.
-  for (std::size_t f : {kGiven, kFamily, kPostcode, kTown}) {
-    std::unordered_map<std::string, double> n;
-    double total = 0;
-    for (const auto* side : {&left, right}) {
-      if (!side) continue;
-      for (const auto& r : *side) {
-        const std::string& v = field_value(r, f);
-        if (!v.empty()) n[v] += 1, total += 1;
-      }
-    }
-    for (auto& [v, c] : n) c /= total;
-    tf_[f] = std::move(n);
-  }
+  count_term_frequencies(left, right);
   const double all_pairs = right ? static_cast<double>(left.size()) * static_cast<double>(other.size())
                                   : static_cast<double>(left.size()) * static_cast<double>(left.size() - 1) / 2.0;
   // m by EM in training sessions (after Splink): each session takes the pairs of one blocking rule
@@ -333,6 +321,51 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
     expected_matches_ = psum;
   }
   random_prior_ = std::clamp(expected_matches_ / std::max(1.0, all_pairs), 1e-12, 0.5);
+}
+
+void LinkageModel::count_term_frequencies(const std::vector<PersonRecord>& left, const std::vector<PersonRecord>* right) {
+  for (std::size_t f : {kGiven, kFamily, kPostcode, kTown}) {
+    std::unordered_map<std::string, double> n;
+    double total = 0;
+    for (const auto* side : {&left, right}) {
+      if (!side) continue;
+      for (const auto& r : *side) {
+        const std::string& v = field_value(r, f);
+        if (!v.empty()) n[v] += 1, total += 1;
+      }
+    }
+    for (auto& [v, c] : n) c /= total;
+    tf_[f] = std::move(n);
+  }
+}
+
+std::string LinkageModel::parameters_json() const {
+  nlohmann::json j;
+  j["prior"] = random_prior_;
+  j["blocked_prior"] = lambda_;
+  for (std::size_t f = 0; f < kFields; ++f) {
+    nlohmann::json levels = nlohmann::json::array();
+    for (std::size_t l = 1; l < kLevels[f]; ++l) levels.push_back({{"level", level_name(f, l)}, {"m", m_[f][l]}, {"u", u_[f][l]}});
+    j["fields"][std::string(field_name(f))] = levels;
+  }
+  return j.dump();
+}
+
+Result<LinkageModel> LinkageModel::from_parameters_json(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.contains("prior") || !j.contains("fields")) return Error{"not a linkage model"};
+  LinkageModel m;
+  m.random_prior_ = j["prior"].get<double>();
+  m.lambda_ = j.value("blocked_prior", 0.5);
+  for (std::size_t f = 0; f < kFields; ++f) {
+    const auto& levels = j["fields"][std::string(field_name(f))];
+    if (!levels.is_array() || levels.size() != kLevels[f] - 1) return Error{"linkage model: wrong levels for " + std::string(field_name(f))};
+    for (std::size_t l = 1; l < kLevels[f]; ++l) {
+      m.m_[f][l] = levels[l - 1]["m"].get<double>();
+      m.u_[f][l] = levels[l - 1]["u"].get<double>();
+    }
+  }
+  return m;
 }
 
 Explanation LinkageModel::score(const PersonRecord& a, const PersonRecord& b) const {

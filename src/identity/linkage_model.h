@@ -51,6 +51,11 @@ class LinkageModel {
              const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, std::uint64_t seed,
              std::size_t u_samples = 1'000'000, int em_iterations = 25);
   Explanation score(const PersonRecord& a, const PersonRecord& b) const;
+  // Term frequencies of names, postcodes and towns over these records (train() does this too).
+  void count_term_frequencies(const std::vector<PersonRecord>& left, const std::vector<PersonRecord>* right);
+  // m, u and the prior as JSON, to keep a trained model and score new records with it later.
+  std::string parameters_json() const;
+  static Result<LinkageModel> from_parameters_json(const std::string& json);
   double m(std::size_t f, std::size_t l) const { return m_[f][l]; }
   double u(std::size_t f, std::size_t l) const { return u_[f][l]; }
   double prior() const { return random_prior_; }        // two random records match

@@ -1,5 +1,7 @@
 #include "identity/person_index.h"
 
+#include <algorithm>
+#include <climits>
 #include <numeric>
 #include <unordered_map>
 
@@ -45,6 +47,42 @@ PersonRecord from_row(const store::Row& r) {
     }
   }
   return p;
+}
+
+struct IndexedRecords {
+  std::vector<PersonRecord> records;
+  std::vector<std::int64_t> ids;
+  std::vector<std::int64_t> person;  // 0 when not linked
+};
+
+IndexedRecords load_records(store::Database& db) {
+  IndexedRecords out;
+  db.query("SELECT id, nhs_number, given_name, family_name, birth_date, sex, address, postcode, person_id FROM local_records "
+           "ORDER BY id",
+           {}, [&](const store::Row& r) {
+             out.records.push_back(from_row(r));
+             out.ids.push_back(r.integer(0));
+             out.person.push_back(r.is_null(8) ? 0 : r.integer(8));
+           });
+  return out;
+}
+
+void save_model(store::Database& db, const LinkageModel& model) {
+  db.execute("INSERT INTO linkage_models (id, created_at, parameters) VALUES (?, ?, ?)",
+             {db.next_id("linkage_models"), Timestamp::now().iso(), model.parameters_json()});
+  db.sync_id_sequence("linkage_models");
+}
+
+void queue_for_review(store::Database& db, const std::vector<Link>& review, const std::vector<std::int64_t>& left_ids,
+                      const std::vector<std::int64_t>& right_ids) {
+  std::string now = Timestamp::now().iso();
+  for (const Link& l : review) {
+    std::int64_t a = left_ids[l.left], b = right_ids[l.right];
+    if (a > b) std::swap(a, b);
+    db.execute("INSERT INTO linkage_review (left_record_id, right_record_id, match_probability, status, created_at) "
+               "VALUES (?, ?, ?, 'open', ?) ON CONFLICT DO NOTHING",
+               {a, b, l.probability, now});
+  }
 }
 
 }  // namespace
@@ -98,6 +136,125 @@ Result<IndexSummary> rebuild_person_index(store::Database& db, const LinkOptions
   for (std::uint32_t v = 0; v < records.size(); ++v) {
     db.execute("UPDATE local_records SET person_id = ? WHERE id = ?", {person_of_root[find(v)], ids[v]});
   }
+  save_model(db, res->model);
+  db.execute("DELETE FROM linkage_review WHERE status = 'open'");
+  queue_for_review(db, res->review, ids, ids);
+  s.review = res->review.size();
+  tx.commit();
+  return s;
+}
+
+Result<IndexSummary> link_new_records(store::Database& db, const LinkOptions& o) {
+  auto params = db.query_text("SELECT parameters FROM linkage_models ORDER BY id DESC LIMIT 1");
+  if (!params) return Error{"there is no trained linkage model yet: run a full `jointcare link --db` first"};
+  auto model = LinkageModel::from_parameters_json(*params);
+  if (!model) return model.error();
+  IndexedRecords all = load_records(db);
+  model->count_term_frequencies(all.records, nullptr);
+  std::vector<std::uint32_t> fresh_index;
+  std::vector<PersonRecord> fresh;
+  for (std::uint32_t v = 0; v < all.records.size(); ++v) {
+    if (all.person[v] == 0) {
+      fresh_index.push_back(v);
+      fresh.push_back(all.records[v]);
+    }
+  }
+  IndexSummary s;
+  s.records = all.records.size();
+  s.new_records = fresh.size();
+  if (fresh.empty()) return s;
+  auto candidates = block(fresh, &all.records, o.blocking_rules);
+  if (!candidates) return candidates.error();
+  s.candidate_pairs = candidates->pairs.size();
+  s.per_rule = candidates->per_rule;
+  std::vector<Link> scored, review;
+  for (auto [fi, j] : candidates->pairs) {
+    std::uint32_t i = fresh_index[fi];
+    if (i == j || (all.person[j] == 0 && j < i)) continue;  // itself, or a new pair seen from the other side
+    Explanation e = model->score(all.records[i], all.records[j]);
+    Link l{std::min(i, j), std::max(i, j), e.probability, e.weight};
+    if (e.probability >= o.threshold) scored.push_back(l);
+    else if (e.probability >= o.review_threshold) review.push_back(l);
+  }
+  std::sort(scored.begin(), scored.end(), [](const Link& a, const Link& b) {
+    return a.weight != b.weight ? a.weight > b.weight : std::tie(a.left, a.right) < std::tie(b.left, b.right);
+  });
+  // Groups start as the existing persons; new records join them under the same guard as a full run.
+  const std::size_t n = all.records.size();
+  std::vector<std::uint32_t> parent(n);
+  std::iota(parent.begin(), parent.end(), 0u);
+  auto find = [&](std::uint32_t v) {
+    while (parent[v] != v) v = parent[v] = parent[parent[v]];
+    return v;
+  };
+  std::vector<std::vector<std::uint32_t>> members(n);
+  std::unordered_map<std::int64_t, std::uint32_t> root_of_person;
+  for (std::uint32_t v = 0; v < n; ++v) {
+    if (all.person[v] == 0) {
+      members[v] = {v};
+      continue;
+    }
+    auto [it, fresh_person] = root_of_person.emplace(all.person[v], v);
+    if (!fresh_person) parent[v] = it->second;
+    members[it->second].push_back(v);
+  }
+  for (const Link& l : scored) {
+    std::uint32_t a = find(l.left), b = find(l.right);
+    if (a == b || members[a].size() + members[b].size() > o.max_cluster) continue;
+    if (members[a].size() + members[b].size() > 2) {
+      double sum = 0;
+      for (std::uint32_t x : members[a])
+        for (std::uint32_t y : members[b]) sum += model->score(all.records[x], all.records[y]).probability;
+      if (sum / static_cast<double>(members[a].size() * members[b].size()) < o.chain_guard) continue;
+    }
+    if (members[a].size() < members[b].size()) std::swap(a, b);
+    members[a].insert(members[a].end(), members[b].begin(), members[b].end());
+    members[b].clear();
+    parent[b] = a;
+    ++s.links;
+  }
+  store::Transaction tx(db);
+  std::string now = Timestamp::now().iso();
+  std::unordered_map<std::uint32_t, bool> done;
+  for (std::uint32_t v : fresh_index) {
+    std::uint32_t root = find(v);
+    if (done[root]) continue;
+    done[root] = true;
+    std::vector<std::int64_t> persons;
+    std::int64_t lowest_record = INT64_MAX;
+    for (std::uint32_t m : members[root]) {
+      if (all.person[m] != 0) persons.push_back(all.person[m]);
+      lowest_record = std::min(lowest_record, all.ids[m]);
+    }
+    std::sort(persons.begin(), persons.end());
+    persons.erase(std::unique(persons.begin(), persons.end()), persons.end());
+    std::int64_t kept;
+    if (persons.empty()) {
+      kept = lowest_record;  // as a full run numbers persons
+      if (db.query_integer("SELECT COUNT(*) FROM persons WHERE id = ?", {kept}).value_or(0) > 0) kept = db.next_id("persons");
+      db.execute("INSERT INTO persons (id, nhs_number, created_at) VALUES (?, NULL, ?)", {kept, now});
+      ++s.persons;
+    } else {
+      kept = persons.front();
+      for (std::size_t k = 1; k < persons.size(); ++k) {
+        std::string moved;
+        db.query("SELECT id FROM local_records WHERE person_id = ? ORDER BY id", {persons[k]},
+                 [&](const store::Row& r) { moved += (moved.empty() ? "" : ",") + std::to_string(r.integer(0)); });
+        db.execute("UPDATE local_records SET person_id = ? WHERE person_id = ?", {kept, persons[k]});
+        db.execute("INSERT INTO person_merges (id, merged_at, kept_person_id, merged_person_id, record_ids, reason) "
+                   "VALUES (?, ?, ?, ?, ?, 'new record links both')",
+                   {db.next_id("person_merges"), now, kept, persons[k], moved});
+        db.execute("DELETE FROM persons WHERE id = ?", {persons[k]});
+        ++s.merges;
+      }
+    }
+    for (std::uint32_t m : members[root])
+      if (all.person[m] == 0) db.execute("UPDATE local_records SET person_id = ? WHERE id = ?", {kept, all.ids[m]});
+  }
+  db.sync_id_sequence("persons");
+  db.sync_id_sequence("person_merges");
+  queue_for_review(db, review, all.ids, all.ids);
+  s.review = review.size();
   tx.commit();
   return s;
 }

@@ -12,7 +12,7 @@
 namespace jc::identity {
 
 struct IndexSummary {
-  std::size_t records = 0, persons = 0, candidate_pairs = 0, links = 0;
+  std::size_t records = 0, persons = 0, candidate_pairs = 0, links = 0, new_records = 0, merges = 0, review = 0;
   std::vector<std::pair<std::string, std::size_t>> per_rule;
   LinkageModel model;
 };
@@ -20,6 +20,12 @@ struct IndexSummary {
 // Reads local_records, links them (connected components with the chaining guard), and rewrites
 // persons and local_records.person_id in one transaction.
 Result<IndexSummary> rebuild_person_index(store::Database& db, const LinkOptions& options);
+
+// Links the records that have no person yet (new or changed) against the index, with the model
+// the last full run kept: they join existing persons or become new ones; a record that joins two
+// persons merges them (recorded in person_merges). Other persons keep their ids. Uncertain pairs go
+// to the clerical review queue (linkage_review).
+Result<IndexSummary> link_new_records(store::Database& db, const LinkOptions& options);
 
 // Pairwise precision, recall and F1 of the person index against synthetic_truth.
 Result<Evaluation> evaluate_person_index(store::Database& db);

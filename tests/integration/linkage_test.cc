@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <set>
 #include <unordered_map>
 
 #include "identity/linkage_model.h"
@@ -157,6 +159,34 @@ TEST(PersonIndex, LinksTheSyntheticAreasRecordsIntoPersons) {
   std::string before = *db->query_text("SELECT GROUP_CONCAT(person_id) FROM (SELECT person_id FROM local_records ORDER BY id)");
   ASSERT_TRUE(rebuild_person_index(*db, o).ok());
   EXPECT_EQ(*db->query_text("SELECT GROUP_CONCAT(person_id) FROM (SELECT person_id FROM local_records ORDER BY id)"), before);
+  EXPECT_EQ(db->query_integer("SELECT COUNT(*) FROM linkage_models"), 2);
+
+  // Incremental: 1% of the records arrive afresh (no person yet) and are linked against the index.
+  auto partition = [&] {
+    std::map<std::int64_t, std::vector<std::int64_t>> by_person;
+    db->query("SELECT person_id, id FROM local_records ORDER BY id", {},
+              [&](const store::Row& r) { by_person[r.integer(0)].push_back(r.integer(1)); });
+    std::set<std::vector<std::int64_t>> groups;
+    for (auto& [p, m] : by_person) groups.insert(m);
+    return groups;
+  };
+  auto full = partition();
+  db->execute("UPDATE local_records SET person_id = NULL WHERE id % 100 = 7");
+  db->execute("DELETE FROM persons WHERE id NOT IN (SELECT person_id FROM local_records WHERE person_id IS NOT NULL)");
+  std::map<std::int64_t, std::int64_t> before_ids;
+  db->query("SELECT id, person_id FROM local_records WHERE person_id IS NOT NULL", {},
+            [&](const store::Row& r) { before_ids[r.integer(0)] = r.integer(1); });
+  auto inc = link_new_records(*db, o);
+  ASSERT_TRUE(inc.ok()) << inc.error().message;
+  EXPECT_GT(inc->new_records, 50u);
+  EXPECT_EQ(db->query_integer("SELECT COUNT(*) FROM local_records WHERE person_id IS NULL"), 0);
+  EXPECT_EQ(partition(), full);  // the same persons as the full run
+  std::size_t kept = 0;
+  db->query("SELECT id, person_id FROM local_records", {}, [&](const store::Row& r) {
+    auto it = before_ids.find(r.integer(0));
+    if (it != before_ids.end() && it->second == r.integer(1)) ++kept;
+  });
+  EXPECT_EQ(kept, before_ids.size());  // no existing record changed person
 }
 
 }  // namespace
