@@ -38,6 +38,16 @@ CLI::App* add_link_command(CLI::App& app, LinkArgs& a) {
   return c;
 }
 
+CLI::App* add_review_command(CLI::App& app, ReviewArgs& a) {
+  auto* c = app.add_subcommand("link-review", "The clerical review queue of the person index: list, accept, reject; undo a merge");
+  c->add_option("--db", a.db, "Database")->required();
+  c->add_option("--accept", a.accept, "Accept review ID: the two records are one person");
+  c->add_option("--reject", a.reject, "Reject review ID: they are not");
+  c->add_option("--undo-merge", a.undo_merge, "Undo merge ID");
+  c->add_option("--limit", a.limit, "How many open pairs to list");
+  return c;
+}
+
 CLI::App* add_evaluate_command(CLI::App& app, EvaluateArgs& a) {
   auto* c = app.add_subcommand("link-evaluate", "Pairwise precision, recall and F1 of links against the truth");
   c->add_option("--links", a.links, "Links (CSV with left_id, right_id)")->required()->check(CLI::ExistingFile);
@@ -242,6 +252,38 @@ int run_evaluate(const EvaluateArgs& a) {
   std::printf("true_pairs=%llu predicted=%llu correct=%llu precision=%.4f recall=%.4f f1=%.4f\n",
               static_cast<unsigned long long>(e.true_pairs), static_cast<unsigned long long>(e.predicted),
               static_cast<unsigned long long>(e.correct), e.precision, e.recall, e.f1);
+  return 0;
+}
+
+int run_review(const ReviewArgs& a) {
+  auto db = store::open_database(a.db);
+  if (a.accept || a.reject) {
+    auto st = identity::decide_review(*db, a.accept ? a.accept : a.reject, a.accept != 0);
+    if (!st) return fail(st.error().message);
+    std::printf("Review %lld %s\n", static_cast<long long>(a.accept ? a.accept : a.reject), a.accept ? "accepted" : "rejected");
+    return 0;
+  }
+  if (a.undo_merge) {
+    auto st = identity::undo_merge(*db, a.undo_merge);
+    if (!st) return fail(st.error().message);
+    std::printf("Merge %lld undone\n", static_cast<long long>(a.undo_merge));
+    return 0;
+  }
+  // The reviewer sees both records side by side: this is a local tool, nothing is logged.
+  auto describe = [&](std::int64_t id) {
+    std::string out;
+    db->query("SELECT o.ods_code, r.local_id, r.given_name, r.family_name, COALESCE(r.birth_date, ''), r.postcode, "
+              "COALESCE(r.nhs_number, '') FROM local_records r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = ?",
+              {id}, [&](const store::Row& r) {
+                out = r.text(0) + "/" + r.text(1) + ": " + r.text(2) + " " + r.text(3) + ", " + r.text(4) + ", " + r.text(5) +
+                      ", " + r.text(6);
+              });
+    return out;
+  };
+  for (const auto& item : identity::open_reviews(*db, a.limit)) {
+    std::printf("review %lld  p=%.3f\n  %s\n  %s\n", static_cast<long long>(item.id), item.probability,
+                describe(item.left_record).c_str(), describe(item.right_record).c_str());
+  }
   return 0;
 }
 

@@ -24,7 +24,15 @@ struct EvaluateArgs {
   char separator = ',';
 };
 
+struct ReviewArgs {
+  std::string db;
+  std::int64_t accept = 0, reject = 0, undo_merge = 0;
+  std::size_t limit = 20;
+};
+
 CLI::App* add_link_command(CLI::App& app, LinkArgs& args);
+CLI::App* add_review_command(CLI::App& app, ReviewArgs& args);
+int run_review(const ReviewArgs& args);
 CLI::App* add_evaluate_command(CLI::App& app, EvaluateArgs& args);
 int run_link(const LinkArgs& args);
 int run_evaluate(const EvaluateArgs& args);

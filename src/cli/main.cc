@@ -175,6 +175,8 @@ int main(int argc, char** argv) {
 
   jc::cli::LinkArgs link_args;
   auto* link = jc::cli::add_link_command(app, link_args);
+  jc::cli::ReviewArgs review_args;
+  auto* review = jc::cli::add_review_command(app, review_args);
   jc::cli::EvaluateArgs evaluate_args;
   auto* evaluate = jc::cli::add_evaluate_command(app, evaluate_args);
 
@@ -196,6 +198,7 @@ int main(int argc, char** argv) {
     if (*pathways) return jc::cli::run_pathways(pathways_args);
     if (*link) return jc::cli::run_link(link_args);
     if (*evaluate) return jc::cli::run_evaluate(evaluate_args);
+    if (*review) return jc::cli::run_review(review_args);
     if (*serve) return run_serve(serve_args);
     if (*import) {
       auto profile = jc::interop::ExtractProfile::load(import_profile);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <climits>
 #include <numeric>
+#include <optional>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/postcode.h"
@@ -257,6 +259,67 @@ Result<IndexSummary> link_new_records(store::Database& db, const LinkOptions& o)
   s.review = review.size();
   tx.commit();
   return s;
+}
+
+std::vector<ReviewItem> open_reviews(store::Database& db, std::size_t limit) {
+  std::vector<ReviewItem> out;
+  db.query("SELECT id, left_record_id, right_record_id, match_probability FROM linkage_review WHERE status = 'open' "
+           "ORDER BY match_probability DESC, id LIMIT ?",
+           {static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
+             out.push_back({r.integer(0), r.integer(1), r.integer(2), r.real(3)});
+           });
+  return out;
+}
+
+Status decide_review(store::Database& db, std::int64_t review_id, bool accept) {
+  std::optional<ReviewItem> item;
+  db.query("SELECT id, left_record_id, right_record_id, match_probability FROM linkage_review WHERE id = ? AND status = 'open'",
+           {review_id}, [&](const store::Row& r) { item = ReviewItem{r.integer(0), r.integer(1), r.integer(2), r.real(3)}; });
+  if (!item) return Error{"no open review " + std::to_string(review_id)};
+  store::Transaction tx(db);
+  std::string now = Timestamp::now().iso();
+  db.execute("UPDATE linkage_review SET status = ?, decided_at = ? WHERE id = ?",
+             {std::string(accept ? "accepted" : "rejected"), now, review_id});
+  if (accept) {
+    auto a = db.query_integer("SELECT person_id FROM local_records WHERE id = ?", {item->left_record});
+    auto b = db.query_integer("SELECT person_id FROM local_records WHERE id = ?", {item->right_record});
+    if (!a || !b) return Error{"the records of review " + std::to_string(review_id) + " are not both in the person index"};
+    if (*a != *b) {
+      std::int64_t kept = std::min(*a, *b), merged = std::max(*a, *b);
+      std::string moved;
+      db.query("SELECT id FROM local_records WHERE person_id = ? ORDER BY id", {merged},
+               [&](const store::Row& r) { moved += (moved.empty() ? "" : ",") + std::to_string(r.integer(0)); });
+      db.execute("UPDATE local_records SET person_id = ? WHERE person_id = ?", {kept, merged});
+      db.execute("INSERT INTO person_merges (id, merged_at, kept_person_id, merged_person_id, record_ids, reason) "
+                 "VALUES (?, ?, ?, ?, ?, ?)",
+                 {db.next_id("person_merges"), now, kept, merged, moved, "clerical review " + std::to_string(review_id)});
+      db.execute("DELETE FROM persons WHERE id = ?", {merged});
+    }
+  }
+  tx.commit();
+  return {};
+}
+
+Status undo_merge(store::Database& db, std::int64_t merge_id) {
+  std::optional<std::tuple<std::int64_t, std::int64_t, std::string>> m;
+  db.query("SELECT kept_person_id, merged_person_id, record_ids FROM person_merges WHERE id = ? AND undone_at IS NULL",
+           {merge_id}, [&](const store::Row& r) { m = std::make_tuple(r.integer(0), r.integer(1), r.text(2)); });
+  if (!m) return Error{"no merge " + std::to_string(merge_id) + " to undo"};
+  auto [kept, merged, records] = *m;
+  store::Transaction tx(db);
+  std::string now = Timestamp::now().iso();
+  db.execute("INSERT INTO persons (id, nhs_number, created_at) VALUES (?, NULL, ?)", {merged, now});
+  std::size_t start = 0;
+  while (start < records.size()) {
+    std::size_t comma = records.find(',', start);
+    std::string id = records.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    db.execute("UPDATE local_records SET person_id = ? WHERE id = ? AND person_id = ?", {merged, std::stoll(id), kept});
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  db.execute("UPDATE person_merges SET undone_at = ? WHERE id = ?", {now, merge_id});
+  tx.commit();
+  return {};
 }
 
 Result<Evaluation> evaluate_person_index(store::Database& db) {

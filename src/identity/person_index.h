@@ -27,6 +27,18 @@ Result<IndexSummary> rebuild_person_index(store::Database& db, const LinkOptions
 // to the clerical review queue (linkage_review).
 Result<IndexSummary> link_new_records(store::Database& db, const LinkOptions& options);
 
+// The clerical review queue: open pairs, and decisions on them. Accepting joins the two records'
+// persons (a merge, recorded and undoable); rejecting closes the pair.
+struct ReviewItem {
+  std::int64_t id, left_record, right_record;
+  double probability;
+};
+std::vector<ReviewItem> open_reviews(store::Database& db, std::size_t limit);
+Status decide_review(store::Database& db, std::int64_t review_id, bool accept);
+
+// Undoes a merge: the records that came with the merged person go back to it.
+Status undo_merge(store::Database& db, std::int64_t merge_id);
+
 // Pairwise precision, recall and F1 of the person index against synthetic_truth.
 Result<Evaluation> evaluate_person_index(store::Database& db);
 

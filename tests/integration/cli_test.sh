@@ -63,6 +63,27 @@ set +e; "$jc" pathways --log "$work/bad.xes" 2> "$work/xes.err"; rc=$?; set -e
 [ "$rc" -eq 2 ] || fail "a malformed log should exit 2, got $rc"
 grep -q 'line 1, column' "$work/xes.err" || fail "XES error should name line and column: $(cat "$work/xes.err")"
 
+# Linkage in the command forms outside checks use: a dedupe of FEBRL dataset 1, then the database.
+cat > "$work/febrl.toml" <<'TOML'
+id = "rec_id"
+[fields]
+nhs_number = "soc_sec_id"
+given_name = "given_name"
+family_name = "surname"
+birth_date = "date_of_birth"
+birth_date_format = "%Y%m%d"
+address = ["street_number", "address_1", "address_2"]
+town = "suburb"
+postcode = "postcode"
+TOML
+"$jc" link --dedupe "$shared/data/linkage/febrl_dataset1.csv" --left-profile "$work/febrl.toml" --out "$work/links.csv" 2> "$work/link.err"
+head -1 "$work/links.csv" | grep -q '^left_id,right_id,match_probability$' || fail "LINKS.csv header: $(head -1 "$work/links.csv")"
+grep -q 'Blocking: identifier' "$work/link.err" || fail "no per-rule blocking counts: $(cat "$work/link.err")"
+f1=$("$jc" link-evaluate --links "$work/links.csv" --truth "$shared/data/linkage/febrl_dataset1.csv" --febrl-ids --mode dedupe | sed -n 's/.*f1=\([0-9.]*\).*/\1/p')
+awk -v f="$f1" 'BEGIN { exit !(f >= 0.98) }' || fail "FEBRL1 dedupe F1 $f1 < 0.98"
+"$jc" link --db "$work/area.db" --evaluate | grep -q 'precision=' || fail "link --db"
+"$jc" link --db "$work/area.db" --incremental | grep -q 'Linked 0 new records' || fail "link --db --incremental with nothing new"
+
 "$jc" serve --db "$work/area.db" --port 0 > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!
 port=""

@@ -187,6 +187,27 @@ TEST(PersonIndex, LinksTheSyntheticAreasRecordsIntoPersons) {
     if (it != before_ids.end() && it->second == r.integer(1)) ++kept;
   });
   EXPECT_EQ(kept, before_ids.size());  // no existing record changed person
+
+  // Clerical review: accepting a pair joins the two persons; the merge is recorded and undoable.
+  db->execute("INSERT INTO linkage_review (left_record_id, right_record_id, match_probability, status, created_at) "
+              "SELECT MIN(id), MAX(id), 0.7, 'open', '2026-01-01T00:00:00Z' FROM local_records WHERE id IN (1, 2)");
+  auto reviews = open_reviews(*db, 100);
+  ASSERT_FALSE(reviews.empty());
+  std::int64_t review_id = reviews.back().id;
+  for (const auto& r : reviews)
+    if (r.left_record == 1 && r.right_record == 2) review_id = r.id;
+  auto p1 = *db->query_integer("SELECT person_id FROM local_records WHERE id = 1");
+  auto p2 = *db->query_integer("SELECT person_id FROM local_records WHERE id = 2");
+  ASSERT_NE(p1, p2);
+  ASSERT_TRUE(decide_review(*db, review_id, true).ok());
+  EXPECT_EQ(db->query_integer("SELECT person_id FROM local_records WHERE id = 2"), std::min(p1, p2));
+  EXPECT_FALSE(decide_review(*db, review_id, true).ok());  // decided already
+  auto merge = *db->query_integer("SELECT MAX(id) FROM person_merges");
+  ASSERT_TRUE(undo_merge(*db, merge).ok());
+  EXPECT_EQ(db->query_integer("SELECT person_id FROM local_records WHERE id = 1"), p1);
+  EXPECT_EQ(db->query_integer("SELECT person_id FROM local_records WHERE id = 2"), p2);
+  EXPECT_EQ(partition(), full);
+  EXPECT_FALSE(undo_merge(*db, merge).ok());
 }
 
 }  // namespace
