@@ -7,6 +7,7 @@
 
 #include "cli/progress.h"
 #include "identity/linkage_model.h"
+#include "governance/audit.h"
 #include "identity/person_index.h"
 #include "store/database.h"
 #include "io/csv_reader.h"
@@ -72,6 +73,21 @@ void print_model(const identity::LinkageModel& m) {
   }
 }
 
+// The command line acts as the system's operator: its reads and changes of person data are audited.
+void audit_cli(store::Database& db, const std::string& action, const std::string& record_type, const std::string& record_id,
+               std::optional<std::int64_t> person, const std::string& purpose) {
+  governance::AuditEvent e;
+  e.occurred_at = Timestamp::now();
+  e.user_role = "operator";
+  e.person_id = person;
+  e.action = action;
+  e.record_type = record_type;
+  e.record_id = record_id;
+  e.purpose = purpose;
+  e.outcome = "success";
+  governance::append_audit(db, e);
+}
+
 int fail(const std::string& m) {
   std::fprintf(stderr, "jointcare link: %s\n", m.c_str());
   return 2;
@@ -98,6 +114,8 @@ int run_link(const LinkArgs& a) {
     ProgressBar bar;
     o.progress = [&](const std::string& phase, long long done, long long total) { bar.update(phase, done, total); };
     auto s = a.incremental ? identity::link_new_records(*db, o) : identity::rebuild_person_index(*db, o);
+    if (s) audit_cli(*db, a.incremental ? "update" : "create", "person_index", a.incremental ? "new records" : "all records",
+                     std::nullopt, "record linkage");
     bar.finish();
     if (!s) return fail(s.error().message);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -260,24 +278,30 @@ int run_review(const ReviewArgs& a) {
   if (a.accept || a.reject) {
     auto st = identity::decide_review(*db, a.accept ? a.accept : a.reject, a.accept != 0);
     if (!st) return fail(st.error().message);
+    audit_cli(*db, a.accept ? "merge" : "update", "linkage_review", std::to_string(a.accept ? a.accept : a.reject), std::nullopt,
+              "clerical review");
     std::printf("Review %lld %s\n", static_cast<long long>(a.accept ? a.accept : a.reject), a.accept ? "accepted" : "rejected");
     return 0;
   }
   if (a.undo_merge) {
     auto st = identity::undo_merge(*db, a.undo_merge);
     if (!st) return fail(st.error().message);
+    audit_cli(*db, "unmerge", "person_merge", std::to_string(a.undo_merge), std::nullopt, "clerical review");
     std::printf("Merge %lld undone\n", static_cast<long long>(a.undo_merge));
     return 0;
   }
   // The reviewer sees both records side by side: this is a local tool, nothing is logged.
   auto describe = [&](std::int64_t id) {
     std::string out;
+    std::optional<std::int64_t> person;
     db->query("SELECT o.ods_code, r.local_id, r.given_name, r.family_name, COALESCE(r.birth_date, ''), r.postcode, "
-              "COALESCE(r.nhs_number, '') FROM local_records r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = ?",
+              "COALESCE(r.nhs_number, ''), r.person_id FROM local_records r JOIN organisations o ON o.id = r.organisation_id WHERE r.id = ?",
               {id}, [&](const store::Row& r) {
+                person = r.optional_integer(7);
                 out = r.text(0) + "/" + r.text(1) + ": " + r.text(2) + " " + r.text(3) + ", " + r.text(4) + ", " + r.text(5) +
                       ", " + r.text(6);
               });
+    audit_cli(*db, "read", "local_record", std::to_string(id), person, "clerical review");
     return out;
   };
   for (const auto& item : identity::open_reviews(*db, a.limit)) {

@@ -12,6 +12,7 @@
 #include "core/money.h"
 #include "governance/authentication.h"
 #include "interop/extract_import.h"
+#include "cli/audit_command.h"
 #include "cli/link_command.h"
 #include "cli/pathways_command.h"
 #include "server/api.h"
@@ -175,6 +176,8 @@ int main(int argc, char** argv) {
 
   jc::cli::LinkArgs link_args;
   auto* link = jc::cli::add_link_command(app, link_args);
+  jc::cli::AuditArgs audit_args;
+  auto* audit = jc::cli::add_audit_command(app, audit_args);
   jc::cli::ReviewArgs review_args;
   auto* review = jc::cli::add_review_command(app, review_args);
   jc::cli::EvaluateArgs evaluate_args;
@@ -199,6 +202,7 @@ int main(int argc, char** argv) {
     if (*link) return jc::cli::run_link(link_args);
     if (*evaluate) return jc::cli::run_evaluate(evaluate_args);
     if (*review) return jc::cli::run_review(review_args);
+    if (*audit) return jc::cli::run_audit(audit_args);
     if (*serve) return run_serve(serve_args);
     if (*import) {
       auto profile = jc::interop::ExtractProfile::load(import_profile);

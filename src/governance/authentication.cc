@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "governance/audit.h"
 #include "store/staff_repository.h"
 
 namespace jc::governance {
@@ -51,21 +52,55 @@ std::string hash_token(const std::string& token) {
   return to_hex(h, sizeof h);
 }
 
+namespace {
+
+// Sign-ins are audited too: who, when, and whether it worked (never the username typed, which may
+// be a mistyped password).
+void audit_sign_in(store::Database& db, const std::optional<StaffUser>& user, Timestamp now, const char* outcome) {
+  AuditEvent e;
+  e.occurred_at = now;
+  if (user) {
+    e.user_id = user->id.value;
+    e.user_role = std::string(to_code(user->role));
+    e.organisation_id = user->organisation.value;
+  } else {
+    e.user_role = "unknown";
+  }
+  e.action = "login";
+  e.record_type = "session";
+  e.record_id = user ? std::to_string(user->id.value) : "-";
+  e.purpose = "sign-in";
+  e.outcome = outcome;
+  append_audit(db, e);
+}
+
+}  // namespace
+
 LoginOutcome Authenticator::login(store::Database& db, const std::string& username, const std::string& password,
                                   Timestamp now) const {
   auto creds = store::find_staff_by_username(db, username);
   if (!creds) {
     (void)verify_password(decoy_hash(), password);
+    audit_sign_in(db, std::nullopt, now, "failure");
     return {std::nullopt, LoginFailure::BadCredentials};
   }
   StaffUser& user = creds->user;
-  if (!user.active) return {std::nullopt, LoginFailure::Inactive};
-  if (user.locked_until && *user.locked_until > now) return {std::nullopt, LoginFailure::Locked};
+  if (!user.active) {
+    audit_sign_in(db, user, now, "denied");
+    return {std::nullopt, LoginFailure::Inactive};
+  }
+  if (user.locked_until && *user.locked_until > now) {
+    audit_sign_in(db, user, now, "denied");
+    return {std::nullopt, LoginFailure::Locked};
+  }
   if (!verify_password(creds->password_hash, password)) {
     int failures = user.failed_logins + 1;
     std::optional<Timestamp> lock;
     if (failures >= policy_.max_failed_logins) lock = now.plus_seconds(policy_.lockout_seconds);
+    store::Transaction tx(db);
     store::record_failed_login(db, user.id, failures, lock);
+    audit_sign_in(db, user, now, "failure");
+    tx.commit();
     return {std::nullopt, lock ? LoginFailure::Locked : LoginFailure::BadCredentials};
   }
   ensure_sodium();
@@ -76,6 +111,7 @@ LoginOutcome Authenticator::login(store::Database& db, const std::string& userna
   store::Transaction tx(db);
   store::record_successful_login(db, user.id);
   store::insert_session(db, hash_token(token), user.id, now, expires);
+  audit_sign_in(db, user, now, "success");
   tx.commit();
   user.failed_logins = 0;
   user.locked_until.reset();

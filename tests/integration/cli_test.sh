@@ -84,6 +84,15 @@ awk -v f="$f1" 'BEGIN { exit !(f >= 0.98) }' || fail "FEBRL1 dedupe F1 $f1 < 0.9
 "$jc" link --db "$work/area.db" --evaluate | grep -q 'precision=' || fail "link --db"
 "$jc" link --db "$work/area.db" --incremental | grep -q 'Linked 0 new records' || fail "link --db --incremental with nothing new"
 
+# The audit chain: intact after the work above, broken (naming the event) when altered.
+"$jc" audit verify --db "$work/area.db" | grep -q 'intact' || fail "audit verify on an untouched chain"
+"$jc" audit search --db "$work/area.db" --action create | grep -q 'person_index' || fail "audit search"
+sqlite3 "$work/area.db" "UPDATE audit_events SET purpose = 'curiosity' WHERE id = 1"
+set +e; "$jc" audit verify --db "$work/area.db" > "$work/verify.out"; rc=$?; set -e
+[ "$rc" -ne 0 ] || fail "audit verify should fail on an altered chain"
+grep -q 'broken at event 1' "$work/verify.out" || fail "audit verify should name event 1: $(cat "$work/verify.out")"
+sqlite3 "$work/area.db" "DELETE FROM audit_events"
+
 "$jc" serve --db "$work/area.db" --port 0 > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!
 port=""

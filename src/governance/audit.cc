@@ -1,0 +1,130 @@
+#include "governance/audit.h"
+
+#include <sodium.h>
+
+namespace jc::governance {
+namespace {
+
+const std::string kGenesis(64, '0');
+
+std::string opt(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "-"; }
+
+// Length-prefixed fields, so no choice of values can make two events serialise alike.
+void put(std::string& out, const std::string& field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+  out += ';';
+}
+
+store::Value nullable(const std::optional<std::int64_t>& v) { return v ? store::Value(*v) : store::null(); }
+
+AuditEvent from_row(const store::Row& r) {
+  AuditEvent e;
+  e.id = r.integer(0);
+  auto t = Timestamp::parse_iso(r.text(1));
+  if (t) e.occurred_at = *t;
+  if (!r.is_null(2)) e.user_id = r.integer(2);
+  e.user_role = r.text(3);
+  if (!r.is_null(4)) e.organisation_id = r.integer(4);
+  if (!r.is_null(5)) e.person_id = r.integer(5);
+  e.action = r.text(6);
+  e.record_type = r.text(7);
+  e.record_id = r.text(8);
+  e.purpose = r.text(9);
+  e.outcome = r.text(10);
+  e.previous_hash = r.text(11);
+  e.hash = r.text(12);
+  return e;
+}
+
+constexpr const char* kColumns =
+    "id, occurred_at, user_id, user_role, organisation_id, person_id, action, record_type, record_id, purpose, outcome, "
+    "previous_hash, hash";
+
+}  // namespace
+
+std::string audit_hash(const AuditEvent& e) {
+  std::string s;
+  put(s, std::to_string(e.id));
+  put(s, e.occurred_at.iso());
+  put(s, opt(e.user_id));
+  put(s, e.user_role);
+  put(s, opt(e.organisation_id));
+  put(s, opt(e.person_id));
+  put(s, e.action);
+  put(s, e.record_type);
+  put(s, e.record_id);
+  put(s, e.purpose);
+  put(s, e.outcome);
+  put(s, e.previous_hash);
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
+AuditEvent append_audit(store::Database& db, AuditEvent e) {
+  store::Transaction tx(db);
+  if (db.dialect() == store::Dialect::Postgres) {
+    db.execute_script("SELECT pg_advisory_xact_lock(7300001)");  // one appender at a time
+  }
+  e.id = 1;
+  e.previous_hash = kGenesis;
+  db.query("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1", {}, [&](const store::Row& r) {
+    e.id = r.integer(0) + 1;
+    e.previous_hash = r.text(1);
+  });
+  e.hash = audit_hash(e);
+  db.execute(std::string("INSERT INTO audit_events (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             {e.id, e.occurred_at.iso(), nullable(e.user_id), e.user_role, nullable(e.organisation_id), nullable(e.person_id),
+              e.action, e.record_type, e.record_id, e.purpose, e.outcome, e.previous_hash, e.hash});
+  tx.commit();
+  return e;
+}
+
+AuditVerification verify_audit(store::Database& db) {
+  AuditVerification v;
+  std::string previous = kGenesis;
+  std::int64_t expected_id = 1;
+  db.query(std::string("SELECT ") + kColumns + " FROM audit_events ORDER BY id", {}, [&](const store::Row& r) {
+    ++v.events;
+    if (!v.intact) return;
+    AuditEvent e = from_row(r);
+    auto bad = [&](std::string why) {
+      v.intact = false;
+      v.first_bad_id = e.id;
+      v.problem = std::move(why);
+    };
+    if (e.id != expected_id) {
+      bad("expected event " + std::to_string(expected_id) + " here: events before it were removed or reordered");
+    } else if (e.previous_hash != previous) {
+      bad("its link to the event before does not match: an event before it was removed, reordered or altered");
+    } else if (audit_hash(e) != e.hash) {
+      bad("its content does not match its hash: it was altered");
+    }
+    previous = e.hash;
+    ++expected_id;
+  });
+  return v;
+}
+
+std::vector<AuditEvent> search_audit(store::Database& db, const AuditQuery& q) {
+  std::string sql = std::string("SELECT ") + kColumns + " FROM audit_events WHERE 1 = 1";
+  store::Params params;
+  if (q.person_id) sql += " AND person_id = ?", params.push_back(*q.person_id);
+  if (q.user_id) sql += " AND user_id = ?", params.push_back(*q.user_id);
+  if (q.organisation_id) sql += " AND organisation_id = ?", params.push_back(*q.organisation_id);
+  if (q.from) sql += " AND occurred_at >= ?", params.push_back(q.from->iso());
+  if (q.to) sql += " AND occurred_at < ?", params.push_back(q.to->iso());
+  if (q.action) sql += " AND action = ?", params.push_back(*q.action);
+  sql += " ORDER BY id LIMIT ?";
+  params.push_back(static_cast<std::int64_t>(q.limit));
+  std::vector<AuditEvent> out;
+  db.query(sql, params, [&](const store::Row& r) { out.push_back(from_row(r)); });
+  return out;
+}
+
+}  // namespace jc::governance
