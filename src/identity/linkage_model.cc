@@ -166,11 +166,13 @@ Gamma compare(const PersonRecord& a, const PersonRecord& b) {
   return g;
 }
 
-const std::vector<std::string>& default_blocking_rules() {
+const std::vector<std::string>& known_blocking_rules() {
   static const std::vector<std::string> kRules = {"identifier", "dob", "family_soundex_year", "postcode_given_initial",
                                                   "given_family_soundex", "email", "postcode_address"};
   return kRules;
 }
+
+const std::vector<std::string>& default_blocking_rules() { return known_blocking_rules(); }
 
 Result<CandidatePairs> block(const std::vector<PersonRecord>& left, const std::vector<PersonRecord>* right,
                              const std::vector<std::string>& rules) {
@@ -179,9 +181,7 @@ Result<CandidatePairs> block(const std::vector<PersonRecord>& left, const std::v
   const auto& other = right ? *right : left;
   constexpr std::size_t kMaxBlock = 2000;  // a key shared by more records than this says nothing
   for (const auto& rule : rules) {
-    if (block_key(PersonRecord{}, rule).size() > 0 || (rule != "identifier" && rule != "dob" && rule != "family_soundex_year" &&
-                                                       rule != "postcode_given_initial" && rule != "given_family_soundex" &&
-                                                       rule != "email" && rule != "postcode_address")) {
+    if (std::find(known_blocking_rules().begin(), known_blocking_rules().end(), rule) == known_blocking_rules().end()) {
       return Error{"unknown blocking rule \"" + rule + "\""};
     }
     std::unordered_map<std::string, std::vector<std::uint32_t>> index;

@@ -27,7 +27,8 @@ Gamma compare(const PersonRecord& a, const PersonRecord& b);
 
 // Blocking rules by name: "identifier", "dob", "family_soundex_year", "postcode_given_initial",
 // "given_family_soundex", "email", "postcode_address" (postcode and the start of the address).
-const std::vector<std::string>& default_blocking_rules();
+const std::vector<std::string>& known_blocking_rules();
+const std::vector<std::string>& default_blocking_rules();  // all of them
 
 struct CandidatePairs {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;  // (left, right); dedupe: left < right

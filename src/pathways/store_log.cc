@@ -1,18 +1,9 @@
 #include "pathways/store_log.h"
 
-#include <algorithm>
 #include <unordered_map>
 
 namespace jc::pathways {
 namespace {
-
-struct RawEvent {
-  std::int64_t time_ms;
-  std::uint64_t order;
-  std::uint32_t activity;
-  std::int32_t resource;
-  std::int32_t group;
-};
 
 class Collector {
  public:
@@ -23,19 +14,13 @@ class Collector {
       cases_.push_back(case_key);
       events_.emplace_back();
     }
-    events_[it->second].push_back(RawEvent{t, order_++, b_.activities().intern(activity),
-                                           team.empty() ? kNone : static_cast<std::int32_t>(b_.resources().intern(team)),
-                                           organisation.empty() ? kNone : static_cast<std::int32_t>(b_.groups().intern(organisation))});
+    events_[it->second].push_back({b_.activities().intern(activity), t,
+                                   team.empty() ? kNone : static_cast<std::int32_t>(b_.resources().intern(team)),
+                                   organisation.empty() ? kNone : static_cast<std::int32_t>(b_.groups().intern(organisation))});
   }
+  // Each case's events in the order added; add_case orders them by time, ties kept in that order.
   EventLog finish() {
-    std::vector<EventLogBuilder::Event> evs;
-    for (std::size_t c = 0; c < cases_.size(); ++c) {
-      auto& raw = events_[c];
-      std::stable_sort(raw.begin(), raw.end(), [](const RawEvent& a, const RawEvent& b) { return a.order < b.order; });
-      evs.clear();
-      for (const auto& r : raw) evs.push_back({r.activity, r.time_ms, r.resource, r.group});
-      b_.add_case(cases_[c], evs);
-    }
+    for (std::size_t c = 0; c < cases_.size(); ++c) b_.add_case(cases_[c], events_[c]);
     return b_.finish();
   }
 
@@ -43,8 +28,7 @@ class Collector {
   EventLogBuilder b_;
   std::unordered_map<std::string, std::size_t> index_;
   std::vector<std::string> cases_;
-  std::vector<std::vector<RawEvent>> events_;
-  std::uint64_t order_ = 0;
+  std::vector<std::vector<EventLogBuilder::Event>> events_;
 };
 
 // The case key of a local record: its NHS number when present, else organisation:record.
