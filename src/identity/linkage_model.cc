@@ -5,12 +5,32 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <thread>
 #include <unordered_set>
 
 #include "identity/string_metrics.h"
 
 namespace jc::identity {
 namespace {
+
+// Runs f(begin, end, worker) over [0, n) split across the cores. Workers write to their own
+// slots, so results do not depend on scheduling.
+template <class F>
+void parallel_chunks(std::size_t n, F&& f) {
+  std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
+  if (n < 20000 || workers == 1) {
+    f(std::size_t{0}, n, std::size_t{0});
+    return;
+  }
+  std::vector<std::thread> threads;
+  std::size_t chunk = (n + workers - 1) / workers;
+  for (std::size_t w = 1; w < workers; ++w) {
+    std::size_t b = std::min(n, w * chunk), e = std::min(n, (w + 1) * chunk);
+    threads.emplace_back([&f, b, e, w] { f(b, e, w); });
+  }
+  f(std::size_t{0}, std::min(n, chunk), std::size_t{0});
+  for (auto& t : threads) t.join();
+}
 
 // Levels per field, counting level 0 (missing).
 constexpr std::array<std::size_t, kFields> kLevels = {6, 5, 7, 5, 5, 4, 4, 3, 4};
@@ -226,12 +246,24 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
     return x * 2685821657736338717ULL;
   };
   std::size_t samples = std::min<std::size_t>(u_samples, left.size() * other.size());
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> sample_pairs;
+  sample_pairs.reserve(samples);
   for (std::size_t s = 0; s < samples; ++s) {
     std::size_t i = next() % left.size(), j = next() % other.size();
     if (!right && i == j) continue;
-    Gamma g = compare(left[i], other[j]);
-    for (std::size_t f = 0; f < kFields; ++f) counts[f][g[f]] += 1;
+    sample_pairs.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j));
   }
+  std::vector<std::array<std::array<double, kMaxLevels>, kFields>> worker_counts(std::max(1u, std::thread::hardware_concurrency()));
+  parallel_chunks(sample_pairs.size(), [&](std::size_t b, std::size_t e, std::size_t w) {
+    auto& c = worker_counts[w];
+    for (std::size_t k = b; k < e; ++k) {
+      Gamma g = compare(left[sample_pairs[k].first], other[sample_pairs[k].second]);
+      for (std::size_t f = 0; f < kFields; ++f) c[f][g[f]] += 1;
+    }
+  });
+  for (const auto& c : worker_counts)
+    for (std::size_t f = 0; f < kFields; ++f)
+      for (std::size_t l = 0; l < kMaxLevels; ++l) counts[f][l] += c[f][l];
   for (std::size_t f = 0; f < kFields; ++f) {
     double total = 0;
     for (std::size_t l = 1; l < kLevels[f]; ++l) total += counts[f][l] + 1.0;
@@ -256,13 +288,14 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
   for (const Session& session : sessions) {
     auto blocked = block(left, right, {session.rule});
     if (!blocked || blocked->pairs.size() < 20) continue;
-    std::vector<Gamma> gammas;
-    gammas.reserve(blocked->pairs.size());
-    for (auto [i, j] : blocked->pairs) {
-      Gamma g = compare(left[i], other[j]);
-      for (std::size_t f : session.excluded) g[f] = 0;
-      gammas.push_back(g);
-    }
+    std::vector<Gamma> gammas(blocked->pairs.size());
+    parallel_chunks(gammas.size(), [&](std::size_t b, std::size_t e, std::size_t) {
+      for (std::size_t k = b; k < e; ++k) {
+        Gamma g = compare(left[blocked->pairs[k].first], other[blocked->pairs[k].second]);
+        for (std::size_t f : session.excluded) g[f] = 0;
+        gammas[k] = g;
+      }
+    });
     std::array<std::array<double, kMaxLevels>, kFields> m{};
     for (std::size_t f = 0; f < kFields; ++f) {
       std::size_t n = kLevels[f];
@@ -304,15 +337,16 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
     }
   }
   // The prior: the expected number of matches among all candidate pairs, with m and u fixed.
-  std::vector<double> log_bf;
-  log_bf.reserve(pairs.size());
-  for (auto [i, j] : pairs) {
-    Gamma g = compare(left[i], other[j]);
-    double w = 0;
-    for (std::size_t f = 0; f < kFields; ++f)
-      if (g[f]) w += std::log(m_[f][g[f]] / u_[f][g[f]]);
-    log_bf.push_back(w);
-  }
+  std::vector<double> log_bf(pairs.size());
+  parallel_chunks(pairs.size(), [&](std::size_t b, std::size_t e, std::size_t) {
+    for (std::size_t k = b; k < e; ++k) {
+      Gamma g = compare(left[pairs[k].first], other[pairs[k].second]);
+      double w = 0;
+      for (std::size_t f = 0; f < kFields; ++f)
+        if (g[f]) w += std::log(m_[f][g[f]] / u_[f][g[f]]);
+      log_bf[k] = w;
+    }
+  });
   lambda_ = 0.1;
   for (int it = 0; it < em_iterations && !log_bf.empty(); ++it) {
     double psum = 0, odds = lambda_ / (1 - lambda_);
@@ -401,12 +435,16 @@ Result<LinkResult> link_records(const std::vector<PersonRecord>& left, const std
   const auto& other = right ? *right : left;
   std::vector<Link> scored;
   const auto& pairs = res.candidates.pairs;
-  for (std::size_t k = 0; k < pairs.size(); ++k) {
-    auto [i, j] = pairs[k];
-    Explanation e = res.model.score(left[i], other[j]);
-    if (e.probability >= std::min(o.review_threshold, o.threshold)) scored.push_back({i, j, e.probability, e.weight});
-    if (o.progress && k % 100000 == 0) o.progress("scoring", static_cast<long long>(k), static_cast<long long>(pairs.size()));
-  }
+  std::vector<std::vector<Link>> per_worker(std::max(1u, std::thread::hardware_concurrency()));
+  parallel_chunks(pairs.size(), [&](std::size_t b, std::size_t e, std::size_t w) {
+    for (std::size_t k = b; k < e; ++k) {
+      auto [i, j] = pairs[k];
+      Explanation x = res.model.score(left[i], other[j]);
+      if (x.probability >= std::min(o.review_threshold, o.threshold)) per_worker[w].push_back({i, j, x.probability, x.weight});
+      if (w == 0 && o.progress && (k - b) % 100000 == 0) o.progress("scoring", static_cast<long long>(k - b), static_cast<long long>(e - b));
+    }
+  });
+  for (auto& part : per_worker) scored.insert(scored.end(), part.begin(), part.end());
   std::sort(scored.begin(), scored.end(), [](const Link& a, const Link& b) {
     return a.weight != b.weight ? a.weight > b.weight : std::tie(a.left, a.right) < std::tie(b.left, b.right);
   });
