@@ -31,6 +31,8 @@ CLI::App* add_pathways_command(CLI::App& app, PathwaysArgs& a) {
   p->add_option("--to", a.to, "filter: cases ending before this time");
   p->add_option("--top-variants", a.top_variants, "filter: cases of the N most frequent variants");
   p->add_option("--with-activity", a.with_activity, "filter: cases containing this activity (repeatable)");
+  p->add_option("--with-group", a.with_group, "filter: cases with an event of this group (organisation, team; repeatable)");
+  p->add_option("--with-resource", a.with_resource, "filter: cases with an event by this resource (repeatable)");
   p->add_option("--starts-with", a.starts_with, "filter: cases starting with this activity");
   p->add_option("--ends-with", a.ends_with, "filter: cases ending with this activity");
   p->add_option("--case", a.csv.case_column, "CSV: the case id column");
@@ -86,9 +88,12 @@ int run_pathways(const PathwaysArgs& a) {
   }
   filter.top_variants = a.top_variants;
   filter.with_activity = a.with_activity;
+  filter.with_group = a.with_group;
+  filter.with_resource = a.with_resource;
   if (!a.starts_with.empty()) filter.starts_with = a.starts_with;
   if (!a.ends_with.empty()) filter.ends_with = a.ends_with;
-  bool filtering = filter.from_ms || filter.to_ms || filter.top_variants || !filter.with_activity.empty() ||
+  bool filtering = filter.from_ms || filter.to_ms || filter.top_variants || !filter.with_activity.empty() || !filter.with_group.empty() ||
+                   !filter.with_resource.empty() ||
                    filter.starts_with || filter.ends_with;
   pathways::EventLog selected = filtering ? pathways::filter_cases(*log, filter) : std::move(log).value();
 

@@ -12,7 +12,7 @@ namespace jc::cli {
 
 struct PathwaysArgs {
   std::string log_path, db, pathway, separator = ",", target, against, split_at, from, to, starts_with, ends_with;
-  std::vector<std::string> with_activity;
+  std::vector<std::string> with_activity, with_group, with_resource;
   std::size_t top_variants = 0;
   bool performance = false;
   pathways::CsvLogOptions csv;

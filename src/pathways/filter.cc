@@ -34,6 +34,13 @@ EventLog filter_cases(const EventLog& log, const CaseFilter& f) {
       for (std::uint32_t i = first; i < last && !found; ++i) found = log.activities.name(log.activity[i]) == want;
       all = all && found;
     }
+    auto has = [&](const std::vector<std::int32_t>& column, const Dictionary& dict, const std::string& want) {
+      for (std::uint32_t i = first; i < last; ++i)
+        if (column[i] != kNone && dict.name(static_cast<std::uint32_t>(column[i])) == want) return true;
+      return false;
+    };
+    for (const auto& g : f.with_group) all = all && has(log.group, log.groups, g);
+    for (const auto& r : f.with_resource) all = all && has(log.resource, log.resources, r);
     if (!all) continue;
     if (f.top_variants > 0 && !keep_variant.count(key_of(c))) continue;
     events.clear();

@@ -17,6 +17,8 @@ struct CaseFilter {
   std::optional<std::int64_t> starts_before_ms;  // keep cases that start before
   std::size_t top_variants = 0;         // keep cases of the N most frequent variants (0: all)
   std::vector<std::string> with_activity;  // keep cases that contain every one of these
+  std::vector<std::string> with_group;     // ... and an event of each of these groups (org:group)
+  std::vector<std::string> with_resource;  // ... and an event by each of these resources
   std::optional<std::string> starts_with, ends_with;
 };
 

@@ -9,6 +9,7 @@
 #include "server/log.h"
 #include "pathways/report.h"
 #include "pathways/store_log.h"
+#include "pathways/target_pathway.h"
 #include "store/area_repository.h"
 
 namespace jc::server {
@@ -159,6 +160,19 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       auth_.logout(*db, token);
       return json_response(200, json{{"signed_out", true}});
     }
+    if (p == "/api/v1/pathways/conformance" && m == "POST") {
+      // The target pathway (TOML) in the body; the journeys from the named pathway.
+      label = p;
+      if (!may_see_pathways(user->role)) return error_response(403, "forbidden", "your role may not see pathway analyses");
+      auto target = pathways::TargetPathway::parse(req.body, "request body");
+      if (!target) return error_response(400, "bad_request", target.error().message);
+      std::string name = query_param(req.query, "pathway");
+      auto log = pathways::read_store_log(*db, name.empty() ? "referrals" : name);
+      if (!log) return error_response(400, "bad_request", log.error().message);
+      auto text = pathways::render_conformance(*log, *target, "json");
+      if (!text) return error_response(400, "bad_request", text.error().message);
+      return HttpResponse{200, "application/json", *text, {}};
+    }
     if (m != "GET") {
       label = "/api/method_not_allowed";
       return error_response(405, "method_not_allowed", "this resource answers GET");
@@ -190,8 +204,9 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       pathways::ReportOptions ro;
       ro.report = query_param(req.query, "report");
       if (ro.report.empty()) ro.report = "summary";
-      if (ro.report != "summary" && ro.report != "dfg" && ro.report != "variants" && ro.report != "handoffs") {
-        return error_response(400, "bad_request", "report must be summary, dfg, variants or handoffs");
+      if (ro.report != "summary" && ro.report != "dfg" && ro.report != "variants" && ro.report != "handoffs" &&
+          ro.report != "durations") {
+        return error_response(400, "bad_request", "report must be summary, dfg, variants, handoffs or durations");
       }
       std::string top = query_param(req.query, "top");
       ro.top = top.empty() ? 20 : static_cast<std::size_t>(std::strtoul(top.c_str(), nullptr, 10));
@@ -199,6 +214,12 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       if (!log) return error_response(400, "bad_request", log.error().message);
       auto text = pathways::render_report(*log, ro);
       if (!text) return error_response(400, "bad_request", text.error().message);
+      if (ro.report == "durations") {
+        // Case ids here are NHS numbers or record ids: the API gives the distribution only.
+        json j = json::parse(*text);
+        j.erase("per_case");
+        return json_response(200, j);
+      }
       return HttpResponse{200, "application/json", *text, {}};
     }
     if (p == "/api/v1/localities") {

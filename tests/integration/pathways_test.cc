@@ -297,6 +297,11 @@ TEST(Filters, SelectCasesByVariantActivityStartEndAndTime) {
   auto one = filter_cases(log, starts);
   ASSERT_EQ(one.cases(), 1u);
   EXPECT_EQ(one.case_ids[0], "c3");
+  CaseFilter by_group;
+  by_group.with_group = {"ER"};
+  EXPECT_EQ(filter_cases(load("sepsis.csv"), by_group).cases(), 0u);  // groups are letters there
+  by_group.with_group = {"A"};
+  EXPECT_GT(filter_cases(load("sepsis.csv"), by_group).cases(), 0u);
   CaseFilter time;
   time.from_ms = 3000;  // cases 2.. start at 3000, 5000, 7000
   time.to_ms = 7000;    // and end before 7000: case 2 (3000-4000) and 3 (5000-6000)

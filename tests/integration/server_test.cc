@@ -159,6 +159,15 @@ TEST_F(ServerTest, ServesPathwaysToCommissionersOnly) {
   std::uint64_t sum = 0;
   for (const auto& e : j["edges"]) sum += e["count"].get<std::uint64_t>();
   EXPECT_EQ(sum, j["events"].get<std::uint64_t>() - j["cases"].get<std::uint64_t>());
+  auto durations = json::parse(c.send(http::verb::get, "/api/v1/pathways?pathway=referrals&report=durations", "", commissioner).body);
+  EXPECT_TRUE(durations.contains("duration_s"));
+  EXPECT_FALSE(durations.contains("per_case"));  // no case ids (NHS numbers) through the API
+  auto conf = c.send(http::verb::post, "/api/v1/pathways/conformance?pathway=children",
+                     "name = \"children\"\n[[stage]]\nactivity = \"referral to single_point_of_access\"\n", commissioner);
+  ASSERT_EQ(conf.status, 200) << conf.body;
+  EXPECT_GT(json::parse(conf.body)["cases"].get<int>(), 0);
+  auto bad_target = c.send(http::verb::post, "/api/v1/pathways/conformance", "[[stage]\n", commissioner);
+  EXPECT_EQ(bad_target.status, 400);
   auto bad = c.send(http::verb::get, "/api/v1/pathways?pathway=nowhere", "", commissioner);
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(json::parse(bad.body)["error"]["code"], "bad_request");
