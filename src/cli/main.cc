@@ -11,6 +11,7 @@
 #include "cli/progress.h"
 #include "core/money.h"
 #include "governance/authentication.h"
+#include "insight/jsna.h"
 #include "interop/extract_import.h"
 #include "cli/audit_command.h"
 #include "cli/link_command.h"
@@ -183,6 +184,11 @@ int main(int argc, char** argv) {
   jc::cli::EvaluateArgs evaluate_args;
   auto* evaluate = jc::cli::add_evaluate_command(app, evaluate_args);
 
+  std::string jsna_db, jsna_format = "json";
+  auto* jsna = app.add_subcommand("jsna", "Joint Strategic Needs Assessment profiles, disclosure-controlled");
+  jsna->add_option("--db", jsna_db, "Database")->required();
+  jsna->add_option("--format", jsna_format, "json")->check(CLI::IsMember({"json"}));
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -203,6 +209,16 @@ int main(int argc, char** argv) {
     if (*evaluate) return jc::cli::run_evaluate(evaluate_args);
     if (*review) return jc::cli::run_review(review_args);
     if (*audit) return jc::cli::run_audit(audit_args);
+    if (*jsna) {
+      auto db = jc::store::open_database(jsna_db);
+      auto text = jc::insight::jsna_report_json(*db);
+      if (!text) {
+        std::fprintf(stderr, "jointcare jsna: %s\n", text.error().message.c_str());
+        return kExitUsage;
+      }
+      std::fwrite(text->data(), 1, text->size(), stdout);
+      return 0;
+    }
     if (*serve) return run_serve(serve_args);
     if (*import) {
       auto profile = jc::interop::ExtractProfile::load(import_profile);

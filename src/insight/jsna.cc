@@ -1,0 +1,166 @@
+#include "insight/jsna.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/time.h"
+#include "insight/statistics.h"
+
+namespace jc::insight {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string age_band(int age) {
+  if (age < 18) return "0-17";
+  if (age < 65) return "18-64";
+  if (age < 75) return "65-74";
+  if (age < 85) return "75-84";
+  return "85+";
+}
+
+struct Groups {
+  std::string locality, age, decile;
+};
+
+// Tallies of one measure by each grouping's value.
+struct Tally {
+  std::map<std::string, std::int64_t> by_locality, by_age, by_decile;
+  std::int64_t total = 0;
+  void add(const Groups& g, std::int64_t n = 1) {
+    by_locality[g.locality] += n;
+    by_age[g.age] += n;
+    by_decile[g.decile] += n;
+    total += n;
+  }
+};
+
+void put_count(ordered_json& j, const char* name, std::int64_t raw) {
+  auto shown = disclose(raw);
+  if (shown) {
+    j[name] = *shown;
+  } else {
+    j[name] = nullptr;
+    j[std::string(name) == "count" ? "suppressed" : std::string(name) + "_suppressed"] = true;
+  }
+}
+
+// One group's figures: the count, its denominator, and a rate per 1,000 (events) or a percentage
+// (people), from the rounded figures, with the interval and the comparison with the area.
+ordered_json group_figures(const std::string& label, std::int64_t count, std::int64_t population, bool people,
+                           double area_value) {
+  ordered_json j;
+  j["group"] = label;
+  put_count(j, "count", count);
+  if (!j.contains("suppressed")) j["suppressed"] = false;
+  put_count(j, "population_count", population);
+  auto c = disclose(count);
+  auto p = disclose(population);
+  if (!c || !p || *p == 0) {
+    j["value"] = nullptr;
+    j["comparison"] = "not published";
+    return j;
+  }
+  double value, lower, upper;
+  if (people) {
+    Interval w = wilson(*c, *p);
+    value = 100.0 * static_cast<double>(*c) / static_cast<double>(*p);
+    lower = 100.0 * w.lower;
+    upper = 100.0 * w.upper;
+  } else {
+    Interval b = byar(*c);
+    double scale = 1000.0 / static_cast<double>(*p);
+    value = static_cast<double>(*c) * scale;
+    lower = b.lower * scale;
+    upper = b.upper * scale;
+  }
+  j["value"] = value;
+  j["ci95_lower"] = lower;
+  j["ci95_upper"] = upper;
+  j["comparison"] = lower > area_value ? "significantly higher" : upper < area_value ? "significantly lower" : "similar";
+  return j;
+}
+
+}  // namespace
+
+Result<std::string> jsna_report_json(store::Database& db) {
+  // The reference date: the start of the activity recorded.
+  Date reference = Timestamp::now().date();
+  if (auto first = db.query_text("SELECT MIN(activity_date) FROM activity")) {
+    if (auto d = Date::parse_iso(*first)) reference = *d;
+  }
+  std::map<std::int64_t, std::string> locality_name;
+  db.query("SELECT id, name FROM localities", {}, [&](const store::Row& r) { locality_name[r.integer(0)] = r.text(1); });
+  if (locality_name.empty()) return Error{"the database holds no local area"};
+  auto groups_of = [&](const store::Row& r, int birth_col, int decile_col, int locality_col) {
+    Groups g;
+    g.locality = locality_name[r.integer(locality_col)];
+    auto birth = r.is_null(birth_col) ? Result<Date>(Error{""}) : Date::parse_iso(r.text(birth_col));
+    g.age = birth ? age_band(reference.years_since(*birth)) : "unknown";
+    g.decile = std::to_string(r.integer(decile_col));
+    return g;
+  };
+  const std::string geography =
+      " JOIN lsoas s ON s.code = r.lsoa_code JOIN wards w ON w.id = s.ward_id ";
+  // Denominators: everyone registered with a GP practice.
+  Tally population;
+  db.query("SELECT r.birth_date, s.imd_decile, w.locality_id FROM local_records r JOIN organisations o ON o.id = "
+           "r.organisation_id" + geography + "WHERE o.kind = 'gp_practice'",
+           {}, [&](const store::Row& r) { population.add(groups_of(r, 0, 1, 2)); });
+  struct Measure {
+    const char* name;
+    const char* description;
+    bool people;
+    Tally tally;
+  };
+  std::vector<Measure> measures = {
+      {"ae_attendances", "A&E attendances per 1,000 people", false, {}},
+      {"emergency_admissions", "emergency admissions per 1,000 people", false, {}},
+      {"people_receiving_adult_social_care", "people receiving adult social care, % of people", true, {}},
+      {"children_in_need_or_looked_after", "children known to children's services, % of people", true, {}},
+  };
+  std::set<std::int64_t> asc_seen, cf_seen;
+  db.query("SELECT a.service, o.kind, r.id, r.birth_date, s.imd_decile, w.locality_id FROM activity a JOIN local_records r "
+           "ON r.id = a.local_record_id JOIN organisations o ON o.id = a.organisation_id" + geography +
+           "WHERE a.service IN ('ae_attendance', 'emergency_admission_short_stay', 'emergency_admission_long_stay') "
+           "OR o.kind IN ('council_adult_social_care', 'council_children_and_families')",
+           {}, [&](const store::Row& r) {
+             std::string service = r.text(0), kind = r.text(1);
+             Groups g = groups_of(r, 3, 4, 5);
+             if (service == "ae_attendance") measures[0].tally.add(g);
+             else if (service.rfind("emergency_admission", 0) == 0) measures[1].tally.add(g);
+             else if (kind == "council_adult_social_care" && asc_seen.insert(r.integer(2)).second) measures[2].tally.add(g);
+             else if (kind == "council_children_and_families" && cf_seen.insert(r.integer(2)).second) measures[3].tally.add(g);
+           });
+  ordered_json out;
+  out["reference_date"] = reference.iso();
+  out["disclosure_rule"] = "NHS Digital: 0 stays 0, 1-7 suppressed, others rounded to the nearest 5";
+  put_count(out, "population_count", population.total);
+  ordered_json list = ordered_json::array();
+  for (const Measure& m : measures) {
+    ordered_json mj;
+    mj["measure"] = m.name;
+    mj["description"] = m.description;
+    // The area's own figure: totals from unrounded values, then rounded.
+    ordered_json area = group_figures("area", m.tally.total, population.total, m.people, -1);
+    area.erase("comparison");
+    double area_value = area["value"].is_number() ? area["value"].get<double>() : -1;
+    mj["area"] = area;
+    for (auto [key, field] : {std::pair{&Tally::by_locality, "localities"}, {&Tally::by_age, "age_bands"},
+                              {&Tally::by_decile, "deprivation_deciles"}}) {
+      ordered_json groups = ordered_json::array();
+      for (const auto& [label, pop] : population.*key) {
+        auto it = (m.tally.*key).find(label);
+        std::int64_t n = it == (m.tally.*key).end() ? 0 : it->second;
+        groups.push_back(group_figures(label, n, pop, m.people, area_value));
+      }
+      mj[field] = groups;
+    }
+    list.push_back(mj);
+  }
+  out["measures"] = list;
+  return out.dump(2) + "\n";
+}
+
+}  // namespace jc::insight

@@ -1,0 +1,71 @@
+// The JSNA report on a generated area: every published count obeys the disclosure rule.
+#include "insight/jsna.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "insight/statistics.h"
+#include "support/test_paths.h"
+#include "synth/generator.h"
+
+namespace jc::insight {
+namespace {
+
+// Walks the JSON: every field whose name contains "count" is 0, a multiple of 5 of at least 10,
+// or null with a "suppressed" flag beside it.
+void check_counts(const nlohmann::json& j, int& checked, int& suppressed) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it.key().find("count") != std::string::npos) {
+        ++checked;
+        if (it.value().is_null()) {
+          ++suppressed;
+          std::string flag = it.key() == "count" ? "suppressed" : it.key() + "_suppressed";
+          EXPECT_TRUE(j.contains(flag) && j[flag] == true) << it.key();
+        } else {
+          auto v = it.value().get<std::int64_t>();
+          EXPECT_TRUE(v == 0 || (v >= 10 && v % 5 == 0)) << it.key() << " = " << v;
+        }
+      } else {
+        check_counts(it.value(), checked, suppressed);
+      }
+    }
+  } else if (j.is_array()) {
+    for (const auto& e : j) check_counts(e, checked, suppressed);
+  }
+}
+
+TEST(Jsna, PublishesOnlyDisclosureControlledCountsWithIntervals) {
+  auto db = store::open_database(":memory:");
+  synth::GenerateOptions g;
+  g.reference_dir = testing::reference_dir();
+  g.population = 6000;
+  ASSERT_TRUE(synth::generate_area(*db, g).ok());
+  auto text = jsna_report_json(*db);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  auto j = nlohmann::json::parse(*text);
+  int checked = 0, suppressed = 0;
+  check_counts(j, checked, suppressed);
+  EXPECT_GT(checked, 100);
+  EXPECT_GT(suppressed, 0);  // small groups exist at this size
+  EXPECT_EQ(j["population_count"], 6000);
+  ASSERT_EQ(j["measures"].size(), 4u);
+  const auto& ae = j["measures"][0];
+  EXPECT_EQ(ae["localities"].size(), 7u);
+  for (const auto& loc : ae["localities"]) {
+    if (loc["value"].is_null()) continue;
+    EXPECT_LE(loc["ci95_lower"].get<double>(), loc["value"].get<double>());
+    EXPECT_GE(loc["ci95_upper"].get<double>(), loc["value"].get<double>());
+    // Rates come from the rounded figures.
+    EXPECT_NEAR(loc["value"].get<double>(), 1000.0 * loc["count"].get<double>() / loc["population_count"].get<double>(), 1e-9);
+  }
+  // The oldest attend A&E most: their rate is significantly above the area's.
+  std::string comparison;
+  for (const auto& band : ae["age_bands"])
+    if (band["group"] == "85+") comparison = band["comparison"];
+  EXPECT_EQ(comparison, "significantly higher");
+}
+
+}  // namespace
+}  // namespace jc::insight
