@@ -24,9 +24,23 @@ struct Groups {
   std::string locality, age, decile;
 };
 
+// Orders "2" before "10" (deciles) and "0-17" before "18-64" (age bands).
+struct NaturalLess {
+  bool operator()(const std::string& a, const std::string& b) const {
+    auto lead = [](const std::string& s) {
+      std::size_t n = 0;
+      while (n < s.size() && s[n] >= '0' && s[n] <= '9') ++n;
+      return n;
+    };
+    std::size_t la = lead(a), lb = lead(b);
+    if (la && lb && la != lb) return la < lb;
+    return a < b;
+  }
+};
+
 // Tallies of one measure by each grouping's value.
 struct Tally {
-  std::map<std::string, std::int64_t> by_locality, by_age, by_decile;
+  std::map<std::string, std::int64_t, NaturalLess> by_locality, by_age, by_decile;
   std::int64_t total = 0;
   void add(const Groups& g, std::int64_t n = 1) {
     by_locality[g.locality] += n;

@@ -84,6 +84,10 @@ awk -v f="$f1" 'BEGIN { exit !(f >= 0.98) }' || fail "FEBRL1 dedupe F1 $f1 < 0.9
 "$jc" link --db "$work/area.db" --evaluate | grep -q 'precision=' || fail "link --db"
 "$jc" link --db "$work/area.db" --incremental | grep -q 'Linked 0 new records' || fail "link --db --incremental with nothing new"
 
+# JSNA in the form outside checks use.
+"$jc" jsna --db "$work/area.db" --format json > "$work/jsna.json"
+grep -q '"population_count": 2000' "$work/jsna.json" || fail "jsna population_count"
+
 # The audit chain: intact after the work above, broken (naming the event) when altered.
 "$jc" audit verify --db "$work/area.db" | grep -q 'intact' || fail "audit verify on an untouched chain"
 "$jc" audit search --db "$work/area.db" --action create | grep -q 'person_index' || fail "audit search"
