@@ -11,6 +11,7 @@
 #include "cli/progress.h"
 #include "core/money.h"
 #include "governance/authentication.h"
+#include "insight/case_committee.h"
 #include "insight/jsna.h"
 #include "interop/extract_import.h"
 #include "cli/audit_command.h"
@@ -189,6 +190,13 @@ int main(int argc, char** argv) {
   jsna->add_option("--db", jsna_db, "Database")->required();
   jsna->add_option("--format", jsna_format, "json")->check(CLI::IsMember({"json"}));
 
+  std::string cc_db;
+  jc::insight::CaseCommitteeOptions cc_options;
+  auto* casecommittee = app.add_subcommand("casecommittee", "The Case Committee agenda: each locality's highest-cost people");
+  casecommittee->add_option("--db", cc_db, "Database")->required();
+  casecommittee->add_option("--top", cc_options.top, "People per locality (default 20)");
+  casecommittee->add_option("--format", cc_options.format, "json or csv")->check(CLI::IsMember({"json", "csv"}));
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -209,6 +217,16 @@ int main(int argc, char** argv) {
     if (*evaluate) return jc::cli::run_evaluate(evaluate_args);
     if (*review) return jc::cli::run_review(review_args);
     if (*audit) return jc::cli::run_audit(audit_args);
+    if (*casecommittee) {
+      auto db = jc::store::open_database(cc_db);
+      auto text = jc::insight::case_committee_report(*db, cc_options);
+      if (!text) {
+        std::fprintf(stderr, "jointcare casecommittee: %s\n", text.error().message.c_str());
+        return kExitUsage;
+      }
+      std::fwrite(text->data(), 1, text->size(), stdout);
+      return 0;
+    }
     if (*jsna) {
       auto db = jc::store::open_database(jsna_db);
       auto text = jc::insight::jsna_report_json(*db);

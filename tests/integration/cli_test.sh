@@ -88,6 +88,11 @@ awk -v f="$f1" 'BEGIN { exit !(f >= 0.98) }' || fail "FEBRL1 dedupe F1 $f1 < 0.9
 "$jc" jsna --db "$work/area.db" --format json > "$work/jsna.json"
 grep -q '"population_count": 2000' "$work/jsna.json" || fail "jsna population_count"
 
+"$jc" casecommittee --db "$work/area.db" --format json > "$work/cc.json"
+grep -q '"top_1_percent_share"' "$work/cc.json" || fail "casecommittee json"
+"$jc" casecommittee --db "$work/area.db" --format csv > "$work/cc.csv"
+head -1 "$work/cc.csv" | grep -q '^locality,rank,person' || fail "casecommittee csv"
+
 # The audit chain: intact after the work above, broken (naming the event) when altered.
 "$jc" audit verify --db "$work/area.db" | grep -q 'intact' || fail "audit verify on an untouched chain"
 "$jc" audit search --db "$work/area.db" --action create | grep -q 'person_index' || fail "audit search"
