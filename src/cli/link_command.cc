@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <unordered_map>
 
 #include "cli/progress.h"
@@ -88,6 +87,17 @@ void audit_cli(store::Database& db, const std::string& action, const std::string
   governance::append_audit(db, e);
 }
 
+// The options both forms of `link` share.
+identity::LinkOptions link_options(const LinkArgs& a, ProgressBar& bar) {
+  identity::LinkOptions o;
+  if (!a.blocking.empty()) o.blocking_rules = a.blocking;
+  o.threshold = a.threshold;
+  o.seed = a.seed;
+  if (a.chain_guard >= 0) o.chain_guard = a.chain_guard;
+  o.progress = [&bar](const std::string& phase, long long done, long long total) { bar.update(phase, done, total); };
+  return o;
+}
+
 int fail(const std::string& m) {
   std::fprintf(stderr, "jointcare link: %s\n", m.c_str());
   return 2;
@@ -106,13 +116,9 @@ int run_link(const LinkArgs& a) {
   if (!a.db.empty()) {
     auto started = std::chrono::steady_clock::now();
     auto db = store::open_database(a.db);
-    identity::LinkOptions o;
-    if (!a.blocking.empty()) o.blocking_rules = a.blocking;
-    o.threshold = a.threshold;
-    o.seed = a.seed;
-    o.chain_guard = a.chain_guard >= 0 ? a.chain_guard : 0.5;
     ProgressBar bar;
-    o.progress = [&](const std::string& phase, long long done, long long total) { bar.update(phase, done, total); };
+    identity::LinkOptions o = link_options(a, bar);
+    if (a.chain_guard < 0) o.chain_guard = 0.5;  // the person index joins groups more carefully
     auto s = a.incremental ? identity::link_new_records(*db, o) : identity::rebuild_person_index(*db, o);
     if (s) audit_cli(*db, a.incremental ? "update" : "create", "person_index", a.incremental ? "new records" : "all records",
                      std::nullopt, "record linkage");
@@ -160,17 +166,12 @@ int run_link(const LinkArgs& a) {
     for (std::size_t i = 0; i < problems.size() && i < 10; ++i) std::fprintf(stderr, "  %s\n", problems[i].c_str());
     if (problems.size() > 10) std::fprintf(stderr, "  ... and %zu more\n", problems.size() - 10);
   }
-  identity::LinkOptions o;
-  if (!a.blocking.empty()) o.blocking_rules = a.blocking;
-  o.threshold = a.threshold;
-  o.seed = a.seed;
-  if (a.chain_guard >= 0) o.chain_guard = a.chain_guard;
+  ProgressBar bar;
+  identity::LinkOptions o = link_options(a, bar);
   o.clustering = a.clustering.empty() ? (dedupe ? identity::Clustering::ConnectedComponents : identity::Clustering::OneToOne)
                  : a.clustering == "components" ? identity::Clustering::ConnectedComponents
                                                 : identity::Clustering::OneToOne;
   if (!dedupe && o.clustering == identity::Clustering::ConnectedComponents) return fail("components clustering is for --dedupe");
-  ProgressBar bar;
-  o.progress = [&](const std::string& phase, long long done, long long total) { bar.update(phase, done, total); };
   auto res = identity::link_records(*left, right ? &*right : nullptr, o);
   bar.finish();
   if (!res) return fail(res.error().message);

@@ -1,7 +1,6 @@
 #include "identity/linkage_model.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -461,41 +460,20 @@ Result<LinkResult> link_records(const std::vector<PersonRecord>& left, const std
     }
     res.clusters = res.links.size();
   } else {
-    // Connected components, strongest links first, refusing joins that would exceed max_cluster.
-    std::vector<std::uint32_t> parent(left.size()), size(left.size(), 1);
-    std::iota(parent.begin(), parent.end(), 0u);
-    std::vector<std::vector<std::uint32_t>> members_of(left.size());
-    for (std::uint32_t v = 0; v < left.size(); ++v) members_of[v] = {v};
-    auto find = [&](std::uint32_t v) {
-      while (parent[v] != v) v = parent[v] = parent[parent[v]];
-      return v;
-    };
+    PersonClusters clusters(left, res.model, o);
     for (const Link& l : scored) {
       if (l.probability < o.threshold) {
         res.review.push_back(l);
         continue;
       }
-      std::uint32_t a = find(l.left), b = find(l.right);
-      if (a == b || size[a] + size[b] > o.max_cluster) continue;
-      if (size[a] + size[b] > 2) {
-        // Guard against chaining: two groups join only if their members agree on average, not
-        // merely through their single strongest pair.
-        double sum = 0;
-        std::size_t n = 0;
-        for (std::uint32_t x : members_of[a])
-          for (std::uint32_t y : members_of[b]) sum += res.model.score(left[x], left[y]).probability, ++n;
-        if (sum / static_cast<double>(n) < o.chain_guard) continue;
-      }
-      if (size[a] < size[b]) std::swap(a, b);
-      members_of[a].insert(members_of[a].end(), members_of[b].begin(), members_of[b].end());
-      members_of[b].clear();
-      parent[b] = a;
-      size[a] += size[b];
+      clusters.try_join(l);
     }
-    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> members;
-    for (std::uint32_t v = 0; v < left.size(); ++v) members[find(v)].push_back(v);
-    for (auto& [root, m] : members) {
-      if (m.size() < 2) continue;
+    res.cluster_of.resize(left.size());
+    for (std::uint32_t v = 0; v < left.size(); ++v) res.cluster_of[v] = clusters.find(v);
+    for (std::uint32_t root = 0; root < left.size(); ++root) {
+      if (res.cluster_of[root] != root || clusters.members(root).size() < 2) continue;
+      std::vector<std::uint32_t> m = clusters.members(root);
+      std::sort(m.begin(), m.end());  // each pair once, left < right
       ++res.clusters;
       for (std::size_t x = 0; x < m.size(); ++x)
         for (std::size_t y = x + 1; y < m.size(); ++y) {
@@ -506,6 +484,43 @@ Result<LinkResult> link_records(const std::vector<PersonRecord>& left, const std
     std::sort(res.links.begin(), res.links.end(), [](const Link& a, const Link& b) { return std::tie(a.left, a.right) < std::tie(b.left, b.right); });
   }
   return res;
+}
+
+PersonClusters::PersonClusters(const std::vector<PersonRecord>& records, const LinkageModel& model, const LinkOptions& options)
+    : records_(records), model_(model), options_(options), parent_(records.size()), members_(records.size()) {
+  std::iota(parent_.begin(), parent_.end(), 0u);
+  for (std::uint32_t v = 0; v < records.size(); ++v) members_[v] = {v};
+}
+
+std::uint32_t PersonClusters::find(std::uint32_t v) {
+  while (parent_[v] != v) v = parent_[v] = parent_[parent_[v]];
+  return v;
+}
+
+void PersonClusters::join_unchecked(std::uint32_t a, std::uint32_t b) {
+  a = find(a);
+  b = find(b);
+  if (a == b) return;
+  members_[a].insert(members_[a].end(), members_[b].begin(), members_[b].end());
+  members_[b].clear();
+  parent_[b] = a;
+}
+
+bool PersonClusters::try_join(const Link& link) {
+  std::uint32_t a = find(link.left), b = find(link.right);
+  std::size_t joined = members_[a].size() + members_[b].size();
+  if (a == b || joined > options_.max_cluster) return false;
+  if (joined > 2) {
+    // Guard against chaining: two groups join only if their members agree on average, not
+    // merely through their single strongest pair.
+    double sum = 0;
+    for (std::uint32_t x : members_[a])
+      for (std::uint32_t y : members_[b]) sum += model_.score(records_[x], records_[y]).probability;
+    if (sum / static_cast<double>(members_[a].size() * members_[b].size()) < options_.chain_guard) return false;
+  }
+  if (members_[a].size() < members_[b].size()) std::swap(a, b);
+  join_unchecked(a, b);
+  return true;
 }
 
 Evaluation evaluate_links(const std::vector<std::pair<std::string, std::string>>& predicted,

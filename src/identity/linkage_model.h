@@ -94,7 +94,29 @@ struct LinkResult {
   std::vector<Link> review;  // between the review and link thresholds, not accepted
   CandidatePairs candidates;
   std::size_t clusters = 0;
+  std::vector<std::uint32_t> cluster_of;  // components: each record's cluster (its root record)
   LinkageModel model;
+};
+
+// Groups of records joined strongest link first, with the guard against chaining: two groups
+// join only if the result stays within max_cluster and their members' mean match probability
+// reaches chain_guard. Used by a full run and by incremental linking alike.
+class PersonClusters {
+ public:
+  PersonClusters(const std::vector<PersonRecord>& records, const LinkageModel& model, const LinkOptions& options);
+  // Puts b in a's group without the guard (records already known to be one person).
+  void join_unchecked(std::uint32_t a, std::uint32_t b);
+  // Joins the groups of the link's records if the guard allows; returns whether it did.
+  bool try_join(const Link& link);
+  std::uint32_t find(std::uint32_t v);
+  const std::vector<std::uint32_t>& members(std::uint32_t root) const { return members_[root]; }
+
+ private:
+  const std::vector<PersonRecord>& records_;
+  const LinkageModel& model_;
+  const LinkOptions& options_;
+  std::vector<std::uint32_t> parent_;
+  std::vector<std::vector<std::uint32_t>> members_;
 };
 
 Result<LinkResult> link_records(const std::vector<PersonRecord>& left, const std::vector<PersonRecord>* right,

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <climits>
-#include <numeric>
 #include <optional>
 #include <tuple>
 #include <unordered_map>
@@ -87,28 +86,30 @@ void queue_for_review(store::Database& db, const std::vector<Link>& review, cons
   }
 }
 
+// Moves every record of `merged` to `kept` and removes `merged`, recording which records moved so
+// undo_merge can put them back.
+void merge_persons(store::Database& db, std::int64_t kept, std::int64_t merged, const std::string& reason,
+                   const std::string& now) {
+  std::string moved;
+  db.query("SELECT id FROM local_records WHERE person_id = ? ORDER BY id", {merged},
+           [&](const store::Row& r) { moved += (moved.empty() ? "" : ",") + std::to_string(r.integer(0)); });
+  db.execute("UPDATE local_records SET person_id = ? WHERE person_id = ?", {kept, merged});
+  db.execute("INSERT INTO person_merges (id, merged_at, kept_person_id, merged_person_id, record_ids, reason) "
+             "VALUES (?, ?, ?, ?, ?, ?)",
+             {db.next_id("person_merges"), now, kept, merged, moved, reason});
+  db.execute("DELETE FROM persons WHERE id = ?", {merged});
+}
+
 }  // namespace
 
 Result<IndexSummary> rebuild_person_index(store::Database& db, const LinkOptions& options) {
-  std::vector<PersonRecord> records;
-  std::vector<std::int64_t> ids;
-  db.query("SELECT id, nhs_number, given_name, family_name, birth_date, sex, address, postcode FROM local_records ORDER BY id",
-           {}, [&](const store::Row& r) {
-             records.push_back(from_row(r));
-             ids.push_back(r.integer(0));
-           });
+  IndexedRecords all = load_records(db);
+  const auto& records = all.records;
+  const auto& ids = all.ids;
   LinkOptions o = options;
   o.clustering = Clustering::ConnectedComponents;
   auto res = link_records(records, nullptr, o);
   if (!res) return res.error();
-  // Components from the accepted links (every pair within a cluster is listed).
-  std::vector<std::uint32_t> parent(records.size());
-  std::iota(parent.begin(), parent.end(), 0u);
-  auto find = [&](std::uint32_t v) {
-    while (parent[v] != v) v = parent[v] = parent[parent[v]];
-    return v;
-  };
-  for (const auto& l : res->links) parent[find(l.right)] = find(l.left);
   IndexSummary s;
   s.records = records.size();
   s.candidate_pairs = res->candidates.pairs.size();
@@ -118,25 +119,21 @@ Result<IndexSummary> rebuild_person_index(store::Database& db, const LinkOptions
   store::Transaction tx(db);
   db.execute("UPDATE local_records SET person_id = NULL");
   db.execute("DELETE FROM persons");
+  // Person ids follow the lowest record id in each cluster (records come in id order), so re-runs
+  // on the same records give the same ids.
   std::unordered_map<std::uint32_t, std::int64_t> person_of_root;
   auto persons = db.bulk_insert("persons", {"id", "nhs_number", "created_at"});
   std::string now = Timestamp::now().iso();
-  // Person ids follow the lowest record id in each cluster, so re-runs on the same records give
-  // the same ids.
-  std::vector<std::pair<std::int64_t, std::uint32_t>> updates;
   for (std::uint32_t v = 0; v < records.size(); ++v) {
-    std::uint32_t root = find(v);
-    auto [it, fresh] = person_of_root.emplace(root, ids[v]);
-    if (fresh) {
+    if (person_of_root.emplace(res->cluster_of[v], ids[v]).second) {
       persons->add({ids[v], records[v].identifier.empty() ? store::null() : store::Value(records[v].identifier), now});
       ++s.persons;
     }
-    updates.emplace_back(ids[v], static_cast<std::uint32_t>(it->second));
   }
   persons->finish();
   db.sync_id_sequence("persons");
   for (std::uint32_t v = 0; v < records.size(); ++v) {
-    db.execute("UPDATE local_records SET person_id = ? WHERE id = ?", {person_of_root[find(v)], ids[v]});
+    db.execute("UPDATE local_records SET person_id = ? WHERE id = ?", {person_of_root[res->cluster_of[v]], ids[v]});
   }
   save_model(db, res->model);
   db.execute("DELETE FROM linkage_review WHERE status = 'open'");
@@ -182,49 +179,26 @@ Result<IndexSummary> link_new_records(store::Database& db, const LinkOptions& o)
     return a.weight != b.weight ? a.weight > b.weight : std::tie(a.left, a.right) < std::tie(b.left, b.right);
   });
   // Groups start as the existing persons; new records join them under the same guard as a full run.
-  const std::size_t n = all.records.size();
-  std::vector<std::uint32_t> parent(n);
-  std::iota(parent.begin(), parent.end(), 0u);
-  auto find = [&](std::uint32_t v) {
-    while (parent[v] != v) v = parent[v] = parent[parent[v]];
-    return v;
-  };
-  std::vector<std::vector<std::uint32_t>> members(n);
-  std::unordered_map<std::int64_t, std::uint32_t> root_of_person;
-  for (std::uint32_t v = 0; v < n; ++v) {
-    if (all.person[v] == 0) {
-      members[v] = {v};
-      continue;
-    }
-    auto [it, fresh_person] = root_of_person.emplace(all.person[v], v);
-    if (!fresh_person) parent[v] = it->second;
-    members[it->second].push_back(v);
+  PersonClusters clusters(all.records, *model, o);
+  std::unordered_map<std::int64_t, std::uint32_t> first_of_person;
+  for (std::uint32_t v = 0; v < all.records.size(); ++v) {
+    if (all.person[v] == 0) continue;
+    auto [it, fresh_person] = first_of_person.emplace(all.person[v], v);
+    if (!fresh_person) clusters.join_unchecked(it->second, v);
   }
-  for (const Link& l : scored) {
-    std::uint32_t a = find(l.left), b = find(l.right);
-    if (a == b || members[a].size() + members[b].size() > o.max_cluster) continue;
-    if (members[a].size() + members[b].size() > 2) {
-      double sum = 0;
-      for (std::uint32_t x : members[a])
-        for (std::uint32_t y : members[b]) sum += model->score(all.records[x], all.records[y]).probability;
-      if (sum / static_cast<double>(members[a].size() * members[b].size()) < o.chain_guard) continue;
-    }
-    if (members[a].size() < members[b].size()) std::swap(a, b);
-    members[a].insert(members[a].end(), members[b].begin(), members[b].end());
-    members[b].clear();
-    parent[b] = a;
-    ++s.links;
-  }
+  for (const Link& l : scored)
+    if (clusters.try_join(l)) ++s.links;
   store::Transaction tx(db);
   std::string now = Timestamp::now().iso();
   std::unordered_map<std::uint32_t, bool> done;
   for (std::uint32_t v : fresh_index) {
-    std::uint32_t root = find(v);
+    std::uint32_t root = clusters.find(v);
     if (done[root]) continue;
     done[root] = true;
     std::vector<std::int64_t> persons;
     std::int64_t lowest_record = INT64_MAX;
-    for (std::uint32_t m : members[root]) {
+    const auto& members = clusters.members(root);
+    for (std::uint32_t m : members) {
       if (all.person[m] != 0) persons.push_back(all.person[m]);
       lowest_record = std::min(lowest_record, all.ids[m]);
     }
@@ -239,18 +213,11 @@ Result<IndexSummary> link_new_records(store::Database& db, const LinkOptions& o)
     } else {
       kept = persons.front();
       for (std::size_t k = 1; k < persons.size(); ++k) {
-        std::string moved;
-        db.query("SELECT id FROM local_records WHERE person_id = ? ORDER BY id", {persons[k]},
-                 [&](const store::Row& r) { moved += (moved.empty() ? "" : ",") + std::to_string(r.integer(0)); });
-        db.execute("UPDATE local_records SET person_id = ? WHERE person_id = ?", {kept, persons[k]});
-        db.execute("INSERT INTO person_merges (id, merged_at, kept_person_id, merged_person_id, record_ids, reason) "
-                   "VALUES (?, ?, ?, ?, ?, 'new record links both')",
-                   {db.next_id("person_merges"), now, kept, persons[k], moved});
-        db.execute("DELETE FROM persons WHERE id = ?", {persons[k]});
+        merge_persons(db, kept, persons[k], "new record links both", now);
         ++s.merges;
       }
     }
-    for (std::uint32_t m : members[root])
+    for (std::uint32_t m : members)
       if (all.person[m] == 0) db.execute("UPDATE local_records SET person_id = ? WHERE id = ?", {kept, all.ids[m]});
   }
   db.sync_id_sequence("persons");
@@ -284,17 +251,7 @@ Status decide_review(store::Database& db, std::int64_t review_id, bool accept) {
     auto a = db.query_integer("SELECT person_id FROM local_records WHERE id = ?", {item->left_record});
     auto b = db.query_integer("SELECT person_id FROM local_records WHERE id = ?", {item->right_record});
     if (!a || !b) return Error{"the records of review " + std::to_string(review_id) + " are not both in the person index"};
-    if (*a != *b) {
-      std::int64_t kept = std::min(*a, *b), merged = std::max(*a, *b);
-      std::string moved;
-      db.query("SELECT id FROM local_records WHERE person_id = ? ORDER BY id", {merged},
-               [&](const store::Row& r) { moved += (moved.empty() ? "" : ",") + std::to_string(r.integer(0)); });
-      db.execute("UPDATE local_records SET person_id = ? WHERE person_id = ?", {kept, merged});
-      db.execute("INSERT INTO person_merges (id, merged_at, kept_person_id, merged_person_id, record_ids, reason) "
-                 "VALUES (?, ?, ?, ?, ?, ?)",
-                 {db.next_id("person_merges"), now, kept, merged, moved, "clerical review " + std::to_string(review_id)});
-      db.execute("DELETE FROM persons WHERE id = ?", {merged});
-    }
+    if (*a != *b) merge_persons(db, std::min(*a, *b), std::max(*a, *b), "clerical review " + std::to_string(review_id), now);
   }
   tx.commit();
   return {};

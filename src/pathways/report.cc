@@ -129,9 +129,11 @@ Result<std::string> render_report(const EventLog& log, const ReportOptions& o) {
     ordered_json j;
     j["cases"] = log.cases();
     j["duration_s"] = {{"mean", s.mean_s}, {"median", s.median_s}, {"min", s.min_s}, {"max", s.max_s}, {"p90", s.p90_s}};
-    ordered_json per = ordered_json::array();
-    for (std::size_t c = 0; c < d.size(); ++c) per.push_back({{"case", log.case_ids[c]}, {"duration_s", d[c]}});
-    j["per_case"] = per;
+    if (o.per_case) {
+      ordered_json per = ordered_json::array();
+      for (std::size_t c = 0; c < d.size(); ++c) per.push_back({{"case", log.case_ids[c]}, {"duration_s", d[c]}});
+      j["per_case"] = per;
+    }
     return j.dump(2) + "\n";
   }
   if (o.report == "handoffs") {

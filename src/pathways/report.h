@@ -13,6 +13,7 @@ struct ReportOptions {
   std::string format = "json";     // json | csv
   std::size_t top = 0;             // variants: at most this many (0: all)
   bool by_resource = false;        // handoffs: by org:resource instead of org:group
+  bool per_case = true;            // durations: list each case (its id) as well as the distribution
 };
 
 Result<std::string> render_report(const EventLog& log, const ReportOptions& options);

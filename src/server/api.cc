@@ -212,14 +212,9 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       ro.top = top.empty() ? 20 : static_cast<std::size_t>(std::strtoul(top.c_str(), nullptr, 10));
       auto log = pathways::read_store_log(*db, name.empty() ? "referrals" : name);
       if (!log) return error_response(400, "bad_request", log.error().message);
+      ro.per_case = false;  // case ids are NHS numbers or record ids: the API gives distributions only
       auto text = pathways::render_report(*log, ro);
       if (!text) return error_response(400, "bad_request", text.error().message);
-      if (ro.report == "durations") {
-        // Case ids here are NHS numbers or record ids: the API gives the distribution only.
-        json j = json::parse(*text);
-        j.erase("per_case");
-        return json_response(200, j);
-      }
       return HttpResponse{200, "application/json", *text, {}};
     }
     if (p == "/api/v1/localities") {

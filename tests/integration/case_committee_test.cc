@@ -6,19 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include "identity/person_index.h"
-#include "support/test_paths.h"
-#include "synth/generator.h"
+#include "support/synthetic_area.h"
 
 namespace jc::insight {
 namespace {
 
 TEST(CaseCommittee, RanksPeopleByCombinedCostWithoutLosingMoney) {
-  auto db = store::open_database(":memory:");
-  synth::GenerateOptions g;
-  g.reference_dir = testing::reference_dir();
-  g.population = 4000;
-  g.seed = 8;
-  ASSERT_TRUE(synth::generate_area(*db, g).ok());
+  auto db = testing::generated_area(4000, 8);
   identity::LinkOptions lo;
   lo.chain_guard = 0.5;
   ASSERT_TRUE(identity::rebuild_person_index(*db, lo).ok());

@@ -6,8 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "insight/statistics.h"
-#include "support/test_paths.h"
-#include "synth/generator.h"
+#include "support/synthetic_area.h"
 
 namespace jc::insight {
 namespace {
@@ -37,11 +36,7 @@ void check_counts(const nlohmann::json& j, int& checked, int& suppressed) {
 }
 
 TEST(Jsna, PublishesOnlyDisclosureControlledCountsWithIntervals) {
-  auto db = store::open_database(":memory:");
-  synth::GenerateOptions g;
-  g.reference_dir = testing::reference_dir();
-  g.population = 6000;
-  ASSERT_TRUE(synth::generate_area(*db, g).ok());
+  auto db = testing::generated_area(6000);
   auto text = jsna_report_json(*db);
   ASSERT_TRUE(text.ok()) << text.error().message;
   auto j = nlohmann::json::parse(*text);

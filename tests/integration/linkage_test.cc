@@ -9,7 +9,7 @@
 
 #include "identity/linkage_model.h"
 #include "identity/person_index.h"
-#include "synth/generator.h"
+#include "support/synthetic_area.h"
 #include "io/csv_reader.h"
 #include "support/test_paths.h"
 
@@ -139,12 +139,7 @@ namespace jc::identity {
 namespace {
 
 TEST(PersonIndex, LinksTheSyntheticAreasRecordsIntoPersons) {
-  auto db = store::open_database(":memory:");
-  synth::GenerateOptions g;
-  g.reference_dir = testing::reference_dir();
-  g.population = 8000;
-  g.seed = 21;
-  ASSERT_TRUE(synth::generate_area(*db, g).ok());
+  auto db = testing::generated_area(8000, 21);
   LinkOptions o;
   o.chain_guard = 0.5;
   auto s = rebuild_person_index(*db, o);
