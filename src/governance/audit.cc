@@ -66,23 +66,34 @@ std::string audit_hash(const AuditEvent& e) {
   return hex;
 }
 
-AuditEvent append_audit(store::Database& db, AuditEvent e) {
+void append_audit_batch(store::Database& db, std::vector<AuditEvent>& events) {
+  if (events.empty()) return;
   store::Transaction tx(db);
   if (db.dialect() == store::Dialect::Postgres) {
     db.execute_script("SELECT pg_advisory_xact_lock(7300001)");  // one appender at a time
   }
-  e.id = 1;
-  e.previous_hash = kGenesis;
+  std::int64_t next = 1;
+  std::string previous = kGenesis;
   db.query("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1", {}, [&](const store::Row& r) {
-    e.id = r.integer(0) + 1;
-    e.previous_hash = r.text(1);
+    next = r.integer(0) + 1;
+    previous = r.text(1);
   });
-  e.hash = audit_hash(e);
-  db.execute(std::string("INSERT INTO audit_events (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-             {e.id, e.occurred_at.iso(), nullable(e.user_id), e.user_role, nullable(e.organisation_id), nullable(e.person_id),
-              e.action, e.record_type, e.record_id, e.purpose, e.outcome, e.previous_hash, e.hash});
+  for (auto& e : events) {
+    e.id = next++;
+    e.previous_hash = previous;
+    e.hash = audit_hash(e);
+    previous = e.hash;
+    db.execute(std::string("INSERT INTO audit_events (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               {e.id, e.occurred_at.iso(), nullable(e.user_id), e.user_role, nullable(e.organisation_id),
+                nullable(e.person_id), e.action, e.record_type, e.record_id, e.purpose, e.outcome, e.previous_hash, e.hash});
+  }
   tx.commit();
-  return e;
+}
+
+AuditEvent append_audit(store::Database& db, AuditEvent e) {
+  std::vector<AuditEvent> one{std::move(e)};
+  append_audit_batch(db, one);
+  return std::move(one.front());
 }
 
 AuditVerification verify_audit(store::Database& db) {

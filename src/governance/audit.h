@@ -35,6 +35,9 @@ struct AuditEvent {
 // Appends the event (filling id, hashes); call inside the transaction of the work it records.
 AuditEvent append_audit(store::Database& db, AuditEvent event);
 
+// Appends several events in one transaction, in order (the group commit of AuditWriter).
+void append_audit_batch(store::Database& db, std::vector<AuditEvent>& events);
+
 // The hash of an event's content and its predecessor's hash (SHA-256, hex).
 std::string audit_hash(const AuditEvent& event);
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/postcode.h"
 #include "core/time.h"
@@ -86,6 +87,22 @@ void queue_for_review(store::Database& db, const std::vector<Link>& review, cons
   }
 }
 
+// Tables whose rows refer to a person (the care record): they follow the person when persons merge
+// or the index is rebuilt.
+constexpr const char* kPersonReferences[] = {"involvements", "appointments",       "case_notes", "consents",
+                                             "break_glass",  "alerts",             "assessments", "assessment_answers",
+                                             "chc_cases",    "care_plans",         "personal_budgets"};
+
+void repoint_person(store::Database& db, std::int64_t from, std::int64_t to) {
+  for (const char* table : kPersonReferences)
+    db.execute(std::string("UPDATE ") + table + " SET person_id = ? WHERE person_id = ?", {to, from});
+}
+
+// A referral is about the person its sender's record belongs to.
+void refresh_referral_persons(store::Database& db) {
+  db.execute("UPDATE referrals SET person_id = (SELECT person_id FROM local_records lr WHERE lr.id = referrals.local_record_id)");
+}
+
 // Moves every record of `merged` to `kept` and removes `merged`, recording which records moved so
 // undo_merge can put them back.
 void merge_persons(store::Database& db, std::int64_t kept, std::int64_t merged, const std::string& reason,
@@ -94,6 +111,7 @@ void merge_persons(store::Database& db, std::int64_t kept, std::int64_t merged, 
   db.query("SELECT id FROM local_records WHERE person_id = ? ORDER BY id", {merged},
            [&](const store::Row& r) { moved += (moved.empty() ? "" : ",") + std::to_string(r.integer(0)); });
   db.execute("UPDATE local_records SET person_id = ? WHERE person_id = ?", {kept, merged});
+  repoint_person(db, merged, kept);
   db.execute("INSERT INTO person_merges (id, merged_at, kept_person_id, merged_person_id, record_ids, reason) "
              "VALUES (?, ?, ?, ?, ?, ?)",
              {db.next_id("person_merges"), now, kept, merged, moved, reason});
@@ -117,24 +135,36 @@ Result<IndexSummary> rebuild_person_index(store::Database& db, const LinkOptions
   s.per_rule = res->candidates.per_rule;
   s.model = res->model;
   store::Transaction tx(db);
-  db.execute("UPDATE local_records SET person_id = NULL");
-  db.execute("DELETE FROM persons");
   // Person ids follow the lowest record id in each cluster (records come in id order), so re-runs
-  // on the same records give the same ids.
+  // on the same records give the same ids. Persons that no longer exist hand what refers to them
+  // to the person their own first record now belongs to.
   std::unordered_map<std::uint32_t, std::int64_t> person_of_root;
+  std::unordered_map<std::int64_t, std::int64_t> person_of_record;
+  std::unordered_set<std::int64_t> existing;
+  db.query("SELECT id FROM persons", {}, [&](const store::Row& r) { existing.insert(r.integer(0)); });
   auto persons = db.bulk_insert("persons", {"id", "nhs_number", "created_at"});
   std::string now = Timestamp::now().iso();
+  std::unordered_set<std::int64_t> fresh;
   for (std::uint32_t v = 0; v < records.size(); ++v) {
-    if (person_of_root.emplace(res->cluster_of[v], ids[v]).second) {
+    auto [it, added] = person_of_root.emplace(res->cluster_of[v], ids[v]);
+    person_of_record[ids[v]] = it->second;
+    if (!added) continue;
+    fresh.insert(ids[v]);
+    ++s.persons;
+    if (!existing.count(ids[v]))
       persons->add({ids[v], records[v].identifier.empty() ? store::null() : store::Value(records[v].identifier), now});
-      ++s.persons;
-    }
   }
   persons->finish();
   db.sync_id_sequence("persons");
   for (std::uint32_t v = 0; v < records.size(); ++v) {
-    db.execute("UPDATE local_records SET person_id = ? WHERE id = ?", {person_of_root[res->cluster_of[v]], ids[v]});
+    db.execute("UPDATE local_records SET person_id = ? WHERE id = ?", {person_of_record[ids[v]], ids[v]});
   }
+  for (std::int64_t old : existing) {
+    if (fresh.count(old)) continue;
+    if (auto it = person_of_record.find(old); it != person_of_record.end()) repoint_person(db, old, it->second);
+    db.execute("DELETE FROM persons WHERE id = ?", {old});
+  }
+  refresh_referral_persons(db);
   save_model(db, res->model);
   db.execute("DELETE FROM linkage_review WHERE status = 'open'");
   queue_for_review(db, res->review, ids, ids);
@@ -222,6 +252,7 @@ Result<IndexSummary> link_new_records(store::Database& db, const LinkOptions& o)
   }
   db.sync_id_sequence("persons");
   db.sync_id_sequence("person_merges");
+  refresh_referral_persons(db);
   queue_for_review(db, review, all.ids, all.ids);
   s.review = review.size();
   tx.commit();
@@ -274,6 +305,7 @@ Status undo_merge(store::Database& db, std::int64_t merge_id) {
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
+  refresh_referral_persons(db);
   db.execute("UPDATE person_merges SET undone_at = ? WHERE id = ?", {now, merge_id});
   tx.commit();
   return {};

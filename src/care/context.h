@@ -1,0 +1,28 @@
+// The context every care-record service runs in: the connection, the role table, who is acting
+// and why, where reads are audited, and the time. Writes audit inside their own transaction on
+// `db`; reads hand their events to `reads` (the server's group-committing AuditWriter, or a
+// DirectAudit on `db`).
+#pragma once
+
+#include "core/time.h"
+#include "governance/access.h"
+#include "governance/access_facts.h"
+#include "governance/audit_writer.h"
+#include "store/database.h"
+
+namespace jc::care {
+
+struct CareContext {
+  store::Database& db;
+  const governance::RoleTable& roles;
+  governance::Actor actor;
+  governance::AuditSink& reads;
+  Timestamp now = Timestamp::now();
+
+  governance::PersonAccess access(PersonId person) const {
+    return governance::PersonAccess(db, roles, actor, person, now);
+  }
+  bool role_grants(governance::Activity a) const { return roles.grants(actor.user.role, a); }
+};
+
+}  // namespace jc::care

@@ -1,0 +1,395 @@
+#include "care/people.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "core/nhs_number.h"
+#include "core/postcode.h"
+#include "identity/person_record.h"
+#include "identity/string_metrics.h"
+
+namespace jc::care {
+namespace {
+
+using governance::Activity;
+using governance::EntryFacts;
+
+struct RecordRow {
+  std::int64_t id = 0;
+  std::int64_t person = 0;
+  OrganisationId organisation;
+  std::string organisation_name, organisation_kind, local_id;
+  std::string nhs_number, nhs_status, given, family, birth_date, sex, address, postcode;
+};
+
+constexpr const char* kRecordColumns =
+    "lr.id, COALESCE(lr.person_id, 0), lr.organisation_id, o.name, o.kind, lr.local_id, COALESCE(lr.nhs_number, ''), "
+    "lr.nhs_number_status, lr.given_name, lr.family_name, COALESCE(lr.birth_date, ''), lr.sex, lr.address, lr.postcode";
+
+RecordRow record_from(const store::Row& r) {
+  RecordRow x;
+  x.id = r.integer(0);
+  x.person = r.integer(1);
+  x.organisation = OrganisationId(r.integer(2));
+  x.organisation_name = r.text(3);
+  x.organisation_kind = r.text(4);
+  x.local_id = r.text(5);
+  x.nhs_number = r.text(6);
+  x.nhs_status = r.text(7);
+  x.given = r.text(8);
+  x.family = r.text(9);
+  x.birth_date = r.text(10);
+  x.sex = r.text(11);
+  x.address = r.text(12);
+  x.postcode = r.text(13);
+  return x;
+}
+
+std::vector<RecordRow> records_of(store::Database& db, PersonId person) {
+  std::vector<RecordRow> out;
+  db.query(std::string("SELECT ") + kRecordColumns +
+               " FROM local_records lr JOIN organisations o ON o.id = lr.organisation_id WHERE lr.person_id = ? ORDER BY lr.id",
+           {person.value}, [&](const store::Row& r) { out.push_back(record_from(r)); });
+  return out;
+}
+
+std::string sector_of(const std::string& postcode) {
+  auto p = Postcode::parse(postcode);
+  return p ? std::string(p->sector()) : std::string();
+}
+
+// A match weight (log2 odds) of a record against what was asked, in the manner of Fellegi and
+// Sunter with fixed, conservative weights; the probability assumes a prior of 1 in 1,024.
+double match_probability(const PersonQuery& q, const RecordRow& r) {
+  double w = -10;
+  auto qn = identity::normalise_text(q.nhs_number);
+  qn.erase(std::remove(qn.begin(), qn.end(), ' '), qn.end());
+  if (!qn.empty() && !r.nhs_number.empty()) w += qn == r.nhs_number ? 14 : -12;
+  if (!q.birth_date.empty() && !r.birth_date.empty()) {
+    if (q.birth_date == r.birth_date) w += 7;
+    else if (q.birth_date.size() == 10 && r.birth_date.size() == 10 && q.birth_date.substr(0, 4) == r.birth_date.substr(0, 4) &&
+             q.birth_date.substr(5, 2) == r.birth_date.substr(8, 2) && q.birth_date.substr(8, 2) == r.birth_date.substr(5, 2))
+      w += 3;  // day and month swapped
+    else w -= 6;
+  }
+  if (!q.family_name.empty()) {
+    auto a = identity::normalise_text(q.family_name), b = identity::normalise_text(r.family);
+    double jw = identity::jaro_winkler(a, b);
+    w += a == b ? 6 : jw >= 0.92 ? 3 : identity::soundex(a) == identity::soundex(b) ? 1 : -4;
+  }
+  if (!q.given_name.empty()) {
+    auto a = identity::normalise_text(q.given_name), b = identity::normalise_text(r.given);
+    if (a == b) w += 5;
+    else if (identity::canonical_given_name(a) == identity::canonical_given_name(b) || identity::jaro_winkler(a, b) >= 0.92) w += 3;
+    else if (!a.empty() && !b.empty() && a[0] == b[0]) w += 0.5;
+    else w -= 4;
+  }
+  if (!q.postcode.empty() && !r.postcode.empty()) {
+    auto a = identity::normalise_text(q.postcode), b = identity::normalise_text(r.postcode);
+    if (a == b) w += 6;
+    else if (!sector_of(q.postcode).empty() && sector_of(q.postcode) == sector_of(r.postcode)) w += 2;
+    else w -= 1;
+  }
+  return 1.0 / (1.0 + std::exp2(-w));
+}
+
+governance::AuditEvent actor_event(const CareContext& ctx, std::string action, std::string record_type, std::string record_id,
+                                   std::optional<PersonId> person, bool allowed) {
+  governance::AuditEvent e;
+  e.occurred_at = ctx.now;
+  e.user_id = ctx.actor.user.id.value;
+  e.user_role = std::string(to_code(ctx.actor.user.role));
+  e.organisation_id = ctx.actor.user.organisation.value;
+  if (person) e.person_id = person->value;
+  e.action = std::move(action);
+  e.record_type = std::move(record_type);
+  e.record_id = std::move(record_id);
+  e.purpose = ctx.actor.purpose;
+  e.outcome = allowed ? "success" : "denied";
+  return e;
+}
+
+bool person_exists(store::Database& db, PersonId person) {
+  return db.query_integer("SELECT 1 FROM persons WHERE id = ?", {person.value}).has_value();
+}
+
+// The "known to" panel as the user may see it.
+KnownTo load_known_to(CareContext& ctx, const governance::PersonAccess& access, const std::vector<RecordRow>& records) {
+  std::map<std::int64_t, KnownToOrganisation> orgs;
+  std::string person_nhs;
+  for (const auto& r : records)
+    if (r.nhs_status == "01" && !r.nhs_number.empty()) person_nhs = r.nhs_number;
+  PersonQuery anchor;  // the person's verified identity, to say how well each record agrees
+  if (!records.empty()) {
+    const RecordRow& a = records.front();
+    anchor.nhs_number = person_nhs;
+    anchor.given_name = a.given;
+    anchor.family_name = a.family;
+    anchor.birth_date = a.birth_date;
+    anchor.postcode = a.postcode;
+  }
+  for (const auto& r : records) {
+    auto& o = orgs[r.organisation.value];
+    o.organisation = r.organisation;
+    o.name = r.organisation_name;
+    o.kind = r.organisation_kind;
+    o.local_id = r.local_id;
+    o.match = !person_nhs.empty() && r.nhs_number == person_nhs ? "nhs_number" : "demographics";
+    o.confidence = &r == &records.front() ? 1.0 : match_probability(anchor, r);
+  }
+  ctx.db.query(
+      "SELECT i.id, i.team_id, t.name, t.organisation_id, o.name, o.kind, i.service, i.started_at, i.ended_at, s.display_name "
+      "FROM involvements i JOIN teams t ON t.id = i.team_id JOIN organisations o ON o.id = t.organisation_id "
+      "LEFT JOIN staff_users s ON s.id = i.key_worker_user_id WHERE i.person_id = ? ORDER BY i.started_at",
+      {access.person().value}, [&](const store::Row& row) {
+        auto& o = orgs[row.integer(3)];
+        if (!o.organisation.valid()) {
+          o.organisation = OrganisationId(row.integer(3));
+          o.name = row.text(4);
+          o.kind = row.text(5);
+          o.match = "involvement";
+        }
+        TeamInvolvement t;
+        t.involvement_id = row.integer(0);
+        t.team = TeamId(row.integer(1));
+        t.team_name = row.text(2);
+        t.service = row.text(6);
+        t.started_at = row.text(7);
+        t.ended_at = row.optional_text(8);
+        t.key_worker = row.optional_text(9);
+        o.teams.push_back(std::move(t));
+      });
+  ctx.db.query(
+      "SELECT t.organisation_id, COUNT(*) FROM referrals r JOIN teams t ON t.id = r.to_team_id "
+      "WHERE r.person_id = ? AND r.status IN ('sent', 'accepted', 'scheduled') GROUP BY t.organisation_id",
+      {access.person().value}, [&](const store::Row& row) {
+        auto it = orgs.find(row.integer(0));
+        if (it != orgs.end()) it->second.open_referrals = static_cast<int>(row.integer(1));
+      });
+  std::string today = ctx.now.iso().substr(0, 10);
+  ctx.db.query(
+      "SELECT lr.organisation_id, cp.service, po.name FROM care_packages cp JOIN local_records lr ON lr.id = cp.local_record_id "
+      "JOIN organisations po ON po.id = cp.provider_organisation_id WHERE lr.person_id = ? AND cp.start_date <= ? "
+      "AND (cp.end_date IS NULL OR cp.end_date >= ?)",
+      {access.person().value, today, today}, [&](const store::Row& row) {
+        auto it = orgs.find(row.integer(0));
+        if (it != orgs.end()) it->second.current_services.push_back(row.text(1) + " (" + row.text(2) + ")");
+      });
+  ctx.db.query(
+      "SELECT p.organisation_id, l.service, po.name FROM care_plan_lines l JOIN care_plans p ON p.id = l.care_plan_id "
+      "JOIN organisations po ON po.id = l.provider_organisation_id WHERE p.person_id = ? AND p.status = 'active' "
+      "AND l.start_date <= ? AND (l.end_date IS NULL OR l.end_date >= ?)",
+      {access.person().value, today, today}, [&](const store::Row& row) {
+        auto it = orgs.find(row.integer(0));
+        if (it != orgs.end()) it->second.current_services.push_back(row.text(1) + " (" + row.text(2) + ")");
+      });
+  KnownTo out;
+  for (auto& [id, o] : orgs) {
+    EntryFacts e;
+    e.organisation = o.organisation;
+    e.summary_level = true;
+    if (!access.decide(Activity::ViewRecord, e).allowed) {
+      ++out.withheld;
+      continue;
+    }
+    out.organisations.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::int64_t raise_alert(store::Database& db, Timestamp now, const std::string& kind, StaffUserId user,
+                         std::optional<PersonId> person, const std::string& record_type, const std::string& record_id,
+                         const std::string& reason) {
+  std::int64_t id = db.next_id("alerts");
+  db.execute("INSERT INTO alerts (id, raised_at, kind, user_id, person_id, record_type, record_id, reason, status) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')",
+             {id, now.iso(), kind, user.value, person ? store::Value(person->value) : store::null(), record_type, record_id, reason});
+  return id;
+}
+
+Outcome<std::vector<PersonMatch>> find_persons(CareContext& ctx, const PersonQuery& q) {
+  bool allowed = ctx.role_grants(Activity::TracePerson);
+  if (!allowed) {
+    ctx.reads.record(actor_event(ctx, "search", "person", "", std::nullopt, false));
+    return forbidden("your role may not search for people");
+  }
+  std::vector<RecordRow> candidates;
+  std::string sql = std::string("SELECT ") + kRecordColumns + " FROM local_records lr JOIN organisations o ON o.id = lr.organisation_id WHERE ";
+  if (!q.nhs_number.empty()) {
+    auto n = NhsNumber::parse(q.nhs_number);
+    if (!n) return invalid("nhs_number: " + n.error().message);
+    ctx.db.query(sql + "lr.nhs_number = ?", {std::string(n->digits())}, [&](const store::Row& r) { candidates.push_back(record_from(r)); });
+  } else {
+    if (q.birth_date.empty() || (q.family_name.empty() && q.given_name.empty()))
+      return invalid("search by nhs_number, or by birth_date with family_name and/or given_name (and postcode if known)");
+    auto d = Date::parse_iso(q.birth_date);
+    if (!d) return invalid("birth_date: " + d.error().message);
+    std::string swapped = d->iso();
+    auto y = swapped.substr(0, 4), m = swapped.substr(5, 2), dd = swapped.substr(8, 2);
+    std::string alt = y + "-" + dd + "-" + m;
+    ctx.db.query(sql + "lr.birth_date IN (?, ?)", {d->iso(), alt}, [&](const store::Row& r) { candidates.push_back(record_from(r)); });
+  }
+  std::map<std::int64_t, PersonMatch> best;
+  for (const auto& r : candidates) {
+    if (r.person == 0) continue;  // not yet in the person index
+    double p = match_probability(q, r);
+    if (p < 0.5) continue;
+    auto& m = best[r.person];
+    if (p <= m.confidence) continue;
+    m.person = PersonId(r.person);
+    m.nhs_number = r.nhs_status == "01" ? r.nhs_number : std::string();
+    m.given_name = r.given;
+    m.family_name = r.family;
+    m.birth_date = r.birth_date;
+    m.sex = r.sex;
+    m.postcode = r.postcode;
+    m.confidence = p;
+    m.matched_on = q.nhs_number.empty() ? "demographics" : "nhs_number";
+  }
+  std::vector<PersonMatch> out;
+  for (auto& [id, m] : best) out.push_back(std::move(m));
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.confidence > b.confidence; });
+  if (out.size() > q.limit) out.resize(q.limit);
+  std::vector<governance::AuditEvent> events;
+  if (out.empty()) events.push_back(actor_event(ctx, "search", "person", "", std::nullopt, true));
+  for (const auto& m : out) events.push_back(actor_event(ctx, "search", "person", std::to_string(m.person.value), m.person, true));
+  ctx.reads.record(std::move(events));
+  return out;
+}
+
+Outcome<PersonSummary> person_summary(CareContext& ctx, PersonId person) {
+  auto records = records_of(ctx.db, person);
+  if (records.empty() && !person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  auto access = ctx.access(person);
+  auto d = access.decide(Activity::ViewRecord, true);
+  ctx.reads.record(access.event("read", "person_summary", std::to_string(person.value), d));
+  if (!d.allowed) return forbidden(std::string(d.explanation()));
+  PersonSummary s;
+  s.id = person;
+  s.relationship = std::string(to_code(access.relationship()));
+  s.by_override = d.by_override;
+  // Demographics from the record the user may see that is most authoritative: their own
+  // organisation's first, then one with a verified NHS number.
+  const RecordRow* shown = nullptr;
+  int best_rank = -1;
+  for (const auto& r : records) {
+    EntryFacts e;
+    e.organisation = r.organisation;
+    e.summary_level = true;
+    if (!access.decide(Activity::ViewRecord, e).allowed) continue;
+    int rank = (r.organisation == ctx.actor.user.organisation ? 2 : 0) + (r.nhs_status == "01" ? 1 : 0);
+    if (rank > best_rank) best_rank = rank, shown = &r;
+  }
+  for (const auto& r : records)
+    if (r.nhs_status == "01" && !r.nhs_number.empty()) s.nhs_number = r.nhs_number;
+  if (shown) {
+    s.given_name = shown->given;
+    s.family_name = shown->family;
+    s.birth_date = shown->birth_date;
+    s.sex = shown->sex;
+    s.address = shown->address;
+    s.postcode = shown->postcode;
+  }
+  s.known_to = load_known_to(ctx, access, records);
+  ctx.db.query(
+      "SELECT r.id, ft.name, tt.name, r.status, r.sent_at, r.service_requested, tt.organisation_id, ft.organisation_id "
+      "FROM referrals r JOIN teams ft ON ft.id = r.from_team_id JOIN teams tt ON tt.id = r.to_team_id "
+      "WHERE r.person_id = ? AND r.status IN ('sent', 'accepted', 'scheduled') ORDER BY r.sent_at",
+      {person.value}, [&](const store::Row& row) {
+        EntryFacts e;
+        e.organisation = OrganisationId(row.integer(7));
+        e.summary_level = true;
+        if (!access.decide(Activity::ViewRecord, e).allowed) return;
+        e.organisation = OrganisationId(row.integer(6));
+        if (!access.decide(Activity::ViewRecord, e).allowed) return;
+        s.referrals.push_back({ReferralId(row.integer(0)), row.text(1), row.text(2), row.text(3), row.text(4), row.optional_text(5)});
+      });
+  return s;
+}
+
+Outcome<KnownTo> known_to(CareContext& ctx, PersonId person) {
+  auto records = records_of(ctx.db, person);
+  if (records.empty() && !person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  auto access = ctx.access(person);
+  auto d = access.decide(Activity::ViewRecord, true);
+  ctx.reads.record(access.event("read", "known_to", std::to_string(person.value), d));
+  if (!d.allowed) return forbidden(std::string(d.explanation()));
+  return load_known_to(ctx, access, records);
+}
+
+Outcome<BreakGlassGrant> break_glass(CareContext& ctx, PersonId person, const std::string& reason, int hours) {
+  if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  auto access = ctx.access(person);
+  std::string trimmed = reason;
+  trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));
+  store::Transaction tx(ctx.db);
+  if (!ctx.role_grants(Activity::BreakGlass)) {
+    governance::AccessDecision denied;
+    denied.reason = governance::DenyReason::Role;
+    governance::append_audit(ctx.db, access.event("break_glass", "person", std::to_string(person.value), denied));
+    tx.commit();
+    return forbidden("your role may not override access controls");
+  }
+  if (trimmed.size() < 10) return invalid("reason: say why you need this record (at least 10 characters)");
+  if (hours < 1 || hours > 24) return invalid("hours: an override lasts 1 to 24 hours");
+  BreakGlassGrant g;
+  g.id = ctx.db.next_id("break_glass");
+  g.expires_at = ctx.now.plus_seconds(std::int64_t{hours} * 3600).iso();
+  ctx.db.execute("INSERT INTO break_glass (id, user_id, person_id, reason, started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                 {g.id, ctx.actor.user.id.value, person.value, trimmed, ctx.now.iso(), g.expires_at});
+  g.alert_id = raise_alert(ctx.db, ctx.now, "break_glass", ctx.actor.user.id, person, "break_glass", std::to_string(g.id), trimmed);
+  governance::AccessDecision ok;
+  ok.allowed = true;
+  ok.by_override = true;
+  governance::append_audit(ctx.db, access.event("break_glass", "break_glass", std::to_string(g.id), ok));
+  tx.commit();
+  return g;
+}
+
+Outcome<ConsentChoice> record_consent(CareContext& ctx, PersonId person, OrganisationId organisation,
+                                      const std::string& direction, bool allowed) {
+  if (direction != "share_out" && direction != "share_in") return invalid("direction: share_out or share_in");
+  if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  auto name = ctx.db.query_text("SELECT name FROM organisations WHERE id = ?", {organisation.value});
+  if (!name) return invalid("organisation_id: no organisation " + std::to_string(organisation.value));
+  auto access = ctx.access(person);
+  auto d = access.decide(Activity::Consent);
+  store::Transaction tx(ctx.db);
+  ConsentChoice c;
+  if (d.allowed) {
+    c.id = ctx.db.next_id("consents");
+    c.organisation = organisation;
+    c.organisation_name = *name;
+    c.direction = direction;
+    c.allowed = allowed;
+    c.recorded_at = ctx.now.iso();
+    ctx.db.execute("INSERT INTO consents (id, person_id, organisation_id, direction, allowed, recorded_at, recorded_by_user_id) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   {c.id, person.value, organisation.value, direction, std::int64_t{allowed ? 1 : 0}, c.recorded_at,
+                    ctx.actor.user.id.value});
+  }
+  governance::append_audit(ctx.db, access.event("create", "consent", d.allowed ? std::to_string(c.id) : "", d));
+  tx.commit();
+  if (!d.allowed) return forbidden(std::string(d.explanation()));
+  return c;
+}
+
+Outcome<std::vector<ConsentChoice>> consents(CareContext& ctx, PersonId person) {
+  if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  auto access = ctx.access(person);
+  auto d = access.decide(Activity::ViewRecord, true);
+  ctx.reads.record(access.event("read", "consent", std::to_string(person.value), d));
+  if (!d.allowed) return forbidden(std::string(d.explanation()));
+  std::vector<ConsentChoice> out;
+  ctx.db.query("SELECT c.id, c.organisation_id, o.name, c.direction, c.allowed, c.recorded_at FROM consents c "
+               "JOIN organisations o ON o.id = c.organisation_id WHERE c.person_id = ? ORDER BY c.id",
+               {person.value}, [&](const store::Row& r) {
+                 out.push_back({r.integer(0), OrganisationId(r.integer(1)), r.text(2), r.text(3), r.text(5), r.integer(4) != 0});
+               });
+  return out;
+}
+
+}  // namespace jc::care

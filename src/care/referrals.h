@@ -1,0 +1,89 @@
+// Referrals that commission another team's service, and the involvements they start.
+// Lifecycle (anything else is refused with a clear error and changes nothing):
+//
+//   sent ──accept──▶ accepted ──schedule──▶ scheduled ──complete──▶ completed
+//    │ └─decline──▶ declined       │  ▲          │ └─schedule (another visit)
+//    └──redirect──▶ redirected     └──┴─complete └─cancel──▶ cancelled
+//         (a new referral to the other team is sent, linked to this one: a hand-off)
+//   sent, accepted and scheduled may be cancelled.
+//
+// Accepting starts an involvement of the receiving team with the person (a legitimate
+// relationship); the clocks run from receipt to acceptance and to first contact.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "care/context.h"
+#include "care/outcome.h"
+
+namespace jc::care {
+
+struct NewReferral {
+  PersonId person;
+  TeamId to_team;
+  std::string service_requested;
+  std::string reason;
+  std::string urgency = "routine";  // routine, urgent, emergency
+};
+
+struct ReferralEvent {
+  std::string occurred_at, event, to_status;
+  std::optional<std::string> from_status, detail, user;
+};
+
+struct Appointment {
+  std::int64_t id = 0;
+  std::string starts_at, place, status;
+  std::optional<std::int64_t> practitioner_id;
+  std::optional<std::string> practitioner;
+  TeamId team;
+  std::string team_name;
+};
+
+struct Referral {
+  ReferralId id;
+  PersonId person;
+  std::string person_name, person_nhs_number;  // as the user may see them
+  TeamId from_team, to_team;
+  std::string from_team_name, to_team_name, status, sent_at;
+  std::optional<std::string> service_requested, urgency, reason, accepted_at, first_contact_at, closed_at;
+  std::optional<std::int64_t> allocated_user_id, previous_referral_id;
+  std::optional<std::string> allocated_user;
+  std::optional<double> hours_to_acceptance, hours_to_first_contact;
+  double hours_waiting = 0;  // since receipt, until acceptance (or now while it waits)
+  std::vector<ReferralEvent> events;
+  std::vector<Appointment> appointments;
+};
+
+Outcome<Referral> send_referral(CareContext& ctx, const NewReferral& referral);
+Outcome<Referral> get_referral(CareContext& ctx, ReferralId id);
+
+struct ReferralAction {
+  std::string action;  // accept, decline, redirect, allocate, schedule, complete, cancel
+  std::string reason;  // decline, redirect and cancel need one
+  std::optional<TeamId> redirect_to;
+  std::optional<StaffUserId> allocate_to;  // accept (optional) and allocate
+  std::string starts_at, place;            // schedule: ISO time and place
+  std::optional<StaffUserId> practitioner;  // schedule: who visits (a member of the receiving team)
+};
+// Applies one step of the lifecycle; returns the referral as it now stands (for a redirect, the
+// new referral to the other team).
+Outcome<Referral> act_on_referral(CareContext& ctx, ReferralId id, const ReferralAction& action);
+
+struct Inbox {
+  TeamId team;
+  std::string team_name;
+  std::vector<Referral> referrals;  // without events and appointments
+  std::int64_t total = 0;
+};
+// A team's inbox: referrals to the team in the given statuses (default: sent, accepted,
+// scheduled), oldest first, a page at a time. Only the team's own members may open it.
+Outcome<Inbox> team_inbox(CareContext& ctx, TeamId team, const std::vector<std::string>& statuses, std::size_t offset,
+                          std::size_t limit);
+
+// Ends an involvement (the relationship it gave ends with it).
+Outcome<Done> close_involvement(CareContext& ctx, std::int64_t involvement_id, const std::string& reason);
+
+}  // namespace jc::care

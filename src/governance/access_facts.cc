@@ -1,0 +1,77 @@
+#include "governance/access_facts.h"
+
+namespace jc::governance {
+
+Relationship team_relationship(store::Database& db, std::optional<TeamId> team, PersonId person) {
+  if (!team) return Relationship::None;
+  Relationship r = Relationship::None;
+  db.query("SELECT ended_at IS NULL FROM involvements WHERE person_id = ? AND team_id = ?", {person.value, team->value},
+           [&](const store::Row& row) {
+             if (row.integer(0) != 0) r = Relationship::Active;
+             else if (r != Relationship::Active) r = Relationship::Ended;
+           });
+  if (r == Relationship::Active) return r;
+  auto pending = db.query_integer("SELECT 1 FROM referrals WHERE person_id = ? AND to_team_id = ? AND status = 'sent' LIMIT 1",
+                                  {person.value, team->value});
+  return pending ? Relationship::Referred : r;
+}
+
+PersonAccess::PersonAccess(store::Database& db, const RoleTable& roles, const Actor& actor, PersonId person, Timestamp now)
+    : roles_(roles), actor_(actor), person_(person), now_(now) {
+  relationship_ = team_relationship(db, actor.user.team, person);
+  break_glass_ = db.query_integer("SELECT 1 FROM break_glass WHERE user_id = ? AND person_id = ? AND expires_at > ? LIMIT 1",
+                                  {actor.user.id.value, person.value, now.iso()})
+                     .has_value();
+  // The latest choice per organisation and direction counts.
+  std::map<std::pair<std::int64_t, std::string>, bool> latest;
+  db.query("SELECT organisation_id, direction, allowed FROM consents WHERE person_id = ? ORDER BY id", {person.value},
+           [&](const store::Row& r) { latest[{r.integer(0), r.text(1)}] = r.integer(2) != 0; });
+  for (const auto& [key, allowed] : latest) {
+    if (allowed) continue;
+    (key.second == "share_out" ? refused_out_ : refused_in_).insert(key.first);
+  }
+  db.query("SELECT DISTINCT sb.note_id FROM seal_breaks sb JOIN case_notes n ON n.note_id = sb.note_id AND n.version = 1 "
+           "WHERE sb.user_id = ? AND n.person_id = ?",
+           {actor.user.id.value, person.value}, [&](const store::Row& r) { seals_broken_.insert(r.integer(0)); });
+}
+
+AccessDecision PersonAccess::decide(Activity activity, const EntryFacts& e) const {
+  AccessFacts f;
+  f.role = actor_.user.role;
+  f.activity = activity;
+  f.relationship = relationship_;
+  f.break_glass = break_glass_;
+  f.same_organisation = e.organisation == actor_.user.organisation;
+  f.share_out_denied = refused_out_.count(e.organisation.value) > 0;
+  f.share_in_denied = refused_in_.count(actor_.user.organisation.value) > 0;
+  f.sensitivity = e.sensitivity;
+  f.authoring_team = e.team && actor_.user.team && *e.team == *actor_.user.team;
+  f.seal_broken = e.note_id && seals_broken_.count(*e.note_id) > 0;
+  f.summary_level = e.summary_level;
+  return governance::decide(roles_, f);
+}
+
+AccessDecision PersonAccess::decide(Activity activity, bool summary_level) const {
+  EntryFacts e;
+  e.organisation = actor_.user.organisation;
+  e.summary_level = summary_level;
+  return decide(activity, e);
+}
+
+AuditEvent PersonAccess::event(std::string action, std::string record_type, std::string record_id,
+                               const AccessDecision& d) const {
+  AuditEvent e;
+  e.occurred_at = now_;
+  e.user_id = actor_.user.id.value;
+  e.user_role = std::string(to_code(actor_.user.role));
+  e.organisation_id = actor_.user.organisation.value;
+  e.person_id = person_.value;
+  e.action = std::move(action);
+  e.record_type = std::move(record_type);
+  e.record_id = std::move(record_id);
+  e.purpose = d.by_override ? actor_.purpose + " (override)" : actor_.purpose;
+  e.outcome = d.allowed ? "success" : "denied";
+  return e;
+}
+
+}  // namespace jc::governance

@@ -1,0 +1,65 @@
+// The facts the access rule needs about one user and one person, read from the store once per
+// request: the user's team's relationship with the person, any live break-glass override, the
+// person's consent choices, and the seals the user has broken. PersonAccess::decide() combines
+// them with an entry's own facts (who recorded it, its sensitivity) and calls governance::decide().
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "core/ids.h"
+#include "core/staff_user.h"
+#include "core/time.h"
+#include "governance/access.h"
+#include "governance/audit.h"
+#include "store/database.h"
+
+namespace jc::governance {
+
+// Who is acting and why: the purpose of use goes into every audit event.
+struct Actor {
+  StaffUser user;
+  std::string purpose = "direct care";
+};
+
+// An entry of the record, as the access rule sees it.
+struct EntryFacts {
+  OrganisationId organisation;  // the organisation that recorded it
+  std::optional<TeamId> team;   // the team that wrote it, for seals
+  Sensitivity sensitivity = Sensitivity::Normal;
+  std::optional<std::int64_t> note_id;  // for seal breaks
+  bool summary_level = false;
+};
+
+Relationship team_relationship(store::Database& db, std::optional<TeamId> team, PersonId person);
+
+class PersonAccess {
+ public:
+  PersonAccess(store::Database& db, const RoleTable& roles, const Actor& actor, PersonId person, Timestamp now);
+  AccessDecision decide(Activity activity, const EntryFacts& entry) const;
+  // The decision for an activity on the person as a whole, recorded by the user's own organisation.
+  AccessDecision decide(Activity activity, bool summary_level = false) const;
+  Relationship relationship() const { return relationship_; }
+  bool break_glass() const { return break_glass_; }
+  PersonId person() const { return person_; }
+  const Actor& actor() const { return actor_; }
+  // Consent as recorded: false when the person refused sharing out of / into the organisation.
+  bool shares_out(OrganisationId org) const { return !refused_out_.count(org.value); }
+  bool shares_in(OrganisationId org) const { return !refused_in_.count(org.value); }
+  // An audit event for this user and person, filled but for action, record and outcome.
+  AuditEvent event(std::string action, std::string record_type, std::string record_id, const AccessDecision& d) const;
+
+ private:
+  const RoleTable& roles_;
+  const Actor& actor_;
+  PersonId person_;
+  Timestamp now_;
+  Relationship relationship_ = Relationship::None;
+  bool break_glass_ = false;
+  std::set<std::int64_t> refused_out_, refused_in_;  // organisation ids
+  std::set<std::int64_t> seals_broken_;              // note ids
+};
+
+}  // namespace jc::governance
