@@ -157,7 +157,7 @@ AssessmentView build_view(store::Database& db, const Header& h, const governance
   return v;
 }
 
-Failure refuse(CareContext& ctx, const governance::PersonAccess& access, const std::string& action, std::int64_t id,
+Failure refuse(const CareContext& ctx, const governance::PersonAccess& access, const std::string& action, std::int64_t id,
                const governance::AccessDecision& d) {
   store::Transaction tx(ctx.db);
   governance::append_audit(ctx.db, access.event(action, "assessment", id ? std::to_string(id) : "", d));
@@ -171,7 +171,7 @@ std::span<const AssessmentQuestion> assessment_questions() { return kQuestions; 
 std::span<const std::string_view> assessment_domains() { return kDomains; }
 bool sensitive_domain(std::string_view domain) { return domain == "mental_health" || domain == "safety"; }
 
-Outcome<AssessmentView> start_assessment(CareContext& ctx, PersonId person, const std::string& kind, const std::string& domain) {
+Outcome<AssessmentView> start_assessment(const CareContext& ctx, PersonId person, const std::string& kind, const std::string& domain) {
   if (kind != "contact" && kind != "overview" && kind != "specialist" && kind != "comprehensive")
     return invalid("kind: contact, overview, specialist or comprehensive");
   if (kind == "specialist" && std::find(kDomains.begin(), kDomains.end(), domain) == kDomains.end())
@@ -219,7 +219,7 @@ Outcome<AssessmentView> start_assessment(CareContext& ctx, PersonId person, cons
   return build_view(ctx.db, *load_header(ctx.db, id), access);
 }
 
-Outcome<AssessmentView> get_assessment(CareContext& ctx, std::int64_t id) {
+Outcome<AssessmentView> get_assessment(const CareContext& ctx, std::int64_t id) {
   auto h = load_header(ctx.db, id);
   if (!h) return not_found("no assessment " + std::to_string(id));
   auto access = ctx.access(h->person);
@@ -229,7 +229,7 @@ Outcome<AssessmentView> get_assessment(CareContext& ctx, std::int64_t id) {
   return build_view(ctx.db, *h, access);
 }
 
-Outcome<AssessmentView> contribute(CareContext& ctx, std::int64_t id, const std::map<std::string, std::string>& answers) {
+Outcome<AssessmentView> contribute(const CareContext& ctx, std::int64_t id, const std::map<std::string, std::string>& answers) {
   auto h = load_header(ctx.db, id);
   if (!h) return not_found("no assessment " + std::to_string(id));
   auto access = ctx.access(h->person);
@@ -256,7 +256,7 @@ Outcome<AssessmentView> contribute(CareContext& ctx, std::int64_t id, const std:
   return build_view(ctx.db, *h, access);
 }
 
-Outcome<AssessmentView> complete_assessment(CareContext& ctx, std::int64_t id) {
+Outcome<AssessmentView> complete_assessment(const CareContext& ctx, std::int64_t id) {
   auto h = load_header(ctx.db, id);
   if (!h) return not_found("no assessment " + std::to_string(id));
   auto access = ctx.access(h->person);
@@ -270,7 +270,7 @@ Outcome<AssessmentView> complete_assessment(CareContext& ctx, std::int64_t id) {
   return build_view(ctx.db, *load_header(ctx.db, id), access);
 }
 
-Outcome<std::vector<AssessmentView>> person_assessments(CareContext& ctx, PersonId person) {
+Outcome<std::vector<AssessmentView>> person_assessments(const CareContext& ctx, PersonId person) {
   auto access = ctx.access(person);
   auto d = access.decide(Activity::ViewRecord);
   ctx.reads.record(access.event("read", "assessments", std::to_string(person.value), d));

@@ -48,12 +48,12 @@ struct AssessmentView {
   std::vector<std::string> contributors;  // organisations that answered in this assessment
 };
 
-Outcome<AssessmentView> start_assessment(CareContext& ctx, PersonId person, const std::string& kind,
+Outcome<AssessmentView> start_assessment(const CareContext& ctx, PersonId person, const std::string& kind,
                                          const std::string& domain = "");
-Outcome<AssessmentView> get_assessment(CareContext& ctx, std::int64_t id);
-Outcome<AssessmentView> contribute(CareContext& ctx, std::int64_t id, const std::map<std::string, std::string>& answers);
-Outcome<AssessmentView> complete_assessment(CareContext& ctx, std::int64_t id);
-Outcome<std::vector<AssessmentView>> person_assessments(CareContext& ctx, PersonId person);
+Outcome<AssessmentView> get_assessment(const CareContext& ctx, std::int64_t id);
+Outcome<AssessmentView> contribute(const CareContext& ctx, std::int64_t id, const std::map<std::string, std::string>& answers);
+Outcome<AssessmentView> complete_assessment(const CareContext& ctx, std::int64_t id);
+Outcome<std::vector<AssessmentView>> person_assessments(const CareContext& ctx, PersonId person);
 
 struct AssessmentStatistics {
   std::int64_t assessments = 0, questions_prefilled = 0, questions_asked = 0;

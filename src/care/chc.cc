@@ -64,7 +64,7 @@ bool health_role(std::string_view role) {
 }
 bool social_care_role(std::string_view role) { return role == "social_worker" || role == "care_manager"; }
 
-Outcome<ChcCase> step(CareContext& ctx, std::int64_t id, Activity activity, const std::vector<std::string>& from,
+Outcome<ChcCase> step(const CareContext& ctx, std::int64_t id, Activity activity, const std::vector<std::string>& from,
                       const std::function<std::optional<Failure>(const ChcCase&)>& act) {
   auto c = load(ctx.db, id);
   if (!c) return not_found("no CHC case " + std::to_string(id));
@@ -101,7 +101,7 @@ std::string chc_recommendation(const std::map<std::string, std::string>& levels)
   return "not_eligible";
 }
 
-Outcome<ChcCase> open_chc(CareContext& ctx, PersonId person, bool fast_track) {
+Outcome<ChcCase> open_chc(const CareContext& ctx, PersonId person, bool fast_track) {
   if (!ctx.db.query_integer("SELECT 1 FROM persons WHERE id = ?", {person.value})) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::Chc);
@@ -122,7 +122,7 @@ Outcome<ChcCase> open_chc(CareContext& ctx, PersonId person, bool fast_track) {
   return *load(ctx.db, id);
 }
 
-Outcome<ChcCase> record_checklist(CareContext& ctx, std::int64_t id, bool positive) {
+Outcome<ChcCase> record_checklist(const CareContext& ctx, std::int64_t id, bool positive) {
   return step(ctx, id, Activity::Chc, {"screening"}, [&](const ChcCase&) -> std::optional<Failure> {
     ctx.db.execute("UPDATE chc_cases SET checklist_outcome = ?, checklist_at = ?, status = ? WHERE id = ?",
                    {std::string(positive ? "positive" : "negative"), ctx.now.iso(),
@@ -131,7 +131,7 @@ Outcome<ChcCase> record_checklist(CareContext& ctx, std::int64_t id, bool positi
   });
 }
 
-Outcome<ChcCase> record_dst(CareContext& ctx, std::int64_t id, const std::map<std::string, std::string>& levels,
+Outcome<ChcCase> record_dst(const CareContext& ctx, std::int64_t id, const std::map<std::string, std::string>& levels,
                             const std::vector<StaffUserId>& mdt) {
   for (const auto& dom : kDomains)
     if (!levels.count(std::string(dom.code))) return invalid("levels." + std::string(dom.code) + ": every one of the twelve domains needs a level");
@@ -163,7 +163,7 @@ Outcome<ChcCase> record_dst(CareContext& ctx, std::int64_t id, const std::map<st
   });
 }
 
-Outcome<ChcCase> record_chc_decision(CareContext& ctx, std::int64_t id, const std::string& decision) {
+Outcome<ChcCase> record_chc_decision(const CareContext& ctx, std::int64_t id, const std::string& decision) {
   static const std::vector<std::string> kDecisions = {"nhs_chc", "joint_package", "funded_nursing_care", "social_care", "not_eligible"};
   if (std::find(kDecisions.begin(), kDecisions.end(), decision) == kDecisions.end())
     return invalid("decision: nhs_chc, joint_package, funded_nursing_care, social_care or not_eligible");
@@ -174,7 +174,7 @@ Outcome<ChcCase> record_chc_decision(CareContext& ctx, std::int64_t id, const st
   });
 }
 
-Outcome<ChcCase> get_chc(CareContext& ctx, std::int64_t id) {
+Outcome<ChcCase> get_chc(const CareContext& ctx, std::int64_t id) {
   auto c = load(ctx.db, id);
   if (!c) return not_found("no CHC case " + std::to_string(id));
   auto access = ctx.access(c->person);

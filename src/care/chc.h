@@ -38,12 +38,12 @@ struct ChcCase {
   std::vector<std::string> mdt;  // "name (role, organisation)"
 };
 
-Outcome<ChcCase> open_chc(CareContext& ctx, PersonId person, bool fast_track);
-Outcome<ChcCase> record_checklist(CareContext& ctx, std::int64_t id, bool positive);
-Outcome<ChcCase> record_dst(CareContext& ctx, std::int64_t id, const std::map<std::string, std::string>& levels,
+Outcome<ChcCase> open_chc(const CareContext& ctx, PersonId person, bool fast_track);
+Outcome<ChcCase> record_checklist(const CareContext& ctx, std::int64_t id, bool positive);
+Outcome<ChcCase> record_dst(const CareContext& ctx, std::int64_t id, const std::map<std::string, std::string>& levels,
                             const std::vector<StaffUserId>& mdt);
 // decision: nhs_chc, joint_package, funded_nursing_care, social_care, not_eligible
-Outcome<ChcCase> record_chc_decision(CareContext& ctx, std::int64_t id, const std::string& decision);
-Outcome<ChcCase> get_chc(CareContext& ctx, std::int64_t id);
+Outcome<ChcCase> record_chc_decision(const CareContext& ctx, std::int64_t id, const std::string& decision);
+Outcome<ChcCase> get_chc(const CareContext& ctx, std::int64_t id);
 
 }  // namespace jc::care

@@ -55,7 +55,7 @@ std::string trimmed(std::string s) {
   return s;
 }
 
-Failure refuse(CareContext& ctx, const governance::PersonAccess& access, const std::string& action, std::int64_t note_id,
+Failure refuse(const CareContext& ctx, const governance::PersonAccess& access, const std::string& action, std::int64_t note_id,
                const governance::AccessDecision& d) {
   store::Transaction tx(ctx.db);
   governance::append_audit(ctx.db, access.event(action, "case_note", note_id ? std::to_string(note_id) : "", d));
@@ -66,7 +66,7 @@ Failure refuse(CareContext& ctx, const governance::PersonAccess& access, const s
 
 }  // namespace
 
-Outcome<CaseNote> add_note(CareContext& ctx, PersonId person, const NewNote& in) {
+Outcome<CaseNote> add_note(const CareContext& ctx, PersonId person, const NewNote& in) {
   const auto& user = ctx.actor.user;
   if (!user.team) return forbidden("only a member of a team may write case notes");
   auto sensitivity = governance::sensitivity_from_code(in.sensitivity);
@@ -92,7 +92,7 @@ Outcome<CaseNote> add_note(CareContext& ctx, PersonId person, const NewNote& in)
   return n;
 }
 
-Outcome<CaseNote> correct_note(CareContext& ctx, std::int64_t note_id, const std::string& body, const std::string& reason) {
+Outcome<CaseNote> correct_note(const CareContext& ctx, std::int64_t note_id, const std::string& body, const std::string& reason) {
   auto v = versions_of(ctx.db, note_id);
   if (v.empty()) return not_found("no note " + std::to_string(note_id));
   const CaseNote& last = v.back();
@@ -120,7 +120,7 @@ Outcome<CaseNote> correct_note(CareContext& ctx, std::int64_t note_id, const std
   return versions_of(ctx.db, note_id).back();
 }
 
-Outcome<std::vector<CaseNote>> list_notes(CareContext& ctx, PersonId person) {
+Outcome<std::vector<CaseNote>> list_notes(const CareContext& ctx, PersonId person) {
   if (!ctx.db.query_integer("SELECT 1 FROM persons WHERE id = ?", {person.value})) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::ViewRecord);
@@ -155,7 +155,7 @@ Outcome<std::vector<CaseNote>> list_notes(CareContext& ctx, PersonId person) {
   return out;
 }
 
-Outcome<std::vector<CaseNote>> note_history(CareContext& ctx, std::int64_t note_id) {
+Outcome<std::vector<CaseNote>> note_history(const CareContext& ctx, std::int64_t note_id) {
   auto v = versions_of(ctx.db, note_id);
   if (v.empty()) return not_found("no note " + std::to_string(note_id));
   auto access = ctx.access(v.back().person);
@@ -167,7 +167,7 @@ Outcome<std::vector<CaseNote>> note_history(CareContext& ctx, std::int64_t note_
   return v;
 }
 
-Outcome<CaseNote> break_seal(CareContext& ctx, std::int64_t note_id, const std::string& reason) {
+Outcome<CaseNote> break_seal(const CareContext& ctx, std::int64_t note_id, const std::string& reason) {
   auto v = versions_of(ctx.db, note_id);
   if (v.empty()) return not_found("no note " + std::to_string(note_id));
   CaseNote n = v.back();

@@ -34,14 +34,14 @@ struct CaseNote {
   bool by_override = false;
 };
 
-Outcome<CaseNote> add_note(CareContext& ctx, PersonId person, const NewNote& note);
+Outcome<CaseNote> add_note(const CareContext& ctx, PersonId person, const NewNote& note);
 // Appends a corrected version; only the authoring team may correct, giving a reason.
-Outcome<CaseNote> correct_note(CareContext& ctx, std::int64_t note_id, const std::string& body, const std::string& reason);
+Outcome<CaseNote> correct_note(const CareContext& ctx, std::int64_t note_id, const std::string& body, const std::string& reason);
 // The latest version of each note the user may know of, newest first.
-Outcome<std::vector<CaseNote>> list_notes(CareContext& ctx, PersonId person);
+Outcome<std::vector<CaseNote>> list_notes(const CareContext& ctx, PersonId person);
 // Every version of one note, oldest first.
-Outcome<std::vector<CaseNote>> note_history(CareContext& ctx, std::int64_t note_id);
+Outcome<std::vector<CaseNote>> note_history(const CareContext& ctx, std::int64_t note_id);
 // Breaks a sealed note's seal for this user, with a reason: an alert for the Caldicott Guardian.
-Outcome<CaseNote> break_seal(CareContext& ctx, std::int64_t note_id, const std::string& reason);
+Outcome<CaseNote> break_seal(const CareContext& ctx, std::int64_t note_id, const std::string& reason);
 
 }  // namespace jc::care

@@ -71,7 +71,7 @@ std::vector<AccessLogEntry> named(store::Database& db, std::vector<governance::A
 
 }  // namespace
 
-Outcome<std::vector<Alert>> list_alerts(CareContext& ctx, const std::string& status, std::size_t offset, std::size_t limit) {
+Outcome<std::vector<Alert>> list_alerts(const CareContext& ctx, const std::string& status, std::size_t offset, std::size_t limit) {
   if (!ctx.role_grants(Activity::ReviewAlerts)) return forbidden("your role may not review override alerts");
   if (!status.empty() && status != "open" && status != "reviewed") return invalid("status: open or reviewed");
   std::vector<Alert> out;
@@ -87,7 +87,7 @@ Outcome<std::vector<Alert>> list_alerts(CareContext& ctx, const std::string& sta
   return out;
 }
 
-Outcome<Alert> review_alert(CareContext& ctx, std::int64_t id, const std::string& outcome, const std::string& note) {
+Outcome<Alert> review_alert(const CareContext& ctx, std::int64_t id, const std::string& outcome, const std::string& note) {
   if (!ctx.role_grants(Activity::ReviewAlerts)) return forbidden("your role may not review override alerts");
   if (outcome != "appropriate" && outcome != "inappropriate") return invalid("outcome: appropriate or inappropriate");
   std::optional<Alert> a;
@@ -106,7 +106,7 @@ Outcome<Alert> review_alert(CareContext& ctx, std::int64_t id, const std::string
   return *a;
 }
 
-Outcome<std::vector<AccessLogEntry>> search_audit_trail(CareContext& ctx, const governance::AuditQuery& query) {
+Outcome<std::vector<AccessLogEntry>> search_audit_trail(const CareContext& ctx, const governance::AuditQuery& query) {
   bool allowed = ctx.role_grants(Activity::Audit);
   ctx.reads.record(own_event(ctx, "search", "audit_trail", "", query.person_id, allowed));
   if (!allowed) return forbidden("your role may not search the audit trail");
@@ -115,7 +115,7 @@ Outcome<std::vector<AccessLogEntry>> search_audit_trail(CareContext& ctx, const 
   return named(ctx.db, governance::search_audit(ctx.db, q));
 }
 
-Outcome<std::vector<AccessLogEntry>> who_looked(CareContext& ctx, PersonId person, std::size_t limit) {
+Outcome<std::vector<AccessLogEntry>> who_looked(const CareContext& ctx, PersonId person, std::size_t limit) {
   bool allowed = ctx.role_grants(Activity::Audit);
   ctx.reads.record(own_event(ctx, "read", "access_log", std::to_string(person.value), person.value, allowed));
   if (!allowed) return forbidden("your role may not see who looked at a record");
@@ -129,7 +129,7 @@ Outcome<std::vector<AccessLogEntry>> who_looked(CareContext& ctx, PersonId perso
   return named(ctx.db, std::move(events));
 }
 
-Outcome<governance::AuditVerification> verify_audit_trail(CareContext& ctx) {
+Outcome<governance::AuditVerification> verify_audit_trail(const CareContext& ctx) {
   bool allowed = ctx.role_grants(Activity::Audit);
   if (!allowed) return forbidden("your role may not verify the audit trail");
   return governance::verify_audit(ctx.db);

@@ -18,17 +18,17 @@ struct Alert {
   std::optional<std::int64_t> person_id;
   std::optional<std::string> reviewed_by, reviewed_at, review_outcome, review_note;
 };
-Outcome<std::vector<Alert>> list_alerts(CareContext& ctx, const std::string& status, std::size_t offset, std::size_t limit);
+Outcome<std::vector<Alert>> list_alerts(const CareContext& ctx, const std::string& status, std::size_t offset, std::size_t limit);
 // outcome: appropriate or inappropriate
-Outcome<Alert> review_alert(CareContext& ctx, std::int64_t id, const std::string& outcome, const std::string& note);
+Outcome<Alert> review_alert(const CareContext& ctx, std::int64_t id, const std::string& outcome, const std::string& note);
 
 struct AccessLogEntry {
   governance::AuditEvent event;
   std::string user_name, organisation_name;
 };
-Outcome<std::vector<AccessLogEntry>> search_audit_trail(CareContext& ctx, const governance::AuditQuery& query);
+Outcome<std::vector<AccessLogEntry>> search_audit_trail(const CareContext& ctx, const governance::AuditQuery& query);
 // Who looked at (or changed) this person's record: every event on the person, newest first.
-Outcome<std::vector<AccessLogEntry>> who_looked(CareContext& ctx, PersonId person, std::size_t limit);
-Outcome<governance::AuditVerification> verify_audit_trail(CareContext& ctx);
+Outcome<std::vector<AccessLogEntry>> who_looked(const CareContext& ctx, PersonId person, std::size_t limit);
+Outcome<governance::AuditVerification> verify_audit_trail(const CareContext& ctx);
 
 }  // namespace jc::care

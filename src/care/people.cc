@@ -115,7 +115,7 @@ bool person_exists(store::Database& db, PersonId person) {
 }
 
 // The "known to" panel as the user may see it.
-KnownTo load_known_to(CareContext& ctx, const governance::PersonAccess& access, const std::vector<RecordRow>& records) {
+KnownTo load_known_to(const CareContext& ctx, const governance::PersonAccess& access, const std::vector<RecordRow>& records) {
   std::map<std::int64_t, KnownToOrganisation> orgs;
   std::string person_nhs;
   for (const auto& r : records)
@@ -210,7 +210,7 @@ std::int64_t raise_alert(store::Database& db, Timestamp now, const std::string& 
   return id;
 }
 
-Outcome<std::vector<PersonMatch>> find_persons(CareContext& ctx, const PersonQuery& q) {
+Outcome<std::vector<PersonMatch>> find_persons(const CareContext& ctx, const PersonQuery& q) {
   bool allowed = ctx.role_grants(Activity::TracePerson);
   if (!allowed) {
     ctx.reads.record(actor_event(ctx, "search", "person", "", std::nullopt, false));
@@ -260,7 +260,7 @@ Outcome<std::vector<PersonMatch>> find_persons(CareContext& ctx, const PersonQue
   return out;
 }
 
-Outcome<PersonSummary> person_summary(CareContext& ctx, PersonId person) {
+Outcome<PersonSummary> person_summary(const CareContext& ctx, PersonId person) {
   auto records = records_of(ctx.db, person);
   if (records.empty() && !person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
@@ -310,7 +310,7 @@ Outcome<PersonSummary> person_summary(CareContext& ctx, PersonId person) {
   return s;
 }
 
-Outcome<KnownTo> known_to(CareContext& ctx, PersonId person) {
+Outcome<KnownTo> known_to(const CareContext& ctx, PersonId person) {
   auto records = records_of(ctx.db, person);
   if (records.empty() && !person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
@@ -320,7 +320,7 @@ Outcome<KnownTo> known_to(CareContext& ctx, PersonId person) {
   return load_known_to(ctx, access, records);
 }
 
-Outcome<BreakGlassGrant> break_glass(CareContext& ctx, PersonId person, const std::string& reason, int hours) {
+Outcome<BreakGlassGrant> break_glass(const CareContext& ctx, PersonId person, const std::string& reason, int hours) {
   if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   std::string trimmed = reason;
@@ -349,7 +349,7 @@ Outcome<BreakGlassGrant> break_glass(CareContext& ctx, PersonId person, const st
   return g;
 }
 
-Outcome<ConsentChoice> record_consent(CareContext& ctx, PersonId person, OrganisationId organisation,
+Outcome<ConsentChoice> record_consent(const CareContext& ctx, PersonId person, OrganisationId organisation,
                                       const std::string& direction, bool allowed) {
   if (direction != "share_out" && direction != "share_in") return invalid("direction: share_out or share_in");
   if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
@@ -377,7 +377,7 @@ Outcome<ConsentChoice> record_consent(CareContext& ctx, PersonId person, Organis
   return c;
 }
 
-Outcome<std::vector<ConsentChoice>> consents(CareContext& ctx, PersonId person) {
+Outcome<std::vector<ConsentChoice>> consents(const CareContext& ctx, PersonId person) {
   if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::ViewRecord, true);

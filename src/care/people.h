@@ -26,7 +26,7 @@ struct PersonMatch {
   std::string matched_on;  // "nhs_number" or "demographics"
 };
 // Tracing: minimal demographics of the best matches, audited as a search.
-Outcome<std::vector<PersonMatch>> find_persons(CareContext& ctx, const PersonQuery& query);
+Outcome<std::vector<PersonMatch>> find_persons(const CareContext& ctx, const PersonQuery& query);
 
 struct TeamInvolvement {
   std::int64_t involvement_id = 0;
@@ -67,8 +67,8 @@ struct PersonSummary {
   std::vector<ReferralBrief> referrals;  // open referrals, all teams (as consent allows)
 };
 
-Outcome<PersonSummary> person_summary(CareContext& ctx, PersonId person);
-Outcome<KnownTo> known_to(CareContext& ctx, PersonId person);
+Outcome<PersonSummary> person_summary(const CareContext& ctx, PersonId person);
+Outcome<KnownTo> known_to(const CareContext& ctx, PersonId person);
 
 struct BreakGlassGrant {
   std::int64_t id = 0;
@@ -77,7 +77,7 @@ struct BreakGlassGrant {
 };
 // Records an override of the absence of a legitimate relationship, for `hours`, with a reason;
 // raises an alert for the Caldicott Guardian.
-Outcome<BreakGlassGrant> break_glass(CareContext& ctx, PersonId person, const std::string& reason, int hours = 4);
+Outcome<BreakGlassGrant> break_glass(const CareContext& ctx, PersonId person, const std::string& reason, int hours = 4);
 
 struct ConsentChoice {
   std::int64_t id = 0;
@@ -85,9 +85,9 @@ struct ConsentChoice {
   std::string organisation_name, direction, recorded_at;
   bool allowed = true;
 };
-Outcome<ConsentChoice> record_consent(CareContext& ctx, PersonId person, OrganisationId organisation,
+Outcome<ConsentChoice> record_consent(const CareContext& ctx, PersonId person, OrganisationId organisation,
                                       const std::string& direction, bool allowed);
-Outcome<std::vector<ConsentChoice>> consents(CareContext& ctx, PersonId person);
+Outcome<std::vector<ConsentChoice>> consents(const CareContext& ctx, PersonId person);
 
 // Raises an override alert (inside the caller's transaction).
 std::int64_t raise_alert(store::Database& db, Timestamp now, const std::string& kind, StaffUserId user,

@@ -9,7 +9,7 @@ using governance::Activity;
 
 bool person_exists(store::Database& db, PersonId p) { return db.query_integer("SELECT 1 FROM persons WHERE id = ?", {p.value}).has_value(); }
 
-Failure refuse(CareContext& ctx, const governance::PersonAccess& access, const std::string& action, const std::string& type,
+Failure refuse(const CareContext& ctx, const governance::PersonAccess& access, const std::string& action, const std::string& type,
                const governance::AccessDecision& d) {
   store::Transaction tx(ctx.db);
   governance::append_audit(ctx.db, access.event(action, type, "", d));
@@ -88,7 +88,7 @@ bool valid_date(const std::string& s) { return Date::parse_iso(s).ok(); }
 
 }  // namespace
 
-Outcome<CarePlan> create_care_plan(CareContext& ctx, PersonId person, const NewPlan& in) {
+Outcome<CarePlan> create_care_plan(const CareContext& ctx, PersonId person, const NewPlan& in) {
   if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   if (!valid_date(in.review_date)) return invalid("review_date: an ISO date such as 2027-05-31");
   auto access = ctx.access(person);
@@ -109,7 +109,7 @@ Outcome<CarePlan> create_care_plan(CareContext& ctx, PersonId person, const NewP
   return *load_plan(ctx.db, id, ctx.now.iso().substr(0, 10));
 }
 
-Outcome<CarePlan> add_plan_line(CareContext& ctx, std::int64_t plan_id, const NewPlanLine& in) {
+Outcome<CarePlan> add_plan_line(const CareContext& ctx, std::int64_t plan_id, const NewPlanLine& in) {
   auto plan = load_plan(ctx.db, plan_id, ctx.now.iso().substr(0, 10));
   if (!plan) return not_found("no care plan " + std::to_string(plan_id));
   if (in.funder != "council" && in.funder != "nhs" && in.funder != "education" && in.funder != "pool")
@@ -138,7 +138,7 @@ Outcome<CarePlan> add_plan_line(CareContext& ctx, std::int64_t plan_id, const Ne
   return *load_plan(ctx.db, plan_id, ctx.now.iso().substr(0, 10));
 }
 
-Outcome<std::vector<CarePlan>> care_plans(CareContext& ctx, PersonId person) {
+Outcome<std::vector<CarePlan>> care_plans(const CareContext& ctx, PersonId person) {
   if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::ViewRecord);
@@ -151,7 +151,7 @@ Outcome<std::vector<CarePlan>> care_plans(CareContext& ctx, PersonId person) {
   return out;
 }
 
-Outcome<PersonalBudget> create_personal_budget(CareContext& ctx, PersonId person, const NewBudget& in) {
+Outcome<PersonalBudget> create_personal_budget(const CareContext& ctx, PersonId person, const NewBudget& in) {
   if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   if (in.kind != "personal_budget" && in.kind != "personal_health_budget") return invalid("kind: personal_budget or personal_health_budget");
   if (in.mode != "notional" && in.mode != "third_party" && in.mode != "direct_payment" && in.mode != "mixed")
@@ -189,7 +189,7 @@ Outcome<PersonalBudget> create_personal_budget(CareContext& ctx, PersonId person
   return *load_budget(ctx.db, id);
 }
 
-Outcome<PersonalBudget> record_budget_entry(CareContext& ctx, std::int64_t budget_id, const std::string& kind,
+Outcome<PersonalBudget> record_budget_entry(const CareContext& ctx, std::int64_t budget_id, const std::string& kind,
                                             const std::string& entry_date, const std::string& description, std::int64_t amount) {
   auto b = load_budget(ctx.db, budget_id);
   if (!b) return not_found("no personal budget " + std::to_string(budget_id));
@@ -211,7 +211,7 @@ Outcome<PersonalBudget> record_budget_entry(CareContext& ctx, std::int64_t budge
   return *load_budget(ctx.db, budget_id);
 }
 
-Outcome<std::vector<PersonalBudget>> personal_budgets(CareContext& ctx, PersonId person) {
+Outcome<std::vector<PersonalBudget>> personal_budgets(const CareContext& ctx, PersonId person) {
   if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::ViewRecord);

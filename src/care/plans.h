@@ -38,7 +38,7 @@ struct NewPlan {
   std::string review_date;  // ISO date
   std::optional<StaffUserId> key_worker;
 };
-Outcome<CarePlan> create_care_plan(CareContext& ctx, PersonId person, const NewPlan& plan);
+Outcome<CarePlan> create_care_plan(const CareContext& ctx, PersonId person, const NewPlan& plan);
 struct NewPlanLine {
   OrganisationId provider;
   std::string service, funder;  // funder: council, nhs, education, pool
@@ -46,8 +46,8 @@ struct NewPlanLine {
   std::int64_t units_per_week = 0, unit_cost_pence = 0;
   std::string start_date, end_date;
 };
-Outcome<CarePlan> add_plan_line(CareContext& ctx, std::int64_t plan_id, const NewPlanLine& line);
-Outcome<std::vector<CarePlan>> care_plans(CareContext& ctx, PersonId person);
+Outcome<CarePlan> add_plan_line(const CareContext& ctx, std::int64_t plan_id, const NewPlanLine& line);
+Outcome<std::vector<CarePlan>> care_plans(const CareContext& ctx, PersonId person);
 
 struct BudgetEntry {
   std::int64_t id = 0;
@@ -74,10 +74,10 @@ struct NewBudget {
   std::vector<std::pair<std::string, std::int64_t>> funders;  // must add up to the annual amount
   std::string start_date, review_date;
 };
-Outcome<PersonalBudget> create_personal_budget(CareContext& ctx, PersonId person, const NewBudget& budget);
+Outcome<PersonalBudget> create_personal_budget(const CareContext& ctx, PersonId person, const NewBudget& budget);
 // kind: spend (positive amount, reduces the balance) or refund (positive, restores it).
-Outcome<PersonalBudget> record_budget_entry(CareContext& ctx, std::int64_t budget_id, const std::string& kind,
+Outcome<PersonalBudget> record_budget_entry(const CareContext& ctx, std::int64_t budget_id, const std::string& kind,
                                             const std::string& entry_date, const std::string& description, std::int64_t amount_pence);
-Outcome<std::vector<PersonalBudget>> personal_budgets(CareContext& ctx, PersonId person);
+Outcome<std::vector<PersonalBudget>> personal_budgets(const CareContext& ctx, PersonId person);
 
 }  // namespace jc::care

@@ -120,7 +120,7 @@ std::string trimmed(std::string s) {
 }
 
 // Writes a denied attempt to the audit trail in its own transaction and returns the failure.
-Failure refuse(CareContext& ctx, const governance::PersonAccess& access, const std::string& action, ReferralId id,
+Failure refuse(const CareContext& ctx, const governance::PersonAccess& access, const std::string& action, ReferralId id,
                const governance::AccessDecision& d, std::string message) {
   store::Transaction tx(ctx.db);
   governance::append_audit(ctx.db, access.event(action, "referral", std::to_string(id.value), d));
@@ -136,7 +136,7 @@ governance::AccessDecision role_denied() {
 
 }  // namespace
 
-Outcome<Referral> send_referral(CareContext& ctx, const NewReferral& in) {
+Outcome<Referral> send_referral(const CareContext& ctx, const NewReferral& in) {
   const auto& user = ctx.actor.user;
   if (!user.team) return forbidden("only a member of a team may send a referral");
   auto to_org = ctx.db.query_integer("SELECT organisation_id FROM teams WHERE id = ?", {in.to_team.value});
@@ -168,7 +168,7 @@ Outcome<Referral> send_referral(CareContext& ctx, const NewReferral& in) {
   return r;
 }
 
-Outcome<Referral> get_referral(CareContext& ctx, ReferralId id) {
+Outcome<Referral> get_referral(const CareContext& ctx, ReferralId id) {
   auto row = load_row(ctx.db, id, ctx.now);
   if (!row || !row->r.person.valid()) return not_found("no referral " + std::to_string(id.value));
   auto access = ctx.access(row->r.person);
@@ -195,7 +195,7 @@ Outcome<Referral> get_referral(CareContext& ctx, ReferralId id) {
   return r;
 }
 
-Outcome<Referral> act_on_referral(CareContext& ctx, ReferralId id, const ReferralAction& a) {
+Outcome<Referral> act_on_referral(const CareContext& ctx, ReferralId id, const ReferralAction& a) {
   auto row = load_row(ctx.db, id, ctx.now);
   if (!row || !row->r.person.valid()) return not_found("no referral " + std::to_string(id.value));
   const Referral& r = row->r;
@@ -339,7 +339,7 @@ Outcome<Referral> act_on_referral(CareContext& ctx, ReferralId id, const Referra
   return out;
 }
 
-Outcome<Inbox> team_inbox(CareContext& ctx, TeamId team, const std::vector<std::string>& statuses, std::size_t offset,
+Outcome<Inbox> team_inbox(const CareContext& ctx, TeamId team, const std::vector<std::string>& statuses, std::size_t offset,
                           std::size_t limit) {
   const auto& user = ctx.actor.user;
   auto name = ctx.db.query_text("SELECT name FROM teams WHERE id = ?", {team.value});
@@ -380,7 +380,7 @@ Outcome<Inbox> team_inbox(CareContext& ctx, TeamId team, const std::vector<std::
   return box;
 }
 
-Outcome<Done> close_involvement(CareContext& ctx, std::int64_t involvement_id, const std::string& reason) {
+Outcome<Done> close_involvement(const CareContext& ctx, std::int64_t involvement_id, const std::string& reason) {
   std::optional<std::pair<std::int64_t, std::int64_t>> inv;  // person, team
   std::optional<std::string> ended;
   ctx.db.query("SELECT person_id, team_id, ended_at FROM involvements WHERE id = ?", {involvement_id}, [&](const store::Row& q) {

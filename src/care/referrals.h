@@ -57,8 +57,8 @@ struct Referral {
   std::vector<Appointment> appointments;
 };
 
-Outcome<Referral> send_referral(CareContext& ctx, const NewReferral& referral);
-Outcome<Referral> get_referral(CareContext& ctx, ReferralId id);
+Outcome<Referral> send_referral(const CareContext& ctx, const NewReferral& referral);
+Outcome<Referral> get_referral(const CareContext& ctx, ReferralId id);
 
 struct ReferralAction {
   std::string action;  // accept, decline, redirect, allocate, schedule, complete, cancel
@@ -70,7 +70,7 @@ struct ReferralAction {
 };
 // Applies one step of the lifecycle; returns the referral as it now stands (for a redirect, the
 // new referral to the other team).
-Outcome<Referral> act_on_referral(CareContext& ctx, ReferralId id, const ReferralAction& action);
+Outcome<Referral> act_on_referral(const CareContext& ctx, ReferralId id, const ReferralAction& action);
 
 struct Inbox {
   TeamId team;
@@ -80,10 +80,10 @@ struct Inbox {
 };
 // A team's inbox: referrals to the team in the given statuses (default: sent, accepted,
 // scheduled), oldest first, a page at a time. Only the team's own members may open it.
-Outcome<Inbox> team_inbox(CareContext& ctx, TeamId team, const std::vector<std::string>& statuses, std::size_t offset,
+Outcome<Inbox> team_inbox(const CareContext& ctx, TeamId team, const std::vector<std::string>& statuses, std::size_t offset,
                           std::size_t limit);
 
 // Ends an involvement (the relationship it gave ends with it).
-Outcome<Done> close_involvement(CareContext& ctx, std::int64_t involvement_id, const std::string& reason);
+Outcome<Done> close_involvement(const CareContext& ctx, std::int64_t involvement_id, const std::string& reason);
 
 }  // namespace jc::care

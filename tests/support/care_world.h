@@ -1,0 +1,113 @@
+// A small hand-built health and care system for care-record tests: a community trust (district
+// nursing, health visiting), the council (social work), a mental health trust, staff in each role,
+// and people with a record at each organisation. Everything is written through SQL so tests
+// control exactly which relationships and consents exist.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "care/context.h"
+#include "core/role.h"
+#include "core/staff_user.h"
+#include "governance/audit_writer.h"
+#include "store/database.h"
+
+namespace jc::testing {
+
+class CareWorld {
+ public:
+  explicit CareWorld(store::Database& db) : db_(db), reads_(db) {
+    db.execute("INSERT INTO local_authorities (code, name) VALUES ('E06000049', 'Cheshire East')");
+    org("RX1", "Community Health Trust", "community_health_provider");   // 1
+    org("LA1", "Council Adult Social Care", "council_adult_social_care");  // 2
+    org("RX2", "Mental Health Trust", "mental_health_trust");  // 3
+    team(1, 1, "District Nursing North", "district_nursing");
+    team(2, 2, "Social Work North", "social_work");
+    team(3, 1, "Health Visiting North", "health_visiting");
+    team(4, 3, "Community Mental Health North", "mental_health");
+    dn = user("dn", Role::DistrictNurse, 1, 1);
+    sw = user("sw", Role::SocialWorker, 2, 2);
+    hv = user("hv", Role::HealthVisitor, 1, 3);
+    mh = user("mh", Role::MentalHealthPractitioner, 3, 4);
+    sw_manager = user("swm", Role::TeamManager, 2, 2);
+    cm = user("cm", Role::CareManager, 2, 2);
+    caldicott = user("cg", Role::CaldicottGuardian, 2, std::nullopt);
+    commissioner = user("comm", Role::Commissioner, 2, std::nullopt);
+  }
+
+  // A person with a record at each of the given organisations.
+  PersonId person(const std::string& given, const std::string& family, const std::string& nhs_number,
+                  std::initializer_list<std::int64_t> organisations = {1, 2}) {
+    std::int64_t id = db_.next_id("persons");
+    db_.execute("INSERT INTO persons (id, nhs_number, created_at) VALUES (?, ?, '2026-01-01T00:00:00Z')", {id, nhs_number});
+    for (auto org : organisations) {
+      std::int64_t rec = db_.next_id("local_records");
+      db_.execute("INSERT INTO local_records (id, organisation_id, source_system, local_id, nhs_number, nhs_number_status, given_name, "
+                  "family_name, birth_date, sex, address, postcode, person_id) VALUES (?, ?, 'test', ?, ?, '01', ?, ?, '1941-03-07', "
+                  "'female', '1 High Street', 'CW1 2AB', ?)",
+                  {rec, org, "L" + std::to_string(rec), nhs_number, given, family, id});
+    }
+    return PersonId(id);
+  }
+
+  std::int64_t involve(TeamId team, PersonId person, bool ended = false, std::optional<StaffUserId> key_worker = std::nullopt) {
+    std::int64_t id = db_.next_id("involvements");
+    db_.execute("INSERT INTO involvements (id, person_id, team_id, service, key_worker_user_id, started_at, ended_at) "
+                "VALUES (?, ?, ?, 'test', ?, '2026-01-02T09:00:00Z', ?)",
+                {id, person.value, team.value, key_worker ? store::Value(key_worker->value) : store::null(),
+                 ended ? store::Value(std::string("2026-02-01T09:00:00Z")) : store::null()});
+    return id;
+  }
+
+  void consent(PersonId person, std::int64_t organisation, const std::string& direction, bool allowed) {
+    db_.execute("INSERT INTO consents (id, person_id, organisation_id, direction, allowed, recorded_at) VALUES (?, ?, ?, ?, ?, "
+                "'2026-01-03T09:00:00Z')",
+                {db_.next_id("consents"), person.value, organisation, direction, std::int64_t{allowed ? 1 : 0}});
+  }
+
+  care::CareContext as(const StaffUser& u, Timestamp now = Timestamp::from_seconds(1'790'000'000)) {
+    return care::CareContext{db_, governance::RoleTable::built_in(), governance::Actor{u, "direct care"}, reads_, now};
+  }
+
+  // A user with the given role in a team, made on demand (the matrix needs every role).
+  StaffUser user(const std::string& name, Role role, std::int64_t organisation, std::optional<std::int64_t> team) {
+    std::int64_t id = db_.next_id("staff_users");
+    db_.execute("INSERT INTO staff_users (id, username, display_name, role, organisation_id, team_id, password_hash) VALUES "
+                "(?, ?, ?, ?, ?, ?, 'x')",
+                {id, name + std::to_string(id), "User " + name, std::string(to_code(role)), organisation,
+                 team ? store::Value(*team) : store::null()});
+    StaffUser u;
+    u.id = StaffUserId(id);
+    u.username = name;
+    u.display_name = "User " + name;
+    u.role = role;
+    u.organisation = OrganisationId(organisation);
+    if (team) u.team = TeamId(*team);
+    return u;
+  }
+
+  std::int64_t audit_count() { return db_.query_integer("SELECT COUNT(*) FROM audit_events").value_or(0); }
+  // The newest audit event's outcome for a user and person.
+  std::string last_outcome(const StaffUser& u, PersonId p) {
+    return db_.query_text("SELECT outcome FROM audit_events WHERE user_id = ? AND person_id = ? ORDER BY id DESC LIMIT 1",
+                          {u.id.value, p.value})
+        .value_or("none");
+  }
+
+  StaffUser dn, sw, hv, mh, sw_manager, cm, caldicott, commissioner;
+
+ private:
+  void org(const std::string& code, const std::string& name, const std::string& kind) {
+    db_.execute("INSERT INTO organisations (id, ods_code, name, kind) VALUES (?, ?, ?, ?)", {db_.next_id("organisations"), code, name, kind});
+  }
+  void team(std::int64_t id, std::int64_t org, const std::string& name, const std::string& service) {
+    db_.execute("INSERT INTO teams (id, organisation_id, name, service) VALUES (?, ?, ?, ?)", {id, org, name, service});
+  }
+  store::Database& db_;
+  governance::DirectAudit reads_;
+};
+
+}  // namespace jc::testing
