@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/organisation.h"
+#include "server/care_api.h"
 #include "server/log.h"
 #include "pathways/report.h"
 #include "pathways/store_log.h"
@@ -46,32 +47,6 @@ json user_json(const StaffUser& u) {
   return j;
 }
 
-// One query parameter's value ("" when absent). Values here are plain words: no decoding needed
-// beyond '+' for space.
-std::string query_param(const std::string& query, const std::string& name) {
-  std::size_t p = 0;
-  while (p <= query.size()) {
-    std::size_t amp = query.find('&', p);
-    std::string pair = query.substr(p, amp == std::string::npos ? std::string::npos : amp - p);
-    if (pair.rfind(name + "=", 0) == 0) {
-      std::string v = pair.substr(name.size() + 1);
-      for (auto& c : v)
-        if (c == '+') c = ' ';
-      return v;
-    }
-    if (amp == std::string::npos) break;
-    p = amp + 1;
-  }
-  return {};
-}
-
-bool may_see_pathways(Role role) {
-  // Aggregate journeys, no identifiable detail: commissioners, team managers and administrators.
-  // (The policy decision point of the governance layer will take this over.)
-  return role == Role::Commissioner || role == Role::TeamManager || role == Role::SystemAdministrator ||
-         role == Role::CaldicottGuardian;
-}
-
 constexpr const char* kLandingPage = R"HTML(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>JointCare</title>
@@ -99,7 +74,12 @@ std::string content_type_for(const std::filesystem::path& p) {
 }  // namespace
 
 Api::Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticator auth, ApiOptions options)
-    : pool_(pool), metrics_(metrics), auth_(auth), options_(std::move(options)) {}
+    : pool_(pool),
+      metrics_(metrics),
+      auth_(auth),
+      options_(std::move(options)),
+      roles_(options_.roles ? *options_.roles : governance::RoleTable::built_in()),
+      audit_(std::make_unique<governance::AuditWriter>(store::open_database(pool.target()))) {}
 
 HttpResponse Api::handle(const HttpRequest& req, std::string& route_label) {
   try {
@@ -160,13 +140,20 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       auth_.logout(*db, token);
       return json_response(200, json{{"signed_out", true}});
     }
+    {
+      // The purpose of use travels with every audit record; direct care unless the client says.
+      std::string purpose = req.header("x-purpose-of-use");
+      care::CareContext ctx{*db, roles_, governance::Actor{*user, purpose.empty() ? "direct care" : purpose.substr(0, 64)},
+                            *audit_, Timestamp::now()};
+      if (auto r = route_care(req, label, ctx)) return *r;
+    }
     if (p == "/api/v1/pathways/conformance" && m == "POST") {
       // The target pathway (TOML) in the body; the journeys from the named pathway.
       label = p;
-      if (!may_see_pathways(user->role)) return error_response(403, "forbidden", "your role may not see pathway analyses");
+      if (!roles_.grants(user->role, governance::Activity::Aggregates)) return error_response(403, "forbidden", "your role may not see pathway analyses");
       auto target = pathways::TargetPathway::parse(req.body, "request body");
       if (!target) return error_response(400, "bad_request", target.error().message);
-      std::string name = query_param(req.query, "pathway");
+      std::string name = query_value(req.query, "pathway");
       auto log = pathways::read_store_log(*db, name.empty() ? "referrals" : name);
       if (!log) return error_response(400, "bad_request", log.error().message);
       auto text = pathways::render_conformance(*log, *target, "json");
@@ -199,16 +186,16 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     }
     if (p == "/api/v1/pathways") {
       label = p;
-      if (!may_see_pathways(user->role)) return error_response(403, "forbidden", "your role may not see pathway analyses");
-      std::string name = query_param(req.query, "pathway");
+      if (!roles_.grants(user->role, governance::Activity::Aggregates)) return error_response(403, "forbidden", "your role may not see pathway analyses");
+      std::string name = query_value(req.query, "pathway");
       pathways::ReportOptions ro;
-      ro.report = query_param(req.query, "report");
+      ro.report = query_value(req.query, "report");
       if (ro.report.empty()) ro.report = "summary";
       if (ro.report != "summary" && ro.report != "dfg" && ro.report != "variants" && ro.report != "handoffs" &&
           ro.report != "durations") {
         return error_response(400, "bad_request", "report must be summary, dfg, variants, handoffs or durations");
       }
-      std::string top = query_param(req.query, "top");
+      std::string top = query_value(req.query, "top");
       ro.top = top.empty() ? 20 : static_cast<std::size_t>(std::strtoul(top.c_str(), nullptr, 10));
       auto log = pathways::read_store_log(*db, name.empty() ? "referrals" : name);
       if (!log) return error_response(400, "bad_request", log.error().message);

@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "governance/access.h"
+#include "governance/audit_writer.h"
 #include "governance/authentication.h"
 #include "server/http_types.h"
 #include "server/metrics.h"
@@ -14,6 +16,7 @@ namespace jc::server {
 
 struct ApiOptions {
   std::string static_dir;  // built web assets to serve at /, if present
+  const governance::RoleTable* roles = nullptr;  // nullptr: the built-in table (config/roles.toml)
 };
 
 class Api {
@@ -28,6 +31,9 @@ class Api {
   Metrics& metrics_;
   governance::Authenticator auth_;
   ApiOptions options_;
+  const governance::RoleTable& roles_;
+  // Reads are audited through one group-committing writer on its own connection.
+  std::unique_ptr<governance::AuditWriter> audit_;
 };
 
 }  // namespace jc::server

@@ -1,0 +1,642 @@
+#include "server/care_api.h"
+
+#include <cctype>
+#include <charconv>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "care/assessments.h"
+#include "care/chc.h"
+#include "care/notes.h"
+#include "care/oversight.h"
+#include "care/people.h"
+#include "care/plans.h"
+#include "care/referrals.h"
+
+namespace jc::server {
+namespace {
+
+using nlohmann::json;
+using namespace jc::care;
+
+HttpResponse reply(int status, const json& body) { return HttpResponse{status, "application/json", body.dump(), {}}; }
+
+HttpResponse error(int status, std::string_view code, std::string_view message) {
+  return reply(status, json{{"error", {{"code", code}, {"message", message}}}});
+}
+
+HttpResponse failed(const Failure& f) {
+  switch (f.fault) {
+    case Fault::Forbidden: return error(403, "forbidden", f.message);
+    case Fault::NotFound: return error(404, "not_found", f.message);
+    case Fault::Invalid: return error(400, "bad_request", f.message);
+    case Fault::Conflict: return error(409, "conflict", f.message);
+  }
+  return error(500, "internal", f.message);
+}
+
+template <class T, class F>
+HttpResponse answer(const Outcome<T>& o, F&& to_json, int status = 200) {
+  if (!o.ok()) return failed(o.failure());
+  return reply(status, to_json(*o));
+}
+
+json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+json opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
+json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t p = 0;
+  while (p < path.size()) {
+    std::size_t slash = path.find('/', p);
+    if (slash == std::string::npos) slash = path.size();
+    if (slash > p) parts.push_back(path.substr(p, slash - p));
+    p = slash + 1;
+  }
+  return parts;
+}
+
+std::optional<std::int64_t> parse_id(const std::string& s) {
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+std::size_t query_size(const std::string& query, std::string_view name, std::size_t fallback) {
+  auto v = parse_id(query_value(query, name));
+  return v ? static_cast<std::size_t>(*v) : fallback;
+}
+
+// ---- JSON forms -------------------------------------------------------------------------------
+
+json to_json(const PersonMatch& m) {
+  return {{"person_id", m.person.value}, {"nhs_number", m.nhs_number}, {"given_name", m.given_name},
+          {"family_name", m.family_name}, {"birth_date", m.birth_date},  {"sex", m.sex},
+          {"postcode", m.postcode},       {"confidence", m.confidence},  {"matched_on", m.matched_on}};
+}
+
+json to_json(const KnownTo& k) {
+  json orgs = json::array();
+  for (const auto& o : k.organisations) {
+    json teams = json::array();
+    for (const auto& t : o.teams)
+      teams.push_back({{"involvement_id", t.involvement_id}, {"team_id", t.team.value}, {"team", t.team_name},
+                       {"service", t.service}, {"started_at", t.started_at}, {"ended_at", opt(t.ended_at)},
+                       {"open", !t.ended_at}, {"key_worker", opt(t.key_worker)}});
+    orgs.push_back({{"organisation_id", o.organisation.value}, {"name", o.name}, {"kind", o.kind}, {"local_id", o.local_id},
+                    {"match", o.match}, {"match_confidence", o.confidence}, {"teams", teams},
+                    {"open_referrals", o.open_referrals}, {"current_services", o.current_services}});
+  }
+  return {{"organisations", orgs}, {"withheld_by_consent", k.withheld}};
+}
+
+json to_json(const PersonSummary& s) {
+  json refs = json::array();
+  for (const auto& r : s.referrals)
+    refs.push_back({{"id", r.id.value}, {"from_team", r.from_team}, {"to_team", r.to_team}, {"status", r.status},
+                    {"sent_at", r.sent_at}, {"service_requested", opt(r.service_requested)}});
+  return {{"id", s.id.value},           {"nhs_number", s.nhs_number}, {"given_name", s.given_name},
+          {"family_name", s.family_name}, {"birth_date", s.birth_date}, {"sex", s.sex},
+          {"address", s.address},         {"postcode", s.postcode},     {"relationship", s.relationship},
+          {"by_override", s.by_override}, {"known_to", to_json(s.known_to)}, {"open_referrals", refs}};
+}
+
+json to_json(const Referral& r) {
+  json events = json::array();
+  for (const auto& e : r.events)
+    events.push_back({{"at", e.occurred_at}, {"event", e.event}, {"from_status", opt(e.from_status)}, {"to_status", e.to_status},
+                      {"detail", opt(e.detail)}, {"by", opt(e.user)}});
+  json appts = json::array();
+  for (const auto& a : r.appointments)
+    appts.push_back({{"id", a.id}, {"starts_at", a.starts_at}, {"place", a.place}, {"status", a.status},
+                     {"practitioner_user_id", opt(a.practitioner_id)}, {"practitioner", opt(a.practitioner)},
+                     {"team_id", a.team.value}, {"team", a.team_name}});
+  return {{"id", r.id.value},
+          {"person_id", r.person.value},
+          {"person_name", r.person_name},
+          {"person_nhs_number", r.person_nhs_number},
+          {"from_team_id", r.from_team.value},
+          {"from_team", r.from_team_name},
+          {"to_team_id", r.to_team.value},
+          {"to_team", r.to_team_name},
+          {"status", r.status},
+          {"sent_at", r.sent_at},
+          {"service_requested", opt(r.service_requested)},
+          {"urgency", opt(r.urgency)},
+          {"reason", opt(r.reason)},
+          {"accepted_at", opt(r.accepted_at)},
+          {"first_contact_at", opt(r.first_contact_at)},
+          {"closed_at", opt(r.closed_at)},
+          {"allocated_user_id", opt(r.allocated_user_id)},
+          {"allocated_to", opt(r.allocated_user)},
+          {"previous_referral_id", opt(r.previous_referral_id)},
+          {"hours_to_acceptance", opt(r.hours_to_acceptance)},
+          {"hours_to_first_contact", opt(r.hours_to_first_contact)},
+          {"hours_waiting", r.hours_waiting},
+          {"events", events},
+          {"appointments", appts}};
+}
+
+json to_json(const CaseNote& n) {
+  return {{"note_id", n.note_id},         {"version", n.version},
+          {"person_id", n.person.value},  {"organisation_id", n.organisation.value},
+          {"organisation", n.organisation_name}, {"team_id", n.team.value},
+          {"team", n.team_name},          {"author", n.author},
+          {"category", n.category},       {"sensitivity", n.sensitivity},
+          {"written_at", n.written_at},   {"body", opt(n.body)},
+          {"correction_reason", opt(n.correction_reason)}, {"sealed_to_you", n.sealed_to_you},
+          {"by_override", n.by_override}};
+}
+
+json to_json(const AssessmentView& a) {
+  json qs = json::array();
+  for (const auto& q : a.questions)
+    qs.push_back({{"code", q.question_code}, {"domain", q.domain}, {"question", q.question}, {"answer", opt(q.answer)},
+                  {"answered_by", opt(q.answered_by)}, {"organisation", opt(q.organisation)}, {"answered_at", opt(q.answered_at)},
+                  {"prefilled", q.prefilled}, {"withheld", q.withheld}});
+  return {{"id", a.id}, {"person_id", a.person.value}, {"kind", a.kind}, {"domain", opt(a.domain)}, {"status", a.status},
+          {"started_at", a.started_at}, {"started_by", a.started_by}, {"organisation", a.organisation},
+          {"completed_at", opt(a.completed_at)}, {"questions_prefilled", a.prefilled}, {"questions_asked", a.asked},
+          {"questions_outstanding", a.outstanding}, {"contributors", a.contributors}, {"questions", qs}};
+}
+
+json to_json(const ChcCase& c) {
+  return {{"id", c.id}, {"person_id", c.person.value}, {"fast_track", c.fast_track}, {"status", c.status},
+          {"opened_at", c.opened_at}, {"checklist_outcome", opt(c.checklist_outcome)}, {"dst_at", opt(c.dst_at)},
+          {"recommendation", opt(c.recommendation)}, {"decision", opt(c.decision)}, {"decision_at", opt(c.decision_at)},
+          {"levels", c.levels}, {"mdt", c.mdt}};
+}
+
+json to_json(const CarePlan& p) {
+  json lines = json::array();
+  for (const auto& l : p.lines)
+    lines.push_back({{"id", l.id}, {"provider_organisation_id", l.provider.value}, {"provider", l.provider_name},
+                     {"service", l.service}, {"funder", l.funder}, {"pool_id", opt(l.pool_id)}, {"units_per_week", l.units_per_week},
+                     {"unit_cost_pence", l.unit_cost_pence}, {"weekly_cost_pence", l.weekly_cost_pence()},
+                     {"start_date", l.start_date}, {"end_date", opt(l.end_date)}});
+  return {{"id", p.id}, {"person_id", p.person.value}, {"status", p.status}, {"created_at", p.created_at},
+          {"review_date", p.review_date}, {"organisation", p.organisation}, {"key_worker", opt(p.key_worker)},
+          {"lines", lines}, {"weekly_cost_pence", p.weekly_cost_pence}};
+}
+
+json to_json(const PersonalBudget& b) {
+  json funders = json::array();
+  for (const auto& [f, pence] : b.funders) funders.push_back({{"funder", f}, {"amount_pence", pence}});
+  json ledger = json::array();
+  for (const auto& e : b.ledger)
+    ledger.push_back({{"id", e.id}, {"entry_date", e.entry_date}, {"kind", e.kind}, {"description", e.description},
+                      {"amount_pence", e.amount_pence}});
+  return {{"id", b.id}, {"person_id", b.person.value}, {"care_plan_id", opt(b.care_plan_id)}, {"kind", b.kind}, {"mode", b.mode},
+          {"annual_amount_pence", b.annual_amount_pence}, {"start_date", b.start_date}, {"review_date", b.review_date},
+          {"funders", funders}, {"ledger", ledger}, {"spent_pence", b.spent_pence}, {"balance_pence", b.balance_pence}};
+}
+
+json to_json(const Alert& a) {
+  return {{"id", a.id}, {"raised_at", a.raised_at}, {"kind", a.kind}, {"user", a.user}, {"user_role", a.user_role},
+          {"person_id", opt(a.person_id)}, {"record_type", a.record_type}, {"record_id", a.record_id}, {"reason", a.reason},
+          {"status", a.status}, {"reviewed_by", opt(a.reviewed_by)}, {"reviewed_at", opt(a.reviewed_at)},
+          {"review_outcome", opt(a.review_outcome)}, {"review_note", opt(a.review_note)}};
+}
+
+json to_json(const AccessLogEntry& x) {
+  const auto& e = x.event;
+  return {{"id", e.id}, {"at", e.occurred_at.iso()}, {"user_id", opt(e.user_id)}, {"user", x.user_name}, {"role", e.user_role},
+          {"organisation_id", opt(e.organisation_id)}, {"organisation", x.organisation_name}, {"person_id", opt(e.person_id)},
+          {"action", e.action}, {"record_type", e.record_type}, {"record_id", e.record_id}, {"purpose", e.purpose},
+          {"outcome", e.outcome}};
+}
+
+template <class T>
+json items(const std::vector<T>& v) {
+  json a = json::array();
+  for (const auto& x : v) a.push_back(to_json(x));
+  return a;
+}
+
+template <class T>
+json page(const std::vector<T>& v, std::size_t offset, std::size_t limit) {
+  return {{"items", items(v)}, {"offset", offset}, {"limit", limit}};
+}
+
+// ---- request bodies ---------------------------------------------------------------------------
+
+struct Body {
+  json j;
+  std::string problem;
+  explicit Body(const std::string& text) {
+    j = json::parse(text.empty() ? "{}" : text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) problem = "the body must be a JSON object";
+  }
+  std::string str(const char* key, std::string fallback = "") {
+    if (!j.contains(key) || j[key].is_null()) return fallback;
+    if (!j[key].is_string()) {
+      if (problem.empty()) problem = std::string(key) + ": must be a string";
+      return fallback;
+    }
+    return j[key].get<std::string>();
+  }
+  std::optional<std::int64_t> integer(const char* key) {
+    if (!j.contains(key) || j[key].is_null()) return std::nullopt;
+    if (!j[key].is_number_integer()) {
+      if (problem.empty()) problem = std::string(key) + ": must be a whole number";
+      return std::nullopt;
+    }
+    return j[key].get<std::int64_t>();
+  }
+  bool boolean(const char* key, bool fallback) {
+    if (!j.contains(key) || j[key].is_null()) return fallback;
+    if (!j[key].is_boolean()) {
+      if (problem.empty()) problem = std::string(key) + ": must be true or false";
+      return fallback;
+    }
+    return j[key].get<bool>();
+  }
+  std::map<std::string, std::string> string_map(const char* key) {
+    std::map<std::string, std::string> out;
+    if (!j.contains(key) || !j[key].is_object()) {
+      if (problem.empty()) problem = std::string(key) + ": must be an object of strings";
+      return out;
+    }
+    for (const auto& [k, v] : j[key].items()) {
+      if (!v.is_string()) {
+        if (problem.empty()) problem = std::string(key) + "." + k + ": must be a string";
+        continue;
+      }
+      out[k] = v.get<std::string>();
+    }
+    return out;
+  }
+};
+
+HttpResponse bad_body(const Body& b) { return error(400, "bad_request", b.problem); }
+
+}  // namespace
+
+std::string url_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string query_value(const std::string& query, std::string_view name) {
+  std::size_t p = 0;
+  while (p <= query.size()) {
+    std::size_t amp = query.find('&', p);
+    std::string_view pair = std::string_view(query).substr(p, amp == std::string::npos ? std::string::npos : amp - p);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=')
+      return url_decode(pair.substr(name.size() + 1));
+    if (amp == std::string::npos) break;
+    p = amp + 1;
+  }
+  return {};
+}
+
+std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& label, const CareContext& ctx) {
+  auto parts = split_path(req.path);  // api, v1, ...
+  if (parts.size() < 3 || parts[0] != "api" || parts[1] != "v1") return std::nullopt;
+  const std::string& m = req.method;
+  const std::string& root = parts[2];
+  const std::size_t n = parts.size();
+  std::optional<std::int64_t> id = n >= 4 ? parse_id(parts[3]) : std::nullopt;
+  const std::string sub = n >= 5 ? parts[4] : "";
+  auto bad_id = [&] { return error(404, "not_found", "no such resource"); };
+
+  if (root == "persons") {
+    if (n == 3 && m == "GET") {
+      label = "/api/v1/persons";
+      PersonQuery q;
+      q.nhs_number = query_value(req.query, "nhs_number");
+      q.given_name = query_value(req.query, "given_name");
+      q.family_name = query_value(req.query, "family_name");
+      q.birth_date = query_value(req.query, "birth_date");
+      q.postcode = query_value(req.query, "postcode");
+      q.limit = std::min<std::size_t>(query_size(req.query, "limit", 10), 50);
+      return answer(find_persons(ctx, q), [](const auto& v) { return json{{"items", items(v)}}; });
+    }
+    if (!id) return bad_id();
+    PersonId person(*id);
+    if (n == 4 && m == "GET") {
+      label = "/api/v1/persons/{id}";
+      return answer(person_summary(ctx, person), [](const auto& s) { return to_json(s); });
+    }
+    if (n != 5) return bad_id();
+    label = "/api/v1/persons/{id}/" + sub;
+    if (sub == "known-to" && m == "GET") return answer(known_to(ctx, person), [](const auto& k) { return to_json(k); });
+    if (sub == "notes" && m == "GET") return answer(list_notes(ctx, person), [](const auto& v) { return json{{"items", items(v)}}; });
+    if (sub == "notes" && m == "POST") {
+      Body b(req.body);
+      NewNote note{b.str("category"), b.str("sensitivity", "normal"), b.str("body")};
+      if (!b.problem.empty()) return bad_body(b);
+      return answer(add_note(ctx, person, note), [](const auto& x) { return to_json(x); }, 201);
+    }
+    if (sub == "consents" && m == "GET")
+      return answer(consents(ctx, person), [](const auto& v) {
+        json a = json::array();
+        for (const auto& c : v)
+          a.push_back({{"id", c.id}, {"organisation_id", c.organisation.value}, {"organisation", c.organisation_name},
+                       {"direction", c.direction}, {"allowed", c.allowed}, {"recorded_at", c.recorded_at}});
+        return json{{"items", a}};
+      });
+    if (sub == "consents" && m == "POST") {
+      Body b(req.body);
+      auto org = b.integer("organisation_id");
+      std::string direction = b.str("direction");
+      bool allowed = b.boolean("allowed", true);
+      if (!b.problem.empty()) return bad_body(b);
+      if (!org) return error(400, "bad_request", "organisation_id: required");
+      return answer(record_consent(ctx, person, OrganisationId(*org), direction, allowed), [](const ConsentChoice& c) {
+        return json{{"id", c.id}, {"organisation_id", c.organisation.value}, {"organisation", c.organisation_name},
+                    {"direction", c.direction}, {"allowed", c.allowed}, {"recorded_at", c.recorded_at}};
+      }, 201);
+    }
+    if (sub == "break-glass" && m == "POST") {
+      Body b(req.body);
+      std::string reason = b.str("reason");
+      auto hours = b.integer("hours");
+      if (!b.problem.empty()) return bad_body(b);
+      return answer(break_glass(ctx, person, reason, static_cast<int>(hours.value_or(4))), [](const BreakGlassGrant& g) {
+        return json{{"id", g.id}, {"expires_at", g.expires_at}, {"alert_id", g.alert_id}};
+      }, 201);
+    }
+    if (sub == "access-log" && m == "GET")
+      return answer(who_looked(ctx, person, std::min<std::size_t>(query_size(req.query, "limit", 200), 1000)),
+                    [](const auto& v) { return json{{"items", items(v)}}; });
+    if (sub == "assessments" && m == "GET")
+      return answer(person_assessments(ctx, person), [](const auto& v) { return json{{"items", items(v)}}; });
+    if (sub == "assessments" && m == "POST") {
+      Body b(req.body);
+      std::string kind = b.str("kind"), domain = b.str("domain");
+      if (!b.problem.empty()) return bad_body(b);
+      return answer(start_assessment(ctx, person, kind, domain), [](const auto& a) { return to_json(a); }, 201);
+    }
+    if (sub == "chc" && m == "POST") {
+      Body b(req.body);
+      bool fast = b.boolean("fast_track", false);
+      if (!b.problem.empty()) return bad_body(b);
+      return answer(open_chc(ctx, person, fast), [](const auto& c) { return to_json(c); }, 201);
+    }
+    if (sub == "care-plans" && m == "GET")
+      return answer(care_plans(ctx, person), [](const auto& v) { return json{{"items", items(v)}}; });
+    if (sub == "care-plans" && m == "POST") {
+      Body b(req.body);
+      NewPlan plan;
+      plan.review_date = b.str("review_date");
+      if (auto k = b.integer("key_worker_user_id")) plan.key_worker = StaffUserId(*k);
+      if (!b.problem.empty()) return bad_body(b);
+      return answer(create_care_plan(ctx, person, plan), [](const auto& p) { return to_json(p); }, 201);
+    }
+    if (sub == "budgets" && m == "GET")
+      return answer(personal_budgets(ctx, person), [](const auto& v) { return json{{"items", items(v)}}; });
+    if (sub == "budgets" && m == "POST") {
+      Body b(req.body);
+      NewBudget nb;
+      nb.care_plan_id = b.integer("care_plan_id");
+      nb.kind = b.str("kind", "personal_budget");
+      nb.mode = b.str("mode", "notional");
+      nb.annual_amount_pence = b.integer("annual_amount_pence").value_or(0);
+      nb.start_date = b.str("start_date");
+      nb.review_date = b.str("review_date");
+      if (b.j.contains("funders") && b.j["funders"].is_object()) {
+        for (const auto& [f, v] : b.j["funders"].items()) {
+          if (!v.is_number_integer()) return error(400, "bad_request", "funders." + f + ": pence as a whole number");
+          nb.funders.emplace_back(f, v.get<std::int64_t>());
+        }
+      }
+      if (!b.problem.empty()) return bad_body(b);
+      return answer(create_personal_budget(ctx, person, nb), [](const auto& x) { return to_json(x); }, 201);
+    }
+    return error(405, "method_not_allowed", "no such operation on a person");
+  }
+
+  if (root == "referrals") {
+    if (n == 3 && m == "POST") {
+      label = "/api/v1/referrals";
+      Body b(req.body);
+      NewReferral r;
+      auto person = b.integer("person_id");
+      auto team = b.integer("to_team_id");
+      r.service_requested = b.str("service_requested");
+      r.reason = b.str("reason");
+      r.urgency = b.str("urgency", "routine");
+      if (!b.problem.empty()) return bad_body(b);
+      if (!person || !team) return error(400, "bad_request", "person_id and to_team_id: required");
+      r.person = PersonId(*person);
+      r.to_team = TeamId(*team);
+      return answer(send_referral(ctx, r), [](const auto& x) { return to_json(x); }, 201);
+    }
+    if (!id) return bad_id();
+    if (n == 4 && m == "GET") {
+      label = "/api/v1/referrals/{id}";
+      return answer(get_referral(ctx, ReferralId(*id)), [](const auto& x) { return to_json(x); });
+    }
+    if (n == 5 && m == "POST") {
+      label = "/api/v1/referrals/{id}/" + sub;
+      Body b(req.body);
+      ReferralAction a;
+      a.action = sub;
+      a.reason = b.str("reason");
+      if (auto t = b.integer("redirect_to_team_id")) a.redirect_to = TeamId(*t);
+      if (auto u = b.integer("allocate_to_user_id")) a.allocate_to = StaffUserId(*u);
+      if (auto u = b.integer("practitioner_user_id")) a.practitioner = StaffUserId(*u);
+      a.starts_at = b.str("starts_at");
+      a.place = b.str("place");
+      if (!b.problem.empty()) return bad_body(b);
+      return answer(act_on_referral(ctx, ReferralId(*id), a), [](const auto& x) { return to_json(x); });
+    }
+    return bad_id();
+  }
+
+  if (root == "teams" && n == 5 && sub == "inbox" && m == "GET") {
+    label = "/api/v1/teams/{id}/inbox";
+    if (!id) return bad_id();
+    std::vector<std::string> statuses;
+    std::string s = query_value(req.query, "status");
+    for (std::size_t p = 0; !s.empty() && p <= s.size();) {
+      std::size_t comma = s.find(',', p);
+      statuses.push_back(s.substr(p, comma == std::string::npos ? std::string::npos : comma - p));
+      if (comma == std::string::npos) break;
+      p = comma + 1;
+    }
+    std::size_t offset = query_size(req.query, "offset", 0), limit = std::min<std::size_t>(query_size(req.query, "limit", 50), 200);
+    if (query_value(req.query, "offset") == "0") offset = 0;
+    return answer(team_inbox(ctx, TeamId(*id), statuses, offset, limit), [&](const Inbox& box) {
+      json a = json::array();
+      for (const auto& r : box.referrals) a.push_back(to_json(r));
+      return json{{"team_id", box.team.value}, {"team", box.team_name}, {"items", a}, {"total", box.total}, {"offset", offset},
+                  {"limit", limit}};
+    });
+  }
+
+  if (root == "involvements" && n == 5 && sub == "close" && m == "POST") {
+    label = "/api/v1/involvements/{id}/close";
+    if (!id) return bad_id();
+    Body b(req.body);
+    std::string reason = b.str("reason");
+    if (!b.problem.empty()) return bad_body(b);
+    return answer(close_involvement(ctx, *id, reason), [](const Done&) { return json{{"closed", true}}; });
+  }
+
+  if (root == "notes" && id && n == 5) {
+    label = "/api/v1/notes/{id}/" + sub;
+    if (sub == "versions" && m == "GET") return answer(note_history(ctx, *id), [](const auto& v) { return json{{"items", items(v)}}; });
+    Body b(req.body);
+    if (sub == "corrections" && m == "POST") {
+      std::string body = b.str("body"), reason = b.str("reason");
+      if (!b.problem.empty()) return bad_body(b);
+      return answer(correct_note(ctx, *id, body, reason), [](const auto& x) { return to_json(x); }, 201);
+    }
+    if (sub == "seal-break" && m == "POST") {
+      std::string reason = b.str("reason");
+      if (!b.problem.empty()) return bad_body(b);
+      return answer(break_seal(ctx, *id, reason), [](const auto& x) { return to_json(x); });
+    }
+    return bad_id();
+  }
+
+  if (root == "assessment-questions" && n == 3 && m == "GET") {
+    label = "/api/v1/assessment-questions";
+    json a = json::array();
+    for (const auto& q : assessment_questions())
+      a.push_back({{"code", q.code}, {"domain", q.domain}, {"question", q.text}, {"overview", q.overview},
+                   {"sensitive", sensitive_domain(q.domain)}});
+    return reply(200, json{{"domains", assessment_domains()}, {"items", a}});
+  }
+
+  if (root == "assessments" && id) {
+    if (n == 4 && m == "GET") {
+      label = "/api/v1/assessments/{id}";
+      return answer(get_assessment(ctx, *id), [](const auto& a) { return to_json(a); });
+    }
+    if (n == 5 && m == "POST") {
+      label = "/api/v1/assessments/{id}/" + sub;
+      if (sub == "answers") {
+        Body b(req.body);
+        auto answers = b.string_map("answers");
+        if (!b.problem.empty()) return bad_body(b);
+        return answer(contribute(ctx, *id, answers), [](const auto& a) { return to_json(a); });
+      }
+      if (sub == "complete") return answer(complete_assessment(ctx, *id), [](const auto& a) { return to_json(a); });
+    }
+    return bad_id();
+  }
+
+  if (root == "chc" && id) {
+    if (n == 4 && m == "GET") {
+      label = "/api/v1/chc/{id}";
+      return answer(get_chc(ctx, *id), [](const auto& c) { return to_json(c); });
+    }
+    if (n == 5 && m == "POST") {
+      label = "/api/v1/chc/{id}/" + sub;
+      Body b(req.body);
+      if (sub == "checklist") {
+        bool positive = b.boolean("positive", false);
+        if (!b.problem.empty()) return bad_body(b);
+        return answer(record_checklist(ctx, *id, positive), [](const auto& c) { return to_json(c); });
+      }
+      if (sub == "dst") {
+        auto levels = b.string_map("levels");
+        std::vector<StaffUserId> mdt;
+        if (b.j.contains("mdt") && b.j["mdt"].is_array())
+          for (const auto& u : b.j["mdt"])
+            if (u.is_number_integer()) mdt.emplace_back(u.get<std::int64_t>());
+        if (!b.problem.empty()) return bad_body(b);
+        return answer(record_dst(ctx, *id, levels, mdt), [](const auto& c) { return to_json(c); });
+      }
+      if (sub == "decision") {
+        std::string decision = b.str("decision");
+        if (!b.problem.empty()) return bad_body(b);
+        return answer(record_chc_decision(ctx, *id, decision), [](const auto& c) { return to_json(c); });
+      }
+    }
+    return bad_id();
+  }
+
+  if (root == "care-plans" && id && n == 5 && sub == "lines" && m == "POST") {
+    label = "/api/v1/care-plans/{id}/lines";
+    Body b(req.body);
+    NewPlanLine l;
+    l.provider = OrganisationId(b.integer("provider_organisation_id").value_or(0));
+    l.service = b.str("service");
+    l.funder = b.str("funder");
+    l.pool_id = b.integer("pool_id");
+    l.units_per_week = b.integer("units_per_week").value_or(0);
+    l.unit_cost_pence = b.integer("unit_cost_pence").value_or(0);
+    l.start_date = b.str("start_date");
+    l.end_date = b.str("end_date");
+    if (!b.problem.empty()) return bad_body(b);
+    return answer(add_plan_line(ctx, *id, l), [](const auto& p) { return to_json(p); }, 201);
+  }
+
+  if (root == "budgets" && id && n == 5 && sub == "ledger" && m == "POST") {
+    label = "/api/v1/budgets/{id}/ledger";
+    Body b(req.body);
+    std::string kind = b.str("kind"), date = b.str("entry_date"), description = b.str("description");
+    auto amount = b.integer("amount_pence");
+    if (!b.problem.empty()) return bad_body(b);
+    return answer(record_budget_entry(ctx, *id, kind, date, description, amount.value_or(0)), [](const auto& x) { return to_json(x); }, 201);
+  }
+
+  if (root == "alerts") {
+    if (n == 3 && m == "GET") {
+      label = "/api/v1/alerts";
+      std::size_t offset = query_size(req.query, "offset", 0), limit = std::min<std::size_t>(query_size(req.query, "limit", 50), 500);
+      return answer(list_alerts(ctx, query_value(req.query, "status"), offset, limit),
+                    [&](const auto& v) { return page(v, offset, limit); });
+    }
+    if (id && n == 5 && sub == "review" && m == "POST") {
+      label = "/api/v1/alerts/{id}/review";
+      Body b(req.body);
+      std::string outcome = b.str("outcome"), note = b.str("note");
+      if (!b.problem.empty()) return bad_body(b);
+      return answer(review_alert(ctx, *id, outcome, note), [](const auto& a) { return to_json(a); });
+    }
+    return bad_id();
+  }
+
+  if (root == "audit" && m == "GET") {
+    if (n == 4 && parts[3] == "verify") {
+      label = "/api/v1/audit/verify";
+      return answer(verify_audit_trail(ctx), [](const governance::AuditVerification& v) {
+        return json{{"intact", v.intact}, {"events", v.events}, {"first_bad_id", opt(v.first_bad_id)}, {"problem", v.problem}};
+      });
+    }
+    if (n == 3) {
+      label = "/api/v1/audit";
+      governance::AuditQuery q;
+      for (const char* key : {"person_id", "user_id", "organisation_id"}) {
+        std::string v = query_value(req.query, key);
+        if (v.empty()) continue;
+        auto parsed = parse_id(v);
+        if (!parsed) return error(400, "bad_request", std::string(key) + ": a positive whole number");
+        (std::string(key) == "person_id" ? q.person_id : std::string(key) == "user_id" ? q.user_id : q.organisation_id) = *parsed;
+      }
+      for (const char* key : {"from", "to"}) {
+        std::string v = query_value(req.query, key);
+        if (v.empty()) continue;
+        auto t = Timestamp::parse_iso(v.size() == 10 ? v + "T00:00:00Z" : v);
+        if (!t) return error(400, "bad_request", std::string(key) + ": an ISO date or time");
+        (std::string(key) == "from" ? q.from : q.to) = *t;
+      }
+      if (auto a = query_value(req.query, "action"); !a.empty()) q.action = a;
+      q.limit = std::min<std::size_t>(query_size(req.query, "limit", 200), 1000);
+      return answer(search_audit_trail(ctx, q), [&](const auto& v) { return json{{"items", items(v)}, {"limit", q.limit}}; });
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace jc::server

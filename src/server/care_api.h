@@ -1,0 +1,22 @@
+// The care record's REST routes (persons, referrals, notes, assessments, CHC, plans, budgets,
+// consent, break-glass, alerts, audit): JSON in and out, failures in the stable error shape.
+// A thin face over src/care: every rule and every audit record lives there.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "care/context.h"
+#include "server/http_types.h"
+
+namespace jc::server {
+
+// Answers the request if it is a care-record route; nullopt otherwise. Sets `label` to the
+// route's pattern (never the raw path, which carries identifiers).
+std::optional<HttpResponse> route_care(const HttpRequest& request, std::string& label, const care::CareContext& ctx);
+
+// URL query helpers shared with the other routes.
+std::string url_decode(std::string_view text);
+std::string query_value(const std::string& query, std::string_view name);  // "" when absent
+
+}  // namespace jc::server
