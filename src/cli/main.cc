@@ -22,7 +22,9 @@
 #include "store/area_repository.h"
 #include "store/connection_pool.h"
 #include "store/database.h"
+#include "identity/person_index.h"
 #include "synth/generator.h"
+#include "synth/simulation.h"
 
 namespace {
 
@@ -50,6 +52,7 @@ struct GenerateArgs {
   std::string reference_dir = default_reference_dir();
   std::string export_dir;
   int months = 12;
+  bool no_simulate = false;
 };
 
 int run_generate(const GenerateArgs& a) {
@@ -82,6 +85,33 @@ int run_generate(const GenerateArgs& a) {
     }
     std::printf("Wrote each organisation's extract, profile and truth.csv to %s\n", a.export_dir.c_str());
   }
+  if (a.no_simulate) return 0;
+  // The person index, then a period of use of the shared care record through its services.
+  started = std::chrono::steady_clock::now();
+  jc::identity::LinkOptions lo;
+  lo.chain_guard = 0.5;
+  lo.seed = a.seed;
+  lo.progress = [&](const std::string& phase, long long done, long long total) { bar.update(phase, done, total); };
+  auto index = jc::identity::rebuild_person_index(*db, lo);
+  bar.finish();
+  if (!index) {
+    std::fprintf(stderr, "jointcare generate: linking the records: %s\n", index.error().message.c_str());
+    return kExitFailed;
+  }
+  std::printf("Linked %zu records into %zu persons in %.1f s\n", index->records, index->persons,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  started = std::chrono::steady_clock::now();
+  jc::synth::SimulationOptions so;
+  so.seed = a.seed;
+  auto sim = jc::synth::simulate_use(*db, so);
+  if (!sim) {
+    std::fprintf(stderr, "jointcare generate: simulating use: %s\n", sim.error().message.c_str());
+    return kExitFailed;
+  }
+  std::printf("Simulated %d days of use: %lld involvements, %lld referrals, %lld notes, %lld shared assessments, %lld reads, "
+              "%lld break-glass overrides in %.1f s\n",
+              so.days, sim->involvements, sim->referrals, sim->notes, sim->assessments, sim->reads, sim->break_glass,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return 0;
 }
 
@@ -143,6 +173,8 @@ int main(int argc, char** argv) {
   generate->add_option("--months", gen.months, "Months of activity from 1 April 2025")->check(CLI::Range(1, 36));
   generate->add_option("--reference-dir", gen.reference_dir, "Folder with the reference data");
   generate->add_option("--export-dir", gen.export_dir, "Also write each organisation's extract, profile and the truth here");
+  generate->add_flag("--no-simulate", gen.no_simulate,
+                     "Write the area only: no person index and no simulated period of use of the care record");
 
   ServeArgs serve_args;
   auto* serve = app.add_subcommand("serve", "Serve the API and web application");
