@@ -13,7 +13,9 @@
 #include "server/http_server.h"
 #include "store/staff_repository.h"
 #include "support/test_paths.h"
+#include "identity/person_index.h"
 #include "synth/generator.h"
+#include "synth/simulation.h"
 
 namespace jc::server {
 namespace {
@@ -79,6 +81,10 @@ class ServerTest : public ::testing::Test {
     o.reference_dir = testing::reference_dir();
     o.population = 1000;
     ASSERT_TRUE(synth::generate_area(*conn, o).ok());
+    ASSERT_TRUE(identity::rebuild_person_index(*conn, identity::LinkOptions{}).ok());
+    synth::SimulationOptions so;
+    so.now = Timestamp::parse_iso("2026-04-20T12:00:00Z").value();
+    ASSERT_TRUE(synth::simulate_use(*conn, so).ok());
     pool_ = new store::ConnectionPool(db, 2);
   }
   static void TearDownTestSuite() {
@@ -216,6 +222,101 @@ TEST_F(ServerTest, StopsGracefullyClosingIdleConnections) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
   EXPECT_TRUE(idle.closed_by_peer());
   thread_ = std::thread([] {});  // TearDown joins and stops again: both harmless
+}
+
+}  // namespace
+}  // namespace jc::server
+
+namespace jc::server {
+namespace {
+
+std::int64_t team_of(store::Database& db, const std::string& username) {
+  return db.query_integer("SELECT team_id FROM staff_users WHERE username = ?", {username}).value();
+}
+
+TEST_F(ServerTest, TheSharedCareRecordOverHttp) {
+  auto db = pool_->acquire();
+  std::int64_t dn_team = team_of(*db, "dnurse"), sw_team = team_of(*db, "sworker");
+  // A person put on the district nurse's caseload, unknown to social work.
+  auto person = db->query_integer(
+      "SELECT p.id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM involvements j WHERE j.person_id = p.id AND j.team_id IN (?, ?)) "
+      "AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = p.id) ORDER BY p.id LIMIT 1",
+      {dn_team, sw_team});
+  ASSERT_TRUE(person.has_value());
+  db->execute("INSERT INTO involvements (person_id, team_id, service, started_at) VALUES (?, ?, 'district_nursing', '2026-01-05T09:00:00Z')",
+              {*person, dn_team});
+  std::string pid = std::to_string(*person);
+  auto audit_before = db->query_integer("SELECT COUNT(*) FROM audit_events").value_or(0);
+
+  Client c(server_->port());
+  std::string nurse = sign_in(c, "dnurse"), social = sign_in(c, "sworker"), guardian = sign_in(c, "caldicott");
+  auto summary = c.send(http::verb::get, "/api/v1/persons/" + pid, "", nurse);
+  ASSERT_EQ(summary.status, 200) << summary.body;
+  auto s = json::parse(summary.body);
+  EXPECT_EQ(s["relationship"], "active");
+  EXPECT_FALSE(s["known_to"]["organisations"].empty());
+  // The read was audited before the answer left (group commit).
+  EXPECT_GT(db->query_integer("SELECT COUNT(*) FROM audit_events").value_or(0), audit_before);
+
+  // Social work may not read the record yet.
+  auto refused = c.send(http::verb::get, "/api/v1/persons/" + pid + "/notes", "", social);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(json::parse(refused.body)["error"]["code"], "forbidden");
+
+  auto sent = c.send(http::verb::post, "/api/v1/referrals",
+                     json{{"person_id", *person}, {"to_team_id", sw_team}, {"service_requested", "social care assessment"},
+                          {"reason", "Needs help with personal care"}}.dump(), nurse);
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  std::string rid = std::to_string(json::parse(sent.body)["id"].get<std::int64_t>());
+  auto inbox = json::parse(c.send(http::verb::get, "/api/v1/teams/" + std::to_string(sw_team) + "/inbox?status=sent&limit=200", "", social).body);
+  bool listed = false;
+  for (const auto& r : inbox["items"]) listed = listed || std::to_string(r["id"].get<std::int64_t>()) == rid;
+  EXPECT_TRUE(listed) << inbox.dump();
+  auto bad = c.send(http::verb::post, "/api/v1/referrals/" + rid + "/complete", "{}", social);
+  EXPECT_EQ(bad.status, 409);
+  EXPECT_EQ(json::parse(bad.body)["error"]["code"], "conflict");
+  auto accepted = c.send(http::verb::post, "/api/v1/referrals/" + rid + "/accept", "{}", social);
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(json::parse(accepted.body)["status"], "accepted");
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons/" + pid + "/notes", "", social).status, 200);
+  EXPECT_EQ(json::parse(c.send(http::verb::get, "/api/v1/referrals/" + rid, "", nurse).body)["status"], "accepted");
+
+  // A note, and bad input naming its field.
+  auto note = c.send(http::verb::post, "/api/v1/persons/" + pid + "/notes",
+                     json{{"category", "visit"}, {"sensitivity", "normal"}, {"body", "Assessed at home."}}.dump(), social);
+  EXPECT_EQ(note.status, 201) << note.body;
+  auto bad_note = c.send(http::verb::post, "/api/v1/persons/" + pid + "/notes",
+                         json{{"category", "visit"}, {"sensitivity", "secret"}, {"body", "x"}}.dump(), social);
+  EXPECT_EQ(bad_note.status, 400);
+  EXPECT_NE(json::parse(bad_note.body)["error"]["message"].get<std::string>().find("sensitivity"), std::string::npos);
+
+  // Break-glass for somebody unknown to the nurse's team raises an alert the guardian sees.
+  auto stranger = db->query_integer("SELECT p.id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM involvements i WHERE i.person_id = p.id "
+                                    "AND i.team_id = ?) ORDER BY p.id DESC LIMIT 1", {dn_team});
+  ASSERT_TRUE(stranger.has_value());
+  std::string sid = std::to_string(*stranger);
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons/" + sid, "", nurse).status, 403);
+  auto glass = c.send(http::verb::post, "/api/v1/persons/" + sid + "/break-glass", json{{"reason", "Found unwell at a neighbour's house"}}.dump(), nurse);
+  ASSERT_EQ(glass.status, 201) << glass.body;
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons/" + sid, "", nurse).status, 200);
+  auto alerts = json::parse(c.send(http::verb::get, "/api/v1/alerts?status=open", "", guardian).body);
+  bool raised = false;
+  for (const auto& a : alerts["items"]) raised = raised || (a["person_id"] == *stranger && a["kind"] == "break_glass");
+  EXPECT_TRUE(raised);
+  auto looked = json::parse(c.send(http::verb::get, "/api/v1/persons/" + sid + "/access-log", "", guardian).body);
+  ASSERT_FALSE(looked["items"].empty());
+  EXPECT_EQ(looked["items"][0]["user"], "Carol Guardian");  // looking is itself recorded, newest first
+  bool nurse_listed = false;
+  for (const auto& e : looked["items"]) nurse_listed = nurse_listed || (e["user"] == "Dana Nurse" && e["action"] == "break_glass");
+  EXPECT_TRUE(nurse_listed);
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons/" + sid + "/access-log", "", nurse).status, 403);
+  auto verified = json::parse(c.send(http::verb::get, "/api/v1/audit/verify", "", guardian).body);
+  EXPECT_TRUE(verified["intact"].get<bool>());
+  auto found = json::parse(c.send(http::verb::get, "/api/v1/persons?nhs_number=" + s["nhs_number"].get<std::string>(), "", nurse).body);
+  if (!s["nhs_number"].get<std::string>().empty()) {
+    ASSERT_FALSE(found["items"].empty());
+    EXPECT_EQ(found["items"][0]["person_id"], *person);
+  }
 }
 
 }  // namespace
