@@ -23,6 +23,8 @@
 #include "store/connection_pool.h"
 #include "store/database.h"
 #include "identity/person_index.h"
+#include "io/toml_file.h"
+#include "server/log.h"
 #include "synth/generator.h"
 #include "synth/simulation.h"
 
@@ -121,13 +123,36 @@ struct ServeArgs {
   unsigned short port = 8080;
   int threads = 0;
   std::string static_dir = default_static_dir();
+  std::string roles;      // a role table (TOML) to use instead of the built-in config/roles.toml
+  std::string log_level = "info";
 };
 
 int run_serve(const ServeArgs& a) {
   int threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   jc::store::ConnectionPool pool(a.db, static_cast<std::size_t>(threads));
   jc::server::Metrics metrics;
-  jc::server::Api api(pool, metrics, jc::governance::Authenticator{}, jc::server::ApiOptions{a.static_dir});
+  if (!jc::server::set_log_level(a.log_level)) {
+    std::fprintf(stderr, "jointcare serve: --log-level must be debug, info, warn or error\n");
+    return kExitUsage;
+  }
+  std::optional<jc::governance::RoleTable> roles;
+  if (!a.roles.empty()) {
+    auto text = jc::io::read_text_file(a.roles);
+    if (!text) {
+      std::fprintf(stderr, "jointcare serve: %s\n", text.error().message.c_str());
+      return kExitUsage;
+    }
+    auto parsed = jc::governance::RoleTable::parse(*text, a.roles);
+    if (!parsed) {
+      std::fprintf(stderr, "jointcare serve: %s\n", parsed.error().message.c_str());
+      return kExitUsage;
+    }
+    roles = *parsed;
+  }
+  jc::server::ApiOptions ao;
+  ao.static_dir = a.static_dir;
+  ao.roles = roles ? &*roles : nullptr;
+  jc::server::Api api(pool, metrics, jc::governance::Authenticator{}, ao);
   jc::server::ServerOptions so;
   so.address = a.address;
   so.port = a.port;
@@ -182,6 +207,8 @@ int main(int argc, char** argv) {
   serve->add_option("--port", serve_args.port, "Port (0 for any free one)");
   serve->add_option("--address", serve_args.address, "Address to listen on");
   serve->add_option("--threads", serve_args.threads, "Worker threads (default: one per core)");
+  serve->add_option("--roles", serve_args.roles, "Role table (TOML, as config/roles.toml) instead of the built-in one");
+  serve->add_option("--log-level", serve_args.log_level, "debug, info, warn or error (default info: one line a request)");
   serve->add_option("--static-dir", serve_args.static_dir, "Built web assets to serve");
 
   GenerateArgs demo_gen;

@@ -8,8 +8,8 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <map>
 #include <memory>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -41,27 +41,55 @@ class DirectAudit final : public AuditSink {
   store::Database& db_;
 };
 
+// Collects a request's read events so the caller can submit them in one go afterwards.
+class CollectingAudit final : public AuditSink {
+ public:
+  using AuditSink::record;
+  void record(std::vector<AuditEvent> events) override {
+    for (auto& e : events) events_.push_back(std::move(e));
+  }
+  std::vector<AuditEvent> take() { return std::move(events_); }
+  bool empty() const { return events_.empty(); }
+
+ private:
+  std::vector<AuditEvent> events_;
+};
+
 class AuditWriter final : public AuditSink {
  public:
-  explicit AuditWriter(std::unique_ptr<store::Database> db);
+  // `checkpointer`, for SQLite: a second connection that moves the write-ahead log into the
+  // database file in the background, so the writer never pauses for it.
+  explicit AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<store::Database> checkpointer = nullptr);
   ~AuditWriter() override;
   AuditWriter(const AuditWriter&) = delete;
   AuditWriter& operator=(const AuditWriter&) = delete;
   using AuditSink::record;
   void record(std::vector<AuditEvent> events) override;
+  // Queues the events and returns at once; `done` runs on the writer's thread after the commit
+  // (true) or its failure (false).
+  void submit(std::vector<AuditEvent> events, std::function<void(bool)> done);
   std::uint64_t batches() const;
 
  private:
+  // The events of one commit, and the waiters for it: each batch wakes only its own waiters.
+  struct Batch {
+    std::vector<AuditEvent> events;
+    std::vector<std::function<void(bool)>> callbacks;
+    bool done = false;
+    std::string error;
+    std::condition_variable committed;
+  };
   void run();
   std::unique_ptr<store::Database> db_;
   mutable std::mutex mutex_;
-  std::condition_variable queued_, committed_;
-  std::vector<AuditEvent> pending_;
-  std::uint64_t next_batch_ = 1;       // the batch that pending_ will go into
-  std::uint64_t committed_batch_ = 0;  // the last batch committed (or failed)
-  std::map<std::uint64_t, std::string> failures_;  // failed batches not yet reported to all waiters
+  std::condition_variable queued_;
+  std::shared_ptr<Batch> open_;  // filling while the writer commits the one before
+  bool writer_waiting_ = false;
   bool stopping_ = false;
-  std::thread thread_;
+  std::uint64_t batches_ = 0;
+  std::unique_ptr<store::Database> checkpointer_;
+  std::condition_variable stop_checkpoints_;
+  std::thread thread_, checkpoint_thread_;
 };
 
 }  // namespace jc::governance

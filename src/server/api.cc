@@ -1,5 +1,6 @@
 #include "server/api.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -18,7 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-HttpResponse json_response(int status, const json& body) { return HttpResponse{status, "application/json", body.dump(), {}}; }
+HttpResponse json_response(int status, const json& body) { return HttpResponse{status, "application/json", body.dump(), {}, {}}; }
 
 HttpResponse error_response(int status, std::string_view code, std::string_view message) {
   return json_response(status, json{{"error", {{"code", code}, {"message", message}}}});
@@ -79,7 +80,7 @@ Api::Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticato
       auth_(auth),
       options_(std::move(options)),
       roles_(options_.roles ? *options_.roles : governance::RoleTable::built_in()),
-      audit_(std::make_unique<governance::AuditWriter>(store::open_database(pool.target()))) {}
+      audit_(std::make_unique<governance::AuditWriter>(store::open_database(pool.target()), store::open_database(pool.target()))) {}
 
 HttpResponse Api::handle(const HttpRequest& req, std::string& route_label) {
   try {
@@ -101,7 +102,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
   }
   if (p == "/metrics") {
     label = "/metrics";
-    return HttpResponse{200, "text/plain; version=0.0.4", metrics_.render(), {}};
+    return HttpResponse{200, "text/plain; version=0.0.4", metrics_.render(), {}, {}};
   }
   if (p == "/api/v1/session" && m == "POST") {
     label = "/api/v1/session";
@@ -129,6 +130,10 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
   }
   if (p.rfind("/api/", 0) == 0) {
     auto db = pool_.acquire();
+    // A GET only reads (its audit goes through the writer's own connection): sign-in check and
+    // answer from one snapshot, one lock cycle.
+    std::optional<store::ReadTransaction> snapshot;
+    if (m == "GET") snapshot.emplace(*db);
     std::string token = bearer_token(req);
     auto user = auth_.authenticate(*db, token, Timestamp::now());
     if (!user) {
@@ -143,9 +148,19 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     {
       // The purpose of use travels with every audit record; direct care unless the client says.
       std::string purpose = req.header("x-purpose-of-use");
+      // Reads are collected here and committed by the audit writer before the answer is sent
+      // (the transport holds the response; no thread waits). Writes audit in their own transaction.
+      governance::CollectingAudit reads;
       care::CareContext ctx{*db, roles_, governance::Actor{*user, purpose.empty() ? "direct care" : purpose.substr(0, 64)},
-                            *audit_, Timestamp::now()};
-      if (auto r = route_care(req, label, ctx)) return *r;
+                            reads, Timestamp::now()};
+      std::optional<HttpResponse> r = route_care(req, label, ctx);
+      if (r) {
+        if (!reads.empty()) {
+          r->hold = [writer = audit_.get(), events = std::make_shared<std::vector<governance::AuditEvent>>(reads.take())](
+                        std::function<void(bool)> release) { writer->submit(std::move(*events), std::move(release)); };
+        }
+        return *r;
+      }
     }
     if (p == "/api/v1/pathways/conformance" && m == "POST") {
       // The target pathway (TOML) in the body; the journeys from the named pathway.
@@ -158,7 +173,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       if (!log) return error_response(400, "bad_request", log.error().message);
       auto text = pathways::render_conformance(*log, *target, "json");
       if (!text) return error_response(400, "bad_request", text.error().message);
-      return HttpResponse{200, "application/json", *text, {}};
+      return HttpResponse{200, "application/json", *text, {}, {}};
     }
     if (m != "GET") {
       label = "/api/method_not_allowed";
@@ -202,7 +217,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       ro.per_case = false;  // case ids are NHS numbers or record ids: the API gives distributions only
       auto text = pathways::render_report(*log, ro);
       if (!text) return error_response(400, "bad_request", text.error().message);
-      return HttpResponse{200, "application/json", *text, {}};
+      return HttpResponse{200, "application/json", *text, {}, {}};
     }
     if (p == "/api/v1/localities") {
       label = p;
@@ -245,16 +260,16 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
         std::ifstream in(file, std::ios::binary);
         std::stringstream ss;
         ss << in.rdbuf();
-        return HttpResponse{200, content_type_for(file), ss.str(), {}};
+        return HttpResponse{200, content_type_for(file), ss.str(), {}, {}};
       }
       if (fs::is_regular_file(root / "index.html")) {  // client-side routes
         std::ifstream in(root / "index.html", std::ios::binary);
         std::stringstream ss;
         ss << in.rdbuf();
-        return HttpResponse{200, "text/html; charset=utf-8", ss.str(), {}};
+        return HttpResponse{200, "text/html; charset=utf-8", ss.str(), {}, {}};
       }
     }
-    if (p == "/" || p == "/index.html") return HttpResponse{200, "text/html; charset=utf-8", kLandingPage, {}};
+    if (p == "/" || p == "/index.html") return HttpResponse{200, "text/html; charset=utf-8", kLandingPage, {}, {}};
   }
   label = "not_found";
   return error_response(404, "not_found", "no such resource");

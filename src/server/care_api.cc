@@ -20,7 +20,7 @@ namespace {
 using nlohmann::json;
 using namespace jc::care;
 
-HttpResponse reply(int status, const json& body) { return HttpResponse{status, "application/json", body.dump(), {}}; }
+HttpResponse reply(int status, const json& body) { return HttpResponse{status, "application/json", body.dump(), {}, {}}; }
 
 HttpResponse error(int status, std::string_view code, std::string_view message) {
   return reply(status, json{{"error", {{"code", code}, {"message", message}}}});
@@ -311,7 +311,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
   const std::string& m = req.method;
   const std::string& root = parts[2];
   const std::size_t n = parts.size();
-  std::optional<std::int64_t> id = n >= 4 ? parse_id(parts[3]) : std::nullopt;
+  const std::int64_t id = n >= 4 ? parse_id(parts[3]).value_or(0) : 0;  // 0: none
   const std::string sub = n >= 5 ? parts[4] : "";
   auto bad_id = [&] { return error(404, "not_found", "no such resource"); };
 
@@ -328,7 +328,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       return answer(find_persons(ctx, q), [](const auto& v) { return json{{"items", items(v)}}; });
     }
     if (!id) return bad_id();
-    PersonId person(*id);
+    PersonId person(id);
     if (n == 4 && m == "GET") {
       label = "/api/v1/persons/{id}";
       return answer(person_summary(ctx, person), [](const auto& s) { return to_json(s); });
@@ -441,7 +441,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     if (!id) return bad_id();
     if (n == 4 && m == "GET") {
       label = "/api/v1/referrals/{id}";
-      return answer(get_referral(ctx, ReferralId(*id)), [](const auto& x) { return to_json(x); });
+      return answer(get_referral(ctx, ReferralId(id)), [](const auto& x) { return to_json(x); });
     }
     if (n == 5 && m == "POST") {
       label = "/api/v1/referrals/{id}/" + sub;
@@ -455,7 +455,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       a.starts_at = b.str("starts_at");
       a.place = b.str("place");
       if (!b.problem.empty()) return bad_body(b);
-      return answer(act_on_referral(ctx, ReferralId(*id), a), [](const auto& x) { return to_json(x); });
+      return answer(act_on_referral(ctx, ReferralId(id), a), [](const auto& x) { return to_json(x); });
     }
     return bad_id();
   }
@@ -473,7 +473,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     }
     std::size_t offset = query_size(req.query, "offset", 0), limit = std::min<std::size_t>(query_size(req.query, "limit", 50), 200);
     if (query_value(req.query, "offset") == "0") offset = 0;
-    return answer(team_inbox(ctx, TeamId(*id), statuses, offset, limit), [&](const Inbox& box) {
+    return answer(team_inbox(ctx, TeamId(id), statuses, offset, limit), [&](const Inbox& box) {
       json a = json::array();
       for (const auto& r : box.referrals) a.push_back(to_json(r));
       return json{{"team_id", box.team.value}, {"team", box.team_name}, {"items", a}, {"total", box.total}, {"offset", offset},
@@ -487,22 +487,22 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     Body b(req.body);
     std::string reason = b.str("reason");
     if (!b.problem.empty()) return bad_body(b);
-    return answer(close_involvement(ctx, *id, reason), [](const Done&) { return json{{"closed", true}}; });
+    return answer(close_involvement(ctx, id, reason), [](const Done&) { return json{{"closed", true}}; });
   }
 
   if (root == "notes" && id && n == 5) {
     label = "/api/v1/notes/{id}/" + sub;
-    if (sub == "versions" && m == "GET") return answer(note_history(ctx, *id), [](const auto& v) { return json{{"items", items(v)}}; });
+    if (sub == "versions" && m == "GET") return answer(note_history(ctx, id), [](const auto& v) { return json{{"items", items(v)}}; });
     Body b(req.body);
     if (sub == "corrections" && m == "POST") {
       std::string body = b.str("body"), reason = b.str("reason");
       if (!b.problem.empty()) return bad_body(b);
-      return answer(correct_note(ctx, *id, body, reason), [](const auto& x) { return to_json(x); }, 201);
+      return answer(correct_note(ctx, id, body, reason), [](const auto& x) { return to_json(x); }, 201);
     }
     if (sub == "seal-break" && m == "POST") {
       std::string reason = b.str("reason");
       if (!b.problem.empty()) return bad_body(b);
-      return answer(break_seal(ctx, *id, reason), [](const auto& x) { return to_json(x); });
+      return answer(break_seal(ctx, id, reason), [](const auto& x) { return to_json(x); });
     }
     return bad_id();
   }
@@ -519,7 +519,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
   if (root == "assessments" && id) {
     if (n == 4 && m == "GET") {
       label = "/api/v1/assessments/{id}";
-      return answer(get_assessment(ctx, *id), [](const auto& a) { return to_json(a); });
+      return answer(get_assessment(ctx, id), [](const auto& a) { return to_json(a); });
     }
     if (n == 5 && m == "POST") {
       label = "/api/v1/assessments/{id}/" + sub;
@@ -527,9 +527,9 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
         Body b(req.body);
         auto answers = b.string_map("answers");
         if (!b.problem.empty()) return bad_body(b);
-        return answer(contribute(ctx, *id, answers), [](const auto& a) { return to_json(a); });
+        return answer(contribute(ctx, id, answers), [](const auto& a) { return to_json(a); });
       }
-      if (sub == "complete") return answer(complete_assessment(ctx, *id), [](const auto& a) { return to_json(a); });
+      if (sub == "complete") return answer(complete_assessment(ctx, id), [](const auto& a) { return to_json(a); });
     }
     return bad_id();
   }
@@ -537,7 +537,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
   if (root == "chc" && id) {
     if (n == 4 && m == "GET") {
       label = "/api/v1/chc/{id}";
-      return answer(get_chc(ctx, *id), [](const auto& c) { return to_json(c); });
+      return answer(get_chc(ctx, id), [](const auto& c) { return to_json(c); });
     }
     if (n == 5 && m == "POST") {
       label = "/api/v1/chc/{id}/" + sub;
@@ -545,7 +545,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       if (sub == "checklist") {
         bool positive = b.boolean("positive", false);
         if (!b.problem.empty()) return bad_body(b);
-        return answer(record_checklist(ctx, *id, positive), [](const auto& c) { return to_json(c); });
+        return answer(record_checklist(ctx, id, positive), [](const auto& c) { return to_json(c); });
       }
       if (sub == "dst") {
         auto levels = b.string_map("levels");
@@ -554,12 +554,12 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
           for (const auto& u : b.j["mdt"])
             if (u.is_number_integer()) mdt.emplace_back(u.get<std::int64_t>());
         if (!b.problem.empty()) return bad_body(b);
-        return answer(record_dst(ctx, *id, levels, mdt), [](const auto& c) { return to_json(c); });
+        return answer(record_dst(ctx, id, levels, mdt), [](const auto& c) { return to_json(c); });
       }
       if (sub == "decision") {
         std::string decision = b.str("decision");
         if (!b.problem.empty()) return bad_body(b);
-        return answer(record_chc_decision(ctx, *id, decision), [](const auto& c) { return to_json(c); });
+        return answer(record_chc_decision(ctx, id, decision), [](const auto& c) { return to_json(c); });
       }
     }
     return bad_id();
@@ -578,7 +578,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     l.start_date = b.str("start_date");
     l.end_date = b.str("end_date");
     if (!b.problem.empty()) return bad_body(b);
-    return answer(add_plan_line(ctx, *id, l), [](const auto& p) { return to_json(p); }, 201);
+    return answer(add_plan_line(ctx, id, l), [](const auto& p) { return to_json(p); }, 201);
   }
 
   if (root == "budgets" && id && n == 5 && sub == "ledger" && m == "POST") {
@@ -587,7 +587,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     std::string kind = b.str("kind"), date = b.str("entry_date"), description = b.str("description");
     auto amount = b.integer("amount_pence");
     if (!b.problem.empty()) return bad_body(b);
-    return answer(record_budget_entry(ctx, *id, kind, date, description, amount.value_or(0)), [](const auto& x) { return to_json(x); }, 201);
+    return answer(record_budget_entry(ctx, id, kind, date, description, amount.value_or(0)), [](const auto& x) { return to_json(x); }, 201);
   }
 
   if (root == "alerts") {
@@ -602,7 +602,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       Body b(req.body);
       std::string outcome = b.str("outcome"), note = b.str("note");
       if (!b.problem.empty()) return bad_body(b);
-      return answer(review_alert(ctx, *id, outcome, note), [](const auto& a) { return to_json(a); });
+      return answer(review_alert(ctx, id, outcome, note), [](const auto& a) { return to_json(a); });
     }
     return bad_id();
   }

@@ -119,14 +119,36 @@ struct Session : std::enable_shared_from_this<Session> {
       out = srv->dispatcher(in, route);
     } catch (const std::exception& e) {
       log_event("error", "handler_failed", {{"route", route}, {"what", std::string_view(e.what())}});
-      out = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}};
+      out = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}, {}};
     }
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    srv->metrics.record_request(route, in.method, out.status, seconds);
-    log_event("info", "request", {{"method", std::string_view(in.method)}, {"route", std::string_view(route)},
-                                  {"status", static_cast<long long>(out.status)}, {"ms", seconds * 1000.0}});
     bool keep_alive = req.keep_alive() && !srv->stopping;
-    send(std::move(out), req.version(), keep_alive);
+    unsigned version = req.version();
+    if (out.hold) {
+      // Answer when the handler says so (its audit record committed), on this session's executor.
+      auto hold = std::move(out.hold);
+      out.hold = nullptr;
+      auto held = std::make_shared<HttpResponse>(std::move(out));
+      hold([self = shared_from_this(), held, version, keep_alive, start, route, method = in.method](bool ok) {
+        net::post(self->stream.get_executor(), [self, held, version, keep_alive, start, route, method, ok] {
+          if (!ok) {
+            *held = HttpResponse{503, "application/json",
+                                 error_body("audit_unavailable", "the access could not be recorded, so it was not given; try again"), {}, {}};
+          }
+          self->finish(std::move(*held), route, method, start, version, keep_alive);
+        });
+      });
+      return;
+    }
+    finish(std::move(out), route, in.method, start, version, keep_alive);
+  }
+
+  void finish(HttpResponse out, const std::string& route, const std::string& method, std::chrono::steady_clock::time_point start,
+              unsigned version, bool keep_alive) {
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    srv->metrics.record_request(route, method, out.status, seconds);
+    log_event("info", "request", {{"method", std::string_view(method)}, {"route", std::string_view(route)},
+                                  {"status", static_cast<long long>(out.status)}, {"ms", seconds * 1000.0}});
+    send(std::move(out), version, keep_alive);
   }
 
   void send(HttpResponse out, unsigned version, bool keep_alive) {
@@ -146,7 +168,7 @@ struct Session : std::enable_shared_from_this<Session> {
     busy = true;
     srv->metrics.record_request("rejected", "-", status, 0);
     log_event("warn", "request_rejected", {{"status", static_cast<long long>(status)}, {"code", code}});
-    send(HttpResponse{status, "application/json", error_body(code, message), {}}, 11, false);
+    send(HttpResponse{status, "application/json", error_body(code, message), {}, {}}, 11, false);
   }
 
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {

@@ -2,6 +2,7 @@
 // so handlers need no networking headers.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,10 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the transport sends the response only once `hold` calls the continuation it is
+  // given (from any thread): with true to send it, false to send a 503 instead. The API uses it
+  // to answer a read only after its audit record is committed, without blocking a thread.
+  std::function<void(std::function<void(bool)>)> hold;
 };
 
 }  // namespace jc::server

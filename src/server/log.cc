@@ -1,5 +1,6 @@
 #include "server/log.h"
 
+#include <atomic>
 #include <cstdio>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -7,9 +8,29 @@
 #include "core/time.h"
 
 namespace jc::server {
+namespace {
+
+int rank(std::string_view level) {
+  if (level == "debug") return 0;
+  if (level == "info") return 1;
+  if (level == "warn") return 2;
+  if (level == "error") return 3;
+  return -1;
+}
+std::atomic<int> minimum{1};
+
+}  // namespace
+
+bool set_log_level(std::string_view level) {
+  int r = rank(level);
+  if (r < 0) return false;
+  minimum = r;
+  return true;
+}
 
 void log_event(std::string_view level, std::string_view event,
                std::initializer_list<std::pair<std::string_view, LogValue>> fields) {
+  if (rank(level) < minimum.load(std::memory_order_relaxed)) return;
   nlohmann::json j;
   j["time"] = Timestamp::now().iso();
   j["level"] = level;

@@ -12,5 +12,8 @@ namespace jc::server {
 using LogValue = std::variant<std::string_view, long long, double, bool>;
 void log_event(std::string_view level, std::string_view event,
                std::initializer_list<std::pair<std::string_view, LogValue>> fields = {});
+// Events below this level (debug < info < warn < error) are not written; default info. Returns
+// false for an unknown level.
+bool set_log_level(std::string_view level);
 
 }  // namespace jc::server

@@ -81,6 +81,9 @@ class Database {
   virtual std::string translate_ddl(std::string_view ddl) const = 0;
 
   virtual void begin() = 0;
+  // A read-only snapshot: several queries see one consistent state and share one lock cycle.
+  // Do not write inside it (SQLite would have to upgrade the lock); end it with commit().
+  virtual void begin_read() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
   bool in_transaction() const { return depth_ > 0; }
@@ -120,6 +123,23 @@ class Transaction {
  private:
   Database& db_;
   bool done_ = false;
+};
+
+// A read snapshot for the length of a scope (see Database::begin_read).
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database& db) : db_(db) { db_.begin_read(); }
+  ~ReadTransaction() {
+    try {
+      db_.commit();
+    } catch (...) {  // nothing was written; the connection reports on next use
+    }
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Database& db_;
 };
 
 // Opens a database and applies any pending migrations. `target` is a PostgreSQL connection

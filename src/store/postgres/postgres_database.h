@@ -30,6 +30,7 @@ class PostgresDatabase final : public Database {
   void sync_id_sequence(std::string_view table) override;
   std::string translate_ddl(std::string_view ddl) const override;
   void begin() override;
+  void begin_read() override;
   void commit() override;
   void rollback() override;
 

@@ -151,12 +151,23 @@ std::string SqliteDatabase::translate_ddl(std::string_view ddl) const {
   std::string s(ddl);
   const std::string token = "@ID_PK@";
   for (std::size_t p; (p = s.find(token)) != std::string::npos;) s.replace(p, token.size(), "INTEGER PRIMARY KEY");
+  // A key the application assigns (a sequence number), stored as the row's own key.
+  const std::string seq = "@SEQ_PK@";
+  for (std::size_t p; (p = s.find(seq)) != std::string::npos;) s.replace(p, seq.size(), "INTEGER PRIMARY KEY");
   return s;
 }
 
 void SqliteDatabase::begin() {
   if (depth_++ == 0) {
     execute_script("BEGIN IMMEDIATE");
+  } else {
+    execute_script("SAVEPOINT sp" + std::to_string(depth_));
+  }
+}
+
+void SqliteDatabase::begin_read() {
+  if (depth_++ == 0) {
+    execute_script("BEGIN DEFERRED");
   } else {
     execute_script("SAVEPOINT sp" + std::to_string(depth_));
   }

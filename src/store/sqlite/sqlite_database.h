@@ -29,6 +29,7 @@ class SqliteDatabase final : public Database {
   void sync_id_sequence(std::string_view) override {}
   std::string translate_ddl(std::string_view ddl) const override;
   void begin() override;
+  void begin_read() override;
   void commit() override;
   void rollback() override;
 

@@ -1,0 +1,248 @@
+// Benchmark (issue 4): authenticated, audited reads of a person summary over HTTP with keep-alive,
+// at a million persons. The server runs in this process on its own threads (as `jointcare serve`
+// does); one client thread drives N keep-alive connections asynchronously and times each request.
+// Every answer is a 200 whose audit event was committed before it was sent (group commit).
+//
+// Usage: care_read_bench [population=1000000] [seconds=10] [connections=32] [server_threads=2] [db]
+// The database is built once (area, persons, a caseload) and reused on later runs.
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "care/people.h"
+#include "server/api.h"
+#include "store/staff_repository.h"
+#include "server/http_server.h"
+#include "server/log.h"
+#include "store/connection_pool.h"
+#include "synth/generator.h"
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Builds the bench database: the area, one person per true person (the bench measures reads, not
+// linkage), and the district nurse's team with a relationship to every person, so any person
+// may be read.
+void build(const std::string& path, long long population) {
+  auto t = Clock::now();
+  auto db = jc::store::open_database(path);
+  jc::synth::GenerateOptions g;
+  g.reference_dir = JC_DEFAULT_REFERENCE_DIR;
+  g.population = population;
+  auto s = jc::synth::generate_area(*db, g);
+  if (!s) {
+    std::fprintf(stderr, "%s\n", s.error().message.c_str());
+    std::exit(1);
+  }
+  jc::store::Transaction tx(*db);
+  db->execute("INSERT INTO persons (id, nhs_number, created_at) SELECT DISTINCT true_person + 1, NULL, '2026-01-01T00:00:00Z' FROM synthetic_truth");
+  db->execute("UPDATE local_records SET person_id = (SELECT true_person + 1 FROM synthetic_truth t WHERE t.local_record_id = local_records.id)");
+  db->execute("UPDATE referrals SET person_id = (SELECT person_id FROM local_records lr WHERE lr.id = referrals.local_record_id)");
+  auto team = db->query_integer("SELECT team_id FROM staff_users WHERE username = 'dnurse'");
+  db->execute("INSERT INTO involvements (person_id, team_id, service, started_at) SELECT id, ?, 'district_nursing', "
+              "'2026-01-01T09:00:00Z' FROM persons",
+              {*team});
+  tx.commit();
+  std::printf("care_read_bench: built %s: %lld people in %.1f s\n", path.c_str(), population, since(t));
+}
+
+struct Connection : std::enable_shared_from_this<Connection> {
+  Connection(net::io_context& ioc, const std::string& t, std::int64_t n, unsigned seed, std::atomic<bool>& s,
+             std::vector<double>& l, long long& e)
+      : stream(ioc), token(t), persons(n), rng(seed), stop(s), latencies(l), errors(e) {}
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+  http::request<http::empty_body> req;
+  http::response<http::string_body> res;
+  std::string token;
+  std::int64_t persons;
+  std::mt19937_64 rng;
+  std::atomic<bool>& stop;
+  std::vector<double>& latencies;
+  long long& errors;
+  Clock::time_point sent;
+
+  void next() {
+    if (stop) return;
+    std::uniform_int_distribution<std::int64_t> pick(1, persons);
+    req = {http::verb::get, "/api/v1/persons/" + std::to_string(pick(rng)), 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::authorization, "Bearer " + token);
+    sent = Clock::now();
+    http::async_write(stream, req, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) {
+        std::fprintf(stderr, "care_read_bench: write: %s\n", ec.message().c_str());
+        return void(++self->errors);
+      }
+      self->res = {};
+      http::async_read(self->stream, self->buffer, self->res, [self](beast::error_code ec2, std::size_t) {
+        if (ec2) {
+          std::fprintf(stderr, "care_read_bench: read: %s\n", ec2.message().c_str());
+          return void(++self->errors);
+        }
+        self->latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - self->sent).count());
+        if (self->res.result_int() != 200) {
+          if (++self->errors == 1) std::fprintf(stderr, "care_read_bench: HTTP %u: %s\n", self->res.result_int(), self->res.body().c_str());
+        }
+        self->next();
+      });
+    });
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  long long population = argc > 1 ? std::atoll(argv[1]) : 1'000'000;
+  double seconds = argc > 2 ? std::atof(argv[2]) : 10;
+  int connections = argc > 3 ? std::atoi(argv[3]) : 32;
+  int threads = argc > 4 ? std::atoi(argv[4]) : 2;
+  std::string path = argc > 5 ? argv[5]
+                              : (std::filesystem::temp_directory_path() / ("jointcare-care-bench-" + std::to_string(population) + ".db")).string();
+  if (!std::filesystem::exists(path)) build(path, population);
+  jc::server::set_log_level("warn");
+
+  {
+    // The service alone, in process, on one thread: what a summary costs without HTTP and audit
+    // commits (the audit events are made and discarded).
+    struct Discard final : jc::governance::AuditSink {
+      using AuditSink::record;
+      void record(std::vector<jc::governance::AuditEvent>) override {}
+    } discard;
+    auto db = jc::store::open_database(path);
+    auto user = jc::store::find_staff_by_username(*db, "dnurse")->user;
+    std::int64_t n = db->query_integer("SELECT COUNT(*) FROM persons").value_or(1);
+    jc::care::CareContext ctx{*db, jc::governance::RoleTable::built_in(), jc::governance::Actor{user, "direct care"}, discard,
+                              jc::Timestamp::now()};
+    std::mt19937_64 rng(7);
+    std::uniform_int_distribution<std::int64_t> pick(1, n);
+    int calls = 0;
+    auto t0 = Clock::now();
+    while (since(t0) < 2.0) {
+      for (int k = 0; k < 100; ++k) {
+        auto s = jc::care::person_summary(ctx, jc::PersonId(pick(rng)));
+        if (!s.ok()) return 1;
+        ++calls;
+      }
+    }
+    std::printf("care_read_bench: in-process person_summary calls=%d us_per_call=%.1f\n", calls, 1e6 * since(t0) / calls);
+    // The audit trail's own cost: appending events in batches of 1, 8 and 64.
+    for (int batch : {1, 8, 64}) {
+      int events = 0;
+      auto t1 = Clock::now();
+      while (since(t1) < 1.0) {
+        std::vector<jc::governance::AuditEvent> v;
+        for (int k = 0; k < batch; ++k) {
+          jc::governance::AuditEvent e;
+          e.occurred_at = jc::Timestamp::now();
+          e.user_id = user.id.value;
+          e.user_role = "district_nurse";
+          e.organisation_id = user.organisation.value;
+          e.person_id = pick(rng);
+          e.action = "read";
+          e.record_type = "bench";
+          e.record_id = "0";
+          e.purpose = "benchmark";
+          e.outcome = "success";
+          v.push_back(std::move(e));
+        }
+        jc::governance::append_audit_batch(*db, v);
+        events += batch;
+      }
+      std::printf("care_read_bench: audit append batch=%d events_per_s=%.0f us_per_event=%.1f\n", batch, events / since(t1),
+                  1e6 * since(t1) / events);
+    }
+  }
+  jc::store::ConnectionPool pool(path, static_cast<std::size_t>(threads));
+  std::int64_t persons = 0;
+  std::int64_t audit_before = 0;
+  {
+    auto db = pool.acquire();
+    persons = db->query_integer("SELECT COUNT(*) FROM persons").value_or(0);
+    audit_before = db->query_integer("SELECT COUNT(*) FROM audit_events").value_or(0);
+  }
+  jc::server::Metrics metrics;
+  jc::server::Api api(pool, metrics, jc::governance::Authenticator{});
+  jc::server::ServerOptions so;
+  so.port = 0;
+  so.threads = threads;
+  jc::server::HttpServer server(so, [&](const jc::server::HttpRequest& r, std::string& route) { return api.handle(r, route); }, metrics);
+  server.listen();
+  std::thread serving([&] { server.run(false); });
+
+  // Sign in once (Argon2id), as a client would.
+  net::io_context ioc;
+  std::string token;
+  {
+    beast::tcp_stream s(ioc);
+    s.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
+    http::request<http::string_body> req{http::verb::post, "/api/v1/session", 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.body() = R"({"username":"dnurse","password":"jointcare-demo"})";
+    req.prepare_payload();
+    http::write(s, req);
+    beast::flat_buffer b;
+    http::response<http::string_body> res;
+    http::read(s, b, res);
+    token = nlohmann::json::parse(res.body())["token"].get<std::string>();
+  }
+
+  std::atomic<bool> stop{false};
+  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(connections));
+  std::vector<long long> errors(static_cast<std::size_t>(connections), 0);
+  std::vector<std::shared_ptr<Connection>> conns;
+  for (int i = 0; i < connections; ++i) {
+    auto c = std::make_shared<Connection>(ioc, token, persons, 1234u + static_cast<unsigned>(i), stop,
+                                          latencies[static_cast<std::size_t>(i)], errors[static_cast<std::size_t>(i)]);
+    c->stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
+    conns.push_back(c);
+  }
+  // Warm up for a second, then measure.
+  for (auto& c : conns) c->next();
+  auto warm_until = Clock::now() + std::chrono::seconds(1);
+  while (Clock::now() < warm_until) ioc.run_for(std::chrono::milliseconds(50));
+  for (auto& l : latencies) l.clear();
+  auto t = Clock::now();
+  auto until = t + std::chrono::duration<double>(seconds);
+  while (Clock::now() < until) ioc.run_for(std::chrono::milliseconds(50));
+  double elapsed = since(t);
+  stop = true;
+  ioc.run_for(std::chrono::seconds(2));
+  std::vector<double> all;
+  long long errs = 0;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  for (auto e : errors) errs += e;
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<std::size_t>(p * static_cast<double>(all.size())))]; };
+  server.stop();
+  serving.join();
+  std::int64_t audited = 0;
+  {
+    auto db = pool.acquire();
+    audited = db->query_integer("SELECT COUNT(*) FROM audit_events").value_or(0) - audit_before;
+  }
+  std::printf("care_read_bench: persons=%lld connections=%d server_threads=%d requests=%zu errors=%lld seconds=%.2f "
+              "requests_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f audit_events_written=%lld\n",
+              static_cast<long long>(persons), connections, threads, all.size(), errs, elapsed,
+              static_cast<double>(all.size()) / elapsed, pct(0.5), pct(0.99), all.empty() ? 0.0 : all.back(),
+              static_cast<long long>(audited));
+  return errs == 0 ? 0 : 1;
+}
