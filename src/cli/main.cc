@@ -17,6 +17,7 @@
 #include "cli/audit_command.h"
 #include "cli/link_command.h"
 #include "cli/pathways_command.h"
+#include "cli/users_command.h"
 #include "server/api.h"
 #include "server/http_server.h"
 #include "store/area_repository.h"
@@ -239,6 +240,8 @@ int main(int argc, char** argv) {
   auto* link = jc::cli::add_link_command(app, link_args);
   jc::cli::AuditArgs audit_args;
   auto* audit = jc::cli::add_audit_command(app, audit_args);
+  jc::cli::UsersArgs users_args;
+  jc::cli::add_users_commands(app, users_args);
   jc::cli::ReviewArgs review_args;
   auto* review = jc::cli::add_review_command(app, review_args);
   jc::cli::EvaluateArgs evaluate_args;
@@ -270,6 +273,7 @@ int main(int argc, char** argv) {
       std::printf("jointcare %s\n", JC_VERSION);
       return 0;
     }
+    if (int rc = jc::cli::run_users(users_args); rc >= 0) return rc;
     if (*generate) return run_generate(gen);
     if (*pathways) return jc::cli::run_pathways(pathways_args);
     if (*link) return jc::cli::run_link(link_args);

@@ -21,6 +21,8 @@ set +e; "$jc" frobnicate >/dev/null 2>&1; rc=$?; set -e
 "$jc" generate --db "$work/area.db" --population 2000 --seed 4 --reference-dir "$shared/data/reference" \
   --export-dir "$work/extracts" > "$work/gen.log"
 grep -q 'Generated 2000 people' "$work/gen.log" || fail "generate: $(cat "$work/gen.log")"
+grep -q 'Simulated 28 days of use' "$work/gen.log" || fail "generate should simulate a period of use: $(cat "$work/gen.log")"
+[ "$(sqlite3 "$work/area.db" "SELECT COUNT(*) > 0 FROM audit_events WHERE action = 'read'")" = 1 ] || fail "the simulated use left no audited reads"
 [ -s "$work/extracts/truth.csv" ] || fail "no truth.csv"
 ls "$work/extracts"/*.toml >/dev/null || fail "no profiles"
 
@@ -101,6 +103,27 @@ set +e; "$jc" audit verify --db "$work/area.db" > "$work/verify.out"; rc=$?; set
 [ "$rc" -ne 0 ] || fail "audit verify should fail on an altered chain"
 grep -q 'broken at event 1' "$work/verify.out" || fail "audit verify should name event 1: $(cat "$work/verify.out")"
 sqlite3 "$work/area.db" "DELETE FROM audit_events"
+
+# Staff and role administration: audited; bad input refused with the option named.
+"$jc" roles > "$work/roles.out"
+grep -q '^commissioner *aggregates$' "$work/roles.out" || fail "roles: $(cat "$work/roles.out")"
+printf '[roles]\ndistrict_nurse = ["fly"]\n' > "$work/roles.toml"
+set +e; "$jc" roles --file "$work/roles.toml" 2> "$work/roles.err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q 'roles.toml:2' "$work/roles.err" || fail "a bad role table should be refused naming its line: $(cat "$work/roles.err")"
+org=$(sqlite3 "$work/area.db" "SELECT o.ods_code FROM organisations o JOIN staff_users s ON s.organisation_id = o.id WHERE s.username = 'dnurse'")
+team=$(sqlite3 "$work/area.db" "SELECT team_id FROM staff_users WHERE username = 'dnurse'")
+set +e; JOINTCARE_PASSWORD=short "$jc" users add --db "$work/area.db" --username nnurse --name "New Nurse" --role district_nurse \
+  --organisation "$org" --team "$team" > /dev/null 2>&1; rc=$?; set -e
+[ "$rc" -eq 2 ] || fail "a short password should be refused"
+JOINTCARE_PASSWORD=correct-horse-battery "$jc" users add --db "$work/area.db" --username nnurse --name "New Nurse" \
+  --role district_nurse --organisation "$org" --team "$team" --by admin | grep -q 'added nnurse' || fail "users add"
+set +e; "$jc" users set-role --db "$work/area.db" --username nnurse --role wizard 2> "$work/role.err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q 'unknown role' "$work/role.err" || fail "an unknown role should be refused"
+"$jc" users deactivate --db "$work/area.db" --username nnurse --by admin > /dev/null
+"$jc" users list --db "$work/area.db" > "$work/users.out"
+grep -q 'nnurse .* inactive' "$work/users.out" || fail "users list: $(cat "$work/users.out")"
+[ "$(sqlite3 "$work/area.db" "SELECT COUNT(*) FROM audit_events WHERE record_type = 'staff_user'")" = 2 ] || fail "user changes should be audited"
+"$jc" audit verify --db "$work/area.db" > /dev/null || fail "audit chain after user administration"
 
 "$jc" serve --db "$work/area.db" --port 0 > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!
