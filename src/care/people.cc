@@ -167,20 +167,16 @@ KnownTo load_known_to(const CareContext& ctx, const governance::PersonAccess& ac
         auto it = orgs.find(row.integer(0));
         if (it != orgs.end()) it->second.open_referrals = static_cast<int>(row.integer(1));
       });
+  // Current services: care packages held against the person's records, and care plan lines.
   std::string today = ctx.now.iso().substr(0, 10);
   ctx.db.query(
       "SELECT lr.organisation_id, cp.service, po.name FROM care_packages cp JOIN local_records lr ON lr.id = cp.local_record_id "
       "JOIN organisations po ON po.id = cp.provider_organisation_id WHERE lr.person_id = ? AND cp.start_date <= ? "
-      "AND (cp.end_date IS NULL OR cp.end_date >= ?)",
-      {access.person().value, today, today}, [&](const store::Row& row) {
-        auto it = orgs.find(row.integer(0));
-        if (it != orgs.end()) it->second.current_services.push_back(row.text(1) + " (" + row.text(2) + ")");
-      });
-  ctx.db.query(
-      "SELECT p.organisation_id, l.service, po.name FROM care_plan_lines l JOIN care_plans p ON p.id = l.care_plan_id "
+      "AND (cp.end_date IS NULL OR cp.end_date >= ?) "
+      "UNION ALL SELECT p.organisation_id, l.service, po.name FROM care_plan_lines l JOIN care_plans p ON p.id = l.care_plan_id "
       "JOIN organisations po ON po.id = l.provider_organisation_id WHERE p.person_id = ? AND p.status = 'active' "
       "AND l.start_date <= ? AND (l.end_date IS NULL OR l.end_date >= ?)",
-      {access.person().value, today, today}, [&](const store::Row& row) {
+      {access.person().value, today, today, access.person().value, today, today}, [&](const store::Row& row) {
         auto it = orgs.find(row.integer(0));
         if (it != orgs.end()) it->second.current_services.push_back(row.text(1) + " (" + row.text(2) + ")");
       });

@@ -19,20 +19,24 @@ Relationship team_relationship(store::Database& db, std::optional<TeamId> team, 
 PersonAccess::PersonAccess(store::Database& db, const RoleTable& roles, const Actor& actor, PersonId person, Timestamp now)
     : roles_(roles), actor_(actor), person_(person), now_(now) {
   relationship_ = team_relationship(db, actor.user.team, person);
-  break_glass_ = db.query_integer("SELECT 1 FROM break_glass WHERE user_id = ? AND person_id = ? AND expires_at > ? LIMIT 1",
-                                  {actor.user.id.value, person.value, now.iso()})
-                     .has_value();
-  // The latest choice per organisation and direction counts.
-  std::map<std::pair<std::int64_t, std::string>, bool> latest;
-  db.query("SELECT organisation_id, direction, allowed FROM consents WHERE person_id = ? ORDER BY id", {person.value},
-           [&](const store::Row& r) { latest[{r.integer(0), r.text(1)}] = r.integer(2) != 0; });
+  // Overrides, consent choices and broken seals in one query (each usually empty).
+  std::map<std::pair<std::int64_t, std::string>, bool> latest;  // the latest consent per organisation and direction
+  db.query("SELECT 0, id, '', 1, id FROM break_glass WHERE user_id = ? AND person_id = ? AND expires_at > ? "
+           "UNION ALL SELECT 1, organisation_id, direction, allowed, id FROM consents WHERE person_id = ? "
+           "UNION ALL SELECT 2, sb.note_id, '', 1, sb.id FROM seal_breaks sb JOIN case_notes n ON n.id = sb.note_id "
+           "WHERE sb.user_id = ? AND n.person_id = ? ORDER BY 1, 5",
+           {actor.user.id.value, person.value, now.iso(), person.value, actor.user.id.value, person.value},
+           [&](const store::Row& r) {
+             switch (r.integer(0)) {
+               case 0: break_glass_ = true; break;
+               case 1: latest[{r.integer(1), r.text(2)}] = r.integer(3) != 0; break;
+               default: seals_broken_.insert(r.integer(1)); break;
+             }
+           });
   for (const auto& [key, allowed] : latest) {
     if (allowed) continue;
     (key.second == "share_out" ? refused_out_ : refused_in_).insert(key.first);
   }
-  db.query("SELECT DISTINCT sb.note_id FROM seal_breaks sb JOIN case_notes n ON n.note_id = sb.note_id AND n.version = 1 "
-           "WHERE sb.user_id = ? AND n.person_id = ?",
-           {actor.user.id.value, person.value}, [&](const store::Row& r) { seals_broken_.insert(r.integer(0)); });
 }
 
 AccessDecision PersonAccess::decide(Activity activity, const EntryFacts& e) const {

@@ -82,6 +82,25 @@ Api::Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticato
       roles_(options_.roles ? *options_.roles : governance::RoleTable::built_in()),
       audit_(std::make_unique<governance::AuditWriter>(store::open_database(pool.target()), store::open_database(pool.target()))) {}
 
+std::optional<StaffUser> Api::signed_in(store::Database& db, const std::string& token) {
+  if (token.empty()) return std::nullopt;
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(sessions_mutex_);
+    auto it = sessions_.find(token);
+    if (it != sessions_.end() && now - it->second.checked < kSessionRecheck) return it->second.user;
+  }
+  auto user = auth_.authenticate(db, token, Timestamp::now());
+  std::lock_guard lock(sessions_mutex_);
+  if (!user) {
+    sessions_.erase(token);
+    return user;
+  }
+  if (sessions_.size() > 100'000) sessions_.clear();
+  sessions_[token] = CachedSession{*user, now};
+  return user;
+}
+
 HttpResponse Api::handle(const HttpRequest& req, std::string& route_label) {
   try {
     return route(req, route_label);
@@ -135,7 +154,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     std::optional<store::ReadTransaction> snapshot;
     if (m == "GET") snapshot.emplace(*db);
     std::string token = bearer_token(req);
-    auto user = auth_.authenticate(*db, token, Timestamp::now());
+    auto user = signed_in(*db, token);
     if (!user) {
       label = "/api/unauthenticated";
       return error_response(401, "unauthenticated", "sign in first: POST /api/v1/session");
@@ -143,6 +162,10 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     if (p == "/api/v1/session" && m == "DELETE") {
       label = "/api/v1/session";
       auth_.logout(*db, token);
+      {
+        std::lock_guard lock(sessions_mutex_);
+        sessions_.erase(token);
+      }
       return json_response(200, json{{"signed_out", true}});
     }
     {

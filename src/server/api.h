@@ -2,7 +2,10 @@
 // shape {"error": {"code", "message"}}. A thin face: no business rules here. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <string>
 
 #include "governance/access.h"
@@ -32,6 +35,16 @@ class Api {
   governance::Authenticator auth_;
   ApiOptions options_;
   const governance::RoleTable& roles_;
+  // Signed-in sessions checked in the last few seconds (a deactivation or sign-out elsewhere
+  // takes effect within kSessionRecheck; sign-out here at once).
+  std::optional<StaffUser> signed_in(store::Database& db, const std::string& token);
+  static constexpr std::chrono::seconds kSessionRecheck{5};
+  struct CachedSession {
+    StaffUser user;
+    std::chrono::steady_clock::time_point checked;
+  };
+  std::mutex sessions_mutex_;
+  std::unordered_map<std::string, CachedSession> sessions_;
   // Reads are audited through one group-committing writer on its own connection.
   std::unique_ptr<governance::AuditWriter> audit_;
 };
