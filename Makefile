@@ -1,5 +1,5 @@
 # The two commands: `make demo` and `make test`. Both install what is missing first.
-.PHONY: deps build-debug build-release test demo bench clean
+.PHONY: deps web build-debug build-release test demo bench clean
 
 PORT ?= 8080
 DB ?= var/demo.db
@@ -7,11 +7,19 @@ DB ?= var/demo.db
 deps:
 	@scripts/install-deps
 
-build-debug: deps
+# The web application (web/): npm packages from the lock file, then a Vite build into web/dist,
+# which the server serves.
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+
+web: deps web/node_modules/.package-lock.json
+	@cd web && npm run --silent build >/dev/null
+
+build-debug: deps web
 	@cmake --preset debug >/dev/null
 	@cmake --build --preset debug
 
-build-release: deps
+build-release: deps web
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release
 
@@ -26,4 +34,4 @@ bench: build-release
 	@build/release/bin/generate_bench
 
 clean:
-	rm -rf build
+	rm -rf build web/dist

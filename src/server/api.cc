@@ -12,6 +12,8 @@
 #include "pathways/report.h"
 #include "pathways/store_log.h"
 #include "pathways/target_pathway.h"
+#include "insight/case_committee.h"
+#include "insight/jsna.h"
 #include "store/area_repository.h"
 
 namespace jc::server {
@@ -241,6 +243,33 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       auto text = pathways::render_report(*log, ro);
       if (!text) return error_response(400, "bad_request", text.error().message);
       return HttpResponse{200, "application/json", *text, {}, {}};
+    }
+    if (p == "/api/v1/casecommittee" || p == "/api/v1/jsna") {
+      // Pseudonymised aggregates for commissioning; the look is audited like any other.
+      label = p;
+      bool allowed = roles_.grants(user->role, governance::Activity::Aggregates);
+      governance::AuditEvent e;
+      e.occurred_at = Timestamp::now();
+      e.user_id = user->id.value;
+      e.user_role = std::string(to_code(user->role));
+      e.organisation_id = user->organisation.value;
+      e.action = "read";
+      e.record_type = p == "/api/v1/jsna" ? "jsna" : "case_committee";
+      e.record_id = "all";
+      e.purpose = "commissioning";
+      e.outcome = allowed ? "success" : "denied";
+      HttpResponse r = error_response(403, "forbidden", "your role may not see commissioning analyses");
+      if (allowed) {
+        insight::CaseCommitteeOptions cc;
+        std::string top = query_value(req.query, "top");
+        if (!top.empty()) cc.top = std::min<std::size_t>(std::strtoul(top.c_str(), nullptr, 10), 200);
+        auto text = p == "/api/v1/jsna" ? insight::jsna_report_json(*db) : insight::case_committee_report(*db, cc);
+        r = text ? HttpResponse{200, "application/json", *text, {}, {}} : error_response(400, "bad_request", text.error().message);
+      }
+      r.hold = [writer = audit_.get(), e](std::function<void(bool)> release) {
+        writer->submit({e}, std::move(release));
+      };
+      return r;
     }
     if (p == "/api/v1/localities") {
       label = p;

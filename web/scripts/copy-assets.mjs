@@ -1,0 +1,3 @@
+// The NHS.UK frontend's icons and logos, which its stylesheet refers to as /assets/...
+import { cpSync } from "node:fs";
+cpSync("node_modules/nhsuk-frontend/dist/nhsuk/assets", "public/assets", { recursive: true });
