@@ -144,6 +144,29 @@ int main(int argc, char** argv) {
       }
     }
     std::printf("care_read_bench: in-process person_summary calls=%d us_per_call=%.1f\n", calls, 1e6 * since(t0) / calls);
+    // Issue 3's lookup: "known to" for a person found by NHS number, timed one by one.
+    {
+      std::vector<std::string> numbers;
+      db->query("SELECT nhs_number FROM local_records WHERE nhs_number_status = '01' AND nhs_number IS NOT NULL ORDER BY id LIMIT 200000",
+                {}, [&](const jc::store::Row& r) { numbers.push_back(r.text(0)); });
+      std::vector<double> us;
+      std::uniform_int_distribution<std::size_t> any(0, numbers.size() - 1);
+      auto t2 = Clock::now();
+      while (since(t2) < 2.0 && !numbers.empty()) {
+        auto t = Clock::now();
+        jc::care::PersonQuery q;
+        q.nhs_number = numbers[any(rng)];
+        auto found = jc::care::find_persons(ctx, q);
+        if (!found.ok() || found->empty()) return 1;
+        auto known = jc::care::known_to(ctx, found->front().person);
+        if (!known.ok()) return 1;
+        us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t).count());
+      }
+      std::sort(us.begin(), us.end());
+      if (!us.empty())
+        std::printf("care_read_bench: in-process lookup by NHS number + known-to lookups=%zu p50_us=%.0f p99_us=%.0f\n", us.size(),
+                    us[us.size() / 2], us[us.size() * 99 / 100]);
+    }
     // The audit trail's own cost: appending events in batches of 1, 8 and 64.
     for (int batch : {1, 8, 64}) {
       int events = 0;
