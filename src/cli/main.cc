@@ -17,6 +17,7 @@
 #include "cli/audit_command.h"
 #include "cli/link_command.h"
 #include "cli/pathways_command.h"
+#include "cli/budget_command.h"
 #include "cli/users_command.h"
 #include "server/api.h"
 #include "server/http_server.h"
@@ -24,6 +25,7 @@
 #include "store/connection_pool.h"
 #include "store/database.h"
 #include "identity/person_index.h"
+#include "money/ledger.h"
 #include "io/toml_file.h"
 #include "server/log.h"
 #include "synth/generator.h"
@@ -109,6 +111,10 @@ int run_generate(const GenerateArgs& a) {
   auto sim = jc::synth::simulate_use(*db, so);
   if (!sim) {
     std::fprintf(stderr, "jointcare generate: simulating use: %s\n", sim.error().message.c_str());
+    return kExitFailed;
+  }
+  if (auto st = jc::money::seed_pool_ledgers(*db); !st) {
+    std::fprintf(stderr, "jointcare generate: pooled budgets: %s\n", st.error().message.c_str());
     return kExitFailed;
   }
   std::printf("Simulated %d days of use: %lld involvements, %lld referrals, %lld notes, %lld shared assessments, %lld reads, "
@@ -242,6 +248,8 @@ int main(int argc, char** argv) {
   auto* audit = jc::cli::add_audit_command(app, audit_args);
   jc::cli::UsersArgs users_args;
   jc::cli::add_users_commands(app, users_args);
+  jc::cli::BudgetArgs budget_args;
+  jc::cli::add_budget_command(app, budget_args);
   jc::cli::ReviewArgs review_args;
   auto* review = jc::cli::add_review_command(app, review_args);
   jc::cli::EvaluateArgs evaluate_args;
@@ -274,6 +282,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (int rc = jc::cli::run_users(users_args); rc >= 0) return rc;
+    if (int rc = jc::cli::run_budget(budget_args); rc >= 0) return rc;
     if (*generate) return run_generate(gen);
     if (*pathways) return jc::cli::run_pathways(pathways_args);
     if (*link) return jc::cli::run_link(link_args);

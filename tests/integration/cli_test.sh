@@ -104,6 +104,25 @@ set +e; "$jc" audit verify --db "$work/area.db" > "$work/verify.out"; rc=$?; set
 grep -q 'broken at event 1' "$work/verify.out" || fail "audit verify should name event 1: $(cat "$work/verify.out")"
 sqlite3 "$work/area.db" "DELETE FROM audit_events"
 
+# Section 75 pooled budgets: seeded by generate, balanced, a statement, journals all or nothing.
+"$jc" budget check --db "$work/area.db" > "$work/budget.out" || fail "budget check: $(cat "$work/budget.out")"
+grep -q 'Better Care Fund *balanced' "$work/budget.out" || fail "budget check output: $(cat "$work/budget.out")"
+"$jc" budget statement --db "$work/area.db" --pool "Better Care Fund" --month 2025-09 --format json > "$work/statement.json"
+grep -q '"forecast_outturn_pence"' "$work/statement.json" || fail "budget statement json"
+entries=$(sqlite3 "$work/area.db" "SELECT COUNT(*) FROM journal_entries")
+printf 'entry,date,pool,account,debit_pence,credit_pence,kind,description\nA,2025-06-01,Better Care Fund,fund,500,,adjustment,one\nA,2025-06-01,Better Care Fund,reserve,,500,adjustment,one\nB,2025-06-02,Better Care Fund,fund,100,,adjustment,two\nB,2025-06-02,Better Care Fund,reserve,,99,adjustment,two\n' > "$work/journal.csv"
+set +e; "$jc" budget post --db "$work/area.db" --journal "$work/journal.csv" 2> "$work/journal.err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q 'journal.csv:4: entry B: unbalanced' "$work/journal.err" || fail "an unbalanced journal should be refused naming its line: $(cat "$work/journal.err")"
+[ "$(sqlite3 "$work/area.db" "SELECT COUNT(*) FROM journal_entries")" = "$entries" ] || fail "a refused journal file should post nothing"
+printf 'entry,date,pool,account,debit_pence,credit_pence,kind,description\nA,2025-06-01,No Such Pool,fund,500,,adjustment,one\n' > "$work/journal2.csv"
+set +e; "$jc" budget post --db "$work/area.db" --journal "$work/journal2.csv" 2> "$work/journal.err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q 'journal2.csv:2: pool: no pool' "$work/journal.err" || fail "an unknown pool should be refused: $(cat "$work/journal.err")"
+sed -i 's/,99,adjustment,two/,100,adjustment,two/' "$work/journal.csv"
+"$jc" budget post --db "$work/area.db" --journal "$work/journal.csv" | grep -q 'posted 2 journal entries' || fail "budget post"
+"$jc" budget risk-share --db "$work/area.db" --pool "Better Care Fund" --year-end 2026-03-31 --method cascade > "$work/risk.out" || fail "risk share: $(cat "$work/risk.out")"
+grep -q 'from the reserve' "$work/risk.out" || fail "risk share output: $(cat "$work/risk.out")"
+"$jc" budget check --db "$work/area.db" > /dev/null || fail "the ledger should balance after the risk share"
+
 # Staff and role administration: audited; bad input refused with the option named.
 "$jc" roles > "$work/roles.out"
 grep -q '^commissioner *aggregates$' "$work/roles.out" || fail "roles: $(cat "$work/roles.out")"

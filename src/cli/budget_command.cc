@@ -1,0 +1,197 @@
+#include "cli/budget_command.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/money.h"
+#include "io/csv_reader.h"
+#include "money/ledger.h"
+#include "store/database.h"
+
+namespace jc::cli {
+namespace {
+
+using nlohmann::json;
+
+int fail(const std::string& m, int code = 2) {
+  std::fprintf(stderr, "jointcare budget: %s\n", m.c_str());
+  return code;
+}
+
+std::string gbp(std::int64_t pence) { return Money::pence(pence).formatted(); }
+
+// A journal file: CSV with a header `entry,date,pool,account,debit_pence,credit_pence,kind,description`;
+// rows with the same `entry` make one journal. The whole file posts in one transaction.
+int post_file(store::Database& db, const std::string& path) {
+  auto table = io::CsvTable::open(path);
+  if (!table) return fail(table.error().message);
+  std::vector<std::string> need = {"entry", "date", "pool", "account", "debit_pence", "credit_pence", "kind", "description"};
+  std::map<std::string, std::size_t> col;
+  for (const auto& name : need) {
+    auto c = table->column(name);
+    if (!c) return fail(path + ": the header has no column \"" + name + "\"");
+    col[name] = *c;
+  }
+  std::vector<std::pair<std::string, money::Journal>> journals;
+  std::map<std::string, std::size_t> index;
+  std::map<std::string, long> first_line;
+  for (;;) {
+    auto next = table->next();
+    if (!next) return fail(next.error().message);
+    if (!*next) break;
+    const auto& row = (*next)->fields;
+    long line = (*next)->line;
+    auto at = [&](const std::string& field) { return path + ":" + std::to_string(line) + ": " + field; };
+    auto field = [&](const std::string& name) { return row[col[name]]; };
+    auto pool = money::find_pool(db, field("pool"));
+    if (!pool) return fail(at("pool") + ": " + pool.error().message);
+    auto date = Date::parse_iso(field("date"));
+    if (!date) return fail(at("date") + ": " + date.error().message);
+    auto amount = [&](const std::string& name) -> std::optional<std::int64_t> {
+      const std::string& v = field(name);
+      if (v.empty()) return 0;
+      std::int64_t x = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+      if (ec != std::errc() || end != v.data() + v.size()) return std::nullopt;
+      return x;
+    };
+    auto debit = amount("debit_pence"), credit = amount("credit_pence");
+    if (!debit) return fail(at("debit_pence") + ": a whole number of pence");
+    if (!credit) return fail(at("credit_pence") + ": a whole number of pence");
+    std::string entry = field("entry");
+    auto [it, added] = index.emplace(entry, journals.size());
+    if (added) {
+      journals.push_back({entry, money::Journal{pool->id, *date, field("kind"), field("description"), {}}});
+      first_line[entry] = line;
+    } else if (journals[it->second].second.pool != pool->id) {
+      return fail(at("pool") + ": entry " + entry + " names two pools");
+    }
+    journals[it->second].second.lines.push_back({field("account"), *debit, *credit});
+  }
+  store::Transaction tx(db);
+  for (const auto& [entry, j] : journals) {
+    auto id = money::post(db, j);
+    if (!id) return fail(path + ":" + std::to_string(first_line[entry]) + ": entry " + entry + ": " + id.error().message);
+  }
+  tx.commit();
+  std::printf("posted %zu journal entr%s\n", journals.size(), journals.size() == 1 ? "y" : "ies");
+  return 0;
+}
+
+}  // namespace
+
+void add_budget_command(CLI::App& app, BudgetArgs& a) {
+  auto* b = app.add_subcommand("budget", "Section 75 pooled and aligned budgets: a double-entry ledger in pence");
+  b->require_subcommand(1);
+  auto db = [&](CLI::App* c) { c->add_option("--db", a.db, "Database")->required(); };
+  a.pools = b->add_subcommand("pools", "Pools, their partners and balances");
+  db(a.pools);
+  a.statement = b->add_subcommand("statement", "Monthly statement: contributions, spend to date, forecast outturn, variance");
+  db(a.statement);
+  a.statement->add_option("--pool", a.pool, "Pool name or id")->required();
+  a.statement->add_option("--month", a.month, "YYYY-MM")->required();
+  a.statement->add_option("--format", a.format, "table, csv or json");
+  a.post = b->add_subcommand("post", "Post the journals in a CSV file (all or nothing)");
+  db(a.post);
+  a.post->add_option("--journal", a.journal, "CSV: entry,date,pool,account,debit_pence,credit_pence,kind,description")->required();
+  a.risk_share = b->add_subcommand("risk-share", "Year-end risk share: proportional, or the cascade (reserve, then agreed ratio)");
+  db(a.risk_share);
+  a.risk_share->add_option("--pool", a.pool, "Pool name or id")->required();
+  a.risk_share->add_option("--year-end", a.year_end, "YYYY-MM-DD, usually 31 March")->required();
+  a.risk_share->add_option("--method", a.method, "proportional or cascade");
+  a.check = b->add_subcommand("check", "Check every pool's ledger invariants (exit 1 when broken)");
+  db(a.check);
+  a.seed = b->add_subcommand("seed", "Give a synthetic area's pools partners, schemes, contributions and spend from activity");
+  db(a.seed);
+}
+
+int run_budget(const BudgetArgs& a) {
+  if (!*a.pools && !*a.statement && !*a.post && !*a.risk_share && !*a.check && !*a.seed) return -1;
+  if (a.format != "table" && a.format != "csv" && a.format != "json") return fail("--format: table, csv or json");
+  auto db = store::open_database(a.db);
+  if (*a.seed) {
+    auto st = money::seed_pool_ledgers(*db);
+    if (!st) return fail(st.error().message);
+    std::printf("seeded %zu pools\n", money::list_pools(*db).size());
+    return 0;
+  }
+  if (*a.post) return post_file(*db, a.journal);
+  if (*a.check) {
+    int bad = 0;
+    for (const auto& p : money::list_pools(*db)) {
+      auto st = money::check_ledger(*db, p.id);
+      std::printf("%-40s %s\n", p.name.c_str(), st ? "balanced" : st.error().message.c_str());
+      bad += !st;
+    }
+    return bad ? 1 : 0;
+  }
+  if (*a.pools) {
+    for (const auto& p : money::list_pools(*db)) {
+      std::printf("%lld %s (%s): fund %s, reserve %s\n", static_cast<long long>(p.id.value), p.name.c_str(), p.kind.c_str(),
+                  gbp(money::balance(*db, p.id, "fund")).c_str(), gbp(money::balance(*db, p.id, "reserve")).c_str());
+      db->query("SELECT o.name, pp.share_basis_points FROM pool_partners pp JOIN organisations o ON o.id = pp.organisation_id "
+                "WHERE pp.pool_id = ? ORDER BY o.name",
+                {p.id.value}, [](const store::Row& r) {
+                  std::printf("    partner %s, share of any overspend %.2f%%\n", r.text(0).c_str(), static_cast<double>(r.integer(1)) / 100);
+                });
+    }
+    return 0;
+  }
+  auto pool = money::find_pool(*db, a.pool);
+  if (!pool) return fail("--pool: " + pool.error().message);
+  if (*a.risk_share) {
+    auto y = Date::parse_iso(a.year_end);
+    if (!y) return fail("--year-end: " + y.error().message);
+    auto rs = money::year_end_risk_share(*db, pool->id, *y, a.method);
+    if (!rs) return fail(rs.error().message);
+    std::printf("%s at %s: %s %s; from the reserve %s\n", pool->name.c_str(), a.year_end.c_str(),
+                rs->overspend_pence >= 0 ? "overspend" : "underspend", gbp(rs->overspend_pence < 0 ? -rs->overspend_pence : rs->overspend_pence).c_str(),
+                gbp(rs->from_reserve_pence).c_str());
+    for (const auto& [partner, pence] : rs->by_partner)
+      std::printf("    %s %s %s\n", partner.c_str(), pence >= 0 ? "pays" : "receives", gbp(pence >= 0 ? pence : -pence).c_str());
+    auto st = money::check_ledger(*db, pool->id);
+    if (!st) return fail(st.error().message, 1);
+    return 0;
+  }
+  auto s = money::statement(*db, pool->id, a.month);
+  if (!s) return fail("--month: " + s.error().message);
+  if (a.format == "json") {
+    json j{{"pool", s->pool.name},
+           {"from", s->from.iso()},
+           {"to", s->to.iso()},
+           {"contributions_pence", s->contributions_pence},
+           {"contributions_by_partner_pence", s->contributions},
+           {"spend_pence", s->spend_pence},
+           {"spend_by_scheme_pence", s->spend_by_scheme},
+           {"budget_by_scheme_pence", s->budget_by_scheme},
+           {"reserve_pence", s->reserve_pence},
+           {"fund_pence", s->fund_pence},
+           {"forecast_outturn_pence", s->forecast_outturn_pence},
+           {"variance_pence", s->variance_pence}};
+    std::printf("%s\n", j.dump(2).c_str());
+  } else if (a.format == "csv") {
+    std::printf("line,item,pence\n");
+    for (const auto& [k, v] : s->contributions) std::printf("contribution,\"%s\",%lld\n", k.c_str(), static_cast<long long>(v));
+    for (const auto& [k, v] : s->spend_by_scheme) std::printf("spend,\"%s\",%lld\n", k.c_str(), static_cast<long long>(v));
+    std::printf("total,contributions,%lld\ntotal,spend,%lld\nbalance,reserve,%lld\nbalance,fund,%lld\nforecast,outturn,%lld\nforecast,variance,%lld\n",
+                static_cast<long long>(s->contributions_pence), static_cast<long long>(s->spend_pence),
+                static_cast<long long>(s->reserve_pence), static_cast<long long>(s->fund_pence),
+                static_cast<long long>(s->forecast_outturn_pence), static_cast<long long>(s->variance_pence));
+  } else {
+    std::printf("%s: %s to %s\n\nContributions\n", s->pool.name.c_str(), s->from.iso().c_str(), s->to.iso().c_str());
+    for (const auto& [k, v] : s->contributions) std::printf("  %-56s %16s\n", k.c_str(), gbp(v).c_str());
+    std::printf("Spend to date (budget for the year)\n");
+    for (const auto& [k, v] : s->spend_by_scheme)
+      std::printf("  %-56s %16s (%s)\n", k.c_str(), gbp(v).c_str(), gbp(s->budget_by_scheme[k]).c_str());
+    std::printf("\n  %-56s %16s\n  %-56s %16s\n  %-56s %16s\n  %-56s %16s\n  %-56s %16s\n  %-56s %16s\n", "Contributions to date",
+                gbp(s->contributions_pence).c_str(), "Spend to date", gbp(s->spend_pence).c_str(), "Risk reserve",
+                gbp(s->reserve_pence).c_str(), "Fund balance", gbp(s->fund_pence).c_str(), "Forecast outturn (spend)",
+                gbp(s->forecast_outturn_pence).c_str(), "Forecast variance (negative: overspend)", gbp(s->variance_pence).c_str());
+  }
+  return 0;
+}
+
+}  // namespace jc::cli
