@@ -13,6 +13,7 @@
 #include "governance/authentication.h"
 #include "insight/case_committee.h"
 #include "insight/jsna.h"
+#include "insight/spend.h"
 #include "interop/extract_import.h"
 #include "cli/audit_command.h"
 #include "cli/link_command.h"
@@ -260,6 +261,13 @@ int main(int argc, char** argv) {
   jsna->add_option("--db", jsna_db, "Database")->required();
   jsna->add_option("--format", jsna_format, "json")->check(CLI::IsMember({"json"}));
 
+  std::string spend_db;
+  jc::insight::SpendOptions spend_options;
+  auto* spend = app.add_subcommand("spend", "Spend and trend: by service, provider, client group and month; projections; concentration");
+  spend->add_option("--db", spend_db, "Database")->required();
+  spend->add_option("--format", spend_options.format, "json or csv")->check(CLI::IsMember({"json", "csv"}));
+  spend->add_option("--months", spend_options.projection_months, "Months to project (default 12)");
+
   std::string cc_db;
   jc::insight::CaseCommitteeOptions cc_options;
   auto* casecommittee = app.add_subcommand("casecommittee", "The Case Committee agenda: each locality's highest-cost people");
@@ -294,6 +302,16 @@ int main(int argc, char** argv) {
       auto text = jc::insight::case_committee_report(*db, cc_options);
       if (!text) {
         std::fprintf(stderr, "jointcare casecommittee: %s\n", text.error().message.c_str());
+        return kExitUsage;
+      }
+      std::fwrite(text->data(), 1, text->size(), stdout);
+      return 0;
+    }
+    if (*spend) {
+      auto db = jc::store::open_database(spend_db);
+      auto text = jc::insight::spend_report(*db, spend_options);
+      if (!text) {
+        std::fprintf(stderr, "jointcare spend: %s\n", text.error().message.c_str());
         return kExitUsage;
       }
       std::fwrite(text->data(), 1, text->size(), stdout);
