@@ -13,6 +13,7 @@
 #include "governance/authentication.h"
 #include "insight/case_committee.h"
 #include "insight/jsna.h"
+#include "insight/scenario.h"
 #include "insight/spend.h"
 #include "interop/extract_import.h"
 #include "cli/audit_command.h"
@@ -268,6 +269,12 @@ int main(int argc, char** argv) {
   spend->add_option("--format", spend_options.format, "json or csv")->check(CLI::IsMember({"json", "csv"}));
   spend->add_option("--months", spend_options.projection_months, "Months to project (default 12)");
 
+  std::string scenario_db, scenario_file, scenario_format = "json";
+  auto* scenario = app.add_subcommand("scenario", "Cost a scenario (TOML) over 3-5 years per funder, pool and partner");
+  scenario->add_option("--db", scenario_db, "Database")->required();
+  scenario->add_option("--file", scenario_file, "Scenario (TOML)")->required();
+  scenario->add_option("--format", scenario_format, "json or table")->check(CLI::IsMember({"json", "table"}));
+
   std::string cc_db;
   jc::insight::CaseCommitteeOptions cc_options;
   auto* casecommittee = app.add_subcommand("casecommittee", "The Case Committee agenda: each locality's highest-cost people");
@@ -305,6 +312,21 @@ int main(int argc, char** argv) {
         return kExitUsage;
       }
       std::fwrite(text->data(), 1, text->size(), stdout);
+      return 0;
+    }
+    if (*scenario) {
+      auto text = jc::io::read_text_file(scenario_file);
+      if (!text) {
+        std::fprintf(stderr, "jointcare scenario: %s\n", text.error().message.c_str());
+        return kExitUsage;
+      }
+      auto db = jc::store::open_database(scenario_db);
+      auto out = jc::insight::run_scenario(*db, *text, scenario_file, scenario_format);
+      if (!out) {
+        std::fprintf(stderr, "jointcare scenario: %s\n", out.error().message.c_str());
+        return kExitUsage;
+      }
+      std::fwrite(out->data(), 1, out->size(), stdout);
       return 0;
     }
     if (*spend) {
