@@ -13,6 +13,7 @@
 #include "governance/authentication.h"
 #include "insight/case_committee.h"
 #include "insight/jsna.h"
+#include "insight/plans.h"
 #include "insight/scenario.h"
 #include "insight/spend.h"
 #include "interop/extract_import.h"
@@ -275,6 +276,13 @@ int main(int argc, char** argv) {
   scenario->add_option("--file", scenario_file, "Scenario (TOML)")->required();
   scenario->add_option("--format", scenario_format, "json or table")->check(CLI::IsMember({"json", "table"}));
 
+  std::string plan_db, plan_file, plan_format = "json", plan_as_of;
+  auto* plan = app.add_subcommand("plan", "A commissioning plan's performance: outputs, indicators, RAG, trend, control limits");
+  plan->add_option("--db", plan_db, "Database")->required();
+  plan->add_option("--file", plan_file, "Plan (TOML)")->required();
+  plan->add_option("--format", plan_format, "json or table")->check(CLI::IsMember({"json", "table"}));
+  plan->add_option("--as-of", plan_as_of, "Date the outputs' status (default: the last day of activity)");
+
   std::string cc_db;
   jc::insight::CaseCommitteeOptions cc_options;
   auto* casecommittee = app.add_subcommand("casecommittee", "The Case Committee agenda: each locality's highest-cost people");
@@ -312,6 +320,21 @@ int main(int argc, char** argv) {
         return kExitUsage;
       }
       std::fwrite(text->data(), 1, text->size(), stdout);
+      return 0;
+    }
+    if (*plan) {
+      auto text = jc::io::read_text_file(plan_file);
+      if (!text) {
+        std::fprintf(stderr, "jointcare plan: %s\n", text.error().message.c_str());
+        return kExitUsage;
+      }
+      auto db = jc::store::open_database(plan_db);
+      auto out = jc::insight::evaluate_plan(*db, *text, plan_file, plan_format, plan_as_of);
+      if (!out) {
+        std::fprintf(stderr, "jointcare plan: %s\n", out.error().message.c_str());
+        return kExitUsage;
+      }
+      std::fwrite(out->data(), 1, out->size(), stdout);
       return 0;
     }
     if (*scenario) {
