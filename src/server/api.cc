@@ -14,6 +14,10 @@
 #include "pathways/target_pathway.h"
 #include "insight/case_committee.h"
 #include "insight/jsna.h"
+#include "insight/plans.h"
+#include "insight/scenario.h"
+#include "insight/spend.h"
+#include "money/ledger.h"
 #include "store/area_repository.h"
 
 namespace jc::server {
@@ -73,6 +77,52 @@ std::string content_type_for(const std::filesystem::path& p) {
   if (ext == ".json") return "application/json";
   return "application/octet-stream";
 }
+
+
+// The commissioning reports behind /api/v1/casecommittee, jsna, spend, budgets, scenario and plan.
+HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
+  const std::string& p = req.path;
+  auto text_or_400 = [](const Result<std::string>& t) {
+    return t ? HttpResponse{200, "application/json", *t, {}, {}} : error_response(400, "bad_request", t.error().message);
+  };
+  if (p == "/api/v1/casecommittee") {
+    insight::CaseCommitteeOptions cc;
+    std::string top = query_value(req.query, "top");
+    if (!top.empty()) cc.top = std::min<std::size_t>(std::strtoul(top.c_str(), nullptr, 10), 200);
+    return text_or_400(insight::case_committee_report(db, cc));
+  }
+  if (p == "/api/v1/jsna") return text_or_400(insight::jsna_report_json(db));
+  if (p == "/api/v1/spend") return text_or_400(insight::spend_report(db, insight::SpendOptions{}));
+  if (p == "/api/v1/scenario" || p == "/api/v1/plan") {
+    if (req.method != "POST") return error_response(405, "method_not_allowed", "POST the TOML as the body");
+    return text_or_400(p == "/api/v1/scenario" ? insight::run_scenario(db, req.body, "request body")
+                                               : insight::evaluate_plan(db, req.body, "request body", "json", query_value(req.query, "as_of")));
+  }
+  if (p == "/api/v1/budgets") {
+    json out = json::array();
+    for (const auto& pool : money::list_pools(db)) {
+      json partners = json::array();
+      db.query("SELECT o.name, pp.share_basis_points FROM pool_partners pp JOIN organisations o ON o.id = pp.organisation_id "
+               "WHERE pp.pool_id = ? ORDER BY o.name",
+               {pool.id.value}, [&](const store::Row& r) { partners.push_back({{"name", r.text(0)}, {"share_basis_points", r.integer(1)}}); });
+      out.push_back({{"id", pool.id.value}, {"name", pool.name}, {"kind", pool.kind}, {"fund_pence", money::balance(db, pool.id, "fund")},
+                     {"reserve_pence", money::balance(db, pool.id, "reserve")}, {"partners", partners}});
+    }
+    return json_response(200, out);
+  }
+  // /api/v1/budgets/statement?pool=&month=
+  auto pool = money::find_pool(db, query_value(req.query, "pool"));
+  if (!pool) return error_response(400, "bad_request", "pool: " + pool.error().message);
+  auto s = money::statement(db, pool->id, query_value(req.query, "month"));
+  if (!s) return error_response(400, "bad_request", s.error().message);
+  return json_response(200, json{{"pool", s->pool.name}, {"from", s->from.iso()}, {"to", s->to.iso()},
+                                 {"contributions_pence", s->contributions_pence}, {"contributions_by_partner_pence", s->contributions},
+                                 {"spend_pence", s->spend_pence}, {"spend_by_scheme_pence", s->spend_by_scheme},
+                                 {"budget_by_scheme_pence", s->budget_by_scheme}, {"reserve_pence", s->reserve_pence},
+                                 {"fund_pence", s->fund_pence}, {"forecast_outturn_pence", s->forecast_outturn_pence},
+                                 {"variance_pence", s->variance_pence}});
+}
+
 
 }  // namespace
 
@@ -200,6 +250,28 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       if (!text) return error_response(400, "bad_request", text.error().message);
       return HttpResponse{200, "application/json", *text, {}, {}};
     }
+    if (p == "/api/v1/casecommittee" || p == "/api/v1/jsna" || p == "/api/v1/spend" || p == "/api/v1/budgets" ||
+        p == "/api/v1/budgets/statement" || p == "/api/v1/scenario" || p == "/api/v1/plan") {
+      // Commissioning analyses (pseudonymised or aggregate); every look is audited like any other.
+      label = p;
+      bool allowed = roles_.grants(user->role, governance::Activity::Aggregates);
+      governance::AuditEvent e;
+      e.occurred_at = Timestamp::now();
+      e.user_id = user->id.value;
+      e.user_role = std::string(to_code(user->role));
+      e.organisation_id = user->organisation.value;
+      e.action = "read";
+      e.record_type = p.substr(8);
+      e.record_id = "all";
+      e.purpose = "commissioning";
+      e.outcome = allowed ? "success" : "denied";
+      HttpResponse r = error_response(403, "forbidden", "your role may not see commissioning analyses");
+      if (allowed) r = commissioning(*db, req);
+      r.hold = [writer = audit_.get(), e](std::function<void(bool)> release) {
+        writer->submit({e}, std::move(release));
+      };
+      return r;
+    }
     if (m != "GET") {
       label = "/api/method_not_allowed";
       return error_response(405, "method_not_allowed", "this resource answers GET");
@@ -243,33 +315,6 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       auto text = pathways::render_report(*log, ro);
       if (!text) return error_response(400, "bad_request", text.error().message);
       return HttpResponse{200, "application/json", *text, {}, {}};
-    }
-    if (p == "/api/v1/casecommittee" || p == "/api/v1/jsna") {
-      // Pseudonymised aggregates for commissioning; the look is audited like any other.
-      label = p;
-      bool allowed = roles_.grants(user->role, governance::Activity::Aggregates);
-      governance::AuditEvent e;
-      e.occurred_at = Timestamp::now();
-      e.user_id = user->id.value;
-      e.user_role = std::string(to_code(user->role));
-      e.organisation_id = user->organisation.value;
-      e.action = "read";
-      e.record_type = p == "/api/v1/jsna" ? "jsna" : "case_committee";
-      e.record_id = "all";
-      e.purpose = "commissioning";
-      e.outcome = allowed ? "success" : "denied";
-      HttpResponse r = error_response(403, "forbidden", "your role may not see commissioning analyses");
-      if (allowed) {
-        insight::CaseCommitteeOptions cc;
-        std::string top = query_value(req.query, "top");
-        if (!top.empty()) cc.top = std::min<std::size_t>(std::strtoul(top.c_str(), nullptr, 10), 200);
-        auto text = p == "/api/v1/jsna" ? insight::jsna_report_json(*db) : insight::case_committee_report(*db, cc);
-        r = text ? HttpResponse{200, "application/json", *text, {}, {}} : error_response(400, "bad_request", text.error().message);
-      }
-      r.hold = [writer = audit_.get(), e](std::function<void(bool)> release) {
-        writer->submit({e}, std::move(release));
-      };
-      return r;
     }
     if (p == "/api/v1/localities") {
       label = p;

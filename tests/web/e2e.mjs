@@ -177,6 +177,19 @@ try {
     await open("pathways", "#process-map svg", "pathways");
   });
 
+  await check("a commissioner reads a pooled budget's statement, spend and trend, a costed scenario and a plan's RAG", async () => {
+    await open("budgets", "#statement", "budgets");
+    await page.locator("#statement", { hasText: "Forecast outturn" }).waitFor();
+    await open("spend", "#services tbody tr", "spend");
+    await open("scenarios", "#scenario-text", "scenarios");
+    await page.getByRole("button", { name: "Cost the scenario" }).click();
+    await page.locator("#scenario-result tbody tr").nth(4).waitFor();  // five years
+    await page.locator("#scenario-text").fill('name = "broken"\nyears = 9\n');
+    await page.getByRole("button", { name: "Cost the scenario" }).click();
+    await page.locator("#scenario-error", { hasText: "years" }).waitFor();
+    await open("plans", "#plan-result .nhsuk-tag", "plans");
+  });
+
   console.log("page load times (ms, navigation to content shown): " + timings.map(([n, ms]) => `${n} ${ms}`).join(", "));
   console.log(`e2e: ${passed} passed, 0 failed; screenshots in ${outDir}`);
 } catch (e) {

@@ -11,6 +11,7 @@ import { Governance } from "./pages/Governance";
 import { CaseCommittee } from "./pages/CaseCommittee";
 import { Jsna } from "./pages/Jsna";
 import { Pathways } from "./pages/Pathways";
+import { Budgets, Plans, Scenarios, Spend } from "./pages/Money";
 
 // A small hash router: #/inbox, #/persons/12, #/find, #/governance, #/case-committee, #/jsna, #/pathways.
 function useRoute(): string[] {
@@ -59,6 +60,10 @@ function App() {
     case "case-committee": content = <CaseCommittee />; break;
     case "jsna": content = <Jsna />; break;
     case "pathways": content = <Pathways />; break;
+    case "budgets": content = <Budgets />; break;
+    case "spend": content = <Spend />; break;
+    case "scenarios": content = <Scenarios />; break;
+    case "plans": content = <Plans />; break;
     default: content = <p className="nhsuk-body">No such page.</p>;
   }
   return (
@@ -71,7 +76,8 @@ function App() {
 function Shell({ user, onSignOut, children }: { user: User | null; onSignOut?: () => void; children: React.ReactNode }) {
   const links: [string, string][] = [];
   if (user && practitionerRoles.has(user.role)) links.push(["#/inbox", "Team inbox"], ["#/find", "Find a person"]);
-  if (user && commissioningRoles.has(user.role)) links.push(["#/case-committee", "Case Committee"], ["#/jsna", "Needs (JSNA)"], ["#/pathways", "Pathways"]);
+  if (user && commissioningRoles.has(user.role)) links.push(["#/case-committee", "Case Committee"], ["#/jsna", "Needs (JSNA)"], ["#/pathways", "Pathways"],
+    ["#/budgets", "Pooled budgets"], ["#/spend", "Spend"], ["#/scenarios", "Scenarios"], ["#/plans", "Plans"]);
   if (user && governanceRoles.has(user.role)) links.push(["#/governance", "Information governance"]);
   return (
     <>
