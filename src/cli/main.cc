@@ -262,6 +262,9 @@ int main(int argc, char** argv) {
   auto* jsna = app.add_subcommand("jsna", "Joint Strategic Needs Assessment profiles, disclosure-controlled");
   jsna->add_option("--db", jsna_db, "Database")->required();
   jsna->add_option("--format", jsna_format, "json")->check(CLI::IsMember({"json"}));
+  std::string jsna_disclosure = "nhs-digital";
+  jsna->add_option("--disclosure", jsna_disclosure, "nhs-digital (default) or one-to-five (with secondary suppression)")
+      ->check(CLI::IsMember({"nhs-digital", "one-to-five"}));
 
   std::string spend_db;
   jc::insight::SpendOptions spend_options;
@@ -364,7 +367,8 @@ int main(int argc, char** argv) {
     }
     if (*jsna) {
       auto db = jc::store::open_database(jsna_db);
-      auto text = jc::insight::jsna_report_json(*db);
+      auto text = jc::insight::jsna_report_json(*db, jsna_disclosure == "one-to-five" ? jc::insight::DisclosureRule::OneToFive
+                                                                                      : jc::insight::DisclosureRule::NhsDigital);
       if (!text) {
         std::fprintf(stderr, "jointcare jsna: %s\n", text.error().message.c_str());
         return kExitUsage;

@@ -91,7 +91,9 @@ HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
     if (!top.empty()) cc.top = std::min<std::size_t>(std::strtoul(top.c_str(), nullptr, 10), 200);
     return text_or_400(insight::case_committee_report(db, cc));
   }
-  if (p == "/api/v1/jsna") return text_or_400(insight::jsna_report_json(db));
+  if (p == "/api/v1/jsna")
+    return text_or_400(insight::jsna_report_json(
+        db, query_value(req.query, "disclosure") == "one-to-five" ? insight::DisclosureRule::OneToFive : insight::DisclosureRule::NhsDigital));
   if (p == "/api/v1/spend") return text_or_400(insight::spend_report(db, insight::SpendOptions{}));
   if (p == "/api/v1/scenario" || p == "/api/v1/plan") {
     if (req.method != "POST") return error_response(405, "method_not_allowed", "POST the TOML as the body");

@@ -64,3 +64,44 @@ TEST(Jsna, PublishesOnlyDisclosureControlledCountsWithIntervals) {
 
 }  // namespace
 }  // namespace jc::insight
+
+namespace jc::insight {
+namespace {
+
+TEST(Jsna, EveryCutAndTheOneToFiveRuleWithSecondarySuppression) {
+  auto db = testing::generated_area(3000, 9);
+  auto text = jsna_report_json(*db, DisclosureRule::OneToFive);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  auto j = nlohmann::json::parse(*text);
+  int cuts = 0, secondary = 0;
+  for (const auto& m : j["measures"]) {
+    for (const char* cut : {"localities", "wards", "lsoas", "gp_practices", "age_bands", "sexes", "client_groups", "deprivation_deciles"}) {
+      ASSERT_TRUE(m.contains(cut)) << cut;
+      ++cuts;
+      int suppressed = 0;
+      for (const auto& g : m[cut]) {
+        if (g["suppressed"].get<bool>()) {
+          ++suppressed;
+          EXPECT_TRUE(g["count"].is_null());
+          if (g.contains("secondary_suppression")) ++secondary;
+        } else {
+          auto n = g["count"].get<std::int64_t>();
+          EXPECT_TRUE(n == 0 || n > 5) << cut << " " << g.dump();  // 1-5 never published
+        }
+      }
+      // One suppressed cell alone could be recovered from the total: never exactly one.
+      EXPECT_NE(suppressed, 1) << m["measure"] << " by " << cut;
+    }
+  }
+  EXPECT_EQ(cuts, 4 * 8);
+  EXPECT_GT(secondary, 0);  // the rule had work to do on an area this small
+  // The default stays the NHS Digital rule, with every cut.
+  auto nhs = nlohmann::json::parse(*jsna_report_json(*db));
+  for (const auto& g : nhs["measures"][0]["gp_practices"])
+    if (!g["suppressed"].get<bool>()) {
+      EXPECT_EQ(g["count"].get<std::int64_t>() % 5, 0);
+    }
+}
+
+}  // namespace
+}  // namespace jc::insight
