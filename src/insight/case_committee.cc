@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/money.h"
 #include "core/time.h"
@@ -95,18 +96,26 @@ Result<std::string> case_committee_report(store::Database& db, const CaseCommitt
     }
     return it->second;
   };
-  db.query("SELECT r.id, " + person_key + ", o.kind, l.name, r.birth_date FROM local_records r JOIN organisations o ON o.id = r.organisation_id "
-           "LEFT JOIN lsoas s ON s.code = r.lsoa_code LEFT JOIN wards w ON w.id = s.ward_id LEFT JOIN localities l ON l.id = w.locality_id",
-           {}, [&](const store::Row& r) {
-             auto id = static_cast<std::size_t>(r.integer(0));
-             if (person_of_record.size() <= id) person_of_record.resize(id + 1, -1);
-             std::int32_t p = person(r.text(1));
-             person_of_record[id] = p;
-             if (r.text(2) == "gp_practice" && !r.is_null(3)) {
-               people[static_cast<std::size_t>(p)].locality = r.text(3);
-               if (auto b = Date::parse_iso(r.is_null(4) ? "" : r.text(4))) people[static_cast<std::size_t>(p)].age = start.years_since(*b);
-             }
-           });
+  // Small lookups first, so the scan of records needs no joins.
+  std::unordered_map<std::string, std::string> locality_of_lsoa;
+  db.query("SELECT s.code, l.name FROM lsoas s JOIN wards w ON w.id = s.ward_id JOIN localities l ON l.id = w.locality_id", {},
+           [&](const store::Row& r) { locality_of_lsoa[r.text(0)] = r.text(1); });
+  std::unordered_set<std::int64_t> gp_practices;
+  db.query("SELECT id FROM organisations WHERE kind = 'gp_practice'", {}, [&](const store::Row& r) { gp_practices.insert(r.integer(0)); });
+  const std::string record_key = linked ? "CAST(person_id AS TEXT)"
+                                        : "COALESCE(nhs_number, CAST(organisation_id AS TEXT) || ':' || local_id)";
+  db.query("SELECT id, " + record_key + ", organisation_id, lsoa_code, birth_date FROM local_records", {}, [&](const store::Row& r) {
+    auto id = static_cast<std::size_t>(r.integer(0));
+    if (person_of_record.size() <= id) person_of_record.resize(id + 1, -1);
+    std::int32_t p = person(r.text(1));
+    person_of_record[id] = p;
+    if (gp_practices.count(r.integer(2)) && !r.is_null(3)) {
+      auto it = locality_of_lsoa.find(r.text(3));
+      if (it == locality_of_lsoa.end()) return;
+      people[static_cast<std::size_t>(p)].locality = it->second;
+      if (auto b = Date::parse_iso(r.is_null(4) ? "" : r.text(4))) people[static_cast<std::size_t>(p)].age = start.years_since(*b);
+    }
+  });
   // One pass over the activity, integer keys only; names are looked up for the agenda alone.
   std::unordered_map<std::string, std::int32_t> service_index;
   std::vector<std::string> services;
