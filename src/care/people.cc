@@ -316,6 +316,70 @@ Outcome<KnownTo> known_to(const CareContext& ctx, PersonId person) {
   return load_known_to(ctx, access, records);
 }
 
+Outcome<std::vector<TimelineEntry>> timeline(const CareContext& ctx, PersonId person, std::size_t limit) {
+  if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  auto access = ctx.access(person);
+  auto d = access.decide(Activity::ViewRecord);
+  ctx.reads.record(access.event("read", "timeline", std::to_string(person.value), d));
+  if (!d.allowed) return forbidden(std::string(d.explanation()));
+  std::vector<std::pair<TimelineEntry, EntryFacts>> all;
+  auto facts = [](std::int64_t org, std::optional<std::int64_t> team, bool sensitive) {
+    EntryFacts e;
+    e.organisation = OrganisationId(org);
+    if (team) e.team = TeamId(*team);
+    e.sensitivity = sensitive ? governance::Sensitivity::Sensitive : governance::Sensitivity::Normal;
+    return e;
+  };
+  ctx.db.query("SELECT a.activity_date, a.service, a.organisation_id, o.name, a.team_id, t.name, a.units FROM activity a "
+               "JOIN local_records lr ON lr.id = a.local_record_id JOIN organisations o ON o.id = a.organisation_id "
+               "LEFT JOIN teams t ON t.id = a.team_id WHERE lr.person_id = ? ORDER BY a.activity_date DESC LIMIT ?",
+               {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
+                 std::string service = r.text(1);
+                 std::string what = service;
+                 for (auto& c : what)
+                   if (c == '_') c = ' ';
+                 all.push_back({{r.text(0), "activity", r.text(3), what, r.optional_text(5)},
+                                facts(r.integer(2), r.optional_integer(4), service.find("mental_health") != std::string::npos)});
+               });
+  ctx.db.query("SELECT r.sent_at, r.status, ft.organisation_id, fo.name, ft.name, tt.name, r.service_requested FROM referrals r "
+               "JOIN teams ft ON ft.id = r.from_team_id JOIN teams tt ON tt.id = r.to_team_id JOIN organisations fo ON fo.id = ft.organisation_id "
+               "WHERE r.person_id = ? ORDER BY r.sent_at DESC LIMIT ?",
+               {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
+                 all.push_back({{r.text(0), "referral", r.text(3), "referred to " + r.text(5) + " (" + r.text(1) + ")" +
+                                                                    (r.is_null(6) ? "" : ": " + r.text(6)),
+                                 r.text(4)},
+                                facts(r.integer(2), std::nullopt, false)});
+               });
+  ctx.db.query("SELECT a.starts_at, a.status, t.organisation_id, o.name, t.name, a.place FROM appointments a JOIN teams t ON t.id = a.team_id "
+               "JOIN organisations o ON o.id = t.organisation_id WHERE a.person_id = ? ORDER BY a.starts_at DESC LIMIT ?",
+               {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
+                 all.push_back({{r.text(0), "appointment", r.text(3), "visit (" + r.text(1) + "), " + r.text(5), r.text(4)},
+                                facts(r.integer(2), std::nullopt, false)});
+               });
+  ctx.db.query("SELECT n.written_at, n.category, n.organisation_id, o.name, n.team_id, t.name, n.sensitivity FROM case_notes n "
+               "JOIN organisations o ON o.id = n.organisation_id JOIN teams t ON t.id = n.team_id WHERE n.person_id = ? AND n.version = 1 "
+               "ORDER BY n.written_at DESC LIMIT ?",
+               {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
+                 EntryFacts e = facts(r.integer(2), r.integer(4), false);
+                 e.sensitivity = governance::sensitivity_from_code(r.text(6)).ok() ? *governance::sensitivity_from_code(r.text(6))
+                                                                                    : governance::Sensitivity::Normal;
+                 if (e.sensitivity == governance::Sensitivity::Sealed) e.sensitivity = governance::Sensitivity::Normal;  // its existence shows
+                 all.push_back({{r.text(0), "note", r.text(3), r.text(1) + " note", r.text(5)}, e});
+               });
+  ctx.db.query("SELECT a.started_at, a.kind, a.organisation_id, o.name FROM assessments a JOIN organisations o ON o.id = a.organisation_id "
+               "WHERE a.person_id = ? ORDER BY a.started_at DESC LIMIT ?",
+               {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
+                 all.push_back({{r.text(0), "assessment", r.text(3), r.text(1) + " assessment started", std::nullopt},
+                                facts(r.integer(2), std::nullopt, false)});
+               });
+  std::vector<TimelineEntry> out;
+  for (auto& [entry, e] : all)
+    if (access.decide(Activity::ViewRecord, e).allowed) out.push_back(std::move(entry));
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.at > b.at; });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
 Outcome<BreakGlassGrant> break_glass(const CareContext& ctx, PersonId person, const std::string& reason, int hours) {
   if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);

@@ -70,6 +70,15 @@ struct PersonSummary {
 Outcome<PersonSummary> person_summary(const CareContext& ctx, PersonId person);
 Outcome<KnownTo> known_to(const CareContext& ctx, PersonId person);
 
+// The person's journey across organisations, newest first: activity (contacts, visits,
+// attendances, admissions), referrals, appointments, case notes (their existence and category) and
+// assessments, each as the user may see it (mental health contacts count as sensitive).
+struct TimelineEntry {
+  std::string at, kind, organisation, description;
+  std::optional<std::string> team;
+};
+Outcome<std::vector<TimelineEntry>> timeline(const CareContext& ctx, PersonId person, std::size_t limit = 200);
+
 struct BreakGlassGrant {
   std::int64_t id = 0;
   std::string expires_at;

@@ -336,6 +336,13 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     if (n != 5) return bad_id();
     label = "/api/v1/persons/{id}/" + sub;
     if (sub == "known-to" && m == "GET") return answer(known_to(ctx, person), [](const auto& k) { return to_json(k); });
+    if (sub == "timeline" && m == "GET")
+      return answer(timeline(ctx, person, std::min<std::size_t>(query_size(req.query, "limit", 100), 500)), [](const auto& v) {
+        json a = json::array();
+        for (const auto& e : v)
+          a.push_back({{"at", e.at}, {"kind", e.kind}, {"organisation", e.organisation}, {"team", opt(e.team)}, {"description", e.description}});
+        return json{{"items", a}};
+      });
     if (sub == "notes" && m == "GET") return answer(list_notes(ctx, person), [](const auto& v) { return json{{"items", items(v)}}; });
     if (sub == "notes" && m == "POST") {
       Body b(req.body);

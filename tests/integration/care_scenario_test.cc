@@ -68,6 +68,21 @@ TEST_P(CareScenario, DistrictNurseReferralToSocialCareAcceptedAndVisibleToBoth) 
   EXPECT_EQ(seen_by_dn->events[1].event, "accept");
   auto seen_by_sw = get_referral(sw, sent->id);
   ASSERT_TRUE(seen_by_sw.ok());
+  // The timeline across organisations: the nurse's note and the referral, newest first.
+  auto journey = timeline(sw, p);
+  ASSERT_TRUE(journey.ok());
+  bool note_seen = false, referral_seen = false;
+  for (const auto& e : *journey) {
+    note_seen = note_seen || (e.kind == "note" && e.organisation == "Community Health Trust");
+    referral_seen = referral_seen || e.kind == "referral";
+  }
+  EXPECT_TRUE(note_seen && referral_seen);
+  for (std::size_t i = 1; i < journey->size(); ++i) EXPECT_GE((*journey)[i - 1].at, (*journey)[i].at);
+  w.consent(p, 1, "share_out", false);  // the person stops the community trust sharing out
+  auto withheld = timeline(sw, p);
+  ASSERT_TRUE(withheld.ok());
+  for (const auto& e : *withheld) EXPECT_NE(e.organisation, "Community Health Trust");
+  EXPECT_FALSE(timeline(w.as(w.hv), p).ok());
   // The district nurse's "known to" panel now shows social work with its key worker.
   auto known = known_to(dn, p);
   ASSERT_TRUE(known.ok());

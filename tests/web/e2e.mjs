@@ -138,6 +138,7 @@ try {
   await check("the second agency adds to the assessment, starting from the nurse's answers", async () => {
     await open(`persons/${person}`, "#person-name", "person-social-worker");
     await page.getByText("Visited at home; fell on Tuesday").waitFor();  // the relationship opened the notes
+    await page.locator("#timeline li", { hasText: "visit note" }).first().waitFor();  // the journey across organisations
     await page.getByRole("button", { name: "Start an overview assessment" }).click();
     await page.locator("#assessment").waitFor();
     const prefilled = await page.locator("#assessment .jc-answered", { hasText: "Last answered by Dana Nurse" }).count();
@@ -175,6 +176,8 @@ try {
     await open("jsna", "#jsna-table tbody tr", "jsna");
     if (!(await page.locator("#jsna-chart").isVisible())) fail("no JSNA chart");
     await open("pathways", "#process-map svg", "pathways");
+    await page.getByRole("button", { name: "Check conformance" }).click();
+    await page.locator("#conformance").waitFor();
   });
 
   await check("a commissioner reads a pooled budget's statement, spend and trend, a costed scenario and a plan's RAG", async () => {

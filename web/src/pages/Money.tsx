@@ -69,6 +69,15 @@ export function Budgets() {
           Partners: {p.partners.map((x) => `${x.name} (${(x.share_basis_points / 100).toFixed(0)}% of any overspend)`).join("; ")}.
         </p>
       ))}
+      {statement && statement.variance_pence < 0 && pools.filter((p) => String(p.id) === pool).map((p) => (
+        <div key={p.id} className="nhsuk-warning-callout" id="risk-share">
+          <h3 className="nhsuk-warning-callout__label">Forecast overspend: the risk share</h3>
+          <p>
+            If the year ends as forecast, after the risk reserve the partners would add{" "}
+            {p.partners.map((x) => `${x.name} ${pounds(Math.round((Math.max(0, -statement.variance_pence - statement.reserve_pence) * x.share_basis_points) / 10000))}`).join(", ")}.
+          </p>
+        </div>
+      ))}
       {statement && (
         <table className="nhsuk-table" id="statement">
           <caption className="nhsuk-table__caption">{statement.pool}, {statement.from} to {statement.to}</caption>

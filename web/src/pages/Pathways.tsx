@@ -130,6 +130,7 @@ export function Pathways() {
           </table>
         </>
       )}
+      <Conformance pathway={pathway} />
       {variants && (
         <>
           <h2 className="nhsuk-heading-m">Most common journeys</h2>
@@ -141,5 +142,60 @@ export function Pathways() {
         </>
       )}
     </>
+  );
+}
+
+interface ConformanceResult {
+  cases: number;
+  fitness?: number;
+  mean_fitness?: number;
+  conforming_cases?: number;
+  [key: string]: unknown;
+}
+
+const exampleTarget = `name = "one referral, one answer"
+[[stage]]
+activity = "referral to community_mental_health"
+[[stage]]
+activity = "referral accepted by community_mental_health"
+`;
+
+// Conformance of the journeys to a redesigned target pathway (TOML).
+function Conformance({ pathway }: { pathway: string }) {
+  const [target, setTarget] = useState(exampleTarget);
+  const [result, setResult] = useState<ConformanceResult | null>(null);
+  const [error, setError] = useState("");
+  const run = async () => {
+    setError("");
+    try {
+      const r = await fetch(`/api/v1/pathways/conformance?pathway=${pathway}`, { method: "POST", body: target, credentials: "same-origin" });
+      const j = await r.json();
+      if (!r.ok) throw new Error(j?.error?.message ?? r.statusText);
+      setResult(j);
+    } catch (e) {
+      setResult(null);
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <section aria-labelledby="conformance-heading">
+      <h2 className="nhsuk-heading-m" id="conformance-heading">Conformance to a target pathway</h2>
+      <div className="nhsuk-form-group">
+        <label className="nhsuk-label" htmlFor="target">Target pathway (TOML)</label>
+        <textarea className="nhsuk-textarea" id="target" rows={7} value={target} onChange={(e) => setTarget(e.target.value)} style={{ fontFamily: "monospace" }} />
+      </div>
+      <button className="nhsuk-button nhsuk-button--secondary" onClick={run}>Check conformance</button>
+      {error && <p className="nhsuk-error-message">{error}</p>}
+      {result && (
+        <dl className="nhsuk-summary-list" id="conformance">
+          {Object.entries(result).filter(([, v]) => typeof v === "number" || typeof v === "string").map(([k, v]) => (
+            <div key={k} className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">{k.replace(/_/g, " ")}</dt>
+              <dd className="nhsuk-summary-list__value">{typeof v === "number" && !Number.isInteger(v) ? v.toFixed(3) : String(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
   );
 }

@@ -76,6 +76,7 @@ export function PersonPage({ user, personId }: { user: User; personId: number })
       </dl>
       <div className="jc-columns">
         <div>
+          {fullAccess && <Timeline personId={personId} />}
           {fullAccess && <Notes personId={personId} />}
           {fullAccess && <Assessments personId={personId} />}
           {fullAccess && <PlansAndBudgets personId={personId} />}
@@ -414,6 +415,40 @@ function Consents({ personId }: { personId: number }) {
             <li key={c.id}>{c.organisation}: {c.direction === "share_out" ? "sharing out" : "sharing in"} {c.allowed ? "allowed" : "refused"} ({when(c.recorded_at)})</li>
           ))}
         </ul>
+      )}
+    </section>
+  );
+}
+
+interface TimelineEntry {
+  at: string;
+  kind: string;
+  organisation: string;
+  team: string | null;
+  description: string;
+}
+
+// The person's journey across organisations, newest first, as the user may see it.
+function Timeline({ personId }: { personId: number }) {
+  const [items, setItems] = useState<TimelineEntry[]>([]);
+  const [all, setAll] = useState(false);
+  useEffect(() => {
+    api<{ items: TimelineEntry[] }>(`/api/v1/persons/${personId}/timeline?limit=100`).then((r) => setItems(r.items), () => setItems([]));
+  }, [personId]);
+  const shown = all ? items : items.slice(0, 8);
+  return (
+    <section aria-labelledby="timeline-heading">
+      <h2 className="nhsuk-heading-m" id="timeline-heading">Timeline across organisations</h2>
+      <ol className="nhsuk-list" id="timeline">
+        {shown.map((e, i) => (
+          <li key={i} className="jc-small">
+            <strong>{when(e.at)}</strong> · {e.organisation}{e.team ? `, ${e.team}` : ""} · {e.description}
+          </li>
+        ))}
+        {items.length === 0 && <li>Nothing recorded that you may see.</li>}
+      </ol>
+      {items.length > 8 && (
+        <button className="jc-link-button jc-dark" onClick={() => setAll(!all)}>{all ? "Show fewer" : `Show all ${items.length}`}</button>
       )}
     </section>
   );
