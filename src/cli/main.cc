@@ -162,6 +162,7 @@ int run_serve(const ServeArgs& a) {
   jc::server::ApiOptions ao;
   ao.static_dir = a.static_dir;
   ao.roles = roles ? &*roles : nullptr;
+  ao.warm_reports = true;
   jc::server::Api api(pool, metrics, jc::governance::Authenticator{}, ao);
   jc::server::ServerOptions so;
   so.address = a.address;

@@ -134,7 +134,50 @@ Api::Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticato
       auth_(auth),
       options_(std::move(options)),
       roles_(options_.roles ? *options_.roles : governance::RoleTable::built_in()),
-      audit_(std::make_unique<governance::AuditWriter>(store::open_database(pool.target()), store::open_database(pool.target()))) {}
+      audit_(std::make_unique<governance::AuditWriter>(store::open_database(pool.target()), store::open_database(pool.target()))) {
+  if (options_.warm_reports) warmer_ = std::thread([this] { warm_reports(); });
+}
+
+// Commissioning reports read a year or more of activity: they are kept for kReportLifetime and
+// made once at start-up in the background, so a commissioner's page does not wait for them.
+// `?fresh=1` makes one anew. Scenarios and plans (POSTed) are always run.
+HttpResponse Api::cached_report(store::Database& db, const HttpRequest& req) {
+  bool cacheable = req.method == "GET" && query_value(req.query, "fresh") != "1";
+  std::string key = req.path + "?" + req.query;
+  auto now = std::chrono::steady_clock::now();
+  if (cacheable) {
+    std::lock_guard lock(reports_mutex_);
+    auto it = reports_.find(key);
+    if (it != reports_.end() && now - it->second.made < kReportLifetime) return it->second.response;
+  }
+  HttpResponse r = commissioning(db, req);
+  if (req.method == "GET" && r.status == 200) {
+    std::lock_guard lock(reports_mutex_);
+    reports_[key] = CachedReport{r, now};
+  }
+  return r;
+}
+
+void Api::warm_reports() {
+  try {
+    auto db = store::open_database(pool_.target());
+    for (const char* path : {"/api/v1/casecommittee", "/api/v1/jsna", "/api/v1/spend", "/api/v1/budgets"}) {
+      if (stop_warming_) return;
+      HttpRequest req;
+      req.method = "GET";
+      req.path = path;
+      req.query = std::string(path) == "/api/v1/casecommittee" ? "top=20" : "";
+      (void)cached_report(*db, req);
+    }
+  } catch (const std::exception& e) {
+    log_event("warn", "report_warming_failed", {{"what", std::string_view(e.what())}});
+  }
+}
+
+Api::~Api() {
+  stop_warming_ = true;
+  if (warmer_.joinable()) warmer_.join();
+}
 
 std::optional<StaffUser> Api::signed_in(store::Database& db, const std::string& token) {
   if (token.empty()) return std::nullopt;
@@ -268,7 +311,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       e.purpose = "commissioning";
       e.outcome = allowed ? "success" : "denied";
       HttpResponse r = error_response(403, "forbidden", "your role may not see commissioning analyses");
-      if (allowed) r = commissioning(*db, req);
+      if (allowed) r = cached_report(*db, req);
       r.hold = [writer = audit_.get(), e](std::function<void(bool)> release) {
         writer->submit({e}, std::move(release));
       };

@@ -2,7 +2,9 @@
 // shape {"error": {"code", "message"}}. A thin face: no business rules here. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -20,11 +22,15 @@ namespace jc::server {
 struct ApiOptions {
   std::string static_dir;  // built web assets to serve at /, if present
   const governance::RoleTable* roles = nullptr;  // nullptr: the built-in table (config/roles.toml)
+  bool warm_reports = false;  // make the commissioning reports in the background at start-up
 };
 
 class Api {
  public:
   Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticator auth, ApiOptions options = {});
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
   HttpResponse handle(const HttpRequest& request, std::string& route);
 
  private:
@@ -45,6 +51,17 @@ class Api {
   };
   std::mutex sessions_mutex_;
   std::unordered_map<std::string, CachedSession> sessions_;
+  HttpResponse cached_report(store::Database& db, const HttpRequest& request);
+  void warm_reports();
+  static constexpr std::chrono::minutes kReportLifetime{10};
+  struct CachedReport {
+    HttpResponse response;
+    std::chrono::steady_clock::time_point made;
+  };
+  std::mutex reports_mutex_;
+  std::unordered_map<std::string, CachedReport> reports_;
+  std::atomic<bool> stop_warming_{false};
+  std::thread warmer_;
   // Reads are audited through one group-committing writer on its own connection.
   std::unique_ptr<governance::AuditWriter> audit_;
 };
