@@ -5,9 +5,9 @@
 // Usage: node tests/web/e2e.mjs JOINTCARE_BINARY SHARED_DIR WEB_DIR OUT_DIR
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { launchChromium, signIn as signInAs } from "./browser.mjs";
 
 const [jointcare, shared, webDir, outDir] = process.argv.slice(2);
 if (!outDir) {
@@ -18,8 +18,6 @@ if (!existsSync(path.join(webDir, "dist", "index.html"))) {
   console.error(`e2e: ${webDir}/dist is not built: run make test (or npm run build in web/)`);
   process.exit(1);
 }
-const require = createRequire(path.join(path.resolve(webDir), "package.json"));
-const { chromium } = require("playwright-core");
 
 const work = mkdtempSync(path.join(os.tmpdir(), "jointcare-e2e-"));
 const db = path.join(work, "area.db");
@@ -73,11 +71,7 @@ try {
     server.on("exit", (code) => reject(new Error(`the server exited with ${code}`)));
   });
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium(webDir);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
@@ -90,14 +84,7 @@ try {
     timings.push([shot, Date.now() - started]);
     await page.screenshot({ path: path.join(outDir, `${shot}.png`), fullPage: true });
   }
-  async function signIn(username) {
-    await context.clearCookies();
-    await page.goto(`${base}/`);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill("jointcare-demo");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("button", { name: "Sign out" }).waitFor();
-  }
+  const signIn = (username) => signInAs(page, context, base, username);
 
   await check("sign-in refuses a wrong password and accepts the right one", async () => {
     await page.goto(`${base}/`);
