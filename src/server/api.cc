@@ -91,6 +91,20 @@ HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
     if (!top.empty()) cc.top = std::min<std::size_t>(std::strtoul(top.c_str(), nullptr, 10), 200);
     return text_or_400(insight::case_committee_report(db, cc));
   }
+  if (p == "/api/v1/pathways") {
+    pathways::ReportOptions ro;
+    ro.report = query_value(req.query, "report");
+    if (ro.report.empty()) ro.report = "summary";
+    if (ro.report != "summary" && ro.report != "dfg" && ro.report != "variants" && ro.report != "handoffs" && ro.report != "durations")
+      return error_response(400, "bad_request", "report must be summary, dfg, variants, handoffs or durations");
+    std::string top = query_value(req.query, "top");
+    ro.top = top.empty() ? 20 : static_cast<std::size_t>(std::strtoul(top.c_str(), nullptr, 10));
+    std::string name = query_value(req.query, "pathway");
+    auto log = pathways::read_store_log(db, name.empty() ? "referrals" : name);
+    if (!log) return error_response(400, "bad_request", log.error().message);
+    ro.per_case = false;  // case ids are NHS numbers or record ids: the API gives distributions only
+    return text_or_400(pathways::render_report(*log, ro));
+  }
   if (p == "/api/v1/jsna")
     return text_or_400(insight::jsna_report_json(
         db, query_value(req.query, "disclosure") == "one-to-five" ? insight::DisclosureRule::OneToFive : insight::DisclosureRule::NhsDigital));
@@ -161,12 +175,22 @@ HttpResponse Api::cached_report(store::Database& db, const HttpRequest& req) {
 void Api::warm_reports() {
   try {
     auto db = store::open_database(pool_.target());
-    for (const char* path : {"/api/v1/casecommittee", "/api/v1/jsna", "/api/v1/spend", "/api/v1/budgets"}) {
+    // What the commissioners' pages ask for first.
+    const std::pair<const char*, const char*> reports[] = {
+        {"/api/v1/casecommittee", "top=20"},
+        {"/api/v1/jsna", ""},
+        {"/api/v1/spend", ""},
+        {"/api/v1/budgets", ""},
+        {"/api/v1/pathways", "pathway=referrals&report=dfg"},
+        {"/api/v1/pathways", "pathway=referrals&report=handoffs"},
+        {"/api/v1/pathways", "pathway=referrals&report=variants&top=10"},
+    };
+    for (const auto& [path, query] : reports) {
       if (stop_warming_) return;
       HttpRequest req;
       req.method = "GET";
       req.path = path;
-      req.query = std::string(path) == "/api/v1/casecommittee" ? "top=20" : "";
+      req.query = query;
       (void)cached_report(*db, req);
     }
   } catch (const std::exception& e) {
@@ -295,7 +319,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       if (!text) return error_response(400, "bad_request", text.error().message);
       return HttpResponse{200, "application/json", *text, {}, {}};
     }
-    if (p == "/api/v1/casecommittee" || p == "/api/v1/jsna" || p == "/api/v1/spend" || p == "/api/v1/budgets" ||
+    if (p == "/api/v1/casecommittee" || p == "/api/v1/jsna" || p == "/api/v1/spend" || p == "/api/v1/budgets" || (p == "/api/v1/pathways" && m == "GET") ||
         p == "/api/v1/budgets/statement" || p == "/api/v1/scenario" || p == "/api/v1/plan") {
       // Commissioning analyses (pseudonymised or aggregate); every look is audited like any other.
       label = p;
@@ -340,26 +364,6 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
                                      {"activity_cost_pence", s.activity_cost_pence},
                                      {"referrals", s.referrals},
                                      {"care_packages", s.care_packages}});
-    }
-    if (p == "/api/v1/pathways") {
-      label = p;
-      if (!roles_.grants(user->role, governance::Activity::Aggregates)) return error_response(403, "forbidden", "your role may not see pathway analyses");
-      std::string name = query_value(req.query, "pathway");
-      pathways::ReportOptions ro;
-      ro.report = query_value(req.query, "report");
-      if (ro.report.empty()) ro.report = "summary";
-      if (ro.report != "summary" && ro.report != "dfg" && ro.report != "variants" && ro.report != "handoffs" &&
-          ro.report != "durations") {
-        return error_response(400, "bad_request", "report must be summary, dfg, variants, handoffs or durations");
-      }
-      std::string top = query_value(req.query, "top");
-      ro.top = top.empty() ? 20 : static_cast<std::size_t>(std::strtoul(top.c_str(), nullptr, 10));
-      auto log = pathways::read_store_log(*db, name.empty() ? "referrals" : name);
-      if (!log) return error_response(400, "bad_request", log.error().message);
-      ro.per_case = false;  // case ids are NHS numbers or record ids: the API gives distributions only
-      auto text = pathways::render_report(*log, ro);
-      if (!text) return error_response(400, "bad_request", text.error().message);
-      return HttpResponse{200, "application/json", *text, {}, {}};
     }
     if (p == "/api/v1/localities") {
       label = p;
