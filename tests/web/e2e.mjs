@@ -134,6 +134,10 @@ try {
     await page.locator("#q-re1").fill("Lives alone");
     await page.getByRole("button", { name: "Save answers" }).click();
     await page.locator("#assessment .jc-answered", { hasText: "Answered by Sam Worker" }).first().waitFor();
+    // The person's consent choice, recorded by the social worker.
+    await page.locator("#consent-org").selectOption({ label: "Cheshire East and Wirral Partnership NHS Foundation Trust" });
+    await page.getByRole("button", { name: "Record consent" }).click();
+    await page.locator("#consents li", { hasText: "refused" }).first().waitFor();
     await page.screenshot({ path: path.join(outDir, "assessment.png"), fullPage: true });
   });
 
@@ -154,6 +158,10 @@ try {
     await page.getByLabel("Person id").fill(String(stranger));
     await page.getByRole("button", { name: "Show accesses" }).click();
     await page.locator("#access-log tr", { hasText: "Holly Visitor" }).first().waitFor();
+    await page.locator("#audit-user_id").fill(sql("SELECT id FROM staff_users WHERE username = 'hvisitor'"));
+    await page.locator("#audit-action").fill("break_glass");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await page.locator("#audit-results tr", { hasText: "Holly Visitor" }).first().waitFor();
     await page.screenshot({ path: path.join(outDir, "access-log.png"), fullPage: true });
   });
 

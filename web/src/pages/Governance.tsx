@@ -49,6 +49,18 @@ export function Governance() {
       setError(err instanceof ApiError ? err.message : String(err));
     }
   };
+  const [filter, setFilter] = useState({ user_id: "", organisation_id: "", action: "", from: "", to: "" });
+  const [found, setFound] = useState<AuditEntry[] | null>(null);
+  const searchAudit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError("");
+    const q = Object.entries(filter).filter(([, v]) => v.trim() !== "").map(([k, v]) => `${k}=${encodeURIComponent(v.trim())}`).join("&");
+    try {
+      setFound((await api<{ items: AuditEntry[] }>(`/api/v1/audit?${q}&limit=200`)).items);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
   const search = async (e: React.FormEvent) => {
     e.preventDefault();
     setError("");
@@ -101,6 +113,18 @@ export function Governance() {
           ))}
         </tbody>
       </table>
+      <h2 className="nhsuk-heading-m">Search the audit trail</h2>
+      <form onSubmit={searchAudit} className="jc-actions">
+        {([["user_id", "User id"], ["organisation_id", "Organisation id"], ["action", "Action"], ["from", "From (date)"], ["to", "Before (date)"]] as const).map(([k, label]) => (
+          <div key={k} className="nhsuk-form-group">
+            <label className="nhsuk-label" htmlFor={`audit-${k}`}>{label}</label>
+            <input className="nhsuk-input nhsuk-input--width-10" id={`audit-${k}`} type={k === "from" || k === "to" ? "date" : "text"}
+              value={filter[k]} onChange={(e) => setFilter({ ...filter, [k]: e.target.value })} />
+          </div>
+        ))}
+        <button className="nhsuk-button" type="submit">Search</button>
+      </form>
+      {found && <AuditTable entries={found} id="audit-results" />}
       <h2 className="nhsuk-heading-m">Who looked at this record</h2>
       <form onSubmit={search} className="jc-actions">
         <div className="nhsuk-form-group">
@@ -109,32 +133,38 @@ export function Governance() {
         </div>
         <button className="nhsuk-button" type="submit">Show accesses</button>
       </form>
-      {log && (
-        <table className="nhsuk-table" id="access-log">
-          <thead className="nhsuk-table__head">
-            <tr className="nhsuk-table__row">
-              <th className="nhsuk-table__header">When</th>
-              <th className="nhsuk-table__header">Who</th>
-              <th className="nhsuk-table__header">Organisation</th>
-              <th className="nhsuk-table__header">Did</th>
-              <th className="nhsuk-table__header">Purpose</th>
-              <th className="nhsuk-table__header">Outcome</th>
-            </tr>
-          </thead>
-          <tbody className="nhsuk-table__body">
-            {log.map((e) => (
-              <tr key={e.id} className="nhsuk-table__row">
-                <td className="nhsuk-table__cell">{when(e.at)}</td>
-                <td className="nhsuk-table__cell">{e.user} ({e.role.replace(/_/g, " ")})</td>
-                <td className="nhsuk-table__cell">{e.organisation}</td>
-                <td className="nhsuk-table__cell">{e.action} {e.record_type.replace(/_/g, " ")}</td>
-                <td className="nhsuk-table__cell">{e.purpose}</td>
-                <td className="nhsuk-table__cell">{e.outcome}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {log && <AuditTable entries={log} id="access-log" />}
     </>
+  );
+}
+
+function AuditTable({ entries, id }: { entries: AuditEntry[]; id: string }) {
+  return (
+    <table className="nhsuk-table" id={id}>
+      <thead className="nhsuk-table__head">
+        <tr className="nhsuk-table__row">
+          <th className="nhsuk-table__header">When</th>
+          <th className="nhsuk-table__header">Who</th>
+          <th className="nhsuk-table__header">Organisation</th>
+          <th className="nhsuk-table__header">Did</th>
+          <th className="nhsuk-table__header">Person</th>
+          <th className="nhsuk-table__header">Purpose</th>
+          <th className="nhsuk-table__header">Outcome</th>
+        </tr>
+      </thead>
+      <tbody className="nhsuk-table__body">
+        {entries.map((e) => (
+          <tr key={e.id} className="nhsuk-table__row">
+            <td className="nhsuk-table__cell">{when(e.at)}</td>
+            <td className="nhsuk-table__cell">{e.user} ({e.role.replace(/_/g, " ")})</td>
+            <td className="nhsuk-table__cell">{e.organisation}</td>
+            <td className="nhsuk-table__cell">{e.action} {e.record_type.replace(/_/g, " ")}</td>
+            <td className="nhsuk-table__cell">{e.person_id ?? ""}</td>
+            <td className="nhsuk-table__cell">{e.purpose}</td>
+            <td className="nhsuk-table__cell">{e.outcome}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -401,21 +401,71 @@ function PlansAndBudgets({ personId }: { personId: number }) {
 
 function Consents({ personId }: { personId: number }) {
   const [items, setItems] = useState<Consent[]>([]);
-  useEffect(() => {
+  const [orgs, setOrgs] = useState<{ id: number; name: string }[]>([]);
+  const [org, setOrg] = useState("");
+  const [direction, setDirection] = useState("share_out");
+  const [allowed, setAllowed] = useState("false");
+  const [error, setError] = useState("");
+  const load = useCallback(() => {
     api<{ items: Consent[] }>(`/api/v1/persons/${personId}/consents`).then((r) => setItems(r.items), () => setItems([]));
   }, [personId]);
+  useEffect(() => {
+    load();
+    api<{ id: number; name: string }[]>("/api/v1/organisations").then(setOrgs, () => setOrgs([]));
+  }, [load]);
+  const record = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError("");
+    try {
+      await api(`/api/v1/persons/${personId}/consents`, {
+        method: "POST",
+        body: { organisation_id: Number(org), direction, allowed: allowed === "true" },
+      });
+      load();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
   return (
     <section aria-labelledby="consent-heading">
       <h2 className="nhsuk-heading-m" id="consent-heading">Consent to share</h2>
       {items.length === 0 ? (
         <p className="nhsuk-body">No choices recorded: information is shared for direct care.</p>
       ) : (
-        <ul className="nhsuk-list">
+        <ul className="nhsuk-list" id="consents">
           {items.map((c) => (
             <li key={c.id}>{c.organisation}: {c.direction === "share_out" ? "sharing out" : "sharing in"} {c.allowed ? "allowed" : "refused"} ({when(c.recorded_at)})</li>
           ))}
         </ul>
       )}
+      <form onSubmit={record}>
+        <h3 className="nhsuk-heading-s">Record the person's choice</h3>
+        {error && <p className="nhsuk-error-message">{error}</p>}
+        <div className="nhsuk-form-group">
+          <label className="nhsuk-label" htmlFor="consent-org">Organisation</label>
+          <select className="nhsuk-select" id="consent-org" value={org} onChange={(e) => setOrg(e.target.value)}>
+            <option value="">Choose an organisation</option>
+            {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+          </select>
+        </div>
+        <div className="jc-actions">
+          <div className="nhsuk-form-group">
+            <label className="nhsuk-label" htmlFor="consent-direction">Flow</label>
+            <select className="nhsuk-select" id="consent-direction" value={direction} onChange={(e) => setDirection(e.target.value)}>
+              <option value="share_out">sharing out of it</option>
+              <option value="share_in">sharing into it</option>
+            </select>
+          </div>
+          <div className="nhsuk-form-group">
+            <label className="nhsuk-label" htmlFor="consent-allowed">Choice</label>
+            <select className="nhsuk-select" id="consent-allowed" value={allowed} onChange={(e) => setAllowed(e.target.value)}>
+              <option value="false">refused</option>
+              <option value="true">allowed</option>
+            </select>
+          </div>
+        </div>
+        <button className="nhsuk-button nhsuk-button--secondary" type="submit">Record consent</button>
+      </form>
     </section>
   );
 }
