@@ -168,6 +168,8 @@ try {
   await check("a commissioner opens the Case Committee, a JSNA chart and a process map", async () => {
     await signIn("commissioner");
     await open("case-committee", "#agenda tbody tr", "case-committee");
+    await page.locator("#agenda tbody button").first().click();  // the drill-down: cost by service, teams
+    await page.locator("#agenda", { hasText: "Cost by service" }).waitFor();
     await open("jsna", "#jsna-table tbody tr", "jsna");
     if (!(await page.locator("#jsna-chart").isVisible())) fail("no JSNA chart");
     await open("pathways", "#process-map svg", "pathways");

@@ -7,6 +7,7 @@ interface AgendaItem {
   age_band: string;
   combined_cost_pence: number;
   cost_by_organisation_pence: Record<string, number>;
+  cost_by_service_pence: Record<string, number>;
   teams: string[];
   open_referrals: number;
   shared_care_plan: boolean;
@@ -29,6 +30,7 @@ export function CaseCommittee() {
   const [report, setReport] = useState<Report | null>(null);
   const [locality, setLocality] = useState(0);
   const [error, setError] = useState("");
+  const [open, setOpen] = useState<string | null>(null);
   useEffect(() => {
     api<Report>("/api/v1/casecommittee?top=20").then(setReport, (e) => setError(e instanceof ApiError ? e.message : String(e)));
   }, []);
@@ -70,10 +72,15 @@ export function CaseCommittee() {
           </tr>
         </thead>
         <tbody className="nhsuk-table__body">
-          {l?.agenda.map((a) => (
+          {l?.agenda.flatMap((a) => [
             <tr key={a.person} className="nhsuk-table__row">
               <td className="nhsuk-table__cell">{a.rank}</td>
-              <td className="nhsuk-table__cell">{a.person}<div className="jc-small">{a.age_band} · {a.teams.length} teams</div></td>
+              <td className="nhsuk-table__cell">
+                <button className="jc-link-button jc-dark" aria-expanded={open === a.person} onClick={() => setOpen(open === a.person ? null : a.person)}>
+                  {a.person}
+                </button>
+                <div className="jc-small">{a.age_band} · {a.teams.length} teams</div>
+              </td>
               <td className="nhsuk-table__cell">{pounds(a.combined_cost_pence)}</td>
               <td className="nhsuk-table__cell" style={{ minWidth: 200 }}>
                 <div className="jc-bar" role="img"
@@ -88,8 +95,24 @@ export function CaseCommittee() {
                 {a.flags.high_intensity_ae && <strong className="nhsuk-tag nhsuk-tag--orange">high-intensity A&amp;E</strong>}{" "}
                 {a.flags.deteriorating && <strong className="nhsuk-tag nhsuk-tag--yellow">deteriorating</strong>}
               </td>
-            </tr>
-          ))}
+            </tr>,
+            ...(open === a.person
+              ? [
+                  <tr key={`${a.person}-detail`} className="nhsuk-table__row">
+                    <td className="nhsuk-table__cell" />
+                    <td className="nhsuk-table__cell jc-small" colSpan={4}>
+                      <strong>Cost by service:</strong>{" "}
+                      {Object.entries(a.cost_by_service_pence).map(([svc, p]) => `${svc.replace(/_/g, " ")} ${pounds(p)}`).join("; ")}.
+                      <br />
+                      <strong>Teams:</strong> {a.teams.join("; ")}. <strong>Open referrals:</strong> {a.open_referrals}.{" "}
+                      <strong>Shared care plan:</strong> {a.shared_care_plan ? "yes" : "no"}. <strong>Key worker:</strong> {a.key_worker ? "yes" : "no"}.
+                      <br />
+                      Identifiable details are for the teams with a relationship with the person; commissioners see pseudonyms.
+                    </td>
+                  </tr>,
+                ]
+              : []),
+          ])}
         </tbody>
       </table>
       <p className="jc-small">Deterioration: {report.deterioration_rule}.</p>
