@@ -4,6 +4,8 @@
 #include <array>
 #include <set>
 
+#include "care/common.h"
+
 namespace jc::care {
 namespace {
 
@@ -157,13 +159,6 @@ AssessmentView build_view(store::Database& db, const Header& h, const governance
   return v;
 }
 
-Failure refuse(const CareContext& ctx, const governance::PersonAccess& access, const std::string& action, std::int64_t id,
-               const governance::AccessDecision& d) {
-  store::Transaction tx(ctx.db);
-  governance::append_audit(ctx.db, access.event(action, "assessment", id ? std::to_string(id) : "", d));
-  tx.commit();
-  return forbidden(std::string(d.explanation()));
-}
 
 }  // namespace
 
@@ -180,7 +175,7 @@ Outcome<AssessmentView> start_assessment(const CareContext& ctx, PersonId person
   if (!ctx.db.query_integer("SELECT 1 FROM persons WHERE id = ?", {person.value})) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::Assess);
-  if (!d.allowed) return refuse(ctx, access, "create", 0, d);
+  if (!d.allowed) return detail::refuse(ctx, access, "create", "assessment", "", d);
   auto questions = questions_for(kind, domain);
   std::set<std::string_view> wanted;
   for (const auto* q : questions) wanted.insert(q->code);
@@ -234,7 +229,7 @@ Outcome<AssessmentView> contribute(const CareContext& ctx, std::int64_t id, cons
   if (!h) return not_found("no assessment " + std::to_string(id));
   auto access = ctx.access(h->person);
   auto d = access.decide(Activity::Assess);
-  if (!d.allowed) return refuse(ctx, access, "update", id, d);
+  if (!d.allowed) return detail::refuse(ctx, access, "update", "assessment", std::to_string(id), d);
   if (h->status != "open") return conflict("assessment " + std::to_string(id) + " is " + h->status + ": start a new one");
   if (answers.empty()) return invalid("answers: nothing to record");
   auto asked = questions_for(h->kind, h->domain.value_or(""));
@@ -261,7 +256,7 @@ Outcome<AssessmentView> complete_assessment(const CareContext& ctx, std::int64_t
   if (!h) return not_found("no assessment " + std::to_string(id));
   auto access = ctx.access(h->person);
   auto d = access.decide(Activity::Assess);
-  if (!d.allowed) return refuse(ctx, access, "update", id, d);
+  if (!d.allowed) return detail::refuse(ctx, access, "update", "assessment", std::to_string(id), d);
   if (h->status != "open") return conflict("assessment " + std::to_string(id) + " is already " + h->status);
   store::Transaction tx(ctx.db);
   ctx.db.execute("UPDATE assessments SET status = 'completed', completed_at = ? WHERE id = ?", {ctx.now.iso(), id});

@@ -1,5 +1,6 @@
 #include "care/notes.h"
 
+#include "care/common.h"
 #include "care/people.h"
 
 namespace jc::care {
@@ -49,21 +50,6 @@ std::vector<CaseNote> versions_of(store::Database& db, std::int64_t note_id) {
   return out;
 }
 
-std::string trimmed(std::string s) {
-  s.erase(0, s.find_first_not_of(" \t\r\n"));
-  while (!s.empty() && std::string(" \t\r\n").find(s.back()) != std::string::npos) s.pop_back();
-  return s;
-}
-
-Failure refuse(const CareContext& ctx, const governance::PersonAccess& access, const std::string& action, std::int64_t note_id,
-               const governance::AccessDecision& d) {
-  store::Transaction tx(ctx.db);
-  governance::append_audit(ctx.db, access.event(action, "case_note", note_id ? std::to_string(note_id) : "", d));
-  tx.commit();
-  if (!d.visible) return not_found("no such note");
-  return forbidden(std::string(d.explanation()));
-}
-
 }  // namespace
 
 Outcome<CaseNote> add_note(const CareContext& ctx, PersonId person, const NewNote& in) {
@@ -71,18 +57,18 @@ Outcome<CaseNote> add_note(const CareContext& ctx, PersonId person, const NewNot
   if (!user.team) return forbidden("only a member of a team may write case notes");
   auto sensitivity = governance::sensitivity_from_code(in.sensitivity);
   if (!sensitivity) return invalid("sensitivity: " + sensitivity.error().message);
-  if (trimmed(in.category).empty()) return invalid("category: what kind of note this is (visit, telephone, review, ...)");
-  if (trimmed(in.body).empty()) return invalid("body: the note is empty");
+  if (detail::trimmed(in.category).empty()) return invalid("category: what kind of note this is (visit, telephone, review, ...)");
+  if (detail::trimmed(in.body).empty()) return invalid("body: the note is empty");
   if (in.body.size() > 100'000) return invalid("body: a note holds at most 100,000 characters");
   if (!ctx.db.query_integer("SELECT 1 FROM persons WHERE id = ?", {person.value})) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::WriteNotes);
-  if (!d.allowed) return refuse(ctx, access, "create", 0, d);
+  if (!d.allowed) return detail::refuse(ctx, access, "create", "case_note", "", d);
   store::Transaction tx(ctx.db);
   std::int64_t id = ctx.db.next_id("case_notes");
   ctx.db.execute("INSERT INTO case_notes (id, note_id, version, person_id, organisation_id, team_id, author_user_id, category, "
                  "sensitivity, written_at, body) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 {id, id, person.value, user.organisation.value, user.team->value, user.id.value, trimmed(in.category),
+                 {id, id, person.value, user.organisation.value, user.team->value, user.id.value, detail::trimmed(in.category),
                   in.sensitivity, ctx.now.iso(), in.body});
   governance::append_audit(ctx.db, access.event("create", "case_note", std::to_string(id), d));
   tx.commit();
@@ -103,18 +89,18 @@ Outcome<CaseNote> correct_note(const CareContext& ctx, std::int64_t note_id, con
     d.reason = governance::DenyReason::Role;
   }
   if (!d.allowed) {
-    auto f = refuse(ctx, access, "update", note_id, d);
+    auto f = detail::refuse(ctx, access, "update", "case_note", std::to_string(note_id), d);
     if (f.fault == Fault::Forbidden && d.reason == governance::DenyReason::Role) f.message = "only the authoring team may correct a note";
     return f;
   }
-  if (trimmed(body).empty()) return invalid("body: the corrected note is empty");
-  if (trimmed(reason).empty()) return invalid("reason: say what the correction corrects");
+  if (detail::trimmed(body).empty()) return invalid("body: the corrected note is empty");
+  if (detail::trimmed(reason).empty()) return invalid("reason: say what the correction corrects");
   store::Transaction tx(ctx.db);
   std::int64_t id = ctx.db.next_id("case_notes");
   ctx.db.execute("INSERT INTO case_notes (id, note_id, version, person_id, organisation_id, team_id, author_user_id, category, "
                  "sensitivity, written_at, body, correction_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  {id, note_id, std::int64_t{last.version + 1}, last.person.value, last.organisation.value, last.team.value,
-                  ctx.actor.user.id.value, last.category, last.sensitivity, ctx.now.iso(), body, trimmed(reason)});
+                  ctx.actor.user.id.value, last.category, last.sensitivity, ctx.now.iso(), body, detail::trimmed(reason)});
   governance::append_audit(ctx.db, access.event("update", "case_note", std::to_string(note_id), d));
   tx.commit();
   return versions_of(ctx.db, note_id).back();
@@ -183,16 +169,16 @@ Outcome<CaseNote> break_seal(const CareContext& ctx, std::int64_t note_id, const
   if (!without_seal.allowed || !may_break) {
     governance::AccessDecision denied = without_seal.allowed ? governance::AccessDecision{} : without_seal;
     if (without_seal.allowed) denied.reason = governance::DenyReason::Role;
-    auto f = refuse(ctx, access, "break_seal", note_id, denied);
+    auto f = detail::refuse(ctx, access, "break_seal", "case_note", std::to_string(note_id), denied);
     if (without_seal.allowed) f.message = "your role may not break seals";
     return f;
   }
-  if (trimmed(reason).size() < 10) return invalid("reason: say why you must read this sealed note (at least 10 characters)");
+  if (detail::trimmed(reason).size() < 10) return invalid("reason: say why you must read this sealed note (at least 10 characters)");
   store::Transaction tx(ctx.db);
   std::int64_t id = ctx.db.next_id("seal_breaks");
   ctx.db.execute("INSERT INTO seal_breaks (id, user_id, note_id, reason, broken_at) VALUES (?, ?, ?, ?, ?)",
-                 {id, ctx.actor.user.id.value, note_id, trimmed(reason), ctx.now.iso()});
-  raise_alert(ctx.db, ctx.now, "seal_break", ctx.actor.user.id, n.person, "case_note", std::to_string(note_id), trimmed(reason));
+                 {id, ctx.actor.user.id.value, note_id, detail::trimmed(reason), ctx.now.iso()});
+  raise_alert(ctx.db, ctx.now, "seal_break", ctx.actor.user.id, n.person, "case_note", std::to_string(note_id), detail::trimmed(reason));
   governance::AccessDecision ok;
   ok.allowed = true;
   ok.by_override = true;

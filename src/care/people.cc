@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "care/common.h"
 #include "core/nhs_number.h"
 #include "core/postcode.h"
 #include "identity/person_record.h"
@@ -110,9 +111,6 @@ governance::AuditEvent actor_event(const CareContext& ctx, std::string action, s
   return e;
 }
 
-bool person_exists(store::Database& db, PersonId person) {
-  return db.query_integer("SELECT 1 FROM persons WHERE id = ?", {person.value}).has_value();
-}
 
 // The "known to" panel as the user may see it.
 KnownTo load_known_to(const CareContext& ctx, const governance::PersonAccess& access, const std::vector<RecordRow>& records) {
@@ -258,7 +256,7 @@ Outcome<std::vector<PersonMatch>> find_persons(const CareContext& ctx, const Per
 
 Outcome<PersonSummary> person_summary(const CareContext& ctx, PersonId person) {
   auto records = records_of(ctx.db, person);
-  if (records.empty() && !person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  if (records.empty() && !detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::ViewRecord, true);
   ctx.reads.record(access.event("read", "person_summary", std::to_string(person.value), d));
@@ -308,7 +306,7 @@ Outcome<PersonSummary> person_summary(const CareContext& ctx, PersonId person) {
 
 Outcome<KnownTo> known_to(const CareContext& ctx, PersonId person) {
   auto records = records_of(ctx.db, person);
-  if (records.empty() && !person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  if (records.empty() && !detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::ViewRecord, true);
   ctx.reads.record(access.event("read", "known_to", std::to_string(person.value), d));
@@ -317,7 +315,7 @@ Outcome<KnownTo> known_to(const CareContext& ctx, PersonId person) {
 }
 
 Outcome<std::vector<TimelineEntry>> timeline(const CareContext& ctx, PersonId person, std::size_t limit) {
-  if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  if (!detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::ViewRecord);
   ctx.reads.record(access.event("read", "timeline", std::to_string(person.value), d));
@@ -381,7 +379,7 @@ Outcome<std::vector<TimelineEntry>> timeline(const CareContext& ctx, PersonId pe
 }
 
 Outcome<BreakGlassGrant> break_glass(const CareContext& ctx, PersonId person, const std::string& reason, int hours) {
-  if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  if (!detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   std::string trimmed = reason;
   trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));
@@ -412,7 +410,7 @@ Outcome<BreakGlassGrant> break_glass(const CareContext& ctx, PersonId person, co
 Outcome<ConsentChoice> record_consent(const CareContext& ctx, PersonId person, OrganisationId organisation,
                                       const std::string& direction, bool allowed) {
   if (direction != "share_out" && direction != "share_in") return invalid("direction: share_out or share_in");
-  if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  if (!detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto name = ctx.db.query_text("SELECT name FROM organisations WHERE id = ?", {organisation.value});
   if (!name) return invalid("organisation_id: no organisation " + std::to_string(organisation.value));
   auto access = ctx.access(person);
@@ -438,7 +436,7 @@ Outcome<ConsentChoice> record_consent(const CareContext& ctx, PersonId person, O
 }
 
 Outcome<std::vector<ConsentChoice>> consents(const CareContext& ctx, PersonId person) {
-  if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  if (!detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::ViewRecord, true);
   ctx.reads.record(access.event("read", "consent", std::to_string(person.value), d));

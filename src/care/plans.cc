@@ -2,20 +2,12 @@
 
 #include <algorithm>
 
+#include "care/common.h"
+
 namespace jc::care {
 namespace {
 
 using governance::Activity;
-
-bool person_exists(store::Database& db, PersonId p) { return db.query_integer("SELECT 1 FROM persons WHERE id = ?", {p.value}).has_value(); }
-
-Failure refuse(const CareContext& ctx, const governance::PersonAccess& access, const std::string& action, const std::string& type,
-               const governance::AccessDecision& d) {
-  store::Transaction tx(ctx.db);
-  governance::append_audit(ctx.db, access.event(action, type, "", d));
-  tx.commit();
-  return forbidden(std::string(d.explanation()));
-}
 
 std::optional<CarePlan> load_plan(store::Database& db, std::int64_t id, const std::string& today) {
   std::optional<CarePlan> p;
@@ -89,11 +81,11 @@ bool valid_date(const std::string& s) { return Date::parse_iso(s).ok(); }
 }  // namespace
 
 Outcome<CarePlan> create_care_plan(const CareContext& ctx, PersonId person, const NewPlan& in) {
-  if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  if (!detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   if (!valid_date(in.review_date)) return invalid("review_date: an ISO date such as 2027-05-31");
   auto access = ctx.access(person);
   auto d = access.decide(Activity::CarePlans);
-  if (!d.allowed) return refuse(ctx, access, "create", "care_plan", d);
+  if (!d.allowed) return detail::refuse(ctx, access, "create", "care_plan", "", d);
   if (in.key_worker && !ctx.db.query_integer("SELECT 1 FROM staff_users WHERE id = ? AND active = 1", {in.key_worker->value}))
     return invalid("key_worker_user_id: no active user " + std::to_string(in.key_worker->value));
   store::Transaction tx(ctx.db);
@@ -126,7 +118,7 @@ Outcome<CarePlan> add_plan_line(const CareContext& ctx, std::int64_t plan_id, co
   if (!in.end_date.empty() && (!valid_date(in.end_date) || in.end_date < in.start_date)) return invalid("end_date: an ISO date on or after start_date");
   auto access = ctx.access(plan->person);
   auto d = access.decide(Activity::CarePlans);
-  if (!d.allowed) return refuse(ctx, access, "update", "care_plan", d);
+  if (!d.allowed) return detail::refuse(ctx, access, "update", "care_plan", "", d);
   if (plan->status != "active") return conflict("care plan " + std::to_string(plan_id) + " is " + plan->status);
   store::Transaction tx(ctx.db);
   ctx.db.execute("INSERT INTO care_plan_lines (id, care_plan_id, provider_organisation_id, service, funder, pool_id, units_per_week, "
@@ -139,7 +131,7 @@ Outcome<CarePlan> add_plan_line(const CareContext& ctx, std::int64_t plan_id, co
 }
 
 Outcome<std::vector<CarePlan>> care_plans(const CareContext& ctx, PersonId person) {
-  if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  if (!detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::ViewRecord);
   ctx.reads.record(access.event("read", "care_plans", std::to_string(person.value), d));
@@ -152,7 +144,7 @@ Outcome<std::vector<CarePlan>> care_plans(const CareContext& ctx, PersonId perso
 }
 
 Outcome<PersonalBudget> create_personal_budget(const CareContext& ctx, PersonId person, const NewBudget& in) {
-  if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  if (!detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   if (in.kind != "personal_budget" && in.kind != "personal_health_budget") return invalid("kind: personal_budget or personal_health_budget");
   if (in.mode != "notional" && in.mode != "third_party" && in.mode != "direct_payment" && in.mode != "mixed")
     return invalid("mode: notional, third_party, direct_payment or mixed");
@@ -175,7 +167,7 @@ Outcome<PersonalBudget> create_personal_budget(const CareContext& ctx, PersonId 
     return invalid("care_plan_id: not a care plan of this person");
   auto access = ctx.access(person);
   auto d = access.decide(Activity::Budgets);
-  if (!d.allowed) return refuse(ctx, access, "create", "personal_budget", d);
+  if (!d.allowed) return detail::refuse(ctx, access, "create", "personal_budget", "", d);
   store::Transaction tx(ctx.db);
   std::int64_t id = ctx.db.next_id("personal_budgets");
   ctx.db.execute("INSERT INTO personal_budgets (id, person_id, care_plan_id, kind, mode, annual_amount_pence, start_date, review_date, "
@@ -200,7 +192,7 @@ Outcome<PersonalBudget> record_budget_entry(const CareContext& ctx, std::int64_t
   if (kind == "refund" && amount > b->spent_pence) return invalid("amount_pence: a refund cannot exceed what was spent");
   auto access = ctx.access(b->person);
   auto d = access.decide(Activity::Budgets);
-  if (!d.allowed) return refuse(ctx, access, "update", "personal_budget", d);
+  if (!d.allowed) return detail::refuse(ctx, access, "update", "personal_budget", "", d);
   store::Transaction tx(ctx.db);
   ctx.db.execute("INSERT INTO personal_budget_ledger (id, budget_id, entry_date, kind, description, amount_pence, recorded_by_user_id, "
                  "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -212,7 +204,7 @@ Outcome<PersonalBudget> record_budget_entry(const CareContext& ctx, std::int64_t
 }
 
 Outcome<std::vector<PersonalBudget>> personal_budgets(const CareContext& ctx, PersonId person) {
-  if (!person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
+  if (!detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::ViewRecord);
   ctx.reads.record(access.event("read", "personal_budgets", std::to_string(person.value), d));

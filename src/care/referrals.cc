@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "care/common.h"
 #include "care/people.h"
 
 namespace jc::care {
@@ -113,27 +114,6 @@ std::optional<TeamId> team_of_user(store::Database& db, StaffUserId user) {
   return TeamId(*t);
 }
 
-std::string trimmed(std::string s) {
-  s.erase(0, s.find_first_not_of(" \t\r\n"));
-  while (!s.empty() && std::string(" \t\r\n").find(s.back()) != std::string::npos) s.pop_back();
-  return s;
-}
-
-// Writes a denied attempt to the audit trail in its own transaction and returns the failure.
-Failure refuse(const CareContext& ctx, const governance::PersonAccess& access, const std::string& action, ReferralId id,
-               const governance::AccessDecision& d, std::string message) {
-  store::Transaction tx(ctx.db);
-  governance::append_audit(ctx.db, access.event(action, "referral", std::to_string(id.value), d));
-  tx.commit();
-  return forbidden(std::move(message));
-}
-
-governance::AccessDecision role_denied() {
-  governance::AccessDecision d;
-  d.reason = governance::DenyReason::Role;
-  return d;
-}
-
 }  // namespace
 
 Outcome<Referral> send_referral(const CareContext& ctx, const NewReferral& in) {
@@ -144,19 +124,19 @@ Outcome<Referral> send_referral(const CareContext& ctx, const NewReferral& in) {
   if (in.to_team == *user.team) return invalid("to_team_id: a team cannot refer to itself");
   if (in.urgency != "routine" && in.urgency != "urgent" && in.urgency != "emergency")
     return invalid("urgency: routine, urgent or emergency");
-  if (trimmed(in.reason).empty()) return invalid("reason: say what is asked of the other team");
+  if (detail::trimmed(in.reason).empty()) return invalid("reason: say what is asked of the other team");
   // The sender's own record of the person, else the first organisation's.
   auto record = ctx.db.query_integer("SELECT id FROM local_records WHERE person_id = ? ORDER BY organisation_id = ? DESC, id LIMIT 1",
                                      {in.person.value, user.organisation.value});
   if (!record) return not_found("no person " + std::to_string(in.person.value));
   auto access = ctx.access(in.person);
   auto d = access.decide(Activity::SendReferrals);
-  if (!d.allowed) return refuse(ctx, access, "create", ReferralId(0), d, std::string(d.explanation()));
+  if (!d.allowed) return detail::refuse(ctx, access, "create", "referral", "", d);
   store::Transaction tx(ctx.db);
   ReferralId id(ctx.db.next_id("referrals"));
   ctx.db.execute("INSERT INTO referrals (id, local_record_id, from_team_id, to_team_id, sent_at, status, reason, person_id, "
                  "service_requested, urgency, sent_by_user_id) VALUES (?, ?, ?, ?, ?, 'sent', ?, ?, ?, ?, ?)",
-                 {id.value, *record, user.team->value, in.to_team.value, ctx.now.iso(), trimmed(in.reason), in.person.value,
+                 {id.value, *record, user.team->value, in.to_team.value, ctx.now.iso(), detail::trimmed(in.reason), in.person.value,
                   in.service_requested.empty() ? store::null() : store::Value(in.service_requested), in.urgency, user.id.value});
   add_event(ctx.db, id, ctx.now, user.id, "sent", std::nullopt, "sent", "");
   governance::append_audit(ctx.db, access.event("create", "referral", std::to_string(id.value), d));
@@ -232,7 +212,7 @@ Outcome<Referral> act_on_referral(const CareContext& ctx, ReferralId id, const R
   else may = receiving && ctx.role_grants(Activity::ManageReferrals);
   if (!may) {
     bool role = ctx.role_grants(Activity::ManageReferrals) || ctx.role_grants(Activity::SendReferrals);
-    return refuse(ctx, access, "update", id, role ? governance::AccessDecision{} : role_denied(),
+    return detail::refuse(ctx, access, "update", "referral", std::to_string(id.value), role ? governance::AccessDecision{} : detail::role_denied(),
                   role ? "only the receiving team may " + a.action + " this referral" : "your role may not act on referrals");
   }
   if (std::find(step->from.begin(), step->from.end(), r.status) == step->from.end()) {
@@ -240,7 +220,7 @@ Outcome<Referral> act_on_referral(const CareContext& ctx, ReferralId id, const R
     for (const auto& s : step->from) allowed += (allowed.empty() ? "" : ", ") + s;
     return conflict("cannot " + a.action + " a referral that is " + r.status + " (only from: " + allowed + ")");
   }
-  std::string reason = trimmed(a.reason);
+  std::string reason = detail::trimmed(a.reason);
   if ((a.action == "decline" || a.action == "redirect" || a.action == "cancel") && reason.empty())
     return invalid("reason: say why the referral is " + std::string(step->to));
   std::optional<TeamId> redirect_team;
@@ -262,7 +242,7 @@ Outcome<Referral> act_on_referral(const CareContext& ctx, ReferralId id, const R
     auto t = Timestamp::parse_iso(a.starts_at);
     if (!t) return invalid("starts_at: an ISO time such as 2026-11-30T10:00:00Z");
     starts = *t;
-    if (trimmed(a.place).empty()) return invalid("place: where the visit is");
+    if (detail::trimmed(a.place).empty()) return invalid("place: where the visit is");
     if (!a.practitioner) return invalid("practitioner_user_id: who will visit");
     auto t2 = team_of_user(ctx.db, *a.practitioner);
     if (!t2 || *t2 != r.to_team) return invalid("practitioner_user_id: not an active member of " + r.to_team_name);
@@ -308,7 +288,7 @@ Outcome<Referral> act_on_referral(const CareContext& ctx, ReferralId id, const R
     std::int64_t appt = ctx.db.next_id("appointments");
     ctx.db.execute("INSERT INTO appointments (id, referral_id, person_id, team_id, practitioner_user_id, starts_at, place, status, "
                    "booked_by_user_id, booked_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?)",
-                   {appt, id.value, r.person.value, r.to_team.value, a.practitioner->value, starts->iso(), trimmed(a.place),
+                   {appt, id.value, r.person.value, r.to_team.value, a.practitioner->value, starts->iso(), detail::trimmed(a.place),
                     user.id.value, now});
     ctx.db.execute("UPDATE referrals SET status = 'scheduled' WHERE id = ?", {id.value});
     governance::append_audit(ctx.db, access.event("create", "appointment", std::to_string(appt), ok));
@@ -327,7 +307,7 @@ Outcome<Referral> act_on_referral(const CareContext& ctx, ReferralId id, const R
   std::string to = *step->to ? step->to : r.status;
   std::string detail = reason;
   if (a.action == "allocate" || (a.action == "accept" && a.allocate_to)) detail = "allocated to user " + std::to_string(a.allocate_to->value);
-  if (a.action == "schedule") detail = "visit " + starts->iso() + " at " + trimmed(a.place);
+  if (a.action == "schedule") detail = "visit " + starts->iso() + " at " + detail::trimmed(a.place);
   if (a.action == "redirect") detail = "to team " + std::to_string(redirect_team->value) + ": " + reason;
   add_event(ctx.db, id, ctx.now, user.id, a.action, r.status, to, detail);
   governance::append_audit(ctx.db, access.event("update", "referral", std::to_string(id.value), ok));
@@ -390,11 +370,12 @@ Outcome<Done> close_involvement(const CareContext& ctx, std::int64_t involvement
   if (!inv) return not_found("no involvement " + std::to_string(involvement_id));
   auto access = ctx.access(PersonId(inv->first));
   if (!ctx.actor.user.team || ctx.actor.user.team->value != inv->second || !ctx.role_grants(Activity::ManageReferrals))
-    return refuse(ctx, access, "update", ReferralId(0), role_denied(), "only the team's own members may close its involvement");
+    return detail::refuse(ctx, access, "update", "involvement", std::to_string(involvement_id), detail::role_denied(),
+                          "only the team's own members may close its involvement");
   if (ended) return conflict("the involvement ended on " + *ended);
-  if (trimmed(reason).empty()) return invalid("reason: why the involvement ends");
+  if (detail::trimmed(reason).empty()) return invalid("reason: why the involvement ends");
   store::Transaction tx(ctx.db);
-  ctx.db.execute("UPDATE involvements SET ended_at = ?, end_reason = ? WHERE id = ?", {ctx.now.iso(), trimmed(reason), involvement_id});
+  ctx.db.execute("UPDATE involvements SET ended_at = ?, end_reason = ? WHERE id = ?", {ctx.now.iso(), detail::trimmed(reason), involvement_id});
   governance::AccessDecision ok;
   ok.allowed = true;
   governance::append_audit(ctx.db, access.event("update", "involvement", std::to_string(involvement_id), ok));

@@ -14,13 +14,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-std::string age_band(int age) {
-  if (age < 18) return "0-17";
-  if (age < 65) return "18-64";
-  if (age < 75) return "65-74";
-  if (age < 85) return "75-84";
-  return "85+";
-}
 
 struct Groups {
   std::string locality, ward, lsoa, practice, age, sex, client_group, decile;

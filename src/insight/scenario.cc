@@ -9,6 +9,7 @@
 #include "core/money.h"
 #include "core/organisation.h"
 #include "core/time.h"
+#include "insight/statistics.h"
 #include "io/toml_file.h"
 
 namespace jc::insight {
@@ -18,13 +19,6 @@ using nlohmann::ordered_json;
 
 const std::vector<std::string> kBands = {"0-17", "18-64", "65-74", "75-84", "85+"};
 
-std::string band_of(int age) {
-  if (age < 18) return "0-17";
-  if (age < 65) return "18-64";
-  if (age < 75) return "65-74";
-  if (age < 85) return "75-84";
-  return "85+";
-}
 
 struct Shift {
   std::string from, to;
@@ -140,7 +134,7 @@ Result<std::string> run_scenario(store::Database& db, const std::string& text, c
                funder = kind && is_council(*kind) ? "council" : "nhs";
              }
              services.insert(r.text(0));
-             base[{r.text(0), band_of(age), funder}] += static_cast<double>(r.integer(4));
+             base[{r.text(0), age_band(age), funder}] += static_cast<double>(r.integer(4));
            });
   auto scenario = parse(text, source, services);
   if (!scenario) return scenario.error();

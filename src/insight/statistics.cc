@@ -58,4 +58,12 @@ std::optional<std::int64_t> disclose(std::int64_t count) {
   return (count + 2) / 5 * 5;
 }
 
+std::string age_band(int age) {
+  if (age < 18) return "0-17";
+  if (age < 65) return "18-64";
+  if (age < 75) return "65-74";
+  if (age < 85) return "75-84";
+  return "85+";
+}
+
 }  // namespace jc::insight

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace jc::insight {
 
@@ -22,5 +23,8 @@ Interval byar(std::int64_t count, double z = kZ95);
 // NHS Digital rule for sub-national counts: 0 stays 0, 1-7 suppressed (nullopt), others rounded
 // to the nearest 5.
 std::optional<std::int64_t> disclose(std::int64_t count);
+
+// The age bands every commissioning report uses: 0-17, 18-64, 65-74, 75-84, 85+.
+std::string age_band(int age);
 
 }  // namespace jc::insight

@@ -25,6 +25,15 @@ export async function api<T>(path: string, init?: { method?: string; body?: unkn
   return json as T;
 }
 
+// POSTs a text body (a TOML scenario, plan or target pathway) and returns the JSON answer, or
+// throws ApiError with the server's message.
+export async function postText<T>(path: string, body: string): Promise<T> {
+  const response = await fetch(path, { method: "POST", body, credentials: "same-origin" });
+  const json = await response.json();
+  if (!response.ok) throw new ApiError(response.status, json?.error?.code ?? "error", json?.error?.message ?? response.statusText);
+  return json as T;
+}
+
 export interface User {
   id: number;
   username: string;

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from "chart.js";
-import { api, ApiError, pounds } from "../api";
+import { api, ApiError, pounds, postText } from "../api";
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, Filler, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -220,10 +220,7 @@ export function Scenarios() {
   const run = async () => {
     setError("");
     try {
-      const r = await fetch("/api/v1/scenario", { method: "POST", body: text, credentials: "same-origin" });
-      const j = await r.json();
-      if (!r.ok) throw new Error(j?.error?.message ?? r.statusText);
-      setResult(j);
+      setResult(await postText<ScenarioResult>("/api/v1/scenario", text));
     } catch (e) {
       setResult(null);
       setError(e instanceof Error ? e.message : String(e));
@@ -301,10 +298,7 @@ export function Plans() {
   const run = async () => {
     setError("");
     try {
-      const r = await fetch("/api/v1/plan", { method: "POST", body: text, credentials: "same-origin" });
-      const j = await r.json();
-      if (!r.ok) throw new Error(j?.error?.message ?? r.statusText);
-      setResult(j);
+      setResult(await postText<PlanResult>("/api/v1/plan", text));
     } catch (e) {
       setResult(null);
       setError(e instanceof Error ? e.message : String(e));

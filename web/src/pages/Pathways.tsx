@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, ApiError } from "../api";
+import { api, ApiError, postText } from "../api";
 
 interface Edge {
   from: string;
@@ -168,10 +168,7 @@ function Conformance({ pathway }: { pathway: string }) {
   const run = async () => {
     setError("");
     try {
-      const r = await fetch(`/api/v1/pathways/conformance?pathway=${pathway}`, { method: "POST", body: target, credentials: "same-origin" });
-      const j = await r.json();
-      if (!r.ok) throw new Error(j?.error?.message ?? r.statusText);
-      setResult(j);
+      setResult(await postText<ConformanceResult>(`/api/v1/pathways/conformance?pathway=${pathway}`, target));
     } catch (e) {
       setResult(null);
       setError(e instanceof Error ? e.message : String(e));
