@@ -22,6 +22,14 @@ Failure refuse(const CareContext& ctx, const governance::PersonAccess& access, c
   return forbidden(message.empty() ? std::string(d.explanation()) : std::move(message));
 }
 
+int display_rank(const governance::PersonAccess& access, OrganisationId org, const std::string& nhs_status) {
+  governance::EntryFacts e;
+  e.organisation = org;
+  e.summary_level = true;
+  if (!access.decide(governance::Activity::ViewRecord, e).allowed) return -1;
+  return (org == access.actor().user.organisation ? 2 : 0) + (nhs_status == "01" ? 1 : 0);
+}
+
 governance::AccessDecision role_denied() {
   governance::AccessDecision d;
   d.reason = governance::DenyReason::Role;

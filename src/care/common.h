@@ -15,6 +15,10 @@ bool person_exists(store::Database& db, PersonId person);
 Failure refuse(const CareContext& ctx, const governance::PersonAccess& access, const std::string& action,
                const std::string& record_type, const std::string& record_id, const governance::AccessDecision& decision,
                std::string message = "");
+// How well a record of the person serves to show their demographics to this user: -1 when the
+// user may not see it, else higher for the user's own organisation's record, then for a verified
+// NHS number.
+int display_rank(const governance::PersonAccess& access, OrganisationId record_organisation, const std::string& nhs_status);
 // A decision refused for the role alone.
 governance::AccessDecision role_denied();
 

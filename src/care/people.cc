@@ -265,16 +265,11 @@ Outcome<PersonSummary> person_summary(const CareContext& ctx, PersonId person) {
   s.id = person;
   s.relationship = std::string(to_code(access.relationship()));
   s.by_override = d.by_override;
-  // Demographics from the record the user may see that is most authoritative: their own
-  // organisation's first, then one with a verified NHS number.
+  // Demographics from the record the user may see that is most authoritative.
   const RecordRow* shown = nullptr;
   int best_rank = -1;
   for (const auto& r : records) {
-    EntryFacts e;
-    e.organisation = r.organisation;
-    e.summary_level = true;
-    if (!access.decide(Activity::ViewRecord, e).allowed) continue;
-    int rank = (r.organisation == ctx.actor.user.organisation ? 2 : 0) + (r.nhs_status == "01" ? 1 : 0);
+    int rank = detail::display_rank(access, r.organisation, r.nhs_status);
     if (rank > best_rank) best_rank = rank, shown = &r;
   }
   for (const auto& r : records)

@@ -88,12 +88,8 @@ void fill_person(store::Database& db, const governance::PersonAccess& access, Re
   db.query("SELECT organisation_id, given_name, family_name, COALESCE(nhs_number, ''), nhs_number_status FROM local_records "
            "WHERE person_id = ? ORDER BY id",
            {r.person.value}, [&](const store::Row& q) {
-             EntryFacts e;
-             e.organisation = OrganisationId(q.integer(0));
-             e.summary_level = true;
-             if (!access.decide(Activity::ViewRecord, e).allowed) return;
-             int rank = (e.organisation == access.actor().user.organisation ? 2 : 0) + (q.text(4) == "01" ? 1 : 0);
-             if (rank <= best) return;
+             int rank = detail::display_rank(access, OrganisationId(q.integer(0)), q.text(4));
+             if (rank < 0 || rank <= best) return;
              best = rank;
              r.person_name = q.text(1) + " " + q.text(2);
              if (q.text(4) == "01") r.person_nhs_number = q.text(3);

@@ -1,6 +1,8 @@
 #include "governance/audit_writer.h"
 
 #include <chrono>
+#include <cstdio>
+#include <future>
 
 namespace jc::governance {
 
@@ -37,14 +39,11 @@ AuditWriter::~AuditWriter() {
 }
 
 void AuditWriter::record(std::vector<AuditEvent> events) {
-  std::unique_lock lock(mutex_);
-  if (stopping_) throw store::StoreError("the audit writer is stopping");
-  if (!open_) open_ = std::make_shared<Batch>();
-  std::shared_ptr<Batch> mine = open_;
-  for (auto& e : events) mine->events.push_back(std::move(e));
-  if (writer_waiting_) queued_.notify_one();
-  mine->committed.wait(lock, [&] { return mine->done; });
-  if (!mine->error.empty()) throw store::StoreError("the audit trail could not be written: " + mine->error);
+  // The blocking form of submit(): wait for the batch holding these events.
+  std::promise<bool> committed;
+  auto result = committed.get_future();
+  submit(std::move(events), [&committed](bool ok) { committed.set_value(ok); });
+  if (!result.get()) throw store::StoreError("the audit trail could not be written");
 }
 
 void AuditWriter::submit(std::vector<AuditEvent> events, std::function<void(bool)> done) {
@@ -61,10 +60,8 @@ void AuditWriter::submit(std::vector<AuditEvent> events, std::function<void(bool
   done(false);
 }
 
-std::uint64_t AuditWriter::batches() const {
-  std::lock_guard lock(mutex_);
-  return batches_;
-}
+// A failed commit refuses the answers that waited on it; say why once, on stderr (identifiers only).
+void AuditWriter::log_failure(const std::string& error) { std::fprintf(stderr, "audit writer: commit failed: %s\n", error.c_str()); }
 
 void AuditWriter::run() {
   std::unique_lock lock(mutex_);
@@ -82,12 +79,9 @@ void AuditWriter::run() {
     } catch (const std::exception& e) {
       error = e.what();
     }
+    if (!error.empty()) log_failure(error);
     for (auto& callback : batch->callbacks) callback(error.empty());
     lock.lock();
-    ++batches_;
-    batch->done = true;
-    batch->error = std::move(error);
-    batch->committed.notify_all();
   }
 }
 

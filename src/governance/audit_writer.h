@@ -68,25 +68,21 @@ class AuditWriter final : public AuditSink {
   // Queues the events and returns at once; `done` runs on the writer's thread after the commit
   // (true) or its failure (false).
   void submit(std::vector<AuditEvent> events, std::function<void(bool)> done);
-  std::uint64_t batches() const;
 
  private:
-  // The events of one commit, and the waiters for it: each batch wakes only its own waiters.
+  // The events of one commit and who waits for it (each batch calls back only its own waiters).
   struct Batch {
     std::vector<AuditEvent> events;
     std::vector<std::function<void(bool)>> callbacks;
-    bool done = false;
-    std::string error;
-    std::condition_variable committed;
   };
   void run();
+  static void log_failure(const std::string& error);
   std::unique_ptr<store::Database> db_;
   mutable std::mutex mutex_;
   std::condition_variable queued_;
   std::shared_ptr<Batch> open_;  // filling while the writer commits the one before
   bool writer_waiting_ = false;
   bool stopping_ = false;
-  std::uint64_t batches_ = 0;
   std::unique_ptr<store::Database> checkpointer_;
   std::condition_variable stop_checkpoints_;
   std::thread thread_, checkpoint_thread_;

@@ -18,10 +18,6 @@ namespace {
 
 using namespace jc::care;
 
-struct Staff {
-  StaffUser user;
-};
-
 std::optional<StaffUser> staff(store::Database& db, const std::string& username) {
   auto c = store::find_staff_by_username(db, username);
   if (!c) return std::nullopt;

@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "governance/audit_writer.h"
 #include "governance/authentication.h"
 #include "store/staff_repository.h"
 #include "support/database_fixture.h"
@@ -141,6 +146,45 @@ TEST_P(AuditTest, SignInsAreAudited) {
   EXPECT_EQ(events[1].user_role, "general_practitioner");
   EXPECT_FALSE(events[2].user_id.has_value());
   EXPECT_TRUE(verify_audit(*db_).intact);
+}
+
+TEST_P(AuditTest, TheGroupCommitWriterChainsConcurrentReadersEvents) {
+  std::atomic<int> acknowledged{0};
+  {
+    AuditWriter writer(reopen());
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 25; ++i) {
+          AuditEvent e;
+          e.occurred_at = Timestamp::from_seconds(1'760'000'000 + i);
+          e.user_id = t + 1;
+          e.user_role = "district_nurse";
+          e.person_id = i;
+          e.action = "read";
+          e.record_type = "person_summary";
+          e.record_id = std::to_string(i);
+          e.purpose = "direct care";
+          e.outcome = "success";
+          if (i % 2) {
+            writer.record(e);  // blocks until committed
+            ++acknowledged;
+          } else {
+            std::promise<bool> done;
+            auto f = done.get_future();
+            writer.submit({e}, [&done](bool ok) { done.set_value(ok); });
+            if (f.get()) ++acknowledged;
+          }
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+  }
+  EXPECT_EQ(acknowledged.load(), 100);
+  auto v = verify_audit(*db_);
+  EXPECT_TRUE(v.intact) << v.problem;
+  EXPECT_EQ(v.events, 100);
+  EXPECT_EQ(search_audit(*db_, with_user(3)).size(), 25u);
 }
 
 INSTANTIATE_STORE_SUITE(AuditTest);
