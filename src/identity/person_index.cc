@@ -99,7 +99,10 @@ void repoint_person(store::Database& db, std::int64_t from, std::int64_t to) {
 }
 
 // A referral is about the person its sender's record belongs to.
+// Every change of which person a record belongs to passes here (or merge_persons), so readers that
+// keep persons in memory (the analytic engine) see the index's version move.
 void refresh_referral_persons(store::Database& db) {
+  db.bump_data_version("person_index");
   db.execute("UPDATE referrals SET person_id = (SELECT person_id FROM local_records lr WHERE lr.id = referrals.local_record_id)");
 }
 
@@ -111,6 +114,7 @@ void merge_persons(store::Database& db, std::int64_t kept, std::int64_t merged, 
   db.query("SELECT id FROM local_records WHERE person_id = ? ORDER BY id", {merged},
            [&](const store::Row& r) { moved += (moved.empty() ? "" : ",") + std::to_string(r.integer(0)); });
   db.execute("UPDATE local_records SET person_id = ? WHERE person_id = ?", {kept, merged});
+  db.bump_data_version("person_index");
   repoint_person(db, merged, kept);
   db.execute("INSERT INTO person_merges (id, merged_at, kept_person_id, merged_person_id, record_ids, reason) "
              "VALUES (?, ?, ?, ?, ?, ?)",

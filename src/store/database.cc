@@ -34,6 +34,16 @@ int Database::schema_version() {
   return static_cast<int>(query_integer("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").value_or(0));
 }
 
+std::int64_t Database::data_version(std::string_view name) {
+  return query_integer("SELECT version FROM data_versions WHERE name = ?", {std::string(name)}).value_or(0);
+}
+
+void Database::bump_data_version(std::string_view name) {
+  execute("INSERT INTO data_versions (name, version) VALUES (?, 1) "
+          "ON CONFLICT (name) DO UPDATE SET version = data_versions.version + 1",
+          {std::string(name)});
+}
+
 bool is_postgres_target(std::string_view target) {
   return target.starts_with("postgres://") || target.starts_with("postgresql://") ||
          target.find("dbname=") != std::string_view::npos || target.find("host=") != std::string_view::npos;

@@ -96,6 +96,10 @@ class Database {
   std::int64_t next_id(std::string_view table);
   // The migration version the schema is at.
   int schema_version();
+  // Change counters (table data_versions) for readers that keep a copy in memory: 0 until first
+  // bumped. Bump inside the transaction that makes the change.
+  std::int64_t data_version(std::string_view name);
+  void bump_data_version(std::string_view name);
 
  protected:
   int depth_ = 0;

@@ -55,6 +55,7 @@ struct TruePerson {
   AscService asc = AscService::None;
   std::uint8_t cf = 0;  // 1 child in need, 2 looked after
   bool frequent = false, deteriorating = false;
+  bool very_high_use = false;  // planted for the Case Committee to find
   std::array<std::int64_t, kSlots> record{};  // local_records.id per slot, 0 = none
 };
 
@@ -343,12 +344,47 @@ class Generator {
         }
       }
     }
+    plant_very_high_use();
     progress("people", total, total);
     for (auto& info : a_.practices) {
       auto idx = static_cast<std::size_t>(info.organisation.value - 1);
       db_.execute("INSERT INTO gp_practices (organisation_id, lsoa_code, list_size) VALUES (?, ?, ?)",
                   {info.organisation.value, info.lsoa_code, std::int64_t{list_sizes[idx]}});
     }
+  }
+
+  // A few older people per locality (one per 25,000 residents, at least one) whose use of the whole
+  // system is far above anyone else's: in a nursing home all year, frequent A&E attendances and
+  // long admissions, mental health and district nursing contacts, so several organisations each
+  // hold part of the cost. The Case Committee should list every one of them. Drawn from their own
+  // random stream, so the rest of the area is as it would be without them.
+  void plant_very_high_use() {
+    Random pick(o_.seed ^ 0x9E3779B97F4A7C15ULL);
+    std::vector<std::vector<std::size_t>> older(a_.localities.size());
+    std::vector<long long> residents(a_.localities.size(), 0);
+    for (std::size_t i = 0; i < people_.size(); ++i) {
+      std::size_t loc = a_.lsoas[people_[i].lsoa].locality;
+      ++residents[loc];
+      if (people_[i].age >= 65) older[loc].push_back(i);
+    }
+    auto traits = db_.bulk_insert("synthetic_traits", {"true_person", "trait"});
+    for (std::size_t loc = 0; loc < older.size(); ++loc) {
+      std::size_t want = std::min(older[loc].size(), static_cast<std::size_t>(std::max<long long>(1, residents[loc] / 25000)));
+      for (std::size_t k = 0; k < want; ++k) {
+        std::size_t at = k + static_cast<std::size_t>(pick.next() % (older[loc].size() - k));
+        std::swap(older[loc][k], older[loc][at]);
+        TruePerson& p = people_[older[loc][k]];
+        p.very_high_use = true;
+        p.asc = AscService::Nursing;
+        p.ae = static_cast<std::uint16_t>(30 + pick.next() % 15);
+        p.adm_long = static_cast<std::uint16_t>(4 + pick.next() % 3);
+        p.adm_short = static_cast<std::uint16_t>(2 + pick.next() % 3);
+        p.mh = static_cast<std::uint16_t>(20 + pick.next() % 10);
+        p.dn = static_cast<std::uint16_t>(30 + pick.next() % 20);
+        traits->add({p.key, std::string("very_high_use")});
+      }
+    }
+    traits->finish();
   }
 
   void draw_service_use(TruePerson& p, double m) {
@@ -635,11 +671,15 @@ class Generator {
         package(pk, id, rec, a_.adult_social_care, loc.social_work, "residential_care", 1, kCosts.residential_week_pence, {}, 0.25);
         break;
       case AscService::Nursing: {
-        package(pk, id, rec, a_.adult_social_care, loc.social_work, "nursing_care", 1, kCosts.nursing_week_pence, {}, 0.3);
+        // A planted very-high-use person is in the home for the whole period.
+        std::optional<Date> all_year;
+        if (p.very_high_use) all_year = period_start_.plus_days(-200);
+        double ends = p.very_high_use ? 0.0 : 0.3;
+        package(pk, id, rec, a_.adult_social_care, loc.social_work, "nursing_care", 1, kCosts.nursing_week_pence, {}, ends, all_year);
         // NHS-funded nursing care for the same weeks is paid by the commissioner (recorded against
         // the council's record, as the commissioner keeps no person records of its own here).
         package(pk, id, rec, a_.commissioner, a_.chc_team, "funded_nursing_care", 1, kCosts.funded_nursing_care_week_pence,
-                a_.chc_pool, 0.3);
+                a_.chc_pool, ends, all_year);
         break;
       }
       case AscService::ChcNursing:

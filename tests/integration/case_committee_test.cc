@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "identity/person_index.h"
@@ -59,6 +60,49 @@ TEST(CaseCommittee, RanksPeopleByCombinedCostWithoutLosingMoney) {
   auto csv = case_committee_report(*db, CaseCommitteeOptions{3, "csv"});
   ASSERT_TRUE(csv.ok());
   EXPECT_EQ(csv->rfind("locality,rank,person,combined_cost", 0), 0u);
+}
+
+}  // namespace
+}  // namespace jc::insight
+
+namespace jc::insight {
+namespace {
+
+// The generator plants a few very-high-use people in each locality (synthetic_traits): in a nursing
+// home all year, frequent A&E attendances and long admissions, mental health and district nursing.
+// Linked across organisations, every one of them is on their locality's agenda, near the top.
+TEST(CaseCommittee, ListsTheGeneratorsPlantedVeryHighUsePeoplePerLocality) {
+  auto db = testing::generated_area(20000, 3);
+  ASSERT_TRUE(identity::rebuild_person_index(*db, identity::LinkOptions{}).ok());
+  // Each planted person's person in the index and the locality of their GP record.
+  std::map<std::string, std::string> planted;  // person id → locality
+  db->query("SELECT r.person_id, l.name FROM synthetic_traits s JOIN synthetic_truth t ON t.true_person = s.true_person "
+            "JOIN local_records r ON r.id = t.local_record_id JOIN organisations o ON o.id = r.organisation_id "
+            "JOIN lsoas ls ON ls.code = r.lsoa_code JOIN wards w ON w.id = ls.ward_id JOIN localities l ON l.id = w.locality_id "
+            "WHERE s.trait = 'very_high_use' AND o.kind = 'gp_practice'",
+            {}, [&](const store::Row& r) { planted[std::to_string(r.integer(0))] = r.text(1); });
+  ASSERT_EQ(planted.size(), 7u);  // one per 25,000 residents and at least one in each of seven localities
+  auto j = nlohmann::json::parse(*case_committee_report(*db, CaseCommitteeOptions{}));
+  std::string key = pseudonym_key(*db);
+  std::map<std::string, int> found_per_locality;
+  for (const auto& [person, locality] : planted) {
+    std::string pseudonym = pseudonymise(key, person);
+    int rank = 0;
+    for (const auto& loc : j["localities"])
+      if (loc["locality"] == locality)
+        for (const auto& p : loc["agenda"])
+          if (p["person"] == pseudonym) {
+            rank = p["rank"].get<int>();
+            EXPECT_GE(p["cost_by_organisation_pence"].size(), 4u);  // care home, acute, community, mental health
+            EXPECT_TRUE(p["flags"]["high_intensity_ae"].get<bool>());  // more than 20 attendances in the year
+            EXPECT_TRUE(p["flags"]["uncoordinated"].get<bool>());  // no shared care plan in a fresh area
+          }
+    EXPECT_GE(rank, 1) << "planted person " << person << " is not on " << locality << "'s agenda";
+    EXPECT_LE(rank, 5) << "planted person " << person << " is far down " << locality << "'s agenda";
+    if (rank >= 1) ++found_per_locality[locality];
+  }
+  EXPECT_EQ(found_per_locality.size(), 7u);
+  for (const auto& [locality, n] : found_per_locality) EXPECT_EQ(n, 1) << locality;
 }
 
 }  // namespace

@@ -69,7 +69,7 @@ namespace jc::insight {
 namespace {
 
 TEST(Jsna, EveryCutAndTheOneToFiveRuleWithSecondarySuppression) {
-  auto db = testing::generated_area(3000, 9);
+  auto db = testing::generated_area(3000, 11);
   auto text = jsna_report_json(*db, DisclosureRule::OneToFive);
   ASSERT_TRUE(text.ok()) << text.error().message;
   auto j = nlohmann::json::parse(*text);
