@@ -12,8 +12,6 @@
 #include "pathways/report.h"
 #include "pathways/store_log.h"
 #include "pathways/target_pathway.h"
-#include "insight/case_committee.h"
-#include "insight/jsna.h"
 #include "insight/plans.h"
 #include "insight/scenario.h"
 #include "insight/spend.h"
@@ -85,12 +83,6 @@ HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
   auto text_or_400 = [](const Result<std::string>& t) {
     return t ? HttpResponse{200, "application/json", *t, {}, {}} : error_response(400, "bad_request", t.error().message);
   };
-  if (p == "/api/v1/casecommittee") {
-    insight::CaseCommitteeOptions cc;
-    std::string top = query_value(req.query, "top");
-    if (!top.empty()) cc.top = std::min<std::size_t>(std::strtoul(top.c_str(), nullptr, 10), 200);
-    return text_or_400(insight::case_committee_report(db, cc));
-  }
   if (p == "/api/v1/pathways") {
     pathways::ReportOptions ro;
     ro.report = query_value(req.query, "report");
@@ -105,9 +97,6 @@ HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
     ro.per_case = false;  // case ids are NHS numbers or record ids: the API gives distributions only
     return text_or_400(pathways::render_report(*log, ro));
   }
-  if (p == "/api/v1/jsna")
-    return text_or_400(insight::jsna_report_json(
-        db, query_value(req.query, "disclosure") == "one-to-five" ? insight::DisclosureRule::OneToFive : insight::DisclosureRule::NhsDigital));
   if (p == "/api/v1/spend") return text_or_400(insight::spend_report(db, insight::SpendOptions{}));
   if (p == "/api/v1/scenario" || p == "/api/v1/plan") {
     if (req.method != "POST") return error_response(405, "method_not_allowed", "POST the TOML as the body");
@@ -149,6 +138,7 @@ Api::Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticato
       options_(std::move(options)),
       roles_(options_.roles ? *options_.roles : governance::RoleTable::built_in()),
       audit_(std::make_unique<governance::AuditWriter>(store::open_database(pool.target()), store::open_database(pool.target()))) {
+  pseudonym_key_ = insight::pseudonym_key(*store::open_database(pool.target()));
   if (options_.warm_reports) warmer_ = std::thread([this] { warm_reports(); });
 }
 
@@ -172,13 +162,38 @@ HttpResponse Api::cached_report(store::Database& db, const HttpRequest& req) {
   return r;
 }
 
+HttpResponse Api::engine_report(store::Database& db, const HttpRequest& req) {
+  std::lock_guard lock(engine_mutex_);
+  if (auto r = engine_.refresh(db); !r) return error_response(400, "bad_request", r.error().message);
+  Result<std::string> text = Error{""};
+  if (req.path == "/api/v1/casecommittee") {
+    insight::CaseCommitteeOptions cc;
+    std::string top = query_value(req.query, "top");
+    if (!top.empty()) cc.top = std::min<std::size_t>(std::strtoul(top.c_str(), nullptr, 10), 200);
+    text = engine_.case_committee(cc, pseudonym_key_);
+  } else {
+    text = engine_.jsna(query_value(req.query, "disclosure") == "one-to-five" ? insight::DisclosureRule::OneToFive
+                                                                               : insight::DisclosureRule::NhsDigital);
+  }
+  if (!text) return error_response(400, "bad_request", text.error().message);
+  return HttpResponse{200, "application/json", std::move(*text), {}, {}};
+}
+
 void Api::warm_reports() {
   try {
     auto db = store::open_database(pool_.target());
+    {
+      std::lock_guard lock(engine_mutex_);
+      auto loaded = engine_.refresh(*db);
+      if (loaded) {
+        auto size = engine_.size();
+        log_event("info", "analytic_engine_loaded",
+                  {{"persons", static_cast<long long>(size.persons)}, {"activity_rows", static_cast<long long>(size.activity_rows)},
+                   {"megabytes", static_cast<long long>(size.bytes >> 20)}, {"seconds", loaded->seconds}});
+      }
+    }
     // What the commissioners' pages ask for first.
     const std::pair<const char*, const char*> reports[] = {
-        {"/api/v1/casecommittee", "top=20"},
-        {"/api/v1/jsna", ""},
         {"/api/v1/spend", ""},
         {"/api/v1/budgets", ""},
         {"/api/v1/pathways", "pathway=referrals&report=dfg"},
@@ -335,7 +350,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       e.purpose = "commissioning";
       e.outcome = allowed ? "success" : "denied";
       HttpResponse r = error_response(403, "forbidden", "your role may not see commissioning analyses");
-      if (allowed) r = cached_report(*db, req);
+      if (allowed) r = p == "/api/v1/casecommittee" || p == "/api/v1/jsna" ? engine_report(*db, req) : cached_report(*db, req);
       r.hold = [writer = audit_.get(), e](std::function<void(bool)> release) {
         writer->submit({e}, std::move(release));
       };

@@ -13,6 +13,7 @@
 #include "governance/access.h"
 #include "governance/audit_writer.h"
 #include "governance/authentication.h"
+#include "insight/engine.h"
 #include "server/http_types.h"
 #include "server/metrics.h"
 #include "store/connection_pool.h"
@@ -60,6 +61,12 @@ class Api {
   };
   std::mutex reports_mutex_;
   std::unordered_map<std::string, CachedReport> reports_;
+  // The Case Committee and JSNA come from one analytic engine, brought up to date (incrementally)
+  // before each report: always current, without re-reading a year of activity.
+  HttpResponse engine_report(store::Database& db, const HttpRequest& request);
+  std::mutex engine_mutex_;
+  insight::AnalyticEngine engine_;
+  std::string pseudonym_key_;  // made (if new) at start-up, outside any read snapshot
   std::atomic<bool> stop_warming_{false};
   std::thread warmer_;
   // Reads are audited through one group-committing writer on its own connection.
