@@ -8,6 +8,7 @@
 
 #include "core/money.h"
 #include "io/csv_reader.h"
+#include "money/devolved.h"
 #include "money/ledger.h"
 #include "store/database.h"
 
@@ -104,16 +105,97 @@ void add_budget_command(CLI::App& app, BudgetArgs& a) {
   a.risk_share->add_option("--method", a.method, "proportional or cascade");
   a.check = b->add_subcommand("check", "Check every pool's ledger invariants (exit 1 when broken)");
   db(a.check);
-  a.seed = b->add_subcommand("seed", "Give a synthetic area's pools partners, schemes, contributions and spend from activity");
+  a.seed = b->add_subcommand("seed", "Give a synthetic area's pools partners, schemes, contributions and spend from activity, "
+                                     "and devolved and practices' notional budgets");
   db(a.seed);
+  a.localities = b->add_subcommand("localities", "A pool's budgets devolved to localities: budget, spend, forecast, variance");
+  db(a.localities);
+  a.localities->add_option("--pool", a.pool, "Pool name or id")->required();
+  a.localities->add_option("--month", a.month, "YYYY-MM")->required();
+  a.localities->add_option("--format", a.format, "table, csv or json");
+  a.practices = b->add_subcommand("practices", "Practice-based commissioning: notional budgets per GP practice and by provider contract");
+  db(a.practices);
+  a.practices->add_option("--month", a.month, "YYYY-MM")->required();
+  a.practices->add_option("--format", a.format, "table, csv or json");
 }
 
+namespace {
+
+int print_localities(const money::DevolvedStatement& s, const std::string& format) {
+  if (format == "json") {
+    json lines = json::array();
+    for (const auto& l : s.localities)
+      lines.push_back({{"locality", l.locality}, {"budget_pence", l.budget_pence}, {"spend_pence", l.spend_pence},
+                       {"forecast_outturn_pence", l.forecast_outturn_pence}, {"variance_pence", l.variance_pence}});
+    std::printf("%s\n", json{{"pool", s.pool.name}, {"from", s.from.iso()}, {"to", s.to.iso()}, {"localities", lines},
+                             {"spend_without_locality_pence", s.spend_without_locality_pence}}
+                             .dump(2)
+                             .c_str());
+  } else if (format == "csv") {
+    std::printf("locality,budget_pence,spend_pence,forecast_outturn_pence,variance_pence\n");
+    for (const auto& l : s.localities)
+      std::printf("\"%s\",%lld,%lld,%lld,%lld\n", l.locality.c_str(), static_cast<long long>(l.budget_pence),
+                  static_cast<long long>(l.spend_pence), static_cast<long long>(l.forecast_outturn_pence),
+                  static_cast<long long>(l.variance_pence));
+  } else {
+    std::printf("%s devolved to localities: %s to %s\n\n  %-28s %16s %16s %16s %16s\n", s.pool.name.c_str(), s.from.iso().c_str(),
+                s.to.iso().c_str(), "locality", "budget", "spend to date", "forecast", "variance");
+    for (const auto& l : s.localities)
+      std::printf("  %-28s %16s %16s %16s %16s\n", l.locality.c_str(), gbp(l.budget_pence).c_str(), gbp(l.spend_pence).c_str(),
+                  gbp(l.forecast_outturn_pence).c_str(), gbp(l.variance_pence).c_str());
+    if (s.spend_without_locality_pence) std::printf("  spend with no known locality: %s\n", gbp(s.spend_without_locality_pence).c_str());
+  }
+  return 0;
+}
+
+int print_practices(const money::PracticeStatement& s, const std::string& format) {
+  if (format == "json") {
+    json practices = json::array(), contracts = json::array();
+    for (const auto& p : s.practices)
+      practices.push_back({{"practice", p.practice}, {"ods_code", p.ods_code}, {"budget_pence", p.budget_pence},
+                           {"spend_pence", p.spend_pence}, {"forecast_outturn_pence", p.forecast_outturn_pence},
+                           {"variance_pence", p.variance_pence}, {"budget_by_service_pence", p.budget_by_service},
+                           {"spend_by_service_pence", p.spend_by_service}});
+    for (const auto& c : s.contracts)
+      contracts.push_back({{"provider", c.provider}, {"service", c.service}, {"notional_pence", c.notional_pence},
+                           {"spend_pence", c.spend_pence}, {"practices", c.practices}});
+    std::printf("%s\n", json{{"from", s.from.iso()}, {"to", s.to.iso()}, {"practices", practices}, {"contracts", contracts}}.dump(2).c_str());
+  } else if (format == "csv") {
+    std::printf("kind,name,service,budget_pence,spend_pence\n");
+    for (const auto& p : s.practices)
+      for (const auto& [service, budget] : p.budget_by_service) {
+        auto spent = p.spend_by_service.find(service);
+        std::printf("practice,\"%s\",%s,%lld,%lld\n", p.practice.c_str(), service.c_str(), static_cast<long long>(budget),
+                    static_cast<long long>(spent == p.spend_by_service.end() ? 0 : spent->second));
+      }
+    for (const auto& c : s.contracts)
+      std::printf("contract,\"%s\",%s,%lld,%lld\n", c.provider.c_str(), c.service.c_str(), static_cast<long long>(c.notional_pence),
+                  static_cast<long long>(c.spend_pence));
+  } else {
+    std::printf("Practice-based commissioning: %s to %s\n\n  %-36s %16s %16s %16s %16s\n", s.from.iso().c_str(), s.to.iso().c_str(),
+                "practice", "notional budget", "spend to date", "forecast", "variance");
+    for (const auto& p : s.practices)
+      std::printf("  %-36s %16s %16s %16s %16s\n", p.practice.c_str(), gbp(p.budget_pence).c_str(), gbp(p.spend_pence).c_str(),
+                  gbp(p.forecast_outturn_pence).c_str(), gbp(p.variance_pence).c_str());
+    std::printf("\nContracts (the practices' budgets by where their patients went)\n  %-36s %-32s %16s %16s\n", "provider", "service",
+                "notional", "spend to date");
+    for (const auto& c : s.contracts)
+      std::printf("  %-36s %-32s %16s %16s\n", c.provider.c_str(), c.service.c_str(), gbp(c.notional_pence).c_str(),
+                  gbp(c.spend_pence).c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
 int run_budget(const BudgetArgs& a) {
-  if (!*a.pools && !*a.statement && !*a.post && !*a.risk_share && !*a.check && !*a.seed) return -1;
+  if (!*a.pools && !*a.statement && !*a.post && !*a.risk_share && !*a.check && !*a.seed && !*a.localities && !*a.practices) return -1;
   if (a.format != "table" && a.format != "csv" && a.format != "json") return fail("--format: table, csv or json");
   auto db = store::open_database(a.db);
   if (*a.seed) {
     auto st = money::seed_pool_ledgers(*db);
+    if (!st) return fail(st.error().message);
+    st = money::seed_devolved_budgets(*db);
     if (!st) return fail(st.error().message);
     std::printf("seeded %zu pools\n", money::list_pools(*db).size());
     return 0;
@@ -140,8 +222,18 @@ int run_budget(const BudgetArgs& a) {
     }
     return 0;
   }
+  if (*a.practices) {
+    auto s = money::practice_statement(*db, a.month);
+    if (!s) return fail(s.error().message);
+    return print_practices(*s, a.format);
+  }
   auto pool = money::find_pool(*db, a.pool);
   if (!pool) return fail("--pool: " + pool.error().message);
+  if (*a.localities) {
+    auto s = money::devolved_statement(*db, pool->id, a.month);
+    if (!s) return fail(s.error().message);
+    return print_localities(*s, a.format);
+  }
   if (*a.risk_share) {
     auto y = Date::parse_iso(a.year_end);
     if (!y) return fail("--year-end: " + y.error().message);
@@ -170,7 +262,13 @@ int run_budget(const BudgetArgs& a) {
            {"reserve_pence", s->reserve_pence},
            {"fund_pence", s->fund_pence},
            {"forecast_outturn_pence", s->forecast_outturn_pence},
-           {"variance_pence", s->variance_pence}};
+           {"variance_pence", s->variance_pence},
+           {"committed_pence", s->committed_pence},
+           {"kind", s->pool.kind}};
+    for (const auto& [partner, c] : s->by_partner)
+      j["by_partner"][partner] = {{"budget_pence", c.budget_pence}, {"contributions_pence", c.contributions_pence},
+                                  {"spend_pence", c.spend_pence}, {"forecast_outturn_pence", c.forecast_outturn_pence},
+                                  {"variance_pence", c.variance_pence}};
     std::printf("%s\n", j.dump(2).c_str());
   } else if (a.format == "csv") {
     std::printf("line,item,pence\n");
@@ -190,6 +288,14 @@ int run_budget(const BudgetArgs& a) {
                 gbp(s->contributions_pence).c_str(), "Spend to date", gbp(s->spend_pence).c_str(), "Risk reserve",
                 gbp(s->reserve_pence).c_str(), "Fund balance", gbp(s->fund_pence).c_str(), "Forecast outturn (spend)",
                 gbp(s->forecast_outturn_pence).c_str(), "Forecast variance (negative: overspend)", gbp(s->variance_pence).c_str());
+    std::printf("  %-56s %16s\n", "Committed by active care plans, rest of year", gbp(s->committed_pence).c_str());
+    if (!s->by_partner.empty()) {
+      std::printf("\nAligned: each partner's own budget, side by side (owned apart, no risk share)\n  %-36s %16s %16s %16s %16s\n",
+                  "partner", "budget", "spend to date", "forecast", "variance");
+      for (const auto& [partner, c] : s->by_partner)
+        std::printf("  %-36s %16s %16s %16s %16s\n", partner.c_str(), gbp(c.budget_pence).c_str(), gbp(c.spend_pence).c_str(),
+                    gbp(c.forecast_outturn_pence).c_str(), gbp(c.variance_pence).c_str());
+    }
   }
   return 0;
 }

@@ -1,4 +1,5 @@
-// `jointcare budget pools|statement|post|risk-share|check|seed`: Section 75 pooled budgets.
+// `jointcare budget pools|statement|localities|practices|post|risk-share|check|seed`: Section 75
+// pooled and aligned budgets, locality devolved budgets, practices' notional budgets.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -8,7 +9,8 @@ namespace jc::cli {
 
 struct BudgetArgs {
   std::string db, pool, month, journal, year_end, method = "proportional", format = "table";
-  CLI::App *pools = nullptr, *statement = nullptr, *post = nullptr, *risk_share = nullptr, *check = nullptr, *seed = nullptr;
+  CLI::App *pools = nullptr, *statement = nullptr, *post = nullptr, *risk_share = nullptr, *check = nullptr, *seed = nullptr,
+           *localities = nullptr, *practices = nullptr;
 };
 
 void add_budget_command(CLI::App& app, BudgetArgs& args);

@@ -28,6 +28,7 @@
 #include "store/connection_pool.h"
 #include "store/database.h"
 #include "identity/person_index.h"
+#include "money/devolved.h"
 #include "money/ledger.h"
 #include "io/toml_file.h"
 #include "server/log.h"
@@ -118,6 +119,10 @@ int run_generate(const GenerateArgs& a) {
   }
   if (auto st = jc::money::seed_pool_ledgers(*db); !st) {
     std::fprintf(stderr, "jointcare generate: pooled budgets: %s\n", st.error().message.c_str());
+    return kExitFailed;
+  }
+  if (auto st = jc::money::seed_devolved_budgets(*db); !st) {
+    std::fprintf(stderr, "jointcare generate: devolved budgets: %s\n", st.error().message.c_str());
     return kExitFailed;
   }
   std::printf("Simulated %d days of use: %lld involvements, %lld referrals, %lld notes, %lld shared assessments, %lld reads, "

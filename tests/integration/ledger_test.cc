@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "money/devolved.h"
+
 #include <random>
 
 #include "support/database_fixture.h"
@@ -167,6 +169,81 @@ TEST_P(LedgerTest, InvariantsHoldAfterEveryOperationOfRandomSequences) {
   }
   // Across everything: debits equal credits.
   EXPECT_EQ(db_->query_integer("SELECT SUM(debit_pence) - SUM(credit_pence) FROM journal_lines"), 0);
+}
+
+// An aligned budget: each partner's schemes paid from its own fund, reported side by side; no
+// reserve, no risk share; a scheme must have an owner who is a partner.
+TEST_P(LedgerTest, AlignedBudgetsAreReportedSideBySideButOwnedApart) {
+  db_->execute("INSERT INTO pools (id, name, kind, host_organisation_id) VALUES (2, 'Continuing Healthcare', 'aligned', 2)");
+  PoolId chc(2);
+  ASSERT_TRUE(set_partner(*db_, chc, OrganisationId(1), 5000).ok());
+  ASSERT_TRUE(set_partner(*db_, chc, OrganisationId(2), 5000).ok());
+  auto before = count("pool_schemes");
+  auto unowned = add_scheme(*db_, chc, "joint packages", 10'000);
+  ASSERT_FALSE(unowned.ok());
+  EXPECT_NE(unowned.error().message.find("name its owner"), std::string::npos);
+  EXPECT_FALSE(add_scheme(*db_, chc, "mental health", 10'000, OrganisationId(3)).ok());  // not a partner
+  EXPECT_FALSE(add_scheme(*db_, pool, "owned", 10'000, OrganisationId(1)).ok());         // a pooled fund's scheme has no owner
+  EXPECT_EQ(count("pool_schemes"), before);
+  auto nursing = add_scheme(*db_, chc, "nursing homes (council)", 120'000, OrganisationId(1));
+  auto chc_care = add_scheme(*db_, chc, "continuing healthcare (NHS)", 200'000, OrganisationId(2));
+  ASSERT_TRUE(nursing.ok() && chc_care.ok());
+  ASSERT_TRUE(contribute(*db_, chc, OrganisationId(1), 120'000, d("2025-04-01"), "council's aligned budget").ok());
+  ASSERT_TRUE(contribute(*db_, chc, OrganisationId(2), 200'000, d("2025-04-01"), "ICB's aligned budget").ok());
+  ASSERT_TRUE(spend(*db_, chc, *nursing, 70'000, d("2025-09-30"), "placements").ok());
+  ASSERT_TRUE(spend(*db_, chc, *chc_care, 90'000, d("2025-09-30"), "packages").ok());
+  // Each partner's fund moved only by its own money.
+  EXPECT_EQ(balance(*db_, chc, "fund:LA1"), 50'000);
+  EXPECT_EQ(balance(*db_, chc, "fund:ICB"), 110'000);
+  EXPECT_EQ(balance(*db_, chc, "fund"), 0);
+  EXPECT_TRUE(check_ledger(*db_, chc).ok()) << check_ledger(*db_, chc).error().message;
+  auto st = statement(*db_, chc, "2025-09");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  ASSERT_EQ(st->by_partner.size(), 2u);
+  const auto& council = st->by_partner.at("Council");
+  const auto& icb = st->by_partner.at("Integrated Care Board");
+  EXPECT_EQ(council.budget_pence, 120'000);
+  EXPECT_EQ(council.spend_pence, 70'000);
+  EXPECT_EQ(council.forecast_outturn_pence, 70'000 * 365 / 183);  // 139,617: an overspend of 19,617
+  EXPECT_EQ(council.variance_pence, 120'000 - 139'617);
+  EXPECT_EQ(icb.spend_pence, 90'000);
+  EXPECT_EQ(icb.variance_pence, 200'000 - 90'000 * 365 / 183);
+  EXPECT_EQ(st->fund_pence, 160'000);
+  // The council's overspend stays the council's: no risk share, no shared reserve.
+  auto entries = count("journal_entries");
+  EXPECT_FALSE(year_end_risk_share(*db_, chc, d("2026-03-31"), "proportional").ok());
+  EXPECT_FALSE(set_aside_reserve(*db_, chc, 1'000, d("2025-04-01")).ok());
+  EXPECT_EQ(count("journal_entries"), entries);
+  // A journal that moves one partner's money to pay the other's scheme balances, but breaks the
+  // aligned invariant, and check_ledger says whose.
+  ASSERT_TRUE(post(*db_, Journal{chc, d("2025-10-01"), "adjustment", "wrong fund", {{"scheme:" + std::to_string(*nursing), 5'000, 0}, {"fund:ICB", 0, 5'000}}}).ok());
+  auto broken = check_ledger(*db_, chc);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().message.find("aligned budget does not add up"), std::string::npos);
+}
+
+// Commitments: active care plans' lines funded from the pool, for the weeks left in the year.
+TEST_P(LedgerTest, StatementsShowWhatActiveCarePlansCommit) {
+  db_->execute("INSERT INTO persons (id, created_at) VALUES (1, '2025-01-01T00:00:00Z')");
+  db_->execute("INSERT INTO staff_users (id, username, display_name, role, organisation_id, password_hash) "
+               "VALUES (1, 'sw', 'Social Worker', 'social_worker', 1, 'x')");
+  for (auto [id, status] : {std::pair{1, "active"}, std::pair{2, "ended"}})
+    db_->execute("INSERT INTO care_plans (id, person_id, status, created_at, created_by_user_id, organisation_id, review_date) "
+                 "VALUES (?, 1, ?, '2025-05-01T00:00:00Z', 1, 1, '2026-05-01')",
+                 {std::int64_t{id}, std::string(status)});
+  auto line = [&](std::int64_t id, std::int64_t plan, std::optional<std::int64_t> pool_id, const char* start, const char* end) {
+    db_->execute("INSERT INTO care_plan_lines (id, care_plan_id, provider_organisation_id, service, funder, pool_id, units_per_week, "
+                 "unit_cost_pence, start_date, end_date) VALUES (?, ?, 1, 'home_care', 'pool', ?, 10, 2700, ?, ?)",
+                 {id, plan, pool_id ? store::Value(*pool_id) : store::null(), std::string(start),
+                  end ? store::Value(std::string(end)) : store::null()});
+  };
+  line(1, 1, 1, "2025-05-01", nullptr);       // runs on: 1 Oct 2025 to 31 Mar 2026, 182 days = 26 weeks
+  line(2, 1, 1, "2025-05-01", "2025-10-14");  // 14 days left: 2 weeks
+  line(3, 1, std::nullopt, "2025-05-01", nullptr);  // not from the pool
+  line(4, 2, 1, "2025-05-01", nullptr);       // an ended plan commits nothing
+  auto st = statement(*db_, pool, "2025-09");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->committed_pence, (26 + 2) * 10 * 2700);
 }
 
 INSTANTIATE_STORE_SUITE(LedgerTest);

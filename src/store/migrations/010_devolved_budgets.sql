@@ -1,0 +1,23 @@
+-- Aligned budgets are owned apart: each scheme of an aligned pool belongs to one partner, whose
+-- own fund pays for it (NULL for schemes of pooled funds).
+ALTER TABLE pool_schemes ADD COLUMN owner_organisation_id BIGINT REFERENCES organisations(id);
+
+-- Budgets devolved to localities: a share of a pool's budget for a financial year (starting
+-- 1 April of financial_year), managed by the locality, with spend attributed from activity.
+CREATE TABLE devolved_budgets (
+  pool_id BIGINT NOT NULL REFERENCES pools(id),
+  locality_id BIGINT NOT NULL REFERENCES localities(id),
+  financial_year INTEGER NOT NULL,
+  budget_pence BIGINT NOT NULL CHECK (budget_pence >= 0),
+  PRIMARY KEY (pool_id, locality_id, financial_year)
+);
+
+-- Practice-based commissioning: a notional budget per GP practice and service for a financial
+-- year, set by weighted capitation, against which its registered patients' activity is counted.
+CREATE TABLE notional_budgets (
+  practice_organisation_id BIGINT NOT NULL REFERENCES organisations(id),
+  financial_year INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  budget_pence BIGINT NOT NULL CHECK (budget_pence >= 0),
+  PRIMARY KEY (practice_organisation_id, financial_year, service)
+);
