@@ -109,6 +109,18 @@ sqlite3 "$work/area.db" "DELETE FROM audit_events"
 grep -q 'Better Care Fund *balanced' "$work/budget.out" || fail "budget check output: $(cat "$work/budget.out")"
 "$jc" budget statement --db "$work/area.db" --pool "Better Care Fund" --month 2025-09 --format json > "$work/statement.json"
 grep -q '"forecast_outturn_pence"' "$work/statement.json" || fail "budget statement json"
+# The aligned Continuing Healthcare budget: each partner's column, no risk share.
+"$jc" budget statement --db "$work/area.db" --pool "Continuing Healthcare" --month 2025-09 > "$work/aligned.out"
+grep -q 'Aligned: each partner' "$work/aligned.out" || fail "aligned statement: $(cat "$work/aligned.out")"
+set +e; "$jc" budget risk-share --db "$work/area.db" --pool "Continuing Healthcare" --year-end 2026-03-31 2> "$work/aligned.err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q 'is an aligned budget' "$work/aligned.err" || fail "an aligned budget has no risk share: $(cat "$work/aligned.err")"
+# Devolved to localities; practices' notional budgets and the contracts they make.
+"$jc" budget localities --db "$work/area.db" --pool "Better Care Fund" --month 2026-03 --format csv > "$work/localities.csv"
+[ "$(wc -l < "$work/localities.csv")" -eq 8 ] || fail "seven localities and a header: $(cat "$work/localities.csv")"
+"$jc" budget practices --db "$work/area.db" --month 2026-03 --format json > "$work/practices.json"
+grep -q '"contracts"' "$work/practices.json" && grep -q '"notional_pence"' "$work/practices.json" || fail "budget practices json"
+set +e; "$jc" budget practices --db "$work/area.db" --month 2031-03 2> "$work/practices.err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q 'no notional budgets for the financial year 2030' "$work/practices.err" || fail "practices for a year with none: $(cat "$work/practices.err")"
 entries=$(sqlite3 "$work/area.db" "SELECT COUNT(*) FROM journal_entries")
 printf 'entry,date,pool,account,debit_pence,credit_pence,kind,description\nA,2025-06-01,Better Care Fund,fund,500,,adjustment,one\nA,2025-06-01,Better Care Fund,reserve,,500,adjustment,one\nB,2025-06-02,Better Care Fund,fund,100,,adjustment,two\nB,2025-06-02,Better Care Fund,reserve,,99,adjustment,two\n' > "$work/journal.csv"
 set +e; "$jc" budget post --db "$work/area.db" --journal "$work/journal.csv" 2> "$work/journal.err"; rc=$?; set -e
