@@ -62,10 +62,16 @@ Result<DevolvedStatement> devolved_statement(store::Database& db, PoolId pool, c
   db.query("SELECT l.name, d.budget_pence FROM devolved_budgets d JOIN localities l ON l.id = d.locality_id "
            "WHERE d.pool_id = ? AND d.financial_year = ?",
            {pool.value, std::int64_t{period->financial_year}}, [&](const store::Row& r) { lines[r.text(0)].budget_pence = r.integer(1); });
-  // The pool's activity in the year to date, by where the person's record places them.
+  // The pool's activity in the year to date, by where the person's record places them: what the
+  // pool funded, and for an aligned budget also each partner's own activity in the services its
+  // schemes there are for (a partner's aligned scheme is named by the service it pays for).
+  std::string funded = "a.pool_id = ?";
+  if (p->kind == "aligned")
+    funded = "(a.pool_id = ? OR (a.pool_id IS NULL AND EXISTS (SELECT 1 FROM pool_schemes ps WHERE ps.pool_id = " +
+             std::to_string(pool.value) + " AND ps.owner_organisation_id = a.organisation_id AND ps.name = a.service)))";
   db.query("SELECT l.name, SUM(a.cost_pence) FROM activity a JOIN local_records r ON r.id = a.local_record_id "
            "LEFT JOIN lsoas s ON s.code = r.lsoa_code LEFT JOIN wards w ON w.id = s.ward_id LEFT JOIN localities l ON l.id = w.locality_id "
-           "WHERE a.pool_id = ? AND a.activity_date >= ? AND a.activity_date <= ? GROUP BY l.name",
+           "WHERE " + funded + " AND a.activity_date >= ? AND a.activity_date <= ? GROUP BY l.name",
            {pool.value, s.from.iso(), s.to.iso()}, [&](const store::Row& r) {
              if (r.is_null(0)) s.spend_without_locality_pence += r.integer(1);
              else lines[r.text(0)].spend_pence += r.integer(1);

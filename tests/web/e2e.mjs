@@ -177,9 +177,16 @@ try {
     await page.locator("#conformance").waitFor();
   });
 
-  await check("a commissioner reads a pooled budget's statement, spend and trend, a costed scenario and a plan's RAG", async () => {
+  await check("a commissioner reads a pooled budget's statement, an aligned budget, devolved and practice budgets, spend and trend, a costed scenario and a plan's RAG", async () => {
     await open("budgets", "#statement", "budgets");
     await page.locator("#statement", { hasText: "Forecast outturn" }).waitFor();
+    await page.locator("#devolved tbody tr").nth(6).waitFor();  // devolved to the seven localities
+    await page.locator("#practices tbody tr").first().waitFor();  // practices' notional budgets
+    await page.locator("#contracts tbody tr").first().waitFor();
+    await page.locator("#pool").selectOption({ label: "Continuing Healthcare (aligned)" });
+    await page.locator("#aligned tbody tr").nth(1).waitFor();  // the partners side by side
+    if (await page.locator("#risk-share").count()) fail("an aligned budget has no risk share");
+    await page.screenshot({ path: path.join(outDir, "budgets-aligned.png"), fullPage: true });
     await open("spend", "#services tbody tr", "spend");
     await open("scenarios", "#scenario-text", "scenarios");
     await page.getByRole("button", { name: "Cost the scenario" }).click();

@@ -25,6 +25,100 @@ interface Statement {
   fund_pence: number;
   forecast_outturn_pence: number;
   variance_pence: number;
+  committed_pence: number;
+  kind: string;
+  by_partner: Record<string, { budget_pence: number; spend_pence: number; forecast_outturn_pence: number; variance_pence: number }>;
+}
+interface Figures {
+  budget_pence: number;
+  spend_pence: number;
+  forecast_outturn_pence: number;
+  variance_pence: number;
+}
+interface Devolved {
+  localities: (Figures & { locality: string })[];
+  spend_without_locality_pence: number;
+}
+interface Practices {
+  from: string;
+  to: string;
+  practices: (Figures & { practice: string; ods_code: string })[];
+  contracts: { provider: string; service: string; notional_pence: number; spend_pence: number; practices: number }[];
+}
+
+// Budget, spend, forecast and variance, one row each, with the variance tagged.
+function FiguresTable({ id, caption, first, rows }: { id: string; caption: string; first: string; rows: (Figures & { name: string })[] }) {
+  return (
+    <table className="nhsuk-table" id={id}>
+      <caption className="nhsuk-table__caption">{caption}</caption>
+      <thead className="nhsuk-table__head">
+        <tr className="nhsuk-table__row">
+          {[first, "Budget", "Spend to date", "Forecast outturn", "Variance"].map((h) => <th key={h} className="nhsuk-table__header">{h}</th>)}
+        </tr>
+      </thead>
+      <tbody className="nhsuk-table__body">
+        {rows.map((r) => (
+          <tr key={r.name} className="nhsuk-table__row">
+            <td className="nhsuk-table__cell">{r.name}</td>
+            <td className="nhsuk-table__cell">{pounds(r.budget_pence)}</td>
+            <td className="nhsuk-table__cell">{pounds(r.spend_pence)}</td>
+            <td className="nhsuk-table__cell">{pounds(r.forecast_outturn_pence)}</td>
+            <td className="nhsuk-table__cell">
+              {pounds(r.variance_pence)}{" "}
+              {r.variance_pence < 0 && <strong className="nhsuk-tag nhsuk-tag--red">overspend</strong>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+// Practice-based commissioning: notional budgets per GP practice, and the contracts they make.
+function PracticeBudgets({ month }: { month: string }) {
+  const [data, setData] = useState<Practices | null>(null);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    api<Practices>(`/api/v1/budgets/practices?month=${month}`).then((d) => {
+      setData(d);
+      setError("");
+    }, (e) => {
+      setData(null);
+      setError(e instanceof ApiError ? e.message : String(e));
+    });
+  }, [month]);
+  if (error) return <p className="nhsuk-body">Practice budgets: {error}</p>;
+  if (!data) return null;
+  return (
+    <>
+      <h2 className="nhsuk-heading-m">Practice-based commissioning</h2>
+      <p className="nhsuk-body">
+        Notional budgets for acute and community services by weighted capitation, against the activity of each practice's
+        registered patients, {data.from} to {data.to}.
+      </p>
+      <FiguresTable id="practices" caption="GP practices" first="Practice"
+        rows={data.practices.map((p) => ({ ...p, name: `${p.practice} (${p.ods_code})` }))} />
+      <table className="nhsuk-table" id="contracts">
+        <caption className="nhsuk-table__caption">Contracts: the practices' budgets by where their patients went</caption>
+        <thead className="nhsuk-table__head">
+          <tr className="nhsuk-table__row">
+            {["Provider", "Service", "Notional budget", "Spend to date", "Practices"].map((h) => <th key={h} className="nhsuk-table__header">{h}</th>)}
+          </tr>
+        </thead>
+        <tbody className="nhsuk-table__body">
+          {data.contracts.map((c) => (
+            <tr key={c.provider + c.service} className="nhsuk-table__row">
+              <td className="nhsuk-table__cell">{c.provider}</td>
+              <td className="nhsuk-table__cell">{c.service.replace(/_/g, " ")}</td>
+              <td className="nhsuk-table__cell">{pounds(c.notional_pence)}</td>
+              <td className="nhsuk-table__cell">{pounds(c.spend_pence)}</td>
+              <td className="nhsuk-table__cell">{c.practices}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
 }
 
 // Pooled budgets (Section 75): each pool's partners and balances, and the monthly statement.
@@ -33,6 +127,7 @@ export function Budgets() {
   const [pool, setPool] = useState("");
   const [month, setMonth] = useState("2025-09");
   const [statement, setStatement] = useState<Statement | null>(null);
+  const [devolved, setDevolved] = useState<Devolved | null>(null);
   const [error, setError] = useState("");
   useEffect(() => {
     api<Pool[]>("/api/v1/budgets").then((p) => {
@@ -47,6 +142,7 @@ export function Budgets() {
       setStatement(null);
       setError(e instanceof ApiError ? e.message : String(e));
     });
+    api<Devolved>(`/api/v1/budgets/localities?pool=${pool}&month=${month}`).then(setDevolved, () => setDevolved(null));
   }, [pool, month]);
   return (
     <>
@@ -66,10 +162,12 @@ export function Budgets() {
       </div>
       {pools.filter((p) => String(p.id) === pool).map((p) => (
         <p key={p.id} className="nhsuk-body">
-          Partners: {p.partners.map((x) => `${x.name} (${(x.share_basis_points / 100).toFixed(0)}% of any overspend)`).join("; ")}.
+          Partners: {p.kind === "aligned"
+            ? p.partners.map((x) => x.name).join("; ") + ": each keeps its own budget and its own over- or underspend"
+            : p.partners.map((x) => `${x.name} (${(x.share_basis_points / 100).toFixed(0)}% of any overspend)`).join("; ")}.
         </p>
       ))}
-      {statement && statement.variance_pence < 0 && pools.filter((p) => String(p.id) === pool).map((p) => (
+      {statement && statement.kind !== "aligned" && statement.variance_pence < 0 && pools.filter((p) => String(p.id) === pool).map((p) => (
         <div key={p.id} className="nhsuk-warning-callout" id="risk-share">
           <h3 className="nhsuk-warning-callout__label">Forecast overspend: the risk share</h3>
           <p>
@@ -95,6 +193,7 @@ export function Budgets() {
             <tr className="nhsuk-table__row"><th className="nhsuk-table__header">Spend to date</th><td className="nhsuk-table__cell">{pounds(statement.spend_pence)}</td></tr>
             <tr className="nhsuk-table__row"><th className="nhsuk-table__header">Risk reserve</th><td className="nhsuk-table__cell">{pounds(statement.reserve_pence)}</td></tr>
             <tr className="nhsuk-table__row"><th className="nhsuk-table__header">Forecast outturn</th><td className="nhsuk-table__cell">{pounds(statement.forecast_outturn_pence)}</td></tr>
+            <tr className="nhsuk-table__row"><th className="nhsuk-table__header">Committed by active care plans (rest of year)</th><td className="nhsuk-table__cell">{pounds(statement.committed_pence)}</td></tr>
             <tr className="nhsuk-table__row">
               <th className="nhsuk-table__header">Forecast variance</th>
               <td className="nhsuk-table__cell">
@@ -105,6 +204,16 @@ export function Budgets() {
           </tbody>
         </table>
       )}
+      {statement && statement.kind === "aligned" && (
+        <FiguresTable id="aligned" first="Partner"
+          caption="Aligned: each partner's own budget, side by side (owned apart: no pooled fund, no risk share)"
+          rows={Object.entries(statement.by_partner).map(([name, f]) => ({ ...f, name }))} />
+      )}
+      {devolved && devolved.localities.length > 0 && (
+        <FiguresTable id="devolved" first="Locality" caption="Devolved to localities (spend from the activity of each locality's residents)"
+          rows={devolved.localities.map((l) => ({ ...l, name: l.locality }))} />
+      )}
+      <PracticeBudgets month={month} />
     </>
   );
 }
