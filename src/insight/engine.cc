@@ -319,6 +319,12 @@ EngineSize AnalyticEngine::size() const {
   return s;
 }
 
+std::optional<std::string> AnalyticEngine::person_key_of(const std::string& pseudonym, const std::string& key_hex) const {
+  for (const auto& key : c_->person_key)
+    if (pseudonymise(key_hex, key) == pseudonym) return key;
+  return std::nullopt;
+}
+
 void AnalyticEngine::replicate_for_benchmark(int copies) {
   Columns& c = *c_;
   const std::size_t records = c.rec_person.size(), persons = c.person_key.size(), rows = c.act_record.size();

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,10 @@ class AnalyticEngine {
   Result<std::string> jsna(DisclosureRule rule) const;
 
   EngineSize size() const;
+
+  // The person key behind a pseudonym on a report, for a caller that will then apply the care
+  // record's access rule to that person (and audit it). Scans every person: for one-off lookups.
+  std::optional<std::string> person_key_of(const std::string& pseudonym, const std::string& pseudonym_key_hex) const;
 
   // Appends `copies` copies of every activity row, each copy moved onto a fresh set of records and
   // persons (copies of the existing ones, same demographics and places): the benchmarks' way to

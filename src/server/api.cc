@@ -342,7 +342,31 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       governance::CollectingAudit reads;
       care::CareContext ctx{*db, roles_, governance::Actor{*user, purpose.empty() ? "direct care" : purpose.substr(0, 64)},
                             reads, Timestamp::now()};
-      std::optional<HttpResponse> r = route_care(req, label, ctx);
+      std::optional<HttpResponse> r;
+      if (p == "/api/v1/casecommittee/identify" && m == "GET") {
+        // A Case Committee member opening the record behind a pseudonym: the person's summary,
+        // under the care record's access rule and audited like any read, for the purpose of the
+        // case committee. Only linked persons can be opened.
+        std::optional<std::string> key;
+        {
+          std::lock_guard lock(engine_mutex_);
+          if (engine_.refresh(*db)) key = engine_.person_key_of(query_value(req.query, "person"), pseudonym_key_);
+        }
+        std::int64_t person_id = 0;
+        if (key && !key->empty() && key->find_first_not_of("0123456789") == std::string::npos) person_id = std::stoll(*key);
+        if (!person_id) {
+          label = p;
+          return error_response(404, "not_found", "no linked person behind that pseudonym");
+        }
+        HttpRequest summary = req;
+        summary.path = "/api/v1/persons/" + std::to_string(person_id);
+        summary.query.clear();
+        if (purpose.empty()) ctx.actor.purpose = "case committee";
+        r = route_care(summary, label, ctx);
+        label = p;
+      } else {
+        r = route_care(req, label, ctx);
+      }
       if (r) {
         if (!reads.empty()) {
           r->hold = [writer = audit_.get(), events = std::make_shared<std::vector<governance::AuditEvent>>(reads.take())](

@@ -14,6 +14,7 @@
 #include "store/staff_repository.h"
 #include "support/test_paths.h"
 #include "identity/person_index.h"
+#include "insight/engine.h"
 #include "synth/generator.h"
 #include "synth/simulation.h"
 
@@ -232,6 +233,42 @@ namespace {
 
 std::int64_t team_of(store::Database& db, const std::string& username) {
   return db.query_integer("SELECT team_id FROM staff_users WHERE username = ?", {username}).value();
+}
+
+// The Case Committee speaks in pseudonyms; opening the record behind one goes through the care
+// record's access rule and is audited, for the purpose of the case committee.
+TEST_F(ServerTest, OpeningACaseCommitteePseudonymFollowsTheAccessRule) {
+  Client c(server_->port());
+  std::string commissioner = sign_in(c, "commissioner"), nurse = sign_in(c, "dnurse");
+  auto agenda = json::parse(c.send(http::verb::get, "/api/v1/casecommittee?top=1", "", commissioner).body);
+  std::string pseudonym = agenda["localities"][0]["agenda"][0]["person"];
+  auto db = pool_->acquire();
+  std::string key = insight::pseudonym_key(*db);
+  std::int64_t person = 0;
+  db->query("SELECT id FROM persons", {}, [&](const store::Row& r) {
+    if (insight::pseudonymise(key, std::to_string(r.integer(0))) == pseudonym) person = r.integer(0);
+  });
+  ASSERT_NE(person, 0);
+  // Neither the commissioner nor a nurse with no relationship may open it; both refusals audited.
+  auto before = db->query_integer("SELECT COUNT(*) FROM audit_events WHERE purpose = 'case committee' AND outcome = 'denied'").value_or(0);
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/casecommittee/identify?person=" + pseudonym, "", commissioner).status, 403);
+  db->execute("DELETE FROM involvements WHERE person_id = ? AND team_id = ?", {person, team_of(*db, "dnurse")});
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/casecommittee/identify?person=" + pseudonym, "", nurse).status, 403);
+  EXPECT_EQ(db->query_integer("SELECT COUNT(*) FROM audit_events WHERE purpose = 'case committee' AND outcome = 'denied'").value_or(0),
+            before + 2);
+  // On the nurse's caseload, she may: the summary of that person, audited as a read.
+  db->execute("INSERT INTO involvements (person_id, team_id, service, started_at) VALUES (?, ?, 'district_nursing', '2026-01-05T09:00:00Z')",
+              {person, team_of(*db, "dnurse")});
+  auto opened = c.send(http::verb::get, "/api/v1/casecommittee/identify?person=" + pseudonym, "", nurse);
+  ASSERT_EQ(opened.status, 200) << opened.body;
+  EXPECT_EQ(json::parse(opened.body)["id"].get<std::int64_t>(), person);
+  EXPECT_GT(db->query_integer("SELECT COUNT(*) FROM audit_events WHERE purpose = 'case committee' AND outcome = 'success' AND person_id = ?",
+                              {person})
+                .value_or(0),
+            0);
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/casecommittee/identify?person=P-0000000000000000", "", nurse).status, 404);
+  db->execute("DELETE FROM involvements WHERE person_id = ? AND team_id = ? AND started_at = '2026-01-05T09:00:00Z'",
+              {person, team_of(*db, "dnurse")});
 }
 
 TEST_F(ServerTest, TheSharedCareRecordOverHttp) {

@@ -170,6 +170,8 @@ try {
     await open("case-committee", "#agenda tbody tr", "case-committee");
     await page.locator("#agenda tbody button").first().click();  // the drill-down: cost by service, teams
     await page.locator("#agenda", { hasText: "Cost by service" }).waitFor();
+    await page.getByRole("button", { name: "Open the record" }).first().click();  // a commissioner has no relationship
+    await page.locator("#identify-refusal", { hasText: "audited" }).waitFor();
     await open("jsna", "#jsna-table tbody tr", "jsna");
     if (!(await page.locator("#jsna-chart").isVisible())) fail("no JSNA chart");
     await open("pathways", "#process-map svg", "pathways");

@@ -28,6 +28,13 @@ const palette = ["#005eb8", "#007f3b", "#ffb81c", "#d5281b", "#330072", "#00a499
 // cost by organisation as bars, and flags.
 export function CaseCommittee() {
   const [report, setReport] = useState<Report | null>(null);
+  const [refusal, setRefusal] = useState<Record<string, string>>({});
+  // The record behind a pseudonym opens only under the care record's access rule (audited).
+  const openRecord = (person: string) =>
+    api<{ id: number }>(`/api/v1/casecommittee/identify?person=${encodeURIComponent(person)}`).then(
+      (p) => { window.location.hash = `#/persons/${p.id}`; },
+      (e) => setRefusal((r) => ({ ...r, [person]: `Not opened: ${e instanceof ApiError ? e.message : String(e)} (the attempt is audited).` })),
+    );
   const [locality, setLocality] = useState(0);
   const [error, setError] = useState("");
   const [open, setOpen] = useState<string | null>(null);
@@ -107,7 +114,9 @@ export function CaseCommittee() {
                       <strong>Teams:</strong> {a.teams.join("; ")}. <strong>Open referrals:</strong> {a.open_referrals}.{" "}
                       <strong>Shared care plan:</strong> {a.shared_care_plan ? "yes" : "no"}. <strong>Key worker:</strong> {a.key_worker ? "yes" : "no"}.
                       <br />
-                      Identifiable details are for the teams with a relationship with the person; commissioners see pseudonyms.
+                      Identifiable details are for the teams with a relationship with the person; commissioners see pseudonyms.{" "}
+                      <button className="jc-link-button" onClick={() => openRecord(a.person)}>Open the record</button>
+                      {refusal[a.person] && <span className="nhsuk-error-message" id="identify-refusal">{refusal[a.person]}</span>}
                     </td>
                   </tr>,
                 ]
