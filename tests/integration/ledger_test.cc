@@ -8,6 +8,7 @@
 
 #include "money/devolved.h"
 
+#include <map>
 #include <random>
 
 #include "support/database_fixture.h"
@@ -169,6 +170,56 @@ TEST_P(LedgerTest, InvariantsHoldAfterEveryOperationOfRandomSequences) {
   }
   // Across everything: debits equal credits.
   EXPECT_EQ(db_->query_integer("SELECT SUM(debit_pence) - SUM(credit_pence) FROM journal_lines"), 0);
+}
+
+// The same for aligned budgets: random contributions and spend by either partner, reserves and
+// risk shares (refused), cross-partner journals refused... every operation leaves each partner's
+// own fund equal to its contributions less its own spend.
+TEST_P(LedgerTest, AlignedInvariantsHoldAfterEveryOperationOfRandomSequences) {
+  std::mt19937_64 rng(GetParam() == testing::Backend::Sqlite ? 21 : 22);
+  const int sequences = GetParam() == testing::Backend::Sqlite ? 8 : 3;
+  for (int s = 0; s < sequences; ++s) {
+    std::int64_t id = db_->next_id("pools");
+    db_->execute("INSERT INTO pools (id, name, kind, host_organisation_id) VALUES (?, ?, 'aligned', 2)", {id, "Aligned " + std::to_string(id)});
+    PoolId p(id);
+    ASSERT_TRUE(set_partner(*db_, p, OrganisationId(1), 5000).ok());
+    ASSERT_TRUE(set_partner(*db_, p, OrganisationId(2), 5000).ok());
+    auto council_scheme = add_scheme(*db_, p, "council", 1, OrganisationId(1));
+    auto icb_scheme = add_scheme(*db_, p, "nhs", 1, OrganisationId(2));
+    ASSERT_TRUE(council_scheme.ok() && icb_scheme.ok());
+    std::map<std::int64_t, std::int64_t> own;  // partner → contributions less spend
+    for (int op = 0; op < 40; ++op) {
+      std::int64_t amount = static_cast<std::int64_t>(rng() % 100'000) + 1;
+      std::int64_t partner = 1 + static_cast<std::int64_t>(rng() % 2);
+      Date date = Date::from_days(static_cast<std::int32_t>(d("2025-04-01").days() + static_cast<std::int32_t>(rng() % 360)));
+      auto lines = count("journal_lines");
+      switch (rng() % 5) {
+        case 0:
+        case 1:
+          ASSERT_TRUE(contribute(*db_, p, OrganisationId(partner), amount, date, "").ok());
+          own[partner] += amount;
+          break;
+        case 2:
+        case 3:
+          ASSERT_TRUE(spend(*db_, p, partner == 1 ? *council_scheme : *icb_scheme, amount, date, "").ok());
+          own[partner] -= amount;
+          break;
+        default:
+          EXPECT_FALSE(set_aside_reserve(*db_, p, amount, date).ok());
+          EXPECT_FALSE(year_end_risk_share(*db_, p, d("2026-03-31"), "proportional").ok());
+          EXPECT_EQ(count("journal_lines"), lines);
+          break;
+      }
+      auto ok = check_ledger(*db_, p);
+      ASSERT_TRUE(ok.ok()) << "sequence " << s << " op " << op << ": " << ok.error().message;
+      EXPECT_EQ(balance(*db_, p, "fund:LA1"), own[1]);
+      EXPECT_EQ(balance(*db_, p, "fund:ICB"), own[2]);
+    }
+    auto st = statement(*db_, p, "2026-03");
+    ASSERT_TRUE(st.ok());
+    EXPECT_EQ(st->by_partner.at("Council").contributions_pence - st->by_partner.at("Council").spend_pence, own[1]);
+    EXPECT_EQ(st->fund_pence, own[1] + own[2]);
+  }
 }
 
 // An aligned budget: each partner's schemes paid from its own fund, reported side by side; no
