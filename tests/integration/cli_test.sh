@@ -59,7 +59,8 @@ edges=$("$jc" pathways --log "$shared/data/pathways/sepsis.csv" --separator ';' 
 [ "$edges" -eq 115 ] || fail "sepsis should have 115 DF edges, got $edges"
 "$jc" pathways --log "$shared/data/pathways/running-example.xes" --report dfg --format svg > "$work/map.svg"
 grep -q "<svg" "$work/map.svg" || fail "no SVG map"
-"$jc" pathways --db "$work/area.db" --pathway referrals --report handoffs | grep -q '"ping_pong_cases"' || fail "pathways from the database"
+"$jc" pathways --db "$work/area.db" --pathway referrals --report handoffs > "$work/handoffs.json"
+grep -q '"ping_pong_cases"' "$work/handoffs.json" || fail "pathways from the database"
 printf '<log><trace><event></trace></log>' > "$work/bad.xes"
 set +e; "$jc" pathways --log "$work/bad.xes" 2> "$work/xes.err"; rc=$?; set -e
 [ "$rc" -eq 2 ] || fail "a malformed log should exit 2, got $rc"
@@ -97,7 +98,8 @@ head -1 "$work/cc.csv" | grep -q '^locality,rank,person' || fail "casecommittee 
 
 # The audit chain: intact after the work above, broken (naming the event) when altered.
 "$jc" audit verify --db "$work/area.db" | grep -q 'intact' || fail "audit verify on an untouched chain"
-"$jc" audit search --db "$work/area.db" --action create | grep -q 'person_index' || fail "audit search"
+"$jc" audit search --db "$work/area.db" --action create > "$work/audit-search.out"
+grep -q 'person_index' "$work/audit-search.out" || fail "audit search"
 sqlite3 "$work/area.db" "UPDATE audit_events SET purpose = 'curiosity' WHERE id = 1"
 set +e; "$jc" audit verify --db "$work/area.db" > "$work/verify.out"; rc=$?; set -e
 [ "$rc" -ne 0 ] || fail "audit verify should fail on an altered chain"
