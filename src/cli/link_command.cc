@@ -29,7 +29,7 @@ CLI::App* add_link_command(CLI::App& app, LinkArgs& a) {
   c->add_option("--out", a.out, "Where to write the links (CSV)");
   c->add_option("--review-out", a.review_out, "Where to write pairs for clerical review (CSV)");
   c->add_option("--threshold", a.threshold, "Match probability to link at (default 0.9)")->check(CLI::Range(0.0, 1.0));
-  c->add_option("--blocking", a.blocking, "Blocking rules (default: identifier, dob, family_soundex_year, postcode_given_initial, given_family_soundex)");
+  c->add_option("--blocking", a.blocking, "Blocking rules (default: identifier, dob, family_soundex_year, postcode_given_initial, given_family_soundex, email, postcode_address, email_local; also given_town, given_year for small sparse files)");
   c->add_option("--clustering", a.clustering, "one-to-one (default for two extracts) or components (default for dedupe)")
       ->check(CLI::IsMember({"one-to-one", "components"}));
   c->add_option("--chain-guard", a.chain_guard, "Clustering: mean match probability two groups need to join")->check(CLI::Range(0.0, 1.0));

@@ -130,6 +130,12 @@ std::string block_key(const PersonRecord& r, const std::string& rule) {
   if (rule == "postcode_given_initial") return r.postcode.empty() || r.given.empty() ? "" : r.postcode + "|" + r.given[0];
   if (rule == "given_family_soundex") return r.given_sx.empty() || r.family_sx.empty() ? "" : r.given_sx + r.family_sx;
   if (rule == "email") return r.email;
+  if (rule == "email_local") {
+    std::size_t at = r.email.find('@');
+    return at == std::string::npos || at < 3 ? "" : r.email.substr(0, at);
+  }
+  if (rule == "given_town") return r.given_sx.empty() || r.town.empty() ? "" : r.given_sx + "|" + r.town;
+  if (rule == "given_year") return r.given_sx.empty() || !r.birth_year ? "" : r.given_sx + std::to_string(r.birth_year);
   if (rule == "postcode_address") return r.postcode.empty() || r.address.size() < 6 ? "" : r.postcode + "|" + r.address.substr(0, 10);
   return {};
 }
@@ -187,11 +193,18 @@ Gamma compare(const PersonRecord& a, const PersonRecord& b) {
 
 const std::vector<std::string>& known_blocking_rules() {
   static const std::vector<std::string> kRules = {"identifier", "dob", "family_soundex_year", "postcode_given_initial",
-                                                  "given_family_soundex", "email", "postcode_address"};
+                                                  "given_family_soundex", "email", "postcode_address", "email_local",
+                                                  "given_town", "given_year"};
   return kRules;
 }
 
-const std::vector<std::string>& default_blocking_rules() { return known_blocking_rules(); }
+// All but the two rules meant for small, sparse files: a given name with a town or a birth year
+// says little in a large population and would yield tens of millions of pairs.
+const std::vector<std::string>& default_blocking_rules() {
+  static const std::vector<std::string> kDefault = {"identifier", "dob", "family_soundex_year", "postcode_given_initial",
+                                                    "given_family_soundex", "email", "postcode_address", "email_local"};
+  return kDefault;
+}
 
 Result<CandidatePairs> block(const std::vector<PersonRecord>& left, const std::vector<PersonRecord>* right,
                              const std::vector<std::string>& rules) {

@@ -26,9 +26,11 @@ using Gamma = std::array<std::uint8_t, kFields>;
 Gamma compare(const PersonRecord& a, const PersonRecord& b);
 
 // Blocking rules by name: "identifier", "dob", "family_soundex_year", "postcode_given_initial",
-// "given_family_soundex", "email", "postcode_address" (postcode and the start of the address).
+// "given_family_soundex", "email", "postcode_address" (postcode and the start of the address),
+// "email_local" (the part before the @: survives a mistyped domain), and for small, sparse files
+// "given_town" (given-name Soundex and town) and "given_year" (given-name Soundex and birth year).
 const std::vector<std::string>& known_blocking_rules();
-const std::vector<std::string>& default_blocking_rules();  // all of them
+const std::vector<std::string>& default_blocking_rules();  // all but given_town and given_year
 
 struct CandidatePairs {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;  // (left, right); dedupe: left < right
