@@ -21,6 +21,7 @@
 #include "cli/link_command.h"
 #include "cli/pathways_command.h"
 #include "cli/budget_command.h"
+#include "cli/report_formats.h"
 #include "cli/users_command.h"
 #include "server/api.h"
 #include "server/http_server.h"
@@ -267,7 +268,7 @@ int main(int argc, char** argv) {
   std::string jsna_db, jsna_format = "json";
   auto* jsna = app.add_subcommand("jsna", "Joint Strategic Needs Assessment profiles, disclosure-controlled");
   jsna->add_option("--db", jsna_db, "Database")->required();
-  jsna->add_option("--format", jsna_format, "json")->check(CLI::IsMember({"json"}));
+  jsna->add_option("--format", jsna_format, "json, csv or table")->check(CLI::IsMember({"json", "csv", "table"}));
   std::string jsna_disclosure = "nhs-digital";
   jsna->add_option("--disclosure", jsna_disclosure, "nhs-digital (default) or one-to-five (with secondary suppression)")
       ->check(CLI::IsMember({"nhs-digital", "one-to-five"}));
@@ -276,20 +277,20 @@ int main(int argc, char** argv) {
   jc::insight::SpendOptions spend_options;
   auto* spend = app.add_subcommand("spend", "Spend and trend: by service, provider, client group and month; projections; concentration");
   spend->add_option("--db", spend_db, "Database")->required();
-  spend->add_option("--format", spend_options.format, "json or csv")->check(CLI::IsMember({"json", "csv"}));
+  spend->add_option("--format", spend_options.format, "json, csv or table")->check(CLI::IsMember({"json", "csv", "table"}));
   spend->add_option("--months", spend_options.projection_months, "Months to project (default 12)");
 
   std::string scenario_db, scenario_file, scenario_format = "json";
   auto* scenario = app.add_subcommand("scenario", "Cost a scenario (TOML) over 3-5 years per funder, pool and partner");
   scenario->add_option("--db", scenario_db, "Database")->required();
   scenario->add_option("--file", scenario_file, "Scenario (TOML)")->required();
-  scenario->add_option("--format", scenario_format, "json or table")->check(CLI::IsMember({"json", "table"}));
+  scenario->add_option("--format", scenario_format, "json, csv or table")->check(CLI::IsMember({"json", "csv", "table"}));
 
   std::string plan_db, plan_file, plan_format = "json", plan_as_of;
   auto* plan = app.add_subcommand("plan", "A commissioning plan's performance: outputs, indicators, RAG, trend, control limits");
   plan->add_option("--db", plan_db, "Database")->required();
   plan->add_option("--file", plan_file, "Plan (TOML)")->required();
-  plan->add_option("--format", plan_format, "json or table")->check(CLI::IsMember({"json", "table"}));
+  plan->add_option("--format", plan_format, "json, csv or table")->check(CLI::IsMember({"json", "csv", "table"}));
   plan->add_option("--as-of", plan_as_of, "Date the outputs' status (default: the last day of activity)");
 
   std::string cc_db;
@@ -297,7 +298,7 @@ int main(int argc, char** argv) {
   auto* casecommittee = app.add_subcommand("casecommittee", "The Case Committee agenda: each locality's highest-cost people");
   casecommittee->add_option("--db", cc_db, "Database")->required();
   casecommittee->add_option("--top", cc_options.top, "People per locality (default 20)");
-  casecommittee->add_option("--format", cc_options.format, "json or csv")->check(CLI::IsMember({"json", "csv"}));
+  casecommittee->add_option("--format", cc_options.format, "json, csv or table")->check(CLI::IsMember({"json", "csv", "table"}));
 
   auto* version = app.add_subcommand("version", "Print the version");
 
@@ -323,12 +324,15 @@ int main(int argc, char** argv) {
     if (*audit) return jc::cli::run_audit(audit_args);
     if (*casecommittee) {
       auto db = jc::store::open_database(cc_db);
+      std::string format = cc_options.format;
+      if (format == "table") cc_options.format = "json";
       auto text = jc::insight::case_committee_report(*db, cc_options);
       if (!text) {
         std::fprintf(stderr, "jointcare casecommittee: %s\n", text.error().message.c_str());
         return kExitUsage;
       }
-      std::fwrite(text->data(), 1, text->size(), stdout);
+      if (format == "table") jc::cli::print_report(*text, format, jc::cli::case_committee_rows);
+      else std::fwrite(text->data(), 1, text->size(), stdout);
       return 0;
     }
     if (*plan) {
@@ -338,12 +342,13 @@ int main(int argc, char** argv) {
         return kExitUsage;
       }
       auto db = jc::store::open_database(plan_db);
-      auto out = jc::insight::evaluate_plan(*db, *text, plan_file, plan_format, plan_as_of);
+      auto out = jc::insight::evaluate_plan(*db, *text, plan_file, plan_format == "csv" ? "json" : plan_format, plan_as_of);
       if (!out) {
         std::fprintf(stderr, "jointcare plan: %s\n", out.error().message.c_str());
         return kExitUsage;
       }
-      std::fwrite(out->data(), 1, out->size(), stdout);
+      if (plan_format == "csv") jc::cli::print_report(*out, plan_format, jc::cli::plan_rows);
+      else std::fwrite(out->data(), 1, out->size(), stdout);
       return 0;
     }
     if (*scenario) {
@@ -353,22 +358,26 @@ int main(int argc, char** argv) {
         return kExitUsage;
       }
       auto db = jc::store::open_database(scenario_db);
-      auto out = jc::insight::run_scenario(*db, *text, scenario_file, scenario_format);
+      auto out = jc::insight::run_scenario(*db, *text, scenario_file, scenario_format == "csv" ? "json" : scenario_format);
       if (!out) {
         std::fprintf(stderr, "jointcare scenario: %s\n", out.error().message.c_str());
         return kExitUsage;
       }
-      std::fwrite(out->data(), 1, out->size(), stdout);
+      if (scenario_format == "csv") jc::cli::print_report(*out, scenario_format, jc::cli::scenario_rows);
+      else std::fwrite(out->data(), 1, out->size(), stdout);
       return 0;
     }
     if (*spend) {
       auto db = jc::store::open_database(spend_db);
+      std::string format = spend_options.format;
+      if (format == "table") spend_options.format = "json";
       auto text = jc::insight::spend_report(*db, spend_options);
       if (!text) {
         std::fprintf(stderr, "jointcare spend: %s\n", text.error().message.c_str());
         return kExitUsage;
       }
-      std::fwrite(text->data(), 1, text->size(), stdout);
+      if (format == "table") jc::cli::print_report(*text, format, jc::cli::spend_rows);
+      else std::fwrite(text->data(), 1, text->size(), stdout);
       return 0;
     }
     if (*jsna) {
@@ -379,7 +388,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "jointcare jsna: %s\n", text.error().message.c_str());
         return kExitUsage;
       }
-      std::fwrite(text->data(), 1, text->size(), stdout);
+      jc::cli::print_report(*text, jsna_format, jc::cli::jsna_rows);
       return 0;
     }
     if (*serve) return run_serve(serve_args);

@@ -140,11 +140,20 @@ Result<std::string> run_scenario(store::Database& db, const std::string& text, c
   if (!scenario) return scenario.error();
   const Scenario& sc = *scenario;
   // Pools' partners and their shares of any overspend.
+  // An aligned budget has no risk share: its activity is its host's, who keeps any over- or underspend.
   std::map<std::string, std::vector<std::pair<std::string, int>>> partners;
-  for (const auto& [funder, id] : pool_ids)
+  std::set<std::string> aligned;
+  for (const auto& [funder, id] : pool_ids) {
+    if (db.query_text("SELECT kind FROM pools WHERE id = ?", {id}).value_or("") == "aligned") {
+      aligned.insert(funder);
+      db.query("SELECT o.name FROM pools p JOIN organisations o ON o.id = p.host_organisation_id WHERE p.id = ?", {id},
+               [&](const store::Row& r) { partners[funder].emplace_back(r.text(0), 10'000); });
+      continue;
+    }
     db.query("SELECT o.name, pp.share_basis_points FROM pool_partners pp JOIN organisations o ON o.id = pp.organisation_id "
              "WHERE pp.pool_id = ? ORDER BY o.name",
              {id}, [&](const store::Row& r) { partners[funder].emplace_back(r.text(0), static_cast<int>(r.integer(1))); });
+  }
   std::map<std::string, double> base_by_funder;
   double base_total = 0;
   for (const auto& [c, v] : base) base_by_funder[c.funder] += v, base_total += v;
@@ -195,7 +204,8 @@ Result<std::string> run_scenario(store::Database& db, const std::string& text, c
         by_partner[name] += part;
       }
       pools.push_back({{"pool", funder.substr(6)}, {"contributions_pence", std::llround(contributions)}, {"spend_pence", std::llround(spent)},
-                       {"overspend_pence", std::llround(over)}, {"risk_share_pence", shares}});
+                       {"overspend_pence", std::llround(over)}, {"risk_share_pence", shares},
+                       {"aligned", aligned.count(funder) > 0}});
     }
     ordered_json partner_json = ordered_json::object();
     for (const auto& [n, v] : by_partner) partner_json[n] = std::llround(v);

@@ -95,6 +95,14 @@ grep -q '"population_count": 2000' "$work/jsna.json" || fail "jsna population_co
 grep -q '"top_1_percent_share"' "$work/cc.json" || fail "casecommittee json"
 "$jc" casecommittee --db "$work/area.db" --format csv > "$work/cc.csv"
 head -1 "$work/cc.csv" | grep -q '^locality,rank,person' || fail "casecommittee csv"
+# Every commissioning report as table, CSV and JSON.
+"$jc" casecommittee --db "$work/area.db" --format table > "$work/cc.txt"
+head -1 "$work/cc.txt" | grep -q '^locality  *rank  *person' || fail "casecommittee table: $(head -2 "$work/cc.txt")"
+"$jc" jsna --db "$work/area.db" --format csv > "$work/jsna.csv"
+head -1 "$work/jsna.csv" | grep -q '^measure,cut,group,count,population,value,ci95_lower,ci95_upper,comparison$' || fail "jsna csv"
+grep -q '^ae_attendances,localities,' "$work/jsna.csv" || fail "jsna csv rows"
+"$jc" spend --db "$work/area.db" --format table > "$work/spend.txt"
+head -1 "$work/spend.txt" | grep -q '^service  *total' || fail "spend table"
 
 # The audit chain: intact after the work above, broken (naming the event) when altered.
 "$jc" audit verify --db "$work/area.db" | grep -q 'intact' || fail "audit verify on an untouched chain"
