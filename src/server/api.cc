@@ -200,7 +200,9 @@ HttpResponse Api::engine_report(store::Database& db, const HttpRequest& req) {
     insight::CaseCommitteeOptions cc;
     std::string top = query_value(req.query, "top");
     if (!top.empty()) cc.top = std::min<std::size_t>(std::strtoul(top.c_str(), nullptr, 10), 200);
+    if (query_value(req.query, "format") == "csv") cc.format = "csv";  // the agenda to download
     text = engine_.case_committee(cc, pseudonym_key_);
+    if (text && cc.format == "csv") return HttpResponse{200, "text/csv; charset=utf-8", std::move(*text), {}, {}};
   } else {
     text = engine_.jsna(query_value(req.query, "disclosure") == "one-to-five" ? insight::DisclosureRule::OneToFive
                                                                                : insight::DisclosureRule::NhsDigital);

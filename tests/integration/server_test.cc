@@ -242,6 +242,10 @@ TEST_F(ServerTest, OpeningACaseCommitteePseudonymFollowsTheAccessRule) {
   std::string commissioner = sign_in(c, "commissioner"), nurse = sign_in(c, "dnurse");
   auto agenda = json::parse(c.send(http::verb::get, "/api/v1/casecommittee?top=1", "", commissioner).body);
   std::string pseudonym = agenda["localities"][0]["agenda"][0]["person"];
+  auto csv = c.send(http::verb::get, "/api/v1/casecommittee?top=1&format=csv", "", commissioner);
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.body.rfind("locality,rank,person,", 0), 0u);
+  EXPECT_NE(csv.body.find(pseudonym), std::string::npos);
   auto db = pool_->acquire();
   std::string key = insight::pseudonym_key(*db);
   std::int64_t person = 0;
