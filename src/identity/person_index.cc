@@ -113,12 +113,20 @@ void merge_persons(store::Database& db, std::int64_t kept, std::int64_t merged, 
   std::string moved;
   db.query("SELECT id FROM local_records WHERE person_id = ? ORDER BY id", {merged},
            [&](const store::Row& r) { moved += (moved.empty() ? "" : ",") + std::to_string(r.integer(0)); });
+  // The care record's rows that were the merged person's, so an undo can hand them back.
+  std::string rows;
+  for (const char* table : kPersonReferences) {
+    std::string ids;
+    db.query(std::string("SELECT id FROM ") + table + " WHERE person_id = ? ORDER BY id", {merged},
+             [&](const store::Row& r) { ids += (ids.empty() ? "" : ",") + std::to_string(r.integer(0)); });
+    if (!ids.empty()) rows += (rows.empty() ? "" : ";") + std::string(table) + ":" + ids;
+  }
   db.execute("UPDATE local_records SET person_id = ? WHERE person_id = ?", {kept, merged});
   db.bump_data_version("person_index");
   repoint_person(db, merged, kept);
-  db.execute("INSERT INTO person_merges (id, merged_at, kept_person_id, merged_person_id, record_ids, reason) "
-             "VALUES (?, ?, ?, ?, ?, ?)",
-             {db.next_id("person_merges"), now, kept, merged, moved, reason});
+  db.execute("INSERT INTO person_merges (id, merged_at, kept_person_id, merged_person_id, record_ids, reason, moved_rows) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?)",
+             {db.next_id("person_merges"), now, kept, merged, moved, reason, rows});
   db.execute("DELETE FROM persons WHERE id = ?", {merged});
 }
 
@@ -293,11 +301,11 @@ Status decide_review(store::Database& db, std::int64_t review_id, bool accept) {
 }
 
 Status undo_merge(store::Database& db, std::int64_t merge_id) {
-  std::optional<std::tuple<std::int64_t, std::int64_t, std::string>> m;
-  db.query("SELECT kept_person_id, merged_person_id, record_ids FROM person_merges WHERE id = ? AND undone_at IS NULL",
-           {merge_id}, [&](const store::Row& r) { m = std::make_tuple(r.integer(0), r.integer(1), r.text(2)); });
+  std::optional<std::tuple<std::int64_t, std::int64_t, std::string, std::string>> m;
+  db.query("SELECT kept_person_id, merged_person_id, record_ids, COALESCE(moved_rows, '') FROM person_merges WHERE id = ? AND undone_at IS NULL",
+           {merge_id}, [&](const store::Row& r) { m = std::make_tuple(r.integer(0), r.integer(1), r.text(2), r.text(3)); });
   if (!m) return Error{"no merge " + std::to_string(merge_id) + " to undo"};
-  auto [kept, merged, records] = *m;
+  auto [kept, merged, records, rows] = *m;
   store::Transaction tx(db);
   std::string now = Timestamp::now().iso();
   db.execute("INSERT INTO persons (id, nhs_number, created_at) VALUES (?, NULL, ?)", {merged, now});
@@ -308,6 +316,27 @@ Status undo_merge(store::Database& db, std::int64_t merge_id) {
     db.execute("UPDATE local_records SET person_id = ? WHERE id = ? AND person_id = ?", {merged, std::stoll(id), kept});
     if (comma == std::string::npos) break;
     start = comma + 1;
+  }
+  // The care record's rows go back to the restored person (rows written since stay with the kept one).
+  std::size_t at = 0;
+  while (at < rows.size()) {
+    std::size_t end = rows.find(';', at);
+    std::string part = rows.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    std::size_t colon = part.find(':');
+    std::string table = part.substr(0, colon);
+    if (colon != std::string::npos &&
+        std::find(std::begin(kPersonReferences), std::end(kPersonReferences), table) != std::end(kPersonReferences)) {
+      std::size_t from = colon + 1;
+      while (from < part.size()) {
+        std::size_t comma = part.find(',', from);
+        std::string id = part.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+        db.execute("UPDATE " + table + " SET person_id = ? WHERE id = ? AND person_id = ?", {merged, std::stoll(id), kept});
+        if (comma == std::string::npos) break;
+        from = comma + 1;
+      }
+    }
+    if (end == std::string::npos) break;
+    at = end + 1;
   }
   refresh_referral_persons(db);
   db.execute("UPDATE person_merges SET undone_at = ? WHERE id = ?", {now, merge_id});

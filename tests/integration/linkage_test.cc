@@ -202,13 +202,25 @@ TEST(PersonIndex, LinksTheSyntheticAreasRecordsIntoPersons) {
   auto p1 = *db->query_integer("SELECT person_id FROM local_records WHERE id = 1");
   auto p2 = *db->query_integer("SELECT person_id FROM local_records WHERE id = 2");
   ASSERT_NE(p1, p2);
+  // Each person has a piece of the shared care record: the merge gathers them, the undo parts them.
+  auto team = *db->query_integer("SELECT MIN(id) FROM teams");
+  for (auto person : {p1, p2})
+    db->execute("INSERT INTO involvements (person_id, team_id, service, started_at) VALUES (?, ?, 'test', '2026-01-01T00:00:00Z')",
+                {person, team});
+  auto involvement_of = [&](std::int64_t person) {
+    return db->query_integer("SELECT MIN(id) FROM involvements WHERE service = 'test' AND person_id = ?", {person});
+  };
+  auto i1 = *involvement_of(p1), i2 = *involvement_of(p2);
   ASSERT_TRUE(decide_review(*db, review_id, true).ok());
+  EXPECT_EQ(db->query_integer("SELECT COUNT(*) FROM involvements WHERE service = 'test' AND person_id = ?", {std::min(p1, p2)}), 2);
   EXPECT_EQ(db->query_integer("SELECT person_id FROM local_records WHERE id = 2"), std::min(p1, p2));
   EXPECT_FALSE(decide_review(*db, review_id, true).ok());  // decided already
   auto merge = *db->query_integer("SELECT MAX(id) FROM person_merges");
   ASSERT_TRUE(undo_merge(*db, merge).ok());
   EXPECT_EQ(db->query_integer("SELECT person_id FROM local_records WHERE id = 1"), p1);
   EXPECT_EQ(db->query_integer("SELECT person_id FROM local_records WHERE id = 2"), p2);
+  EXPECT_EQ(involvement_of(p1), i1);
+  EXPECT_EQ(involvement_of(p2), i2);
   EXPECT_EQ(partition(), full);
   EXPECT_FALSE(undo_merge(*db, merge).ok());
 }

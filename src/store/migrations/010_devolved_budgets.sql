@@ -21,3 +21,7 @@ CREATE TABLE notional_budgets (
   budget_pence BIGINT NOT NULL CHECK (budget_pence >= 0),
   PRIMARY KEY (practice_organisation_id, financial_year, service)
 );
+
+-- A merge also records which rows of the shared care record it moved from the merged person
+-- ("table:id,id;table:id"), so undoing it puts them back.
+ALTER TABLE person_merges ADD COLUMN moved_rows TEXT;
