@@ -62,38 +62,53 @@ std::string sector_of(const std::string& postcode) {
 
 // A match weight (log2 odds) of a record against what was asked, in the manner of Fellegi and
 // Sunter with fixed, conservative weights; the probability assumes a prior of 1 in 1,024.
-double match_probability(const PersonQuery& q, const RecordRow& r) {
+// What was asked, normalised once for scoring many candidate records.
+struct Asked {
+  explicit Asked(const PersonQuery& q)
+      : nhs(identity::normalise_text(q.nhs_number)),
+        birth_date(q.birth_date),
+        family(identity::normalise_text(q.family_name)),
+        family_soundex(identity::soundex(family)),
+        given(identity::normalise_text(q.given_name)),
+        given_canonical(identity::canonical_given_name(given)),
+        postcode(identity::normalise_text(q.postcode)),
+        sector(sector_of(q.postcode)) {
+    nhs.erase(std::remove(nhs.begin(), nhs.end(), ' '), nhs.end());
+  }
+  std::string nhs, birth_date, family, family_soundex, given, given_canonical, postcode, sector;
+};
+
+double match_probability(const Asked& q, const RecordRow& r) {
   double w = -10;
-  auto qn = identity::normalise_text(q.nhs_number);
-  qn.erase(std::remove(qn.begin(), qn.end(), ' '), qn.end());
-  if (!qn.empty() && !r.nhs_number.empty()) w += qn == r.nhs_number ? 14 : -12;
+  if (!q.nhs.empty() && !r.nhs_number.empty()) w += q.nhs == r.nhs_number ? 14 : -12;
   if (!q.birth_date.empty() && !r.birth_date.empty()) {
     if (q.birth_date == r.birth_date) w += 7;
-    else if (q.birth_date.size() == 10 && r.birth_date.size() == 10 && q.birth_date.substr(0, 4) == r.birth_date.substr(0, 4) &&
-             q.birth_date.substr(5, 2) == r.birth_date.substr(8, 2) && q.birth_date.substr(8, 2) == r.birth_date.substr(5, 2))
+    else if (q.birth_date.size() == 10 && r.birth_date.size() == 10 && q.birth_date.compare(0, 4, r.birth_date, 0, 4) == 0 &&
+             q.birth_date.compare(5, 2, r.birth_date, 8, 2) == 0 && q.birth_date.compare(8, 2, r.birth_date, 5, 2) == 0)
       w += 3;  // day and month swapped
     else w -= 6;
   }
-  if (!q.family_name.empty()) {
-    auto a = identity::normalise_text(q.family_name), b = identity::normalise_text(r.family);
-    double jw = identity::jaro_winkler(a, b);
-    w += a == b ? 6 : jw >= 0.92 ? 3 : identity::soundex(a) == identity::soundex(b) ? 1 : -4;
+  if (!q.family.empty()) {
+    auto b = identity::normalise_text(r.family);
+    w += q.family == b ? 6 : identity::jaro_winkler(q.family, b) >= 0.92 ? 3 : q.family_soundex == identity::soundex(b) ? 1 : -4;
   }
-  if (!q.given_name.empty()) {
-    auto a = identity::normalise_text(q.given_name), b = identity::normalise_text(r.given);
-    if (a == b) w += 5;
-    else if (identity::canonical_given_name(a) == identity::canonical_given_name(b) || identity::jaro_winkler(a, b) >= 0.92) w += 3;
-    else if (!a.empty() && !b.empty() && a[0] == b[0]) w += 0.5;
+  if (!q.given.empty()) {
+    auto b = identity::normalise_text(r.given);
+    if (q.given == b) w += 5;
+    else if (q.given_canonical == identity::canonical_given_name(b) || identity::jaro_winkler(q.given, b) >= 0.92) w += 3;
+    else if (!b.empty() && q.given[0] == b[0]) w += 0.5;
     else w -= 4;
   }
   if (!q.postcode.empty() && !r.postcode.empty()) {
-    auto a = identity::normalise_text(q.postcode), b = identity::normalise_text(r.postcode);
-    if (a == b) w += 6;
-    else if (!sector_of(q.postcode).empty() && sector_of(q.postcode) == sector_of(r.postcode)) w += 2;
+    auto b = identity::normalise_text(r.postcode);
+    if (q.postcode == b) w += 6;
+    else if (!q.sector.empty() && q.sector == sector_of(r.postcode)) w += 2;
     else w -= 1;
   }
   return 1.0 / (1.0 + std::exp2(-w));
 }
+
+double match_probability(const PersonQuery& q, const RecordRow& r) { return match_probability(Asked(q), r); }
 
 governance::AuditEvent actor_event(const CareContext& ctx, std::string action, std::string record_type, std::string record_id,
                                    std::optional<PersonId> person, bool allowed) {
@@ -224,12 +239,32 @@ Outcome<std::vector<PersonMatch>> find_persons(const CareContext& ctx, const Per
     std::string swapped = d->iso();
     auto y = swapped.substr(0, 4), m = swapped.substr(5, 2), dd = swapped.substr(8, 2);
     std::string alt = y + "-" + dd + "-" + m;
-    ctx.db.query(sql + "lr.birth_date IN (?, ?)", {d->iso(), alt}, [&](const store::Row& r) { candidates.push_back(record_from(r)); });
+    // Everyone born that day (or with day and month swapped), from the demographics index alone;
+    // the full record is read only for the best match of each person who matches.
+    Asked asked(q);
+    std::map<std::int64_t, std::pair<double, std::int64_t>> best_record;  // person → probability, record
+    ctx.db.query("SELECT lr.id, COALESCE(lr.person_id, 0), lr.given_name, lr.family_name, lr.birth_date, lr.postcode "
+                 "FROM local_records lr WHERE lr.birth_date IN (?, ?)",
+                 {d->iso(), alt}, [&](const store::Row& r) {
+                   RecordRow x;
+                   x.person = r.integer(1);
+                   if (x.person == 0) return;  // not yet in the person index
+                   x.given = r.text(2);
+                   x.family = r.text(3);
+                   x.birth_date = r.text(4);
+                   x.postcode = r.text(5);
+                   double p = match_probability(asked, x);
+                   auto& b = best_record[x.person];
+                   if (p >= 0.5 && p > b.first) b = {p, r.integer(0)};
+                 });
+    for (const auto& [person, b] : best_record)
+      if (b.second != 0) ctx.db.query(sql + "lr.id = ?", {b.second}, [&](const store::Row& r) { candidates.push_back(record_from(r)); });
   }
   std::map<std::int64_t, PersonMatch> best;
+  const Asked asked(q);
   for (const auto& r : candidates) {
     if (r.person == 0) continue;  // not yet in the person index
-    double p = match_probability(q, r);
+    double p = match_probability(asked, r);
     if (p < 0.5) continue;
     auto& m = best[r.person];
     if (p <= m.confidence) continue;
