@@ -72,8 +72,8 @@ std::uint8_t compare_family(const PersonRecord& a, const PersonRecord& b) {
 std::uint8_t compare_dob(const PersonRecord& a, const PersonRecord& b) {
   if (a.dob.empty() || b.dob.empty()) return 0;
   if (a.dob == b.dob) return 1;
-  if (a.dob.size() == 8 && b.dob.size() == 8 && a.dob.substr(0, 4) == b.dob.substr(0, 4) &&
-      a.dob.substr(4, 2) == b.dob.substr(6, 2) && a.dob.substr(6, 2) == b.dob.substr(4, 2)) {
+  if (a.dob.size() == 8 && b.dob.size() == 8 && a.dob.compare(0, 4, b.dob, 0, 4) == 0 && a.dob.compare(4, 2, b.dob, 6, 2) == 0 &&
+      a.dob.compare(6, 2, b.dob, 4, 2) == 0) {
     return 2;  // day and month swapped
   }
   if (damerau_levenshtein(a.dob, b.dob, 1) <= 1) return 3;
@@ -119,7 +119,7 @@ std::uint8_t compare_identifier(const PersonRecord& a, const PersonRecord& b) {
 std::uint8_t compare_email(const PersonRecord& a, const PersonRecord& b) {
   if (a.email.empty() || b.email.empty()) return 0;
   if (a.email == b.email) return 1;
-  auto local = [](const std::string& e) { return e.substr(0, e.find('@')); };
+  auto local = [](const std::string& e) { return std::string_view(e).substr(0, e.find('@')); };
   return jaro_winkler(local(a.email), local(b.email)) >= 0.88 ? 2 : 3;
 }
 
