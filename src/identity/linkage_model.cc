@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "identity/string_metrics.h"
@@ -206,38 +208,136 @@ const std::vector<std::string>& default_blocking_rules() {
   return kDefault;
 }
 
+// Blocking without a set of the pairs seen: each record's key under every rule is hashed once;
+// a rule's blocks are found by sorting both sides by key; a pair a rule finds is skipped when an
+// earlier rule (whose block was not too large to use) already gave it. Blocks are shared out
+// across the cores, each writing its own list, joined in block order: the same pairs in the same
+// order on every run, whatever the scheduling, in memory proportional to the pairs alone.
 Result<CandidatePairs> block(const std::vector<PersonRecord>& left, const std::vector<PersonRecord>* right,
                              const std::vector<std::string>& rules) {
-  CandidatePairs out;
-  std::unordered_set<std::uint64_t> seen;
-  const auto& other = right ? *right : left;
-  constexpr std::size_t kMaxBlock = 2000;  // a key shared by more records than this says nothing
-  for (const auto& rule : rules) {
-    if (std::find(known_blocking_rules().begin(), known_blocking_rules().end(), rule) == known_blocking_rules().end()) {
+  for (const auto& rule : rules)
+    if (std::find(known_blocking_rules().begin(), known_blocking_rules().end(), rule) == known_blocking_rules().end())
       return Error{"unknown blocking rule \"" + rule + "\""};
-    }
-    std::unordered_map<std::string, std::vector<std::uint32_t>> index;
-    for (std::uint32_t j = 0; j < other.size(); ++j) {
-      std::string k = block_key(other[j], rule);
-      if (!k.empty()) index[k].push_back(j);
-    }
+  CandidatePairs out;
+  constexpr std::size_t kMaxBlock = 2000;  // a key shared by more records than this says nothing
+  const std::size_t n_rules = rules.size();
+  // keys[r][i]: the hash of record i's key under rule r (0: no key).
+  auto hash_keys = [&](const std::vector<PersonRecord>& records) {
+    std::vector<std::vector<std::uint64_t>> keys(n_rules, std::vector<std::uint64_t>(records.size(), 0));
+    parallel_chunks(records.size(), [&](std::size_t b, std::size_t e, std::size_t) {
+      for (std::size_t i = b; i < e; ++i)
+        for (std::size_t r = 0; r < n_rules; ++r) {
+          std::string k = block_key(records[i], rules[r]);
+          if (!k.empty()) keys[r][i] = std::hash<std::string>{}(k) | 1;  // never 0
+        }
+    });
+    return keys;
+  };
+  auto left_keys = hash_keys(left);
+  auto right_keys = right ? hash_keys(*right) : std::vector<std::vector<std::uint64_t>>();
+  const auto& other_keys = right ? right_keys : left_keys;
+  std::vector<std::unordered_set<std::uint64_t>> too_large(n_rules);  // keys a rule did not use
+  for (std::size_t r = 0; r < n_rules; ++r) {
+    // Each side's records with a key, in key order.
+    auto sorted = [&](const std::vector<std::uint64_t>& keys) {
+      std::vector<std::pair<std::uint64_t, std::uint32_t>> v;
+      for (std::uint32_t i = 0; i < keys.size(); ++i)
+        if (keys[i]) v.emplace_back(keys[i], i);
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    auto ls = sorted(left_keys[r]);
+    auto rs = right ? sorted(other_keys[r]) : std::vector<std::pair<std::uint64_t, std::uint32_t>>();
+    const auto& os = right ? rs : ls;
+    // Blocks: [lb, le) on the left and [ob, oe) on the other side share a key.
+    struct Block {
+      std::size_t lb, le, ob, oe;
+    };
+    std::vector<Block> blocks;
     std::size_t yielded = 0;
-    for (std::uint32_t i = 0; i < left.size(); ++i) {
-      std::string k = block_key(left[i], rule);
-      if (k.empty()) continue;
-      auto it = index.find(k);
-      if (it == index.end() || it->second.size() > kMaxBlock) continue;
-      for (std::uint32_t j : it->second) {
-        if (!right && j <= i) continue;
-        ++yielded;
-        if (seen.insert((static_cast<std::uint64_t>(i) << 32) | j).second) out.pairs.emplace_back(i, j);
+    for (std::size_t x = 0, y = 0; x < ls.size() && y < os.size();) {
+      if (ls[x].first < os[y].first) {
+        ++x;
+        continue;
       }
+      if (os[y].first < ls[x].first) {
+        ++y;
+        continue;
+      }
+      std::uint64_t key = ls[x].first;
+      std::size_t xe = x, ye = y;
+      while (xe < ls.size() && ls[xe].first == key) ++xe;
+      while (ye < os.size() && os[ye].first == key) ++ye;
+      if (ye - y > kMaxBlock) {
+        too_large[r].insert(key);
+      } else {
+        blocks.push_back({x, xe, y, ye});
+        yielded += right ? (xe - x) * (ye - y) : (xe - x) * (xe - x - 1) / 2;
+      }
+      x = xe;
+      y = ye;
     }
-    out.per_rule.emplace_back(rule, yielded);
+    out.per_rule.emplace_back(rules[r], yielded);
+    // Whether an earlier rule already gave the pair.
+    auto earlier = [&](std::uint32_t i, std::uint32_t j) {
+      for (std::size_t q = 0; q < r; ++q) {
+        std::uint64_t k = left_keys[q][i];
+        if (k && k == other_keys[q][j] && !too_large[q].count(k)) return true;
+      }
+      return false;
+    };
+    std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> found(workers);
+    parallel_chunks(blocks.size(), [&](std::size_t b, std::size_t e, std::size_t w) {
+      auto& mine = found[w];
+      for (std::size_t k = b; k < e; ++k) {
+        const Block& bl = blocks[k];
+        for (std::size_t x = bl.lb; x < bl.le; ++x)
+          for (std::size_t y = bl.ob; y < bl.oe; ++y) {
+            std::uint32_t i = ls[x].second, j = os[y].second;
+            if (!right && j <= i) continue;
+            if (!earlier(i, j)) mine.emplace_back(i, j);
+          }
+      }
+    });
+    for (const auto& part : found) out.pairs.insert(out.pairs.end(), part.begin(), part.end());
   }
-  std::sort(out.pairs.begin(), out.pairs.end());
   return out;
 }
+
+namespace {
+
+// How many pairs share each pattern of comparison levels (a few thousand patterns for millions of
+// pairs), counted across the cores; in pattern order, so sums over it do not depend on scheduling.
+template <class Compare>
+std::vector<std::pair<Gamma, double>> gamma_histogram(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, Compare compare_pair) {
+  auto pack = [](const Gamma& g) {
+    std::uint64_t k = 0;
+    for (std::size_t f = 0; f < kFields; ++f) k = k << 3 | g[f];
+    return k;
+  };
+  std::vector<std::unordered_map<std::uint64_t, std::pair<Gamma, double>>> parts(std::max(1u, std::thread::hardware_concurrency()));
+  parallel_chunks(pairs.size(), [&](std::size_t b, std::size_t e, std::size_t w) {
+    for (std::size_t k = b; k < e; ++k) {
+      Gamma g = compare_pair(pairs[k].first, pairs[k].second);
+      auto& slot = parts[w][pack(g)];
+      slot.first = g;
+      slot.second += 1;
+    }
+  });
+  std::map<std::uint64_t, std::pair<Gamma, double>> all;
+  for (const auto& part : parts)
+    for (const auto& [k, v] : part) {
+      auto& slot = all[k];
+      slot.first = v.first;
+      slot.second += v.second;
+    }
+  std::vector<std::pair<Gamma, double>> out;
+  for (const auto& [k, v] : all) out.push_back(v);
+  return out;
+}
+
+}  // namespace
 
 double LinkageModel::tf_u(std::size_t f, const std::string& value) const {
   auto it = tf_[f].find(value);
@@ -300,14 +400,14 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
   for (const Session& session : sessions) {
     auto blocked = block(left, right, {session.rule});
     if (!blocked || blocked->pairs.size() < 20) continue;
-    std::vector<Gamma> gammas(blocked->pairs.size());
-    parallel_chunks(gammas.size(), [&](std::size_t b, std::size_t e, std::size_t) {
-      for (std::size_t k = b; k < e; ++k) {
-        Gamma g = compare(left[blocked->pairs[k].first], other[blocked->pairs[k].second]);
-        for (std::size_t f : session.excluded) g[f] = 0;
-        gammas[k] = g;
-      }
+    // EM needs only how many pairs share each pattern of comparison levels.
+    auto patterns = gamma_histogram(blocked->pairs, [&](std::uint32_t i, std::uint32_t j) {
+      Gamma g = compare(left[i], other[j]);
+      for (std::size_t f : session.excluded) g[f] = 0;
+      return g;
     });
+    double n_pairs = static_cast<double>(blocked->pairs.size());
+    blocked = CandidatePairs{};  // the pairs themselves are no longer needed
     std::array<std::array<double, kMaxLevels>, kFields> m{};
     for (std::size_t f = 0; f < kFields; ++f) {
       std::size_t n = kLevels[f];
@@ -317,7 +417,7 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
     for (int it = 0; it < em_iterations; ++it) {
       std::array<std::array<double, kMaxLevels>, kFields> mc{};
       double psum = 0;
-      for (const Gamma& g : gammas) {
+      for (const auto& [g, count] : patterns) {
         double lm = std::log(lambda), lu = std::log(1 - lambda);
         for (std::size_t f = 0; f < kFields; ++f) {
           if (g[f] == 0) continue;
@@ -325,11 +425,11 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
           lu += std::log(u_[f][g[f]]);
         }
         double p = 1.0 / (1.0 + std::exp(lu - lm));
-        psum += p;
+        psum += p * count;
         for (std::size_t f = 0; f < kFields; ++f)
-          if (g[f]) mc[f][g[f]] += p;
+          if (g[f]) mc[f][g[f]] += p * count;
       }
-      lambda = std::clamp(psum / static_cast<double>(gammas.size()), 1e-6, 1 - 1e-6);
+      lambda = std::clamp(psum / n_pairs, 1e-6, 1 - 1e-6);
       for (std::size_t f = 0; f < kFields; ++f) {
         double total = 0;
         for (std::size_t l = 1; l < kLevels[f]; ++l) total += mc[f][l] + 1e-3;
@@ -349,21 +449,19 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
     }
   }
   // The prior: the expected number of matches among all candidate pairs, with m and u fixed.
-  std::vector<double> log_bf(pairs.size());
-  parallel_chunks(pairs.size(), [&](std::size_t b, std::size_t e, std::size_t) {
-    for (std::size_t k = b; k < e; ++k) {
-      Gamma g = compare(left[pairs[k].first], other[pairs[k].second]);
-      double w = 0;
-      for (std::size_t f = 0; f < kFields; ++f)
-        if (g[f]) w += std::log(m_[f][g[f]] / u_[f][g[f]]);
-      log_bf[k] = w;
-    }
-  });
+  auto patterns = gamma_histogram(pairs, [&](std::uint32_t i, std::uint32_t j) { return compare(left[i], other[j]); });
+  std::vector<std::pair<double, double>> log_bf;  // log Bayes factor, pairs
+  for (const auto& [g, count] : patterns) {
+    double w = 0;
+    for (std::size_t f = 0; f < kFields; ++f)
+      if (g[f]) w += std::log(m_[f][g[f]] / u_[f][g[f]]);
+    log_bf.emplace_back(w, count);
+  }
   lambda_ = 0.1;
-  for (int it = 0; it < em_iterations && !log_bf.empty(); ++it) {
+  for (int it = 0; it < em_iterations && !pairs.empty(); ++it) {
     double psum = 0, odds = lambda_ / (1 - lambda_);
-    for (double w : log_bf) psum += 1.0 / (1.0 + 1.0 / (odds * std::exp(w)));
-    lambda_ = std::clamp(psum / static_cast<double>(log_bf.size()), 1e-9, 1 - 1e-9);
+    for (const auto& [w, count] : log_bf) psum += count / (1.0 + 1.0 / (odds * std::exp(w)));
+    lambda_ = std::clamp(psum / static_cast<double>(pairs.size()), 1e-9, 1 - 1e-9);
     expected_matches_ = psum;
   }
   random_prior_ = std::clamp(expected_matches_ / std::max(1.0, all_pairs), 1e-12, 0.5);
