@@ -208,123 +208,157 @@ const std::vector<std::string>& default_blocking_rules() {
   return kDefault;
 }
 
+namespace {
+
 // Blocking without a set of the pairs seen: each record's key under every rule is hashed once;
 // a rule's blocks are found by sorting both sides by key; a pair a rule finds is skipped when an
 // earlier rule (whose block was not too large to use) already gave it. Blocks are shared out
-// across the cores, each writing its own list, joined in block order: the same pairs in the same
-// order on every run, whatever the scheduling, in memory proportional to the pairs alone.
-Result<CandidatePairs> block(const std::vector<PersonRecord>& left, const std::vector<PersonRecord>* right,
-                             const std::vector<std::string>& rules) {
-  for (const auto& rule : rules)
-    if (std::find(known_blocking_rules().begin(), known_blocking_rules().end(), rule) == known_blocking_rules().end())
-      return Error{"unknown blocking rule \"" + rule + "\""};
-  CandidatePairs out;
-  constexpr std::size_t kMaxBlock = 2000;  // a key shared by more records than this says nothing
-  const std::size_t n_rules = rules.size();
-  // keys[r][i]: the hash of record i's key under rule r (0: no key).
-  auto hash_keys = [&](const std::vector<PersonRecord>& records) {
-    std::vector<std::vector<std::uint64_t>> keys(n_rules, std::vector<std::uint64_t>(records.size(), 0));
-    parallel_chunks(records.size(), [&](std::size_t b, std::size_t e, std::size_t) {
-      for (std::size_t i = b; i < e; ++i)
-        for (std::size_t r = 0; r < n_rules; ++r) {
-          std::string k = block_key(records[i], rules[r]);
-          if (!k.empty()) keys[r][i] = std::hash<std::string>{}(k) | 1;  // never 0
-        }
-    });
-    return keys;
-  };
-  auto left_keys = hash_keys(left);
-  auto right_keys = right ? hash_keys(*right) : std::vector<std::vector<std::uint64_t>>();
-  const auto& other_keys = right ? right_keys : left_keys;
-  std::vector<std::unordered_set<std::uint64_t>> too_large(n_rules);  // keys a rule did not use
-  for (std::size_t r = 0; r < n_rules; ++r) {
-    // Each side's records with a key, in key order.
-    auto sorted = [&](const std::vector<std::uint64_t>& keys) {
-      std::vector<std::pair<std::uint64_t, std::uint32_t>> v;
-      for (std::uint32_t i = 0; i < keys.size(); ++i)
-        if (keys[i]) v.emplace_back(keys[i], i);
-      std::sort(v.begin(), v.end());
-      return v;
-    };
-    auto ls = sorted(left_keys[r]);
-    auto rs = right ? sorted(other_keys[r]) : std::vector<std::pair<std::uint64_t, std::uint32_t>>();
-    const auto& os = right ? rs : ls;
-    // Blocks: [lb, le) on the left and [ob, oe) on the other side share a key.
-    struct Block {
-      std::size_t lb, le, ob, oe;
-    };
-    std::vector<Block> blocks;
+// across the cores in fixed chunks, so the pairs come in the same order on every run whatever the
+// scheduling, and callers can count first and then fill, or fold the pairs as they come (training
+// does), never holding more than the pairs they keep.
+class CandidateEnumerator {
+ public:
+  static constexpr std::size_t kMaxBlock = 2000;  // a key shared by more records than this says nothing
+
+  CandidateEnumerator(const std::vector<PersonRecord>& left, const std::vector<PersonRecord>* right, const std::vector<std::string>& rules)
+      : right_(right != nullptr), rules_(rules), too_large_(rules.size()) {
+    left_keys_ = hash_keys(left);
+    if (right) right_keys_ = hash_keys(*right);
+  }
+
+  // Finds rule r's blocks; rules must be prepared in order. Returns the pairs the rule yields
+  // before the union with earlier rules.
+  std::size_t prepare(std::size_t r) {
+    rule_ = r;
+    ls_ = sorted(left_keys_[r]);
+    if (right_) os_ = sorted(right_keys_[r]);
+    const auto& os = right_ ? os_ : ls_;
+    blocks_.clear();
     std::size_t yielded = 0;
-    for (std::size_t x = 0, y = 0; x < ls.size() && y < os.size();) {
-      if (ls[x].first < os[y].first) {
+    for (std::size_t x = 0, y = 0; x < ls_.size() && y < os.size();) {
+      if (ls_[x].first < os[y].first) {
         ++x;
         continue;
       }
-      if (os[y].first < ls[x].first) {
+      if (os[y].first < ls_[x].first) {
         ++y;
         continue;
       }
-      std::uint64_t key = ls[x].first;
+      std::uint64_t key = ls_[x].first;
       std::size_t xe = x, ye = y;
-      while (xe < ls.size() && ls[xe].first == key) ++xe;
+      while (xe < ls_.size() && ls_[xe].first == key) ++xe;
       while (ye < os.size() && os[ye].first == key) ++ye;
       if (ye - y > kMaxBlock) {
-        too_large[r].insert(key);
+        too_large_[r].insert(key);
       } else {
-        blocks.push_back({x, xe, y, ye});
-        yielded += right ? (xe - x) * (ye - y) : (xe - x) * (xe - x - 1) / 2;
+        blocks_.push_back({x, xe, y, ye});
+        yielded += right_ ? (xe - x) * (ye - y) : (xe - x) * (xe - x - 1) / 2;
       }
       x = xe;
       y = ye;
     }
-    out.per_rule.emplace_back(rules[r], yielded);
-    // Whether an earlier rule already gave the pair.
-    auto earlier = [&](std::uint32_t i, std::uint32_t j) {
-      for (std::size_t q = 0; q < r; ++q) {
-        std::uint64_t k = left_keys[q][i];
-        if (k && k == other_keys[q][j] && !too_large[q].count(k)) return true;
-      }
-      return false;
-    };
-    std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
-    std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> found(workers);
-    parallel_chunks(blocks.size(), [&](std::size_t b, std::size_t e, std::size_t w) {
-      auto& mine = found[w];
+    return yielded;
+  }
+
+  // Calls visit(worker, i, j) for each pair the prepared rule adds, across the cores; worker w
+  // always gets the same blocks.
+  template <class Visit>
+  void visit(Visit&& visit_pair) const {
+    const auto& os = right_ ? os_ : ls_;
+    const auto& other_keys = right_ ? right_keys_ : left_keys_;
+    parallel_chunks(blocks_.size(), [&](std::size_t b, std::size_t e, std::size_t w) {
       for (std::size_t k = b; k < e; ++k) {
-        const Block& bl = blocks[k];
+        const Block& bl = blocks_[k];
         for (std::size_t x = bl.lb; x < bl.le; ++x)
           for (std::size_t y = bl.ob; y < bl.oe; ++y) {
-            std::uint32_t i = ls[x].second, j = os[y].second;
-            if (!right && j <= i) continue;
-            if (!earlier(i, j)) mine.emplace_back(i, j);
+            std::uint32_t i = ls_[x].second, j = os[y].second;
+            if (!right_ && j <= i) continue;
+            if (!given_earlier(i, j, other_keys)) visit_pair(w, i, j);
           }
       }
     });
-    for (const auto& part : found) out.pairs.insert(out.pairs.end(), part.begin(), part.end());
+  }
+
+ private:
+  struct Block {
+    std::size_t lb, le, ob, oe;
+  };
+  using Keyed = std::vector<std::pair<std::uint64_t, std::uint32_t>>;
+
+  std::vector<std::vector<std::uint64_t>> hash_keys(const std::vector<PersonRecord>& records) const {
+    std::vector<std::vector<std::uint64_t>> keys(rules_.size(), std::vector<std::uint64_t>(records.size(), 0));
+    parallel_chunks(records.size(), [&](std::size_t b, std::size_t e, std::size_t) {
+      for (std::size_t i = b; i < e; ++i)
+        for (std::size_t r = 0; r < rules_.size(); ++r) {
+          std::string k = block_key(records[i], rules_[r]);
+          if (!k.empty()) keys[r][i] = std::hash<std::string>{}(k) | 1;  // never 0: 0 is "no key"
+        }
+    });
+    return keys;
+  }
+  static Keyed sorted(const std::vector<std::uint64_t>& keys) {
+    Keyed v;
+    for (std::uint32_t i = 0; i < keys.size(); ++i)
+      if (keys[i]) v.emplace_back(keys[i], i);
+    std::sort(v.begin(), v.end());
+    return v;
+  }
+  bool given_earlier(std::uint32_t i, std::uint32_t j, const std::vector<std::vector<std::uint64_t>>& other_keys) const {
+    for (std::size_t q = 0; q < rule_; ++q) {
+      std::uint64_t k = left_keys_[q][i];
+      if (k && k == other_keys[q][j] && !too_large_[q].count(k)) return true;
+    }
+    return false;
+  }
+
+  bool right_;
+  const std::vector<std::string>& rules_;
+  std::vector<std::vector<std::uint64_t>> left_keys_, right_keys_;
+  std::vector<std::unordered_set<std::uint64_t>> too_large_;
+  std::size_t rule_ = 0;
+  Keyed ls_, os_;
+  std::vector<Block> blocks_;
+};
+
+Status check_rules(const std::vector<std::string>& rules) {
+  for (const auto& rule : rules)
+    if (std::find(known_blocking_rules().begin(), known_blocking_rules().end(), rule) == known_blocking_rules().end())
+      return Error{"unknown blocking rule \"" + rule + "\""};
+  return {};
+}
+
+}  // namespace
+
+Result<CandidatePairs> block(const std::vector<PersonRecord>& left, const std::vector<PersonRecord>* right,
+                             const std::vector<std::string>& rules) {
+  if (auto st = check_rules(rules); !st) return st.error();
+  CandidatePairs out;
+  CandidateEnumerator pairs(left, right, rules);
+  const std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
+  for (std::size_t r = 0; r < rules.size(); ++r) {
+    out.per_rule.emplace_back(rules[r], pairs.prepare(r));
+    // Count each worker's pairs, then write them straight into place: no second copy.
+    std::vector<std::size_t> count(workers, 0);
+    pairs.visit([&](std::size_t w, std::uint32_t, std::uint32_t) { ++count[w]; });
+    std::vector<std::size_t> at(workers, out.pairs.size());
+    for (std::size_t w = 1; w < workers; ++w) at[w] = at[w - 1] + count[w - 1];
+    out.pairs.resize(at[workers - 1] + count[workers - 1]);
+    pairs.visit([&](std::size_t w, std::uint32_t i, std::uint32_t j) { out.pairs[at[w]++] = {i, j}; });
   }
   return out;
 }
 
 namespace {
 
-// How many pairs share each pattern of comparison levels (a few thousand patterns for millions of
-// pairs), counted across the cores; in pattern order, so sums over it do not depend on scheduling.
-template <class Compare>
-std::vector<std::pair<Gamma, double>> gamma_histogram(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, Compare compare_pair) {
-  auto pack = [](const Gamma& g) {
-    std::uint64_t k = 0;
-    for (std::size_t f = 0; f < kFields; ++f) k = k << 3 | g[f];
-    return k;
-  };
-  std::vector<std::unordered_map<std::uint64_t, std::pair<Gamma, double>>> parts(std::max(1u, std::thread::hardware_concurrency()));
-  parallel_chunks(pairs.size(), [&](std::size_t b, std::size_t e, std::size_t w) {
-    for (std::size_t k = b; k < e; ++k) {
-      Gamma g = compare_pair(pairs[k].first, pairs[k].second);
-      auto& slot = parts[w][pack(g)];
-      slot.first = g;
-      slot.second += 1;
-    }
-  });
+std::uint64_t pack_gamma(const Gamma& g) {
+  std::uint64_t k = 0;
+  for (std::size_t f = 0; f < kFields; ++f) k = k << 3 | g[f];
+  return k;
+}
+
+// The workers' counts of each pattern of comparison levels, joined in pattern order, so sums over
+// them do not depend on scheduling.
+std::vector<std::pair<Gamma, double>> merge_histograms(const std::vector<std::unordered_map<std::uint64_t, std::pair<Gamma, double>>>& parts) {
   std::map<std::uint64_t, std::pair<Gamma, double>> all;
   for (const auto& part : parts)
     for (const auto& [k, v] : part) {
@@ -335,6 +369,21 @@ std::vector<std::pair<Gamma, double>> gamma_histogram(const std::vector<std::pai
   std::vector<std::pair<Gamma, double>> out;
   for (const auto& [k, v] : all) out.push_back(v);
   return out;
+}
+
+// How many of these pairs share each pattern (a few thousand patterns for millions of pairs).
+template <class Compare>
+std::vector<std::pair<Gamma, double>> gamma_histogram(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, Compare compare_pair) {
+  std::vector<std::unordered_map<std::uint64_t, std::pair<Gamma, double>>> parts(std::max(1u, std::thread::hardware_concurrency()));
+  parallel_chunks(pairs.size(), [&](std::size_t b, std::size_t e, std::size_t w) {
+    for (std::size_t k = b; k < e; ++k) {
+      Gamma g = compare_pair(pairs[k].first, pairs[k].second);
+      auto& slot = parts[w][pack_gamma(g)];
+      slot.first = g;
+      slot.second += 1;
+    }
+  });
+  return merge_histograms(parts);
 }
 
 }  // namespace
@@ -398,16 +447,23 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
   std::array<std::array<double, kMaxLevels>, kFields> m_sum{};
   std::array<int, kFields> m_sessions{};
   for (const Session& session : sessions) {
-    auto blocked = block(left, right, {session.rule});
-    if (!blocked || blocked->pairs.size() < 20) continue;
-    // EM needs only how many pairs share each pattern of comparison levels.
-    auto patterns = gamma_histogram(blocked->pairs, [&](std::uint32_t i, std::uint32_t j) {
+    // EM needs only how many pairs share each pattern of comparison levels: the session's pairs
+    // are folded into that as they are found, never held.
+    std::vector<std::string> rule = {session.rule};
+    CandidateEnumerator enumerator(left, right, rule);
+    enumerator.prepare(0);
+    std::vector<std::unordered_map<std::uint64_t, std::pair<Gamma, double>>> parts(std::max(1u, std::thread::hardware_concurrency()));
+    enumerator.visit([&](std::size_t w, std::uint32_t i, std::uint32_t j) {
       Gamma g = compare(left[i], other[j]);
       for (std::size_t f : session.excluded) g[f] = 0;
-      return g;
+      auto& slot = parts[w][pack_gamma(g)];
+      slot.first = g;
+      slot.second += 1;
     });
-    double n_pairs = static_cast<double>(blocked->pairs.size());
-    blocked = CandidatePairs{};  // the pairs themselves are no longer needed
+    auto patterns = merge_histograms(parts);
+    double n_pairs = 0;
+    for (const auto& [g, count] : patterns) n_pairs += count;
+    if (n_pairs < 20) continue;
     std::array<std::array<double, kMaxLevels>, kFields> m{};
     for (std::size_t f = 0; f < kFields; ++f) {
       std::size_t n = kLevels[f];
@@ -436,6 +492,15 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
         for (std::size_t l = 1; l < kLevels[f]; ++l) m[f][l] = (mc[f][l] + 1e-3) / total;
       }
     }
+    // A session whose "match" class mostly disagrees on the identifying fields found another class
+    // (in a large population, the people who share a postcode and a given name, say): its m says
+    // nothing about matches, so it is left out.
+    int contrary = 0;
+    for (std::size_t f : {kIdentifier, kDob, kFamily, kAddress}) {
+      if (std::find(session.excluded.begin(), session.excluded.end(), f) != session.excluded.end()) continue;
+      if (m[f][kLevels[f] - 1] > m[f][1]) ++contrary;
+    }
+    if (contrary >= 2) continue;
     for (std::size_t f = 0; f < kFields; ++f) {
       if (std::find(session.excluded.begin(), session.excluded.end(), f) != session.excluded.end()) continue;
       for (std::size_t l = 1; l < kLevels[f]; ++l) m_sum[f][l] += m[f][l];
