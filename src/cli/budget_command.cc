@@ -88,13 +88,17 @@ void add_budget_command(CLI::App& app, BudgetArgs& a) {
   auto* b = app.add_subcommand("budget", "Section 75 pooled and aligned budgets: a double-entry ledger in pence");
   b->require_subcommand(1);
   auto db = [&](CLI::App* c) { c->add_option("--db", a.db, "Database")->required(); };
+  // A report for a month of the financial year, optionally of one pool.
+  auto monthly = [&](CLI::App* c, bool pool) {
+    db(c);
+    if (pool) c->add_option("--pool", a.pool, "Pool name or id")->required();
+    c->add_option("--month", a.month, "YYYY-MM")->required();
+    c->add_option("--format", a.format, "table, csv or json");
+  };
   a.pools = b->add_subcommand("pools", "Pools, their partners and balances");
   db(a.pools);
   a.statement = b->add_subcommand("statement", "Monthly statement: contributions, spend to date, forecast outturn, variance");
-  db(a.statement);
-  a.statement->add_option("--pool", a.pool, "Pool name or id")->required();
-  a.statement->add_option("--month", a.month, "YYYY-MM")->required();
-  a.statement->add_option("--format", a.format, "table, csv or json");
+  monthly(a.statement, true);
   a.post = b->add_subcommand("post", "Post the journals in a CSV file (all or nothing)");
   db(a.post);
   a.post->add_option("--journal", a.journal, "CSV: entry,date,pool,account,debit_pence,credit_pence,kind,description")->required();
@@ -109,14 +113,9 @@ void add_budget_command(CLI::App& app, BudgetArgs& a) {
                                      "and devolved and practices' notional budgets");
   db(a.seed);
   a.localities = b->add_subcommand("localities", "A pool's budgets devolved to localities: budget, spend, forecast, variance");
-  db(a.localities);
-  a.localities->add_option("--pool", a.pool, "Pool name or id")->required();
-  a.localities->add_option("--month", a.month, "YYYY-MM")->required();
-  a.localities->add_option("--format", a.format, "table, csv or json");
+  monthly(a.localities, true);
   a.practices = b->add_subcommand("practices", "Practice-based commissioning: notional budgets per GP practice and by provider contract");
-  db(a.practices);
-  a.practices->add_option("--month", a.month, "YYYY-MM")->required();
-  a.practices->add_option("--format", a.format, "table, csv or json");
+  monthly(a.practices, false);
 }
 
 namespace {

@@ -328,33 +328,21 @@ std::optional<std::string> AnalyticEngine::person_key_of(const std::string& pseu
 void AnalyticEngine::replicate_for_benchmark(int copies) {
   Columns& c = *c_;
   const std::size_t records = c.rec_person.size(), persons = c.person_key.size(), rows = c.act_record.size();
+  // Appends a copy of a column's first n entries (the original rows).
+  auto again = [](auto& column, std::size_t n) {
+    column.reserve(column.size() + n);
+    for (std::size_t i = 0; i < n; ++i) column.push_back(column[i]);
+  };
   for (int k = 1; k <= copies; ++k) {
     auto record_offset = static_cast<std::int32_t>(records * static_cast<std::size_t>(k));
     auto person_offset = static_cast<std::int32_t>(persons * static_cast<std::size_t>(k));
-    for (std::size_t p = 0; p < persons; ++p) {
-      c.person_key.push_back(c.person_key[p] + "#" + std::to_string(k));
-      c.person_locality.push_back(c.person_locality[p]);
-      c.person_birth.push_back(c.person_birth[p]);
-      c.person_open_referrals.push_back(c.person_open_referrals[p]);
-      c.person_care_plan.push_back(c.person_care_plan[p]);
-      c.person_key_worker.push_back(c.person_key_worker[p]);
-    }
-    for (std::size_t r = 0; r < records; ++r) {
-      c.rec_person.push_back(c.rec_person[r] < 0 ? -1 : c.rec_person[r] + person_offset);
-      c.rec_org.push_back(c.rec_org[r]);
-      c.rec_birth.push_back(c.rec_birth[r]);
-      c.rec_lsoa.push_back(c.rec_lsoa[r]);
-      c.rec_gp.push_back(c.rec_gp[r]);
-      c.rec_sex.push_back(c.rec_sex[r]);
-    }
-    for (std::size_t i = 0; i < rows; ++i) {
-      c.act_record.push_back(c.act_record[i] + record_offset);
-      c.act_org.push_back(c.act_org[i]);
-      c.act_team.push_back(c.act_team[i]);
-      c.act_service.push_back(c.act_service[i]);
-      c.act_day.push_back(c.act_day[i]);
-      c.act_cost.push_back(c.act_cost[i]);
-    }
+    for (std::size_t p = 0; p < persons; ++p) c.person_key.push_back(c.person_key[p] + "#" + std::to_string(k));
+    again(c.person_locality, persons); again(c.person_birth, persons); again(c.person_open_referrals, persons);
+    again(c.person_care_plan, persons); again(c.person_key_worker, persons);
+    for (std::size_t r = 0; r < records; ++r) c.rec_person.push_back(c.rec_person[r] < 0 ? -1 : c.rec_person[r] + person_offset);
+    again(c.rec_org, records); again(c.rec_birth, records); again(c.rec_lsoa, records); again(c.rec_gp, records); again(c.rec_sex, records);
+    for (std::size_t i = 0; i < rows; ++i) c.act_record.push_back(c.act_record[i] + record_offset);
+    again(c.act_org, rows); again(c.act_team, rows); again(c.act_service, rows); again(c.act_day, rows); again(c.act_cost, rows);
   }
   // The copies are not in the store: make sure a refresh starts again rather than append to them.
   c.person_version = -2;
