@@ -350,6 +350,18 @@ Result<CandidatePairs> block(const std::vector<PersonRecord>& left, const std::v
 
 namespace {
 
+// Training reads at most about this many pairs per estimate (see train()).
+constexpr std::size_t kTrainingPairs = 10'000'000;
+
+// A well-mixed 64-bit hash (splitmix64's finaliser): a pair's fixed place in a sample.
+std::uint64_t mix64(std::uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
 std::uint64_t pack_gamma(const Gamma& g) {
   std::uint64_t k = 0;
   for (std::size_t f = 0; f < kFields; ++f) k = k << 3 | g[f];
@@ -373,10 +385,13 @@ std::vector<std::pair<Gamma, double>> merge_histograms(const std::vector<std::un
 
 // How many of these pairs share each pattern (a few thousand patterns for millions of pairs).
 template <class Compare>
-std::vector<std::pair<Gamma, double>> gamma_histogram(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, Compare compare_pair) {
+std::vector<std::pair<Gamma, double>> gamma_histogram(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, std::size_t stride,
+                                                      Compare compare_pair) {
   std::vector<std::unordered_map<std::uint64_t, std::pair<Gamma, double>>> parts(std::max(1u, std::thread::hardware_concurrency()));
-  parallel_chunks(pairs.size(), [&](std::size_t b, std::size_t e, std::size_t w) {
-    for (std::size_t k = b; k < e; ++k) {
+  const std::size_t n = (pairs.size() + stride - 1) / stride;
+  parallel_chunks(n, [&](std::size_t b, std::size_t e, std::size_t w) {
+    for (std::size_t s = b; s < e; ++s) {
+      const std::size_t k = s * stride;
       Gamma g = compare_pair(pairs[k].first, pairs[k].second);
       auto& slot = parts[w][pack_gamma(g)];
       slot.first = g;
@@ -451,9 +466,13 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
     // are folded into that as they are found, never held.
     std::vector<std::string> rule = {session.rule};
     CandidateEnumerator enumerator(left, right, rule);
-    enumerator.prepare(0);
+    // A session of tens of millions of pairs is trained on a fixed pseudo-random sample of about
+    // kTrainingPairs of them (the same on every run): EM's estimates settle long before that.
+    const std::size_t yielded = enumerator.prepare(0);
+    const std::uint64_t keep_one_in = yielded > kTrainingPairs ? (yielded + kTrainingPairs - 1) / kTrainingPairs : 1;
     std::vector<std::unordered_map<std::uint64_t, std::pair<Gamma, double>>> parts(std::max(1u, std::thread::hardware_concurrency()));
     enumerator.visit([&](std::size_t w, std::uint32_t i, std::uint32_t j) {
+      if (keep_one_in > 1 && mix64((static_cast<std::uint64_t>(i) << 32) | j) % keep_one_in != 0) return;
       Gamma g = compare(left[i], other[j]);
       for (std::size_t f : session.excluded) g[f] = 0;
       auto& slot = parts[w][pack_gamma(g)];
@@ -514,7 +533,12 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
     }
   }
   // The prior: the expected number of matches among all candidate pairs, with m and u fixed.
-  auto patterns = gamma_histogram(pairs, [&](std::uint32_t i, std::uint32_t j) { return compare(left[i], other[j]); });
+  // On every stride-th pair when there are more than kTrainingPairs: the share of matches is what is
+  // estimated, and a sample of ten million gives it to well under a tenth of a percent.
+  const std::size_t stride = pairs.size() > kTrainingPairs ? (pairs.size() + kTrainingPairs - 1) / kTrainingPairs : 1;
+  auto patterns = gamma_histogram(pairs, stride, [&](std::uint32_t i, std::uint32_t j) { return compare(left[i], other[j]); });
+  double sampled = 0;
+  for (const auto& [g, count] : patterns) sampled += count;
   std::vector<std::pair<double, double>> log_bf;  // log Bayes factor, pairs
   for (const auto& [g, count] : patterns) {
     double w = 0;
@@ -523,11 +547,11 @@ void LinkageModel::train(const std::vector<PersonRecord>& left, const std::vecto
     log_bf.emplace_back(w, count);
   }
   lambda_ = 0.1;
-  for (int it = 0; it < em_iterations && !pairs.empty(); ++it) {
+  for (int it = 0; it < em_iterations && sampled > 0; ++it) {
     double psum = 0, odds = lambda_ / (1 - lambda_);
     for (const auto& [w, count] : log_bf) psum += count / (1.0 + 1.0 / (odds * std::exp(w)));
-    lambda_ = std::clamp(psum / static_cast<double>(pairs.size()), 1e-9, 1 - 1e-9);
-    expected_matches_ = psum;
+    lambda_ = std::clamp(psum / sampled, 1e-9, 1 - 1e-9);
+    expected_matches_ = lambda_ * static_cast<double>(pairs.size());
   }
   random_prior_ = std::clamp(expected_matches_ / std::max(1.0, all_pairs), 1e-12, 0.5);
 }
