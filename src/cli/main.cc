@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <tuple>
 
 #include "cli/progress.h"
 #include "core/money.h"
@@ -299,6 +300,9 @@ int main(int argc, char** argv) {
   casecommittee->add_option("--db", cc_db, "Database")->required();
   casecommittee->add_option("--top", cc_options.top, "People per locality (default 20)");
   casecommittee->add_option("--format", cc_options.format, "json, csv or table")->check(CLI::IsMember({"json", "csv", "table"}));
+  std::string cc_from, cc_to;
+  casecommittee->add_option("--from", cc_from, "Start of the period, YYYY-MM-DD (default: the first activity held)");
+  casecommittee->add_option("--to", cc_to, "End of the period, YYYY-MM-DD (default: the last activity held)");
 
   auto* version = app.add_subcommand("version", "Print the version");
 
@@ -323,6 +327,15 @@ int main(int argc, char** argv) {
     if (*review) return jc::cli::run_review(review_args);
     if (*audit) return jc::cli::run_audit(audit_args);
     if (*casecommittee) {
+      for (auto [text, field, name] : {std::tuple{&cc_from, &cc_options.from, "--from"}, std::tuple{&cc_to, &cc_options.to, "--to"}}) {
+        if (text->empty()) continue;
+        auto d = jc::Date::parse_iso(*text);
+        if (!d) {
+          std::fprintf(stderr, "jointcare casecommittee: %s: %s\n", name, d.error().message.c_str());
+          return kExitUsage;
+        }
+        *field = *d;
+      }
       auto db = jc::store::open_database(cc_db);
       std::string format = cc_options.format;
       if (format == "table") cc_options.format = "json";

@@ -353,11 +353,19 @@ void AnalyticEngine::replicate_for_benchmark(int copies) {
 Result<std::string> AnalyticEngine::case_committee(const CaseCommitteeOptions& o, const std::string& key_hex) const {
   const Columns& c = *c_;
   if (c.act_record.empty() || c.first_day == INT32_MAX) return Error{"the database holds no activity"};
+  // The period: as asked, else all the activity held.
+  const bool period_given = o.from || o.to;
+  const std::int32_t lo = o.from ? o.from->days() : c.first_day, hi = o.to ? o.to->days() : c.last_day;
+  if (lo > hi) return Error{"the period ends before it starts"};
   CaseCommitteeData d;
-  d.from = Date::from_days(c.first_day);
-  d.to = Date::from_days(c.last_day);
+  d.from = Date::from_days(lo);
+  d.to = Date::from_days(hi);
   d.persons_linked = c.linked;
-  const std::int32_t middle = c.first_day + (c.last_day - c.first_day) / 2;
+  const std::int32_t middle = lo + (hi - lo) / 2;
+  auto in_period = [&](std::size_t i) {
+    std::int32_t day = c.act_day[i];
+    return !period_given || (day != kUnknownDay && day >= lo && day <= hi);
+  };
   const int start_month = d.from.year() * 12 + d.from.month() - 1;
   const int months = d.to.year() * 12 + d.to.month() - 1 - start_month + 1;
   const std::size_t persons = c.person_key.size();
@@ -369,10 +377,14 @@ Result<std::string> AnalyticEngine::case_committee(const CaseCommitteeOptions& o
   // Pass 1: everyone's combined cost.
   std::vector<std::int64_t> cost(persons, 0);
   const std::size_t rows = c.act_record.size();
+  std::size_t rows_in_period = 0;
   for (std::size_t i = 0; i < rows; ++i) {
     std::int32_t p = person_of_row(i);
-    if (p >= 0) cost[static_cast<std::size_t>(p)] += c.act_cost[i];
+    if (p < 0 || !in_period(i)) continue;
+    cost[static_cast<std::size_t>(p)] += c.act_cost[i];
+    ++rows_in_period;
   }
+  if (rows_in_period == 0) return Error{"no activity from " + d.from.iso() + " to " + d.to.iso()};
   std::vector<std::int64_t> sorted = cost;
   std::sort(sorted.begin(), sorted.end(), std::greater<>());
   for (std::int64_t v : sorted) d.total_cost_pence += v;
@@ -432,7 +444,7 @@ Result<std::string> AnalyticEngine::case_committee(const CaseCommitteeOptions& o
   for (auto& x : detail) x.ae_by_month.assign(static_cast<std::size_t>(std::max(1, months)), 0);
   for (std::size_t i = 0; i < rows; ++i) {
     std::int32_t p = person_of_row(i);
-    if (p < 0 || slot[static_cast<std::size_t>(p)] < 0) continue;
+    if (p < 0 || slot[static_cast<std::size_t>(p)] < 0 || !in_period(i)) continue;
     auto at = static_cast<std::size_t>(slot[static_cast<std::size_t>(p)]);
     AgendaEntry& e = entries[at];
     Detail& x = detail[at];

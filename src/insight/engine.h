@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/time.h"
 #include "store/database.h"
 
 namespace jc::insight {
@@ -38,6 +39,7 @@ enum class DisclosureRule { NhsDigital, OneToFive };
 struct CaseCommitteeOptions {
   std::size_t top = 20;
   std::string format = "json";  // json or csv
+  std::optional<Date> from, to;  // the period (inclusive); by default all the activity held
 };
 
 class AnalyticEngine {

@@ -201,6 +201,13 @@ HttpResponse Api::engine_report(store::Database& db, const HttpRequest& req) {
     std::string top = query_value(req.query, "top");
     if (!top.empty()) cc.top = std::min<std::size_t>(std::strtoul(top.c_str(), nullptr, 10), 200);
     if (query_value(req.query, "format") == "csv") cc.format = "csv";  // the agenda to download
+    for (auto [name, field] : {std::pair{"from", &cc.from}, std::pair{"to", &cc.to}}) {
+      std::string v = query_value(req.query, name);
+      if (v.empty()) continue;
+      auto d = Date::parse_iso(v);
+      if (!d) return error_response(400, "bad_request", std::string(name) + ": " + d.error().message);
+      *field = *d;
+    }
     text = engine_.case_committee(cc, pseudonym_key_);
     if (text && cc.format == "csv") return HttpResponse{200, "text/csv; charset=utf-8", std::move(*text), {}, {}};
   } else {

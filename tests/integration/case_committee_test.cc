@@ -57,7 +57,7 @@ TEST(CaseCommittee, RanksPeopleByCombinedCostWithoutLosingMoney) {
   three.top = 3;
   auto again = nlohmann::json::parse(*case_committee_report(*db, three));
   EXPECT_EQ(again["localities"][0]["agenda"][0]["person"], j["localities"][0]["agenda"][0]["person"]);
-  auto csv = case_committee_report(*db, CaseCommitteeOptions{3, "csv"});
+  auto csv = case_committee_report(*db, CaseCommitteeOptions{3, "csv", {}, {}});
   ASSERT_TRUE(csv.ok());
   EXPECT_EQ(csv->rfind("locality,rank,person,combined_cost", 0), 0u);
 }

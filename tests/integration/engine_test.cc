@@ -15,7 +15,7 @@ namespace jc::insight {
 namespace {
 
 std::string agenda(const AnalyticEngine& e, store::Database& db) {
-  auto text = e.case_committee(CaseCommitteeOptions{10, "json"}, pseudonym_key(db));
+  auto text = e.case_committee(CaseCommitteeOptions{10, "json", {}, {}}, pseudonym_key(db));
   EXPECT_TRUE(text.ok()) << text.error().message;
   return text ? *text : std::string();
 }
@@ -76,6 +76,31 @@ TEST(AnalyticEngine, RefreshesIncrementallyAndAgreesWithAFreshLoad) {
   ASSERT_TRUE(fresh_linked.refresh(*db).ok());
   EXPECT_EQ(agenda(kept, *db), agenda(fresh_linked, *db));
   EXPECT_NE(agenda(kept, *db).find("\"persons_linked\": true"), std::string::npos);
+}
+
+// A Case Committee for a period counts only that period's activity, and says which.
+TEST(AnalyticEngine, TheCaseCommitteeForAPeriod) {
+  auto db = testing::generated_area(2000, 8);
+  AnalyticEngine e;
+  ASSERT_TRUE(e.refresh(*db).ok());
+  CaseCommitteeOptions o;
+  o.top = 1'000'000;
+  o.from = *Date::parse_iso("2025-10-01");
+  o.to = *Date::parse_iso("2025-12-31");
+  auto text = e.case_committee(o, pseudonym_key(*db));
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  auto j = nlohmann::json::parse(*text);
+  EXPECT_EQ(j["period"]["from"], "2025-10-01");
+  EXPECT_EQ(j["period"]["to"], "2025-12-31");
+  EXPECT_EQ(j["total_cost_pence"].get<std::int64_t>(),
+            *db->query_integer("SELECT SUM(cost_pence) FROM activity WHERE activity_date >= '2025-10-01' AND activity_date <= '2025-12-31'"));
+  o.from = *Date::parse_iso("2030-01-01");
+  o.to = *Date::parse_iso("2030-12-31");
+  EXPECT_FALSE(e.case_committee(o, pseudonym_key(*db)).ok());  // nothing in that period
+  o.to = *Date::parse_iso("2029-01-01");
+  auto backwards = e.case_committee(o, pseudonym_key(*db));
+  ASSERT_FALSE(backwards.ok());
+  EXPECT_EQ(backwards.error().message, "the period ends before it starts");
 }
 
 TEST(AnalyticEngine, ReplicatedRowsScaleEveryTotal) {
