@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/money.h"
+#include "io/csv_writer.h"
 
 namespace jc::cli {
 namespace {
@@ -25,12 +26,6 @@ std::string text(const json& v) {
 
 std::string pounds(const json& pence) { return pence.is_number() ? Money::pence(pence.get<std::int64_t>()).decimal() : ""; }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 }  // namespace
 
@@ -101,7 +96,7 @@ void print_report(const std::string& json_text, const std::string& format, Rows 
   if (format == "csv") {
     auto line = [](const std::vector<std::string>& cells) {
       std::string s;
-      for (std::size_t i = 0; i < cells.size(); ++i) s += (i ? "," : "") + csv_field(cells[i]);
+      for (std::size_t i = 0; i < cells.size(); ++i) s += (i ? "," : "") + io::csv_field(cells[i]);
       std::printf("%s\n", s.c_str());
     };
     line(t.header);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/time.h"
+#include "io/csv_writer.h"
 
 namespace jc::insight {
 namespace {
@@ -25,12 +26,6 @@ std::string client_group(int age, const std::string& service) {
   return "working-age adults";
 }
 
-std::string csv_quote(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 }  // namespace
 
@@ -150,10 +145,10 @@ Result<std::string> spend_report(store::Database& db, const SpendOptions& o) {
       double v = std::max(0.0, t.at(x)), h = t.half_width(x);
       proj.push_back({{"month_ahead", k + 1}, {"pence", std::llround(v)}, {"lower_pence", std::llround(std::max(0.0, v - h))},
                       {"upper_pence", std::llround(v + h)}});
-      csv << csv_quote(service) << ",+" << (k + 1) << ",projection," << std::llround(v) << "," << std::llround(std::max(0.0, v - h)) << ","
+      csv << io::csv_field(service) << ",+" << (k + 1) << ",projection," << std::llround(v) << "," << std::llround(std::max(0.0, v - h)) << ","
           << std::llround(v + h) << "\n";
     }
-    for (std::size_t i = 0; i < months.size(); ++i) csv << csv_quote(service) << "," << months[i] << ",actual," << std::llround(y[i]) << ",,\n";
+    for (std::size_t i = 0; i < months.size(); ++i) csv << io::csv_field(service) << "," << months[i] << ",actual," << std::llround(y[i]) << ",,\n";
     s["projection"] = proj;
     services.push_back(s);
   }
