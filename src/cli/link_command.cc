@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <unordered_map>
 
 #include "cli/progress.h"
@@ -55,6 +56,7 @@ CLI::App* add_evaluate_command(CLI::App& app, EvaluateArgs& a) {
   c->add_option("--truth", a.truth, "Truth CSV: record id and cluster columns, for every record of both extracts")->check(CLI::ExistingFile);
   c->add_option("--truth-id", a.truth_id, "Truth: the record id column");
   c->add_option("--truth-cluster", a.truth_cluster, "Truth: the true person column");
+  c->add_option("--truth-side", a.truth_side, "Truth: a column saying which extract each record is in (left or right)");
   c->add_flag("--febrl-ids", a.febrl_ids, "The truth is in FEBRL ids (rec-N-org, rec-N-dup-K): give --truth as the extract(s)");
   return c;
 }
@@ -237,6 +239,7 @@ int run_evaluate(const EvaluateArgs& a) {
   }
   if (a.truth.empty()) return fail("give --truth");
   std::unordered_map<std::string, std::string> cluster;
+  std::unordered_map<std::string, bool> truth_left;  // from --truth-side
   {
     auto t = io::CsvTable::open(a.truth);
     if (!t) return fail(t.error().message);
@@ -244,12 +247,23 @@ int run_evaluate(const EvaluateArgs& a) {
     if (!id && a.febrl_ids) id = t->column("rec_id");
     auto cl = t->column(a.truth_cluster);
     if (!id || (!cl && !a.febrl_ids)) return fail(a.truth + ": needs the columns " + a.truth_id + " and " + a.truth_cluster);
+    std::optional<std::size_t> side;
+    if (!a.truth_side.empty()) {
+      side = t->column(a.truth_side);
+      if (!side) return fail(a.truth + ": needs the column " + a.truth_side);
+    }
     while (true) {
       auto rec = t->next();
       if (!rec) return fail(rec.error().message);
       if (!rec->has_value()) break;
       const auto& f = (*rec)->fields;
       cluster[f[*id]] = a.febrl_ids ? febrl_cluster(f[*id]) : f[*cl];
+      if (side) {
+        const std::string& v = f[*side];
+        if (v != "left" && v != "right")
+          return fail(a.truth + ":" + std::to_string((*rec)->line) + ": " + a.truth_side + ": left or right, not \"" + v + "\"");
+        truth_left[f[*id]] = v == "left";
+      }
     }
   }
   // Ids of the two extracts share one truth map; in link mode only cross pairs count.
@@ -260,10 +274,10 @@ int run_evaluate(const EvaluateArgs& a) {
   if (a.mode == "dedupe") {
     e = identity::evaluate_links(predicted, cluster, nullptr);
   } else {
-    // Records are split by which side the truth file says: FEBRL "-org" left, "-dup" right, or
-    // else by where predicted links put them.
+    // Records are split by which side the truth file says (--truth-side; FEBRL "-org" left, "-dup"
+    // right), or else by where predicted links put them (then unlinked records cannot count as missed).
     for (const auto& [id, c] : cluster) {
-      bool is_left = a.febrl_ids ? id.find("-org") != std::string::npos : on_left.count(id) > 0;
+      bool is_left = !a.truth_side.empty() ? truth_left[id] : a.febrl_ids ? id.find("-org") != std::string::npos : on_left.count(id) > 0;
       (is_left ? left : right)[id] = c;
     }
     e = identity::evaluate_links(predicted, left, &right);

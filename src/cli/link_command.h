@@ -19,7 +19,7 @@ struct LinkArgs {
 };
 
 struct EvaluateArgs {
-  std::string links, truth, truth_id = "id", truth_cluster = "cluster", mode = "link";
+  std::string links, truth, truth_id = "id", truth_cluster = "cluster", truth_side, mode = "link";
   bool febrl_ids = false;
   char separator = ',';
 };
