@@ -4,10 +4,10 @@
 #include <charconv>
 #include <cstdio>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "core/money.h"
 #include "io/csv_reader.h"
+#include "money/budget_json.h"
 #include "money/devolved.h"
 #include "money/ledger.h"
 #include "store/database.h"
@@ -15,7 +15,6 @@
 namespace jc::cli {
 namespace {
 
-using nlohmann::json;
 
 int fail(const std::string& m, int code = 2) {
   std::fprintf(stderr, "jointcare budget: %s\n", m.c_str());
@@ -122,14 +121,7 @@ namespace {
 
 int print_localities(const money::DevolvedStatement& s, const std::string& format) {
   if (format == "json") {
-    json lines = json::array();
-    for (const auto& l : s.localities)
-      lines.push_back({{"locality", l.locality}, {"budget_pence", l.budget_pence}, {"spend_pence", l.spend_pence},
-                       {"forecast_outturn_pence", l.forecast_outturn_pence}, {"variance_pence", l.variance_pence}});
-    std::printf("%s\n", json{{"pool", s.pool.name}, {"from", s.from.iso()}, {"to", s.to.iso()}, {"localities", lines},
-                             {"spend_without_locality_pence", s.spend_without_locality_pence}}
-                             .dump(2)
-                             .c_str());
+    std::printf("%s\n", money::devolved_json(s, 2).c_str());
   } else if (format == "csv") {
     std::printf("locality,budget_pence,spend_pence,forecast_outturn_pence,variance_pence\n");
     for (const auto& l : s.localities)
@@ -149,16 +141,7 @@ int print_localities(const money::DevolvedStatement& s, const std::string& forma
 
 int print_practices(const money::PracticeStatement& s, const std::string& format) {
   if (format == "json") {
-    json practices = json::array(), contracts = json::array();
-    for (const auto& p : s.practices)
-      practices.push_back({{"practice", p.practice}, {"ods_code", p.ods_code}, {"budget_pence", p.budget_pence},
-                           {"spend_pence", p.spend_pence}, {"forecast_outturn_pence", p.forecast_outturn_pence},
-                           {"variance_pence", p.variance_pence}, {"budget_by_service_pence", p.budget_by_service},
-                           {"spend_by_service_pence", p.spend_by_service}});
-    for (const auto& c : s.contracts)
-      contracts.push_back({{"provider", c.provider}, {"service", c.service}, {"notional_pence", c.notional_pence},
-                           {"spend_pence", c.spend_pence}, {"practices", c.practices}});
-    std::printf("%s\n", json{{"from", s.from.iso()}, {"to", s.to.iso()}, {"practices", practices}, {"contracts", contracts}}.dump(2).c_str());
+    std::printf("%s\n", money::practices_json(s, 2).c_str());
   } else if (format == "csv") {
     std::printf("kind,name,service,budget_pence,spend_pence\n");
     for (const auto& p : s.practices)
@@ -250,25 +233,7 @@ int run_budget(const BudgetArgs& a) {
   auto s = money::statement(*db, pool->id, a.month);
   if (!s) return fail("--month: " + s.error().message);
   if (a.format == "json") {
-    json j{{"pool", s->pool.name},
-           {"from", s->from.iso()},
-           {"to", s->to.iso()},
-           {"contributions_pence", s->contributions_pence},
-           {"contributions_by_partner_pence", s->contributions},
-           {"spend_pence", s->spend_pence},
-           {"spend_by_scheme_pence", s->spend_by_scheme},
-           {"budget_by_scheme_pence", s->budget_by_scheme},
-           {"reserve_pence", s->reserve_pence},
-           {"fund_pence", s->fund_pence},
-           {"forecast_outturn_pence", s->forecast_outturn_pence},
-           {"variance_pence", s->variance_pence},
-           {"committed_pence", s->committed_pence},
-           {"kind", s->pool.kind}};
-    for (const auto& [partner, c] : s->by_partner)
-      j["by_partner"][partner] = {{"budget_pence", c.budget_pence}, {"contributions_pence", c.contributions_pence},
-                                  {"spend_pence", c.spend_pence}, {"forecast_outturn_pence", c.forecast_outturn_pence},
-                                  {"variance_pence", c.variance_pence}};
-    std::printf("%s\n", j.dump(2).c_str());
+    std::printf("%s\n", money::statement_json(*s, 2).c_str());
   } else if (a.format == "csv") {
     std::printf("line,item,pence\n");
     for (const auto& [k, v] : s->contributions) std::printf("contribution,\"%s\",%lld\n", k.c_str(), static_cast<long long>(v));

@@ -15,6 +15,7 @@
 #include "insight/plans.h"
 #include "insight/scenario.h"
 #include "insight/spend.h"
+#include "money/budget_json.h"
 #include "money/devolved.h"
 #include "money/ledger.h"
 #include "store/area_repository.h"
@@ -119,16 +120,7 @@ HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
   if (p == "/api/v1/budgets/practices") {
     auto ps = money::practice_statement(db, query_value(req.query, "month"));
     if (!ps) return error_response(400, "bad_request", ps.error().message);
-    json practices = json::array(), contracts = json::array();
-    for (const auto& x : ps->practices)
-      practices.push_back({{"practice", x.practice}, {"ods_code", x.ods_code}, {"budget_pence", x.budget_pence},
-                           {"spend_pence", x.spend_pence}, {"forecast_outturn_pence", x.forecast_outturn_pence},
-                           {"variance_pence", x.variance_pence}, {"budget_by_service_pence", x.budget_by_service},
-                           {"spend_by_service_pence", x.spend_by_service}});
-    for (const auto& c : ps->contracts)
-      contracts.push_back({{"provider", c.provider}, {"service", c.service}, {"notional_pence", c.notional_pence},
-                           {"spend_pence", c.spend_pence}, {"practices", c.practices}});
-    return json_response(200, json{{"from", ps->from.iso()}, {"to", ps->to.iso()}, {"practices", practices}, {"contracts", contracts}});
+    return HttpResponse{200, "application/json", money::practices_json(*ps), {}, {}};
   }
   // /api/v1/budgets/statement?pool=&month= and /api/v1/budgets/localities?pool=&month=
   auto pool = money::find_pool(db, query_value(req.query, "pool"));
@@ -136,26 +128,11 @@ HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
   if (p == "/api/v1/budgets/localities") {
     auto d = money::devolved_statement(db, pool->id, query_value(req.query, "month"));
     if (!d) return error_response(400, "bad_request", d.error().message);
-    json lines = json::array();
-    for (const auto& l : d->localities)
-      lines.push_back({{"locality", l.locality}, {"budget_pence", l.budget_pence}, {"spend_pence", l.spend_pence},
-                       {"forecast_outturn_pence", l.forecast_outturn_pence}, {"variance_pence", l.variance_pence}});
-    return json_response(200, json{{"pool", d->pool.name}, {"from", d->from.iso()}, {"to", d->to.iso()}, {"localities", lines},
-                                   {"spend_without_locality_pence", d->spend_without_locality_pence}});
+    return HttpResponse{200, "application/json", money::devolved_json(*d), {}, {}};
   }
   auto s = money::statement(db, pool->id, query_value(req.query, "month"));
   if (!s) return error_response(400, "bad_request", s.error().message);
-  json by_partner = json::object();
-  for (const auto& [partner, c] : s->by_partner)
-    by_partner[partner] = {{"budget_pence", c.budget_pence}, {"contributions_pence", c.contributions_pence}, {"spend_pence", c.spend_pence},
-                           {"forecast_outturn_pence", c.forecast_outturn_pence}, {"variance_pence", c.variance_pence}};
-  return json_response(200, json{{"pool", s->pool.name}, {"from", s->from.iso()}, {"to", s->to.iso()},
-                                 {"contributions_pence", s->contributions_pence}, {"contributions_by_partner_pence", s->contributions},
-                                 {"spend_pence", s->spend_pence}, {"spend_by_scheme_pence", s->spend_by_scheme},
-                                 {"budget_by_scheme_pence", s->budget_by_scheme}, {"reserve_pence", s->reserve_pence},
-                                 {"fund_pence", s->fund_pence}, {"forecast_outturn_pence", s->forecast_outturn_pence},
-                                 {"variance_pence", s->variance_pence}, {"committed_pence", s->committed_pence},
-                                 {"kind", s->pool.kind}, {"by_partner", by_partner}});
+  return HttpResponse{200, "application/json", money::statement_json(*s), {}, {}};
 }
 
 
