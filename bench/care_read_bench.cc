@@ -17,6 +17,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sys/resource.h>
+#include <ctime>
 #include <thread>
 #include <vector>
 
@@ -37,6 +39,19 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+double cpu_seconds(int who) {
+  rusage u{};
+  getrusage(who, &u);
+  auto s = [](const timeval& v) { return static_cast<double>(v.tv_sec) + static_cast<double>(v.tv_usec) / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
 
 // Builds the bench database: the area, one person per true person (the bench measures reads, not
 // linkage), and the district nurse's team with a relationship to every person, so any person
@@ -120,7 +135,7 @@ int main(int argc, char** argv) {
   if (!std::filesystem::exists(path)) build(path, population);
   jc::server::set_log_level("warn");
 
-  {
+  if (!std::getenv("CARE_READ_BENCH_HTTP_ONLY")) {
     // The service alone, in process, on one thread: what a summary costs without HTTP and audit
     // commits (the audit events are made and discarded).
     struct Discard final : jc::governance::AuditSink {
@@ -262,9 +277,11 @@ int main(int argc, char** argv) {
   while (Clock::now() < warm_until) ioc.run_for(std::chrono::milliseconds(50));
   for (auto& l : latencies) l.clear();
   auto t = Clock::now();
+  double process_cpu0 = cpu_seconds(RUSAGE_SELF), client_cpu0 = thread_cpu_seconds();
   auto until = t + std::chrono::duration<double>(seconds);
   while (Clock::now() < until) ioc.run_for(std::chrono::milliseconds(50));
   double elapsed = since(t);
+  double process_cpu = cpu_seconds(RUSAGE_SELF) - process_cpu0, client_cpu = thread_cpu_seconds() - client_cpu0;
   stop = true;
   ioc.run_for(std::chrono::seconds(2));
   std::vector<double> all;
@@ -281,9 +298,11 @@ int main(int argc, char** argv) {
     audited = db->query_integer("SELECT COUNT(*) FROM audit_events").value_or(0) - audit_before;
   }
   std::printf("care_read_bench: persons=%lld connections=%d server_threads=%d requests=%zu errors=%lld seconds=%.2f "
-              "requests_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f audit_events_written=%lld\n",
+              "requests_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f audit_events_written=%lld server_cpu_us_per_request=%.1f "
+              "client_cpu_us_per_request=%.1f cpu_busy=%.2f\n",
               static_cast<long long>(persons), connections, threads, all.size(), errs, elapsed,
               static_cast<double>(all.size()) / elapsed, pct(0.5), pct(0.99), all.empty() ? 0.0 : all.back(),
-              static_cast<long long>(audited));
+              static_cast<long long>(audited), 1e6 * (process_cpu - client_cpu) / static_cast<double>(std::max<std::size_t>(all.size(), 1)),
+              1e6 * client_cpu / static_cast<double>(std::max<std::size_t>(all.size(), 1)), process_cpu / elapsed);
   return errs == 0 ? 0 : 1;
 }

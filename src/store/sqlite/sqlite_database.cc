@@ -47,7 +47,20 @@ class SqliteBulkWriter final : public BulkWriter {
 
 }  // namespace
 
+namespace {
+// Once per process, before SQLite initialises: no global memory statistics (they take one mutex
+// on every allocation of every connection, which the server's threads would contend for).
+void configure_sqlite_once() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+}  // namespace
+
 SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path) {
+  configure_sqlite_once();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
