@@ -4,7 +4,9 @@
 // Every answer is a 200 whose audit event was committed before it was sent (group commit).
 //
 // Usage: care_read_bench [population=1000000] [seconds=10] [connections=32] [server_threads=2] [db]
-// The database is built once (area, persons, a caseload) and reused on later runs.
+// The database is built once (area, persons, a caseload) and reused on later runs; each run starts
+// with an audit trail of CARE_READ_BENCH_AUDIT_EVENTS events (default 5,000,000).
+// CARE_READ_BENCH_HTTP_ONLY=1 skips the in-process measurements and runs only the HTTP one.
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
@@ -79,6 +81,45 @@ void build(const std::string& path, long long population) {
   std::printf("care_read_bench: built %s: %lld people in %.1f s\n", path.c_str(), population, since(t));
 }
 
+// Every run starts from the same audit trail: `events` events (the history of an area's use, some
+// months of reads), however many earlier runs appended. Short of that, past reads by the district
+// nurse are appended; beyond it, the events of earlier runs are taken off the end (the chain
+// before them stays whole). Then the write-ahead log is emptied into the database file.
+void settle_audit_trail(const std::string& path, long long events) {
+  auto t = Clock::now();
+  auto db = jc::store::open_database(path);
+  std::int64_t have = db->query_integer("SELECT COALESCE(MAX(id), 0) FROM audit_events").value_or(0);
+  if (have > events) {
+    db->execute("DELETE FROM audit_events WHERE id > ?", {static_cast<std::int64_t>(events)});
+  } else if (have < events) {
+    auto user = jc::store::find_staff_by_username(*db, "dnurse")->user;
+    std::int64_t persons = db->query_integer("SELECT COUNT(*) FROM persons").value_or(1);
+    std::mt19937_64 rng(99);
+    std::uniform_int_distribution<std::int64_t> pick(1, persons);
+    auto when = jc::Timestamp::now();
+    for (std::int64_t done = have; done < events;) {
+      std::vector<jc::governance::AuditEvent> batch;
+      for (; done < events && batch.size() < 10'000; ++done) {
+        jc::governance::AuditEvent e;
+        e.occurred_at = when;
+        e.user_id = user.id.value;
+        e.user_role = "district_nurse";
+        e.organisation_id = user.organisation.value;
+        e.person_id = pick(rng);
+        e.action = "read";
+        e.record_type = "person_summary";
+        e.record_id = std::to_string(*e.person_id);
+        e.purpose = "direct care";
+        e.outcome = "success";
+        batch.push_back(std::move(e));
+      }
+      jc::governance::append_audit_batch(*db, batch);
+    }
+  }
+  db->query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const jc::store::Row&) {});
+  std::printf("care_read_bench: audit trail set to %lld events (from %lld) in %.1f s\n", events, static_cast<long long>(have), since(t));
+}
+
 struct Connection : std::enable_shared_from_this<Connection> {
   Connection(net::io_context& ioc, const std::string& t, std::int64_t n, unsigned seed, std::atomic<bool>& s,
              std::vector<double>& l, long long& e)
@@ -134,6 +175,8 @@ int main(int argc, char** argv) {
                               : (std::filesystem::temp_directory_path() / ("jointcare-care-bench-" + std::to_string(population) + ".db")).string();
   if (!std::filesystem::exists(path)) build(path, population);
   jc::server::set_log_level("warn");
+  const char* history = std::getenv("CARE_READ_BENCH_AUDIT_EVENTS");
+  settle_audit_trail(path, history ? std::atoll(history) : 5'000'000);
 
   if (!std::getenv("CARE_READ_BENCH_HTTP_ONLY")) {
     // The service alone, in process, on one thread: what a summary costs without HTTP and audit

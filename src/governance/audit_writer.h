@@ -6,6 +6,7 @@
 //    and many concurrent reads share one transaction. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -55,11 +56,21 @@ class CollectingAudit final : public AuditSink {
   std::vector<AuditEvent> events_;
 };
 
+// How the group commit gathers events. Each commit has a fixed cost (about 65 µs of CPU on SQLite:
+// the transaction, the chain's last hash, the log's pages) besides a few µs an event, so under load
+// the writer waits up to `linger` from the first queued event for more (or until `max_batch`) rather
+// than committing every two or three; an idle server's lone event waits as long at most.
+struct GroupCommit {
+  std::chrono::microseconds linger{1000};
+  std::size_t max_batch = 64;
+};
+
 class AuditWriter final : public AuditSink {
  public:
   // `checkpointer`, for SQLite: a second connection that moves the write-ahead log into the
   // database file in the background, so the writer never pauses for it.
-  explicit AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<store::Database> checkpointer = nullptr);
+  explicit AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<store::Database> checkpointer = nullptr,
+                       GroupCommit options = {});
   ~AuditWriter() override;
   AuditWriter(const AuditWriter&) = delete;
   AuditWriter& operator=(const AuditWriter&) = delete;
@@ -74,14 +85,18 @@ class AuditWriter final : public AuditSink {
   struct Batch {
     std::vector<AuditEvent> events;
     std::vector<std::function<void(bool)>> callbacks;
+    std::chrono::steady_clock::time_point opened;
   };
   void run();
+  void checkpoint();
   static void log_failure(const std::string& error);
   std::unique_ptr<store::Database> db_;
   mutable std::mutex mutex_;
   std::condition_variable queued_;
   std::shared_ptr<Batch> open_;  // filling while the writer commits the one before
+  GroupCommit options_;
   bool writer_waiting_ = false;
+  bool lingering_ = false;  // the writer waits for the open batch to fill
   bool stopping_ = false;
   std::unique_ptr<store::Database> checkpointer_;
   std::condition_variable stop_checkpoints_;
