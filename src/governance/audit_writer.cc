@@ -6,14 +6,14 @@
 
 namespace jc::governance {
 
-AuditWriter::AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<store::Database> checkpointer, GroupCommit options)
+AuditWriter::AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<store::Database> checkpointer, AuditWriterOptions options)
     : db_(std::move(db)), options_(options), checkpointer_(std::move(checkpointer)) {
   if (checkpointer_ && db_->dialect() == store::Dialect::Sqlite) {
     db_->execute_script("PRAGMA wal_autocheckpoint=0");
     checkpoint_thread_ = std::thread([this] {
       std::unique_lock lock(mutex_);
       while (!stopping_) {
-        stop_checkpoints_.wait_for(lock, std::chrono::milliseconds(250));
+        stop_checkpoints_.wait_for(lock, options_.checkpoint_every);
         if (stopping_) break;
         lock.unlock();
         try {
@@ -41,14 +41,13 @@ AuditWriter::~AuditWriter() {
 // Moves the write-ahead log into the database file without waiting for anyone (PASSIVE). Under a
 // steady stream of reads some reader always holds a snapshot inside the log, so SQLite never gets
 // the chance to write it from the start again and it grows without bound (about 50 MB a second at
-// 10,000 audited reads a second, each page lookup a little slower). Past kWalRestartFrames a
+// 10,000 audited reads a second, each page lookup a little slower). Past wal_restart_frames a
 // RESTART checkpoint waits for those readers (microseconds) and its file syncs (tens of
 // milliseconds here, commits waiting meanwhile), after which the log is written from the start.
 void AuditWriter::checkpoint() {
-  constexpr std::int64_t kWalRestartFrames = 65'536;  // 256 MB of 4 KiB pages
   std::int64_t frames = 0;
   checkpointer_->query("PRAGMA wal_checkpoint(PASSIVE)", {}, [&](const store::Row& r) { frames = r.integer(1); });
-  if (frames > kWalRestartFrames) checkpointer_->query("PRAGMA wal_checkpoint(RESTART)", {}, [](const store::Row&) {});
+  if (frames > options_.wal_restart_frames) checkpointer_->query("PRAGMA wal_checkpoint(RESTART)", {}, [](const store::Row&) {});
 }
 
 void AuditWriter::record(std::vector<AuditEvent> events) {

@@ -56,13 +56,18 @@ class CollectingAudit final : public AuditSink {
   std::vector<AuditEvent> events_;
 };
 
-// How the group commit gathers events. Each commit has a fixed cost (about 65 µs of CPU on SQLite:
-// the transaction, the chain's last hash, the log's pages) besides a few µs an event, so under load
-// the writer waits up to `linger` from the first queued event for more (or until `max_batch`) rather
-// than committing every two or three; an idle server's lone event waits as long at most.
-struct GroupCommit {
+// How the writer gathers events and keeps SQLite's write-ahead log in bounds.
+struct AuditWriterOptions {
+  // Each commit has a fixed cost (about 65 µs of CPU on SQLite: the transaction, the chain's last
+  // hash, the log's pages) besides a few µs an event, so under load the writer waits up to `linger`
+  // from the first queued event for more (or until `max_batch`) rather than committing every two
+  // or three; an idle server's lone event waits as long at most.
   std::chrono::microseconds linger{1000};
   std::size_t max_batch = 64;
+  // SQLite: how often the write-ahead log is checkpointed, and past how many pages in it a
+  // checkpoint restarts it (see checkpoint()). 65,536 pages of 4 KiB: 256 MB.
+  std::chrono::milliseconds checkpoint_every{250};
+  std::int64_t wal_restart_frames = 65'536;
 };
 
 class AuditWriter final : public AuditSink {
@@ -70,7 +75,7 @@ class AuditWriter final : public AuditSink {
   // `checkpointer`, for SQLite: a second connection that moves the write-ahead log into the
   // database file in the background, so the writer never pauses for it.
   explicit AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<store::Database> checkpointer = nullptr,
-                       GroupCommit options = {});
+                       AuditWriterOptions options = {});
   ~AuditWriter() override;
   AuditWriter(const AuditWriter&) = delete;
   AuditWriter& operator=(const AuditWriter&) = delete;
@@ -94,7 +99,7 @@ class AuditWriter final : public AuditSink {
   mutable std::mutex mutex_;
   std::condition_variable queued_;
   std::shared_ptr<Batch> open_;  // filling while the writer commits the one before
-  GroupCommit options_;
+  AuditWriterOptions options_;
   bool writer_waiting_ = false;
   bool lingering_ = false;  // the writer waits for the open batch to fill
   bool stopping_ = false;

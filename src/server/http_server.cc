@@ -56,11 +56,15 @@ struct Session : std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
       : stream(std::move(socket)), srv(std::move(server)) {
     srv->metrics.connection_opened();
+    beast::error_code ec;  // the client's address, once per connection rather than per request
+    auto endpoint = stream.socket().remote_endpoint(ec);
+    if (!ec) peer = endpoint.address().to_string();
   }
   ~Session() { srv->metrics.connection_closed(); }
 
   beast::tcp_stream stream;
   std::shared_ptr<HttpServer::Impl> srv;
+  std::string peer;
   beast::flat_buffer buffer;
   std::optional<http::request_parser<http::string_body>> parser;
   std::shared_ptr<http::response<http::string_body>> response;
@@ -110,9 +114,7 @@ struct Session : std::enable_shared_from_this<Session> {
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       in.headers.emplace_back(std::move(name), std::string(field.value()));
     }
-    beast::error_code rec;
-    auto endpoint = stream.socket().remote_endpoint(rec);
-    if (!rec) in.remote_address = endpoint.address().to_string();
+    in.remote_address = peer;
     std::string route = "unmatched";
     HttpResponse out;
     try {

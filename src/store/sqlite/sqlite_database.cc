@@ -96,9 +96,9 @@ void SqliteDatabase::fail(std::string_view what) {
 }
 
 sqlite3_stmt* SqliteDatabase::prepare(std::string_view sql) {
-  std::string key(sql);
-  auto it = statements_.find(key);
+  auto it = statements_.find(sql);
   if (it != statements_.end()) return it->second;
+  std::string key(sql);
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT,
                          &stmt, nullptr) != SQLITE_OK) {
@@ -184,7 +184,7 @@ std::string SqliteDatabase::translate_ddl(std::string_view ddl) const {
 
 void SqliteDatabase::begin() {
   if (depth_++ == 0) {
-    execute_script("BEGIN IMMEDIATE");
+    execute("BEGIN IMMEDIATE", {});  // prepared once: a read per request should not parse SQL
   } else {
     execute_script("SAVEPOINT sp" + std::to_string(depth_));
   }
@@ -192,7 +192,7 @@ void SqliteDatabase::begin() {
 
 void SqliteDatabase::begin_read() {
   if (depth_++ == 0) {
-    execute_script("BEGIN DEFERRED");
+    execute("BEGIN DEFERRED", {});
   } else {
     execute_script("SAVEPOINT sp" + std::to_string(depth_));
   }
@@ -201,7 +201,7 @@ void SqliteDatabase::begin_read() {
 void SqliteDatabase::commit() {
   if (depth_ <= 0) throw StoreError("commit without a transaction");
   if (depth_ == 1) {
-    execute_script("COMMIT");
+    execute("COMMIT", {});
   } else {
     execute_script("RELEASE sp" + std::to_string(depth_));
   }

@@ -2,8 +2,10 @@
 // prepared statements. One connection; use from one thread at a time.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "store/database.h"
@@ -41,7 +43,12 @@ class SqliteDatabase final : public Database {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  // Prepared statements by their SQL, looked up without copying the text.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> statements_;
 };
 
 }  // namespace jc::store
