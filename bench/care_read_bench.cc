@@ -6,7 +6,8 @@
 // Usage: care_read_bench [population=1000000] [seconds=10] [connections=32] [server_threads=2] [db]
 // The database is built once (area, persons, a caseload) and reused on later runs; each run starts
 // with an audit trail of CARE_READ_BENCH_AUDIT_EVENTS events (default 5,000,000).
-// CARE_READ_BENCH_HTTP_ONLY=1 skips the in-process measurements and runs only the HTTP one.
+// CARE_READ_BENCH_HTTP_ONLY=1 skips the in-process measurements and runs only the HTTP one;
+// CARE_READ_BENCH_SETUP_ONLY=1 only builds the database and settles its audit trail.
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
@@ -177,6 +178,7 @@ int main(int argc, char** argv) {
   jc::server::set_log_level("warn");
   const char* history = std::getenv("CARE_READ_BENCH_AUDIT_EVENTS");
   settle_audit_trail(path, history ? std::atoll(history) : 5'000'000);
+  if (std::getenv("CARE_READ_BENCH_SETUP_ONLY")) return 0;  // bench/care_read_wrk.sh serves it itself
 
   if (!std::getenv("CARE_READ_BENCH_HTTP_ONLY")) {
     // The service alone, in process, on one thread: what a summary costs without HTTP and audit

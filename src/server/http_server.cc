@@ -59,6 +59,8 @@ struct Session : std::enable_shared_from_this<Session> {
     beast::error_code ec;  // the client's address, once per connection rather than per request
     auto endpoint = stream.socket().remote_endpoint(ec);
     if (!ec) peer = endpoint.address().to_string();
+    // Each answer goes out as soon as it is written, never held back to be joined with the next.
+    stream.socket().set_option(tcp::no_delay(true), ec);
   }
   ~Session() { srv->metrics.connection_closed(); }
 

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Issue 4's read benchmark as a client sees it: `jointcare serve` (release build, as deployed) and
+# wrk, a separate load-generating process, on the same two cores. Every request signs in by bearer
+# token, passes the access rule and is answered only once its audit event is committed.
+#
+# Usage: bench/care_read_wrk.sh [population=1000000] [seconds=10] [connections=32] [server_threads=2]
+# The database is care_read_bench's (built on first use; its audit trail reset to 5,000,000 events).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+population=${1:-1000000}
+seconds=${2:-10}
+connections=${3:-32}
+threads=${4:-2}
+bin=build/release/bin
+db=${CARE_READ_DB:-/tmp/jointcare-care-bench-$population.db}
+command -v wrk >/dev/null || { echo "care_read_wrk: wrk is missing (scripts/install-deps)" >&2; exit 2; }
+
+CARE_READ_BENCH_SETUP_ONLY=1 "$bin/care_read_bench" "$population" 0 0 0 "$db"
+cat "$db" > /dev/null  # the file into the OS cache, as on a server that has been running
+
+log=$(mktemp)
+"$bin/jointcare" serve --db "$db" --port 0 --threads "$threads" --log-level warn > "$log" 2>&1 &
+server=$!
+# On exit stop the server and wait for it: closing the database moves the write-ahead log into it,
+# which the next run must not overlap.
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -f "$log"' EXIT
+for _ in $(seq 1 100); do grep -q "serving on" "$log" && break; sleep 0.1; done
+port=$(grep -o "serving on http://[0-9.]*:[0-9]*" "$log" | grep -o "[0-9]*$")
+token=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/session" -H 'Content-Type: application/json' \
+  -d '{"username":"dnurse","password":"jointcare-demo"}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+persons=$(sqlite3 "$db" "SELECT COUNT(*) FROM persons")
+
+export TOKEN=$token PERSONS=$persons
+cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+# The server makes the commissioners' reports at start-up: wait until it is idle (a steady state),
+# then warm up for 5 s and measure.
+for _ in $(seq 1 600); do
+  c1=$(cpu); sleep 1; c2=$(cpu)
+  [ $((c2 - c1)) -lt 5 ] && break
+done
+wrk -t1 -c"$connections" -d5s -s bench/care_read.lua "http://127.0.0.1:$port" > /dev/null
+audit_before=$(sqlite3 "$db" "SELECT MAX(id) FROM audit_events")
+cpu_before=$(cpu)
+out=$(wrk -t1 -c"$connections" -d"${seconds}s" -s bench/care_read.lua "http://127.0.0.1:$port")
+cpu_after=$(cpu)
+audit_after=$(sqlite3 "$db" "SELECT MAX(id) FROM audit_events")
+line=$(echo "$out" | grep "^care_read_wrk:")
+requests=$(echo "$line" | grep -o "requests=[0-9]*" | cut -d= -f2)
+ticks=$(getconf CLK_TCK)
+echo "$line persons=$persons connections=$connections server_threads=$threads audit_events_written=$((audit_after - audit_before))" \
+  "server_cpu_us_per_request=$(python3 -c "print(round(($cpu_after - $cpu_before) / $ticks * 1e6 / max($requests, 1), 1))")"
