@@ -41,11 +41,14 @@ done
 wrk -t1 -c"$connections" -d5s -s bench/care_read.lua "http://127.0.0.1:$port" > /dev/null
 audit_before=$(sqlite3 "$db" "SELECT MAX(id) FROM audit_events")
 cpu_before=$(cpu)
-out=$(wrk -t1 -c"$connections" -d"${seconds}s" -s bench/care_read.lua "http://127.0.0.1:$port")
+out=$(wrk -t1 -c"$connections" -d"${seconds}s" -s bench/care_read.lua "http://127.0.0.1:$port"; times)
 cpu_after=$(cpu)
 audit_after=$(sqlite3 "$db" "SELECT MAX(id) FROM audit_events")
 line=$(echo "$out" | grep "^care_read_wrk:")
 requests=$(echo "$line" | grep -o "requests=[0-9]*" | cut -d= -f2)
 ticks=$(getconf CLK_TCK)
+# wrk's own CPU (user and system, from the shell's `times` for its children).
+wrk_seconds=$(echo "$out" | tail -1 | python3 -c 'import re, sys; print(sum(int(m) * 60 + float(s) for m, s in re.findall(r"(\d+)m([\d.]+)s", sys.stdin.read())))')
 echo "$line persons=$persons connections=$connections server_threads=$threads audit_events_written=$((audit_after - audit_before))" \
-  "server_cpu_us_per_request=$(python3 -c "print(round(($cpu_after - $cpu_before) / $ticks * 1e6 / max($requests, 1), 1))")"
+  "server_cpu_us_per_request=$(python3 -c "print(round(($cpu_after - $cpu_before) / $ticks * 1e6 / max($requests, 1), 1))")" \
+  "wrk_cpu_us_per_request=$(python3 -c "print(round($wrk_seconds * 1e6 / max($requests, 1), 1))")"

@@ -45,8 +45,8 @@ AuditWriter::~AuditWriter() {
 // next commit: with no commit in between, that leaves the whole log in the database file; new
 // readers then read the file alone, those still inside the log finish within a millisecond, and
 // the commit after starts the log afresh (if one was slower, the next checkpoint tries again).
-// Commits wait meanwhile: about 150 ms on the benchmark machine, so the bound is high. (A RESTART
-// checkpoint from here would hold them as long, and at every pass.)
+// Commits wait meanwhile for its file syncs: 0.1-0.3 s on the benchmark machine under load, so the
+// bound is high. (A RESTART checkpoint from here would hold them as long, and at every pass.)
 void AuditWriter::checkpoint() {
   std::int64_t frames = 0;
   checkpointer_->query("PRAGMA wal_checkpoint(PASSIVE)", {}, [&](const store::Row& r) { frames = r.integer(1); });
