@@ -82,6 +82,23 @@ void build(const std::string& path, long long population) {
   std::printf("care_read_bench: built %s: %lld people in %.1f s\n", path.c_str(), population, since(t));
 }
 
+// The audit event of the district nurse's successful read of a person's record.
+jc::governance::AuditEvent nurse_read(const jc::StaffUser& user, std::int64_t person, jc::Timestamp when, std::string record_type,
+                                      std::string record_id, std::string purpose) {
+  jc::governance::AuditEvent e;
+  e.occurred_at = when;
+  e.user_id = user.id.value;
+  e.user_role = "district_nurse";
+  e.organisation_id = user.organisation.value;
+  e.person_id = person;
+  e.action = "read";
+  e.record_type = std::move(record_type);
+  e.record_id = std::move(record_id);
+  e.purpose = std::move(purpose);
+  e.outcome = "success";
+  return e;
+}
+
 // Every run starts from the same audit trail: `events` events (the history of an area's use, some
 // months of reads), however many earlier runs appended. Short of that, past reads by the district
 // nurse are appended; beyond it, the events of earlier runs are taken off the end (the chain
@@ -101,18 +118,8 @@ void settle_audit_trail(const std::string& path, long long events) {
     for (std::int64_t done = have; done < events;) {
       std::vector<jc::governance::AuditEvent> batch;
       for (; done < events && batch.size() < 10'000; ++done) {
-        jc::governance::AuditEvent e;
-        e.occurred_at = when;
-        e.user_id = user.id.value;
-        e.user_role = "district_nurse";
-        e.organisation_id = user.organisation.value;
-        e.person_id = pick(rng);
-        e.action = "read";
-        e.record_type = "person_summary";
-        e.record_id = std::to_string(*e.person_id);
-        e.purpose = "direct care";
-        e.outcome = "success";
-        batch.push_back(std::move(e));
+        std::int64_t person = pick(rng);
+        batch.push_back(nurse_read(user, person, when, "person_summary", std::to_string(person), "direct care"));
       }
       jc::governance::append_audit_batch(*db, batch);
     }
@@ -252,18 +259,7 @@ int main(int argc, char** argv) {
       while (since(t1) < 1.0) {
         std::vector<jc::governance::AuditEvent> v;
         for (int k = 0; k < batch; ++k) {
-          jc::governance::AuditEvent e;
-          e.occurred_at = jc::Timestamp::now();
-          e.user_id = user.id.value;
-          e.user_role = "district_nurse";
-          e.organisation_id = user.organisation.value;
-          e.person_id = pick(rng);
-          e.action = "read";
-          e.record_type = "bench";
-          e.record_id = "0";
-          e.purpose = "benchmark";
-          e.outcome = "success";
-          v.push_back(std::move(e));
+          v.push_back(nurse_read(user, pick(rng), jc::Timestamp::now(), "bench", "0", "benchmark"));
         }
         jc::governance::append_audit_batch(*db, v);
         events += batch;
