@@ -97,12 +97,15 @@ void AuditWriter::run() {
     std::shared_ptr<Batch> batch = std::move(open_);
     open_.reset();
     lock.unlock();
-    std::string error;
-    try {
-      if (restart_due_.exchange(false)) {
+    if (restart_due_.exchange(false)) {
+      try {
         db_->query("PRAGMA wal_checkpoint(PASSIVE)", {}, [](const store::Row&) {});
         std::this_thread::sleep_for(std::chrono::milliseconds(1));  // readers inside the old log finish
+      } catch (const std::exception&) {  // the next pass past the bound tries again; the batch goes on
       }
+    }
+    std::string error;
+    try {
       append_audit_batch(*db_, batch->events);
     } catch (const std::exception& e) {
       error = e.what();

@@ -249,20 +249,15 @@ std::string PostgresDatabase::translate_ddl(std::string_view ddl) const {
   return s;
 }
 
+// The depth counts only a transaction that began (a failed BEGIN leaves it as it was).
 void PostgresDatabase::begin() {
-  if (depth_++ == 0) {
-    execute_script("BEGIN");
-  } else {
-    execute_script("SAVEPOINT sp" + std::to_string(depth_));
-  }
+  execute_script(depth_ == 0 ? std::string("BEGIN") : "SAVEPOINT sp" + std::to_string(depth_ + 1));
+  ++depth_;
 }
 
 void PostgresDatabase::begin_read() {
-  if (depth_++ == 0) {
-    execute_script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  } else {
-    execute_script("SAVEPOINT sp" + std::to_string(depth_));
-  }
+  execute_script(depth_ == 0 ? std::string("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") : "SAVEPOINT sp" + std::to_string(depth_ + 1));
+  ++depth_;
 }
 
 void PostgresDatabase::commit() {

@@ -59,9 +59,8 @@ void configure_sqlite_once() {
 }
 
 // Waiting for a lock another connection holds: SQLite's own busy timeout sleeps in steps of 1, 2,
-// 5, 10 ms and more, far longer than the locks held here (a commit or a checkpoint's restart of
-// the write-ahead log, well under a millisecond); poll every 50 µs at first, backing off to 1 ms,
-// and give up after about ten seconds.
+// 5, 10 ms and more, far longer than most locks held here (a commit, well under a millisecond);
+// poll every 50 µs at first, backing off to 1 ms, and give up after about ten seconds.
 int wait_for_lock(void*, int attempt) {
   if (attempt >= 10'100) return 0;
   auto pause = attempt < 20 ? std::chrono::microseconds(50) : attempt < 100 ? std::chrono::microseconds(200) : std::chrono::microseconds(1000);
@@ -182,20 +181,24 @@ std::string SqliteDatabase::translate_ddl(std::string_view ddl) const {
   return s;
 }
 
+// The outermost transaction by a prepared statement (a read per request should not parse SQL);
+// nested ones as savepoints. The depth counts only a transaction that began.
 void SqliteDatabase::begin() {
-  if (depth_++ == 0) {
-    execute("BEGIN IMMEDIATE", {});  // prepared once: a read per request should not parse SQL
+  if (depth_ == 0) {
+    execute("BEGIN IMMEDIATE", {});
   } else {
-    execute_script("SAVEPOINT sp" + std::to_string(depth_));
+    execute_script("SAVEPOINT sp" + std::to_string(depth_ + 1));
   }
+  ++depth_;
 }
 
 void SqliteDatabase::begin_read() {
-  if (depth_++ == 0) {
+  if (depth_ == 0) {
     execute("BEGIN DEFERRED", {});
   } else {
-    execute_script("SAVEPOINT sp" + std::to_string(depth_));
+    execute_script("SAVEPOINT sp" + std::to_string(depth_ + 1));
   }
+  ++depth_;
 }
 
 void SqliteDatabase::commit() {

@@ -1,5 +1,5 @@
-// SQLite implementation of Database: WAL, foreign keys on, a busy timeout, and a cache of
-// prepared statements. One connection; use from one thread at a time.
+// SQLite implementation of Database: WAL, foreign keys on, a busy handler polling for locks, and
+// a cache of prepared statements. One connection; use from one thread at a time.
 #pragma once
 
 #include <functional>
