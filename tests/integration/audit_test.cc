@@ -38,6 +38,21 @@ AuditQuery with_action(const std::string& action) {
   return q;
 }
 
+// The `i`th event of a district nurse (`user`) reading a person's summary, a second after the one before.
+AuditEvent summary_read(int i, std::int64_t user, std::int64_t person) {
+  AuditEvent e;
+  e.occurred_at = Timestamp::from_seconds(1'760'000'000 + i);
+  e.user_id = user;
+  e.user_role = "district_nurse";
+  e.person_id = person;
+  e.action = "read";
+  e.record_type = "person_summary";
+  e.record_id = std::to_string(i);
+  e.purpose = "direct care";
+  e.outcome = "success";
+  return e;
+}
+
 class AuditTest : public testing::DatabaseTest {
  protected:
   void append_some(int n) {
@@ -158,16 +173,7 @@ TEST_P(AuditTest, TheGroupCommitWriterChainsConcurrentReadersEvents) {
     for (int t = 0; t < 4; ++t) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < 25; ++i) {
-          AuditEvent e;
-          e.occurred_at = Timestamp::from_seconds(1'760'000'000 + i);
-          e.user_id = t + 1;
-          e.user_role = "district_nurse";
-          e.person_id = i;
-          e.action = "read";
-          e.record_type = "person_summary";
-          e.record_id = std::to_string(i);
-          e.purpose = "direct care";
-          e.outcome = "success";
+          AuditEvent e = summary_read(i, t + 1, i);
           if (i % 2) {
             writer.record(e);  // blocks until committed
             ++acknowledged;
@@ -215,17 +221,7 @@ TEST_P(AuditTest, TheWriteAheadLogStaysBoundedUnderConstantReads) {
     options.wal_restart_frames = 64;
     AuditWriter writer(reopen(), reopen(), options);
     for (int i = 0; i < 4000; ++i) {
-      AuditEvent e;
-      e.occurred_at = Timestamp::from_seconds(1'760'000'000 + i);
-      e.user_id = 1;
-      e.user_role = "district_nurse";
-      e.person_id = (i * 7919) % 1000;
-      e.action = "read";
-      e.record_type = "person_summary";
-      e.record_id = std::to_string(i);
-      e.purpose = "direct care";
-      e.outcome = "success";
-      writer.record(e);
+      writer.record(summary_read(i, 1, (i * 7919) % 1000));
       std::error_code ec;
       largest = std::max<std::uintmax_t>(largest, std::filesystem::file_size(target_ + "-wal", ec));
     }
