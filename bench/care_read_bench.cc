@@ -5,7 +5,7 @@
 //
 // Usage: care_read_bench [population=1000000] [seconds=10] [connections=32] [server_threads=2] [db]
 // The database is built once (area, persons, a caseload) and reused on later runs; each run starts
-// with an audit trail of CARE_READ_BENCH_AUDIT_EVENTS events (default 5,000,000).
+// with an access trail (reads' audit) of CARE_READ_BENCH_AUDIT_EVENTS events (default 5,000,000).
 // CARE_READ_BENCH_HTTP_ONLY=1 skips the in-process measurements and runs only the HTTP one;
 // CARE_READ_BENCH_SETUP_ONLY=1 only builds the database and settles its audit trail.
 #include <algorithm>
@@ -99,16 +99,17 @@ jc::governance::AuditEvent nurse_read(const jc::StaffUser& user, std::int64_t pe
   return e;
 }
 
-// Every run starts from the same audit trail: `events` events (the history of an area's use, some
-// months of reads), however many earlier runs appended. Short of that, past reads by the district
-// nurse are appended; beyond it, the events of earlier runs are taken off the end (the chain
-// before them stays whole). Then the write-ahead log is emptied into the database file.
+// Every run starts from the same access trail (the audit of reads): `events` events (the history
+// of an area's use, some months of reads), however many earlier runs appended. Short of that, past
+// reads by the district nurse are appended; beyond it, the events of earlier runs are taken off the
+// end (the chain before them stays whole). Then the write-ahead logs are emptied into their files.
 void settle_audit_trail(const std::string& path, long long events) {
   auto t = Clock::now();
   auto db = jc::store::open_database(path);
-  std::int64_t have = db->query_integer("SELECT COALESCE(MAX(id), 0) FROM audit_events").value_or(0);
+  auto& log = db->access_log();
+  std::int64_t have = log.query_integer("SELECT COALESCE(MAX(id), 0) FROM access_events").value_or(0);
   if (have > events) {
-    db->execute("DELETE FROM audit_events WHERE id > ?", {static_cast<std::int64_t>(events)});
+    log.execute("DELETE FROM access_events WHERE id > ?", {static_cast<std::int64_t>(events)});
   } else if (have < events) {
     auto user = jc::store::find_staff_by_username(*db, "dnurse")->user;
     std::int64_t persons = db->query_integer("SELECT COUNT(*) FROM persons").value_or(1);
@@ -121,11 +122,11 @@ void settle_audit_trail(const std::string& path, long long events) {
         std::int64_t person = pick(rng);
         batch.push_back(nurse_read(user, person, when, "person_summary", std::to_string(person), "direct care"));
       }
-      jc::governance::append_audit_batch(*db, batch);
+      jc::governance::append_audit_batch(*db, batch, jc::governance::AuditTrail::Access);
     }
   }
-  db->query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const jc::store::Row&) {});
-  std::printf("care_read_bench: audit trail set to %lld events (from %lld) in %.1f s\n", events, static_cast<long long>(have), since(t));
+  for (auto* d : {db.get(), &log}) d->query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const jc::store::Row&) {});
+  std::printf("care_read_bench: access trail set to %lld events (from %lld) in %.1f s\n", events, static_cast<long long>(have), since(t));
 }
 
 struct Connection : std::enable_shared_from_this<Connection> {
@@ -261,7 +262,7 @@ int main(int argc, char** argv) {
         for (int k = 0; k < batch; ++k) {
           v.push_back(nurse_read(user, pick(rng), jc::Timestamp::now(), "bench", "0", "benchmark"));
         }
-        jc::governance::append_audit_batch(*db, v);
+        jc::governance::append_audit_batch(*db, v, jc::governance::AuditTrail::Access);
         events += batch;
       }
       std::printf("care_read_bench: audit append batch=%d events_per_s=%.0f us_per_event=%.1f\n", batch, events / since(t1),
@@ -274,7 +275,7 @@ int main(int argc, char** argv) {
   {
     auto db = pool.acquire();
     persons = db->query_integer("SELECT COUNT(*) FROM persons").value_or(0);
-    audit_before = db->query_integer("SELECT COUNT(*) FROM audit_events").value_or(0);
+    audit_before = db->access_log().query_integer("SELECT COUNT(*) FROM access_events").value_or(0);
   }
   jc::server::Metrics metrics;
   jc::server::Api api(pool, metrics, jc::governance::Authenticator{});
@@ -336,7 +337,7 @@ int main(int argc, char** argv) {
   std::int64_t audited = 0;
   {
     auto db = pool.acquire();
-    audited = db->query_integer("SELECT COUNT(*) FROM audit_events").value_or(0) - audit_before;
+    audited = db->access_log().query_integer("SELECT COUNT(*) FROM access_events").value_or(0) - audit_before;
   }
   std::printf("care_read_bench: persons=%lld connections=%d server_threads=%d requests=%zu errors=%lld seconds=%.2f "
               "requests_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f audit_events_written=%lld server_cpu_us_per_request=%.1f "

@@ -4,7 +4,8 @@
 # token, passes the access rule and is answered only once its audit event is committed.
 #
 # Usage: bench/care_read_wrk.sh [population=1000000] [seconds=10] [connections=32] [server_threads=2]
-# The database is care_read_bench's (built on first use; its audit trail reset to 5,000,000 events).
+# The database is care_read_bench's (built on first use; its access trail, the audit of reads, reset
+# to 5,000,000 events).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 population=${1:-1000000}
@@ -13,10 +14,11 @@ connections=${3:-32}
 threads=${4:-2}
 bin=build/release/bin
 db=${CARE_READ_DB:-/tmp/jointcare-care-bench-$population.db}
+access_log=${db%.db}.access.db
 command -v wrk >/dev/null || { echo "care_read_wrk: wrk is missing (scripts/install-deps)" >&2; exit 2; }
 
 CARE_READ_BENCH_SETUP_ONLY=1 "$bin/care_read_bench" "$population" 0 0 0 "$db"
-cat "$db" > /dev/null  # the file into the OS cache, as on a server that has been running
+cat "$db" "$access_log" > /dev/null  # the files into the OS cache, as on a server that has been running
 
 log=$(mktemp)
 "$bin/jointcare" serve --db "$db" --port 0 --threads "$threads" --log-level warn > "$log" 2>&1 &
@@ -32,18 +34,18 @@ persons=$(sqlite3 "$db" "SELECT COUNT(*) FROM persons")
 
 export TOKEN=$token PERSONS=$persons
 cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
-# The server makes the commissioners' reports at start-up: wait until it is idle (a steady state),
-# then warm up for 5 s and measure.
-for _ in $(seq 1 600); do
-  c1=$(cpu); sleep 1; c2=$(cpu)
-  [ $((c2 - c1)) -lt 5 ] && break
+# The server makes the commissioners' reports at start-up, in the background: wait until /healthz
+# says they are ready (a steady state), then warm up for 5 s and measure.
+for _ in $(seq 1 1200); do
+  curl -s "http://127.0.0.1:$port/healthz" | grep -q '"reports":"ready"' && break
+  sleep 0.5
 done
 wrk -t1 -c"$connections" -d5s -s bench/care_read.lua "http://127.0.0.1:$port" > /dev/null
-audit_before=$(sqlite3 "$db" "SELECT MAX(id) FROM audit_events")
+audit_before=$(sqlite3 "$access_log" "SELECT MAX(id) FROM access_events")
 cpu_before=$(cpu)
 out=$(wrk -t1 -c"$connections" -d"${seconds}s" -s bench/care_read.lua "http://127.0.0.1:$port"; times)
 cpu_after=$(cpu)
-audit_after=$(sqlite3 "$db" "SELECT MAX(id) FROM audit_events")
+audit_after=$(sqlite3 "$access_log" "SELECT MAX(id) FROM access_events")
 line=$(echo "$out" | grep "^care_read_wrk:")
 requests=$(echo "$line" | grep -o "requests=[0-9]*" | cut -d= -f2)
 ticks=$(getconf CLK_TCK)

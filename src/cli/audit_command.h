@@ -8,7 +8,7 @@
 namespace jc::cli {
 
 struct AuditArgs {
-  std::string db, from, to, action;
+  std::string db, from, to, action, trail;
   std::int64_t person = 0, user = 0, organisation = 0;
   std::size_t limit = 1000;
   CLI::App* verify = nullptr;

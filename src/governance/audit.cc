@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <tuple>
+
 namespace jc::governance {
 namespace {
 
@@ -42,7 +45,43 @@ constexpr const char* kColumns =
     "id, occurred_at, user_id, user_role, organisation_id, person_id, action, record_type, record_id, purpose, outcome, "
     "previous_hash, hash";
 
+constexpr AuditTrail kTrails[] = {AuditTrail::Record, AuditTrail::Access};
+
+// Where a trail is kept: its connection (the access log's, for the access trail) and table.
+store::Database& trail_db(store::Database& db, AuditTrail trail) { return trail == AuditTrail::Access ? db.access_log() : db; }
+std::string table(AuditTrail trail) { return trail == AuditTrail::Access ? "access_events" : "audit_events"; }
+
+void verify_trail(store::Database& main, AuditTrail trail, AuditVerification& v) {
+  std::string previous = kGenesis;
+  std::int64_t expected_id = 1, events = 0;
+  auto& db = trail_db(main, trail);
+  db.query(std::string("SELECT ") + kColumns + " FROM " + table(trail) + " ORDER BY id", {}, [&](const store::Row& r) {
+    ++events;
+    if (!v.intact) return;
+    AuditEvent e = from_row(r);
+    auto bad = [&](std::string why) {
+      v.intact = false;
+      v.bad_trail = trail;
+      v.first_bad_id = e.id;
+      v.problem = std::move(why);
+    };
+    if (e.id != expected_id) {
+      bad("expected event " + std::to_string(expected_id) + " here: events before it were removed or reordered");
+    } else if (e.previous_hash != previous) {
+      bad("its link to the event before does not match: an event before it was removed, reordered or altered");
+    } else if (audit_hash(e) != e.hash) {
+      bad("its content does not match its hash: it was altered");
+    }
+    previous = e.hash;
+    ++expected_id;
+  });
+  (trail == AuditTrail::Access ? v.access_events : v.record_events) = events;
+  v.events += events;
+}
+
 }  // namespace
+
+const char* trail_name(AuditTrail trail) { return trail == AuditTrail::Access ? "access" : "record"; }
 
 std::string audit_hash(const AuditEvent& e) {
   std::string s;
@@ -66,24 +105,28 @@ std::string audit_hash(const AuditEvent& e) {
   return hex;
 }
 
-void append_audit_batch(store::Database& db, std::vector<AuditEvent>& events) {
+void append_audit_batch(store::Database& main, std::vector<AuditEvent>& events, AuditTrail trail) {
   if (events.empty()) return;
+  auto& db = trail_db(main, trail);
   store::Transaction tx(db);
-  if (db.dialect() == store::Dialect::Postgres) {
-    db.execute_script("SELECT pg_advisory_xact_lock(7300001)");  // one appender at a time
+  if (db.dialect() == store::Dialect::Postgres) {  // one appender at a time, per chain
+    db.execute_script(trail == AuditTrail::Access ? "SELECT pg_advisory_xact_lock(7300002)" : "SELECT pg_advisory_xact_lock(7300001)");
   }
   std::int64_t next = 1;
   std::string previous = kGenesis;
-  db.query("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1", {}, [&](const store::Row& r) {
+  const std::string name = table(trail);
+  db.query("SELECT id, hash FROM " + name + " ORDER BY id DESC LIMIT 1", {}, [&](const store::Row& r) {
     next = r.integer(0) + 1;
     previous = r.text(1);
   });
+  const std::string insert = "INSERT INTO " + name + " (" + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   for (auto& e : events) {
+    e.trail = trail;
     e.id = next++;
     e.previous_hash = previous;
     e.hash = audit_hash(e);
     previous = e.hash;
-    db.execute(std::string("INSERT INTO audit_events (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    db.execute(insert,
                {e.id, e.occurred_at.iso(), nullable(e.user_id), e.user_role, nullable(e.organisation_id),
                 nullable(e.person_id), e.action, e.record_type, e.record_id, e.purpose, e.outcome, e.previous_hash, e.hash});
   }
@@ -98,43 +141,34 @@ AuditEvent append_audit(store::Database& db, AuditEvent e) {
 
 AuditVerification verify_audit(store::Database& db) {
   AuditVerification v;
-  std::string previous = kGenesis;
-  std::int64_t expected_id = 1;
-  db.query(std::string("SELECT ") + kColumns + " FROM audit_events ORDER BY id", {}, [&](const store::Row& r) {
-    ++v.events;
-    if (!v.intact) return;
-    AuditEvent e = from_row(r);
-    auto bad = [&](std::string why) {
-      v.intact = false;
-      v.first_bad_id = e.id;
-      v.problem = std::move(why);
-    };
-    if (e.id != expected_id) {
-      bad("expected event " + std::to_string(expected_id) + " here: events before it were removed or reordered");
-    } else if (e.previous_hash != previous) {
-      bad("its link to the event before does not match: an event before it was removed, reordered or altered");
-    } else if (audit_hash(e) != e.hash) {
-      bad("its content does not match its hash: it was altered");
-    }
-    previous = e.hash;
-    ++expected_id;
-  });
+  for (auto trail : kTrails) verify_trail(db, trail, v);
   return v;
 }
 
+// Each trail's first `limit` matches (ids follow time within a trail), merged by time.
 std::vector<AuditEvent> search_audit(store::Database& db, const AuditQuery& q) {
-  std::string sql = std::string("SELECT ") + kColumns + " FROM audit_events WHERE 1 = 1";
-  store::Params params;
-  if (q.person_id) sql += " AND person_id = ?", params.push_back(*q.person_id);
-  if (q.user_id) sql += " AND user_id = ?", params.push_back(*q.user_id);
-  if (q.organisation_id) sql += " AND organisation_id = ?", params.push_back(*q.organisation_id);
-  if (q.from) sql += " AND occurred_at >= ?", params.push_back(q.from->iso());
-  if (q.to) sql += " AND occurred_at < ?", params.push_back(q.to->iso());
-  if (q.action) sql += " AND action = ?", params.push_back(*q.action);
-  sql += " ORDER BY id LIMIT ?";
-  params.push_back(static_cast<std::int64_t>(q.limit));
   std::vector<AuditEvent> out;
-  db.query(sql, params, [&](const store::Row& r) { out.push_back(from_row(r)); });
+  for (auto trail : kTrails) {
+    if (q.trail && *q.trail != trail) continue;
+    std::string sql = std::string("SELECT ") + kColumns + " FROM " + table(trail) + " WHERE 1 = 1";
+    store::Params params;
+    if (q.person_id) sql += " AND person_id = ?", params.push_back(*q.person_id);
+    if (q.user_id) sql += " AND user_id = ?", params.push_back(*q.user_id);
+    if (q.organisation_id) sql += " AND organisation_id = ?", params.push_back(*q.organisation_id);
+    if (q.from) sql += " AND occurred_at >= ?", params.push_back(q.from->iso());
+    if (q.to) sql += " AND occurred_at < ?", params.push_back(q.to->iso());
+    if (q.action) sql += " AND action = ?", params.push_back(*q.action);
+    sql += " ORDER BY id LIMIT ?";
+    params.push_back(static_cast<std::int64_t>(q.limit));
+    trail_db(db, trail).query(sql, params, [&](const store::Row& r) {
+      out.push_back(from_row(r));
+      out.back().trail = trail;
+    });
+  }
+  std::stable_sort(out.begin(), out.end(), [](const AuditEvent& a, const AuditEvent& b) {
+    return std::tie(a.occurred_at, a.trail, a.id) < std::tie(b.occurred_at, b.trail, b.id);
+  });
+  if (out.size() > q.limit) out.resize(q.limit);
   return out;
 }
 

@@ -1,8 +1,13 @@
 // The audit trail: append-only and hash-chained. Every read, search, create, update and archive of
-// personal data writes one event (identifiers only, no clinical content) in the same transaction as
-// the work it records. verify() detects any altered, removed or reordered event.
+// personal data writes one event (identifiers only, no clinical content). Two chains make it up:
+//  - the record trail (table audit_events): changes and overrides, each event appended in the
+//    same transaction as the work it records (append_audit);
+//  - the access trail (access_events, the database's access log): reads and searches, which
+//    change nothing, handed to an AuditSink and stored before their answer leaves.
+// verify_audit() detects any altered, removed or reordered event in either; search_audit() reads
+// both as one trail in time order.
 // Thread-safety: appends are serialised by the database (SQLite's write lock, a PostgreSQL
-// advisory lock); use one Database per thread.
+// advisory lock per chain); use one Database per thread.
 #pragma once
 
 #include <cstdint>
@@ -16,8 +21,12 @@
 
 namespace jc::governance {
 
+enum class AuditTrail { Record, Access };
+const char* trail_name(AuditTrail trail);  // "record", "access"
+
 struct AuditEvent {
-  std::int64_t id = 0;  // assigned on append: 1, 2, 3, ...
+  AuditTrail trail = AuditTrail::Record;  // set on append
+  std::int64_t id = 0;  // assigned on append: 1, 2, 3, ... in its trail
   Timestamp occurred_at;
   std::optional<std::int64_t> user_id;
   std::string user_role;  // "district_nurse", or "system" for the system itself
@@ -32,19 +41,24 @@ struct AuditEvent {
   std::string hash;
 };
 
-// Appends the event (filling id, hashes); call inside the transaction of the work it records.
+// Appends the event to the record trail (filling trail, id, hashes); call inside the transaction
+// of the work it records.
 AuditEvent append_audit(store::Database& db, AuditEvent event);
 
-// Appends several events in one transaction, in order (the group commit of AuditWriter).
-void append_audit_batch(store::Database& db, std::vector<AuditEvent>& events);
+// Appends several events to a trail in one transaction, in order (the access trail: the group
+// commit of AuditWriter, DirectAudit). `db` is the database, whose access log holds that trail.
+void append_audit_batch(store::Database& db, std::vector<AuditEvent>& events, AuditTrail trail = AuditTrail::Record);
 
 // The hash of an event's content and its predecessor's hash (SHA-256, hex).
 std::string audit_hash(const AuditEvent& event);
 
+// Both chains, each from its first event.
 struct AuditVerification {
   bool intact = true;
-  std::int64_t events = 0;
-  std::optional<std::int64_t> first_bad_id;
+  std::int64_t events = 0;  // in both trails
+  std::int64_t record_events = 0, access_events = 0;
+  std::optional<AuditTrail> bad_trail;
+  std::optional<std::int64_t> first_bad_id;  // in bad_trail
   std::string problem;  // why the first bad event is bad
 };
 AuditVerification verify_audit(store::Database& db);
@@ -53,8 +67,11 @@ struct AuditQuery {
   std::optional<std::int64_t> person_id, user_id, organisation_id;
   std::optional<Timestamp> from, to;
   std::optional<std::string> action;
+  std::optional<AuditTrail> trail;  // both when unset
   std::size_t limit = 1000;
 };
+// The first `limit` matching events of both trails, in time order (ties: record before access,
+// then id).
 std::vector<AuditEvent> search_audit(store::Database& db, const AuditQuery& query);
 
 }  // namespace jc::governance

@@ -9,7 +9,7 @@ namespace jc::governance {
 AuditWriter::AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<store::Database> checkpointer, AuditWriterOptions options)
     : db_(std::move(db)), options_(options), checkpointer_(std::move(checkpointer)) {
   if (checkpointer_ && db_->dialect() == store::Dialect::Sqlite) {
-    db_->execute_script("PRAGMA wal_autocheckpoint=0");
+    db_->access_log().execute_script("PRAGMA wal_autocheckpoint=0");
     checkpoint_thread_ = std::thread([this] {
       std::unique_lock lock(mutex_);
       while (!stopping_) {
@@ -38,18 +38,20 @@ AuditWriter::~AuditWriter() {
   if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
 }
 
-// Moves the write-ahead log into the database file without waiting for anyone (PASSIVE). Under a
-// steady stream of reads some reader always holds a snapshot inside the log, so SQLite never gets
-// the chance to write it from the start again and it grows without bound (about 50 MB a second at
-// 10,000 audited reads a second). Past wal_restart_frames the writer itself checkpoints before its
-// next commit: with no commit in between, that leaves the whole log in the database file; new
-// readers then read the file alone, those still inside the log finish within a millisecond, and
-// the commit after starts the log afresh (if one was slower, the next checkpoint tries again).
-// Commits wait meanwhile for its file syncs: 0.1-0.3 s on the benchmark machine under load, so the
-// bound is high. (A RESTART checkpoint from here would hold them as long, and at every pass.)
+// Moves the access log's write-ahead log into its file without waiting for anyone (PASSIVE). Once
+// all of it is there and nobody reads inside it, the next commit starts the log afresh: nobody
+// reads the access log under load but its writer, so it stays small. Were some reader always
+// holding a snapshot inside it (long audit searches one after another, or a database that kept
+// reads and their audit in one file, as this one once did: it grew about 50 MB a second at 10,000
+// audited reads a second), SQLite would never get that chance and the log would grow without
+// bound. Past wal_restart_frames the writer itself checkpoints before its next commit: with no
+// commit in between, that leaves the whole log in the file; new readers then read the file alone,
+// those still inside the log finish, and the commit after starts the log afresh (if one was
+// slower, the next checkpoint tries again). Commits wait meanwhile for its file syncs (0.1-0.3 s
+// on the benchmark machine under load). (A RESTART checkpoint would hold them as long, at every pass.)
 void AuditWriter::checkpoint() {
   std::int64_t frames = 0;
-  checkpointer_->query("PRAGMA wal_checkpoint(PASSIVE)", {}, [&](const store::Row& r) { frames = r.integer(1); });
+  checkpointer_->access_log().query("PRAGMA wal_checkpoint(PASSIVE)", {}, [&](const store::Row& r) { frames = r.integer(1); });
   if (frames > options_.wal_restart_frames) restart_due_ = true;
 }
 
@@ -99,14 +101,14 @@ void AuditWriter::run() {
     lock.unlock();
     if (restart_due_.exchange(false)) {
       try {
-        db_->query("PRAGMA wal_checkpoint(PASSIVE)", {}, [](const store::Row&) {});
+        db_->access_log().query("PRAGMA wal_checkpoint(PASSIVE)", {}, [](const store::Row&) {});
         std::this_thread::sleep_for(std::chrono::milliseconds(1));  // readers inside the old log finish
       } catch (const std::exception&) {  // the next pass past the bound tries again; the batch goes on
       }
     }
     std::string error;
     try {
-      append_audit_batch(*db_, batch->events);
+      append_audit_batch(*db_, batch->events, AuditTrail::Access);
     } catch (const std::exception& e) {
       error = e.what();
     }

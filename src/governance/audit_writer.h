@@ -1,5 +1,5 @@
-// Where the audit events of reads go. Writes append their event with append_audit() inside their
-// own transaction; reads hand theirs to an AuditSink:
+// Where the audit events of reads go: the access trail (audit.h). Writes append their event to the
+// record trail with append_audit() inside their own transaction; reads hand theirs to an AuditSink:
 //  - DirectAudit appends at once on the caller's connection (the CLI, tests, a write's transaction);
 //  - AuditWriter is the server's group commit: request threads queue events and wait until the
 //    batch holding theirs is committed, so no answer leaves before its audit record is durable,
@@ -37,7 +37,7 @@ class DirectAudit final : public AuditSink {
  public:
   explicit DirectAudit(store::Database& db) : db_(db) {}
   using AuditSink::record;
-  void record(std::vector<AuditEvent> events) override { append_audit_batch(db_, events); }
+  void record(std::vector<AuditEvent> events) override { append_audit_batch(db_, events, AuditTrail::Access); }
 
  private:
   store::Database& db_;
@@ -65,17 +65,19 @@ struct AuditWriterOptions {
   // or three; an idle server's lone event waits as long at most.
   std::chrono::microseconds linger{1000};
   std::size_t max_batch = 64;
-  // SQLite: how often the write-ahead log is checkpointed, and past how many pages in it the
-  // writer checkpoints it itself so that it can start afresh (see checkpoint()). 262,144 pages of
-  // 4 KiB: 1 GB, some 20 s of 10,000 audited reads a second without a pause.
+  // SQLite: how often the access log's write-ahead log is checkpointed, and past how many pages
+  // in it the writer checkpoints it itself so that it can start afresh (see checkpoint()).
+  // 262,144 pages of 4 KiB: 1 GB; the log starts afresh by itself long before, unless some reader
+  // keeps a snapshot in it all the while.
   std::chrono::milliseconds checkpoint_every{250};
   std::int64_t wal_restart_frames = 262'144;
 };
 
 class AuditWriter final : public AuditSink {
  public:
-  // `checkpointer`, for SQLite: a second connection that moves the write-ahead log into the
-  // database file in the background, so the writer never pauses for it.
+  // Appends to the access trail of `db` (its access log). `checkpointer`, for SQLite: a second
+  // connection to the database whose access log's write-ahead log it moves into the access log's
+  // file in the background, so the writer never pauses for it.
   explicit AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<store::Database> checkpointer = nullptr,
                        AuditWriterOptions options = {});
   ~AuditWriter() override;

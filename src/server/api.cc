@@ -146,7 +146,11 @@ Api::Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticato
       roles_(options_.roles ? *options_.roles : governance::RoleTable::built_in()),
       audit_(std::make_unique<governance::AuditWriter>(store::open_database(pool.target()), store::open_database(pool.target()))) {
   pseudonym_key_ = insight::pseudonym_key(*store::open_database(pool.target()));
-  if (options_.warm_reports) warmer_ = std::thread([this] { warm_reports(); });
+  if (options_.warm_reports) {
+    warmer_ = std::thread([this] { warm_reports(); });
+  } else {
+    reports_warm_ = true;
+  }
 }
 
 // Commissioning reports read a year or more of activity: they are kept for kReportLifetime and
@@ -227,6 +231,7 @@ void Api::warm_reports() {
   } catch (const std::exception& e) {
     log_event("warn", "report_warming_failed", {{"what", std::string_view(e.what())}});
   }
+  reports_warm_ = true;
 }
 
 Api::~Api() {
@@ -269,7 +274,8 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     label = "/healthz";
     auto db = pool_.acquire();
     db->query_integer("SELECT 1");
-    return json_response(200, json{{"status", "ok"}});
+    // The commissioners' reports are made at start-up, in the background: "warming" until then.
+    return json_response(200, json{{"status", "ok"}, {"reports", reports_warm_ ? "ready" : "warming"}});
   }
   if (p == "/metrics") {
     label = "/metrics";

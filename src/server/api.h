@@ -68,6 +68,7 @@ class Api {
   insight::AnalyticEngine engine_;
   std::string pseudonym_key_;  // made (if new) at start-up, outside any read snapshot
   std::atomic<bool> stop_warming_{false};
+  std::atomic<bool> reports_warm_{false};  // /healthz says "warming" until then
   std::thread warmer_;
   // Reads are audited through one group-committing writer on its own connection.
   std::unique_ptr<governance::AuditWriter> audit_;

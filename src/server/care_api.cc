@@ -203,7 +203,7 @@ json to_json(const Alert& a) {
 
 json to_json(const AccessLogEntry& x) {
   const auto& e = x.event;
-  return {{"id", e.id}, {"at", e.occurred_at.iso()}, {"user_id", opt(e.user_id)}, {"user", x.user_name}, {"role", e.user_role},
+  return {{"trail", governance::trail_name(e.trail)}, {"id", e.id}, {"at", e.occurred_at.iso()}, {"user_id", opt(e.user_id)}, {"user", x.user_name}, {"role", e.user_role},
           {"organisation_id", opt(e.organisation_id)}, {"organisation", x.organisation_name}, {"person_id", opt(e.person_id)},
           {"action", e.action}, {"record_type", e.record_type}, {"record_id", e.record_id}, {"purpose", e.purpose},
           {"outcome", e.outcome}};
@@ -618,7 +618,13 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     if (n == 4 && parts[3] == "verify") {
       label = "/api/v1/audit/verify";
       return answer(verify_audit_trail(ctx), [](const governance::AuditVerification& v) {
-        return json{{"intact", v.intact}, {"events", v.events}, {"first_bad_id", opt(v.first_bad_id)}, {"problem", v.problem}};
+        return json{{"intact", v.intact},
+                    {"events", v.events},
+                    {"record_events", v.record_events},
+                    {"access_events", v.access_events},
+                    {"trail", v.bad_trail ? json(governance::trail_name(*v.bad_trail)) : json(nullptr)},
+                    {"first_bad_id", opt(v.first_bad_id)},
+                    {"problem", v.problem}};
       });
     }
     if (n == 3) {
@@ -639,6 +645,10 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
         (std::string(key) == "from" ? q.from : q.to) = *t;
       }
       if (auto a = query_value(req.query, "action"); !a.empty()) q.action = a;
+      if (auto t = query_value(req.query, "trail"); !t.empty()) {
+        if (t != "record" && t != "access") return error(400, "bad_request", "trail: record or access");
+        q.trail = t == "access" ? governance::AuditTrail::Access : governance::AuditTrail::Record;
+      }
       q.limit = std::min<std::size_t>(query_size(req.query, "limit", 200), 1000);
       return answer(search_audit_trail(ctx, q), [&](const auto& v) { return json{{"items", items(v)}, {"limit", q.limit}}; });
     }

@@ -44,6 +44,35 @@ void Database::bump_data_version(std::string_view name) {
           {std::string(name)});
 }
 
+// The same columns and chain as audit_events. Within one person, user or organisation the rows'
+// own order is time order, so each index holds the id alone (see migration 011).
+const char* const kAccessLogSchema = R"(
+CREATE TABLE IF NOT EXISTS access_events (
+  id @SEQ_PK@,
+  occurred_at TEXT NOT NULL,
+  user_id BIGINT,
+  user_role TEXT NOT NULL,
+  organisation_id BIGINT,
+  person_id BIGINT,
+  action TEXT NOT NULL,
+  record_type TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  previous_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS access_events_person ON access_events (person_id);
+CREATE INDEX IF NOT EXISTS access_events_user ON access_events (user_id);
+CREATE INDEX IF NOT EXISTS access_events_organisation ON access_events (organisation_id);
+)";
+
+std::string access_log_path(std::string_view sqlite_path) {
+  std::string path(sqlite_path);
+  if (path.ends_with(".db")) path.resize(path.size() - 3);
+  return path + ".access.db";
+}
+
 bool is_postgres_target(std::string_view target) {
   return target.starts_with("postgres://") || target.starts_with("postgresql://") ||
          target.find("dbname=") != std::string_view::npos || target.find("host=") != std::string_view::npos;

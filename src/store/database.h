@@ -79,6 +79,12 @@ class Database {
   virtual void sync_id_sequence(std::string_view table) = 0;
   // Rewrites a shared migration for this dialect.
   virtual std::string translate_ddl(std::string_view ddl) const = 0;
+  // The access log: the audit events of reads and searches (table access_events, a hash chain of
+  // its own beside audit_events; see governance/audit.h). SQLite keeps it in a file of its own
+  // beside the database (access_log_path), so that the stream of read events never changes the
+  // file the readers read: each change would empty every other connection's page cache. PostgreSQL
+  // keeps it in the same database: this connection. Opened on first use; lives as long as this one.
+  virtual Database& access_log() = 0;
 
   virtual void begin() = 0;
   // A read-only snapshot: several queries see one consistent state and share one lock cycle.
@@ -150,5 +156,9 @@ class ReadTransaction {
 // string ("postgresql://..." or "host=... dbname=...") or a SQLite file path.
 std::unique_ptr<Database> open_database(const std::string& target);
 bool is_postgres_target(std::string_view target);
+// Where SQLite keeps a database's access log: "area.db" → "area.access.db" (back up both).
+std::string access_log_path(std::string_view sqlite_path);
+// The access log's table and indexes (IF NOT EXISTS), before translate_ddl.
+extern const char* const kAccessLogSchema;
 
 }  // namespace jc::store

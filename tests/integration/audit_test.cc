@@ -55,7 +55,9 @@ AuditEvent summary_read(int i, std::int64_t user, std::int64_t person) {
 
 class AuditTest : public testing::DatabaseTest {
  protected:
-  void append_some(int n) {
+  // n events a minute apart; `split` puts every other one in the access trail (reads' audit).
+  void append_some(int n, AuditTrail trail = AuditTrail::Record, bool split = false) {
+    DirectAudit reads(*db_);
     for (int i = 0; i < n; ++i) {
       AuditEvent e;
       e.occurred_at = Timestamp::from_seconds(1'760'000'000 + i * 60);
@@ -68,72 +70,113 @@ class AuditTest : public testing::DatabaseTest {
       e.record_id = std::to_string(1000 + i);
       e.purpose = "direct care";
       e.outcome = "success";
-      append_audit(*db_, e);
+      if (trail == AuditTrail::Access || (split && i % 2)) {
+        reads.record(e);
+      } else {
+        append_audit(*db_, e);
+      }
+    }
+  }
+  // Where a trail is kept: its connection, and its table in the SQL ("@").
+  store::Database& store_of(AuditTrail trail) { return trail == AuditTrail::Access ? db_->access_log() : *db_; }
+  static std::string sql(AuditTrail trail, std::string text) {
+    for (std::size_t p; (p = text.find('@')) != std::string::npos;)
+      text.replace(p, 1, trail == AuditTrail::Access ? "access_events" : "audit_events");
+    return text;
+  }
+  void execute(AuditTrail trail, const std::string& text, const store::Params& params = {}) {
+    store_of(trail).execute(sql(trail, text), params);
+  }
+  std::optional<std::string> text(AuditTrail trail, const std::string& query) { return store_of(trail).query_text(sql(trail, query)); }
+  // Runs a check on each trail, each time on a fresh database.
+  template <class F>
+  void on_each_trail(F check) {
+    for (auto trail : {AuditTrail::Record, AuditTrail::Access}) {
+      SCOPED_TRACE(trail_name(trail));
+      if (trail == AuditTrail::Access) SetUp();
+      check(trail);
     }
   }
 };
 
 TEST_P(AuditTest, AChainOfAppendsVerifies) {
-  EXPECT_TRUE(verify_audit(*db_).intact);  // empty is intact
-  append_some(20);
-  auto v = verify_audit(*db_);
-  EXPECT_TRUE(v.intact) << v.problem;
-  EXPECT_EQ(v.events, 20);
-  EXPECT_EQ(db_->query_text("SELECT previous_hash FROM audit_events WHERE id = 2"),
-            db_->query_text("SELECT hash FROM audit_events WHERE id = 1"));
+  on_each_trail([&](AuditTrail trail) {
+    EXPECT_TRUE(verify_audit(*db_).intact);  // empty is intact
+    append_some(20, trail);
+    auto v = verify_audit(*db_);
+    EXPECT_TRUE(v.intact) << v.problem;
+    EXPECT_EQ(v.events, 20);
+    EXPECT_EQ(trail == AuditTrail::Access ? v.access_events : v.record_events, 20);
+    EXPECT_EQ(text(trail, "SELECT previous_hash FROM @ WHERE id = 2"), text(trail, "SELECT hash FROM @ WHERE id = 1"));
+  });
 }
 
 TEST_P(AuditTest, DetectsAnAlteredEvent) {
-  append_some(10);
-  db_->execute("UPDATE audit_events SET outcome = 'denied' WHERE id = 4");
-  auto v = verify_audit(*db_);
-  EXPECT_FALSE(v.intact);
-  EXPECT_EQ(v.first_bad_id, 4);
-  EXPECT_NE(v.problem.find("altered"), std::string::npos);
+  on_each_trail([&](AuditTrail trail) {
+    append_some(10, trail);
+    execute(trail, "UPDATE @ SET outcome = 'denied' WHERE id = 4");
+    auto v = verify_audit(*db_);
+    EXPECT_FALSE(v.intact);
+    EXPECT_EQ(v.bad_trail, trail);
+    EXPECT_EQ(v.first_bad_id, 4);
+    EXPECT_NE(v.problem.find("altered"), std::string::npos);
+  });
 }
 
 TEST_P(AuditTest, DetectsARemovedEvent) {
-  append_some(10);
-  db_->execute("DELETE FROM audit_events WHERE id = 6");
-  auto v = verify_audit(*db_);
-  EXPECT_FALSE(v.intact);
-  EXPECT_EQ(v.first_bad_id, 7);
+  on_each_trail([&](AuditTrail trail) {
+    append_some(10, trail);
+    execute(trail, "DELETE FROM @ WHERE id = 6");
+    auto v = verify_audit(*db_);
+    EXPECT_FALSE(v.intact);
+    EXPECT_EQ(v.bad_trail, trail);
+    EXPECT_EQ(v.first_bad_id, 7);
+  });
 }
 
 TEST_P(AuditTest, DetectsRemovalOfTheLatestEventsOnlyFromOutside) {
-  append_some(5);
-  // Dropping the tail leaves a shorter, still consistent chain: the count and the last hash, kept
-  // elsewhere, are what reveal it; within the table the chain is intact.
-  auto last_hash = db_->query_text("SELECT hash FROM audit_events WHERE id = 5");
-  db_->execute("DELETE FROM audit_events WHERE id = 5");
-  EXPECT_TRUE(verify_audit(*db_).intact);
-  EXPECT_NE(db_->query_text("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1"), last_hash);
+  on_each_trail([&](AuditTrail trail) {
+    append_some(5, trail);
+    // Dropping the tail leaves a shorter, still consistent chain: the count and the last hash, kept
+    // elsewhere, are what reveal it; within the table the chain is intact.
+    auto last_hash = text(trail, "SELECT hash FROM @ WHERE id = 5");
+    execute(trail, "DELETE FROM @ WHERE id = 5");
+    EXPECT_TRUE(verify_audit(*db_).intact);
+    EXPECT_NE(text(trail, "SELECT hash FROM @ ORDER BY id DESC LIMIT 1"), last_hash);
+  });
 }
 
 TEST_P(AuditTest, DetectsReorderedEvents) {
-  append_some(10);
-  // Swap the contents of events 3 and 4, ids kept: the chain links no longer match.
-  db_->execute("UPDATE audit_events SET id = -3 WHERE id = 3");
-  db_->execute("UPDATE audit_events SET id = 3 WHERE id = 4");
-  db_->execute("UPDATE audit_events SET id = 4 WHERE id = -3");
-  auto v = verify_audit(*db_);
-  EXPECT_FALSE(v.intact);
-  EXPECT_EQ(v.first_bad_id, 3);
+  on_each_trail([&](AuditTrail trail) {
+    append_some(10, trail);
+    // Swap the contents of events 3 and 4, ids kept: the chain links no longer match.
+    execute(trail, "UPDATE @ SET id = -3 WHERE id = 3");
+    execute(trail, "UPDATE @ SET id = 3 WHERE id = 4");
+    execute(trail, "UPDATE @ SET id = 4 WHERE id = -3");
+    auto v = verify_audit(*db_);
+    EXPECT_FALSE(v.intact);
+    EXPECT_EQ(v.bad_trail, trail);
+    EXPECT_EQ(v.first_bad_id, 3);
+  });
 }
 
 TEST_P(AuditTest, DetectsARecomputedHashThatBreaksTheNextLink) {
-  append_some(6);
-  // A forger who alters event 2 and recomputes its hash still breaks event 3's link.
-  db_->execute("UPDATE audit_events SET person_id = 999 WHERE id = 2");
-  AuditEvent e = search_audit(*db_, with_person(999))[0];
-  db_->execute("UPDATE audit_events SET hash = ? WHERE id = 2", {audit_hash(e)});
-  auto v = verify_audit(*db_);
-  EXPECT_FALSE(v.intact);
-  EXPECT_EQ(v.first_bad_id, 3);
+  on_each_trail([&](AuditTrail trail) {
+    append_some(6, trail);
+    // A forger who alters event 2 and recomputes its hash still breaks event 3's link.
+    execute(trail, "UPDATE @ SET person_id = 999 WHERE id = 2");
+    AuditEvent e = search_audit(*db_, with_person(999))[0];
+    EXPECT_EQ(e.trail, trail);
+    execute(trail, "UPDATE @ SET hash = ? WHERE id = 2", {audit_hash(e)});
+    auto v = verify_audit(*db_);
+    EXPECT_FALSE(v.intact);
+    EXPECT_EQ(v.bad_trail, trail);
+    EXPECT_EQ(v.first_bad_id, 3);
+  });
 }
 
 TEST_P(AuditTest, SearchesByPersonUserOrganisationAndTime) {
-  append_some(12);
+  append_some(12, AuditTrail::Record, /*split=*/true);  // one trail as far as a search goes
   EXPECT_EQ(search_audit(*db_, with_person(101)).size(), 3u);  // "who looked at my record"
   EXPECT_EQ(search_audit(*db_, with_user(1)).size(), 4u);
   EXPECT_EQ(search_audit(*db_, with_organisation(10)).size(), 6u);
@@ -142,6 +185,51 @@ TEST_P(AuditTest, SearchesByPersonUserOrganisationAndTime) {
   window.to = Timestamp::from_seconds(1'760'000'000 + 300);
   EXPECT_EQ(search_audit(*db_, window).size(), 3u);
   EXPECT_EQ(search_audit(*db_, with_action("search")).size(), 3u);
+}
+
+TEST_P(AuditTest, ChangesAndReadsKeepTwoChainsSearchedAsOne) {
+  append_some(12, AuditTrail::Record, /*split=*/true);
+  auto v = verify_audit(*db_);
+  EXPECT_TRUE(v.intact) << v.problem;
+  EXPECT_EQ(v.record_events, 6);
+  EXPECT_EQ(v.access_events, 6);
+  // Each trail numbers its own events from 1; a search interleaves them by time.
+  auto all = search_audit(*db_, AuditQuery{});
+  ASSERT_EQ(all.size(), 12u);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].record_id, std::to_string(1000 + i));
+    EXPECT_EQ(all[i].trail, i % 2 ? AuditTrail::Access : AuditTrail::Record);
+    EXPECT_EQ(all[i].id, static_cast<std::int64_t>(i / 2 + 1));
+  }
+  AuditQuery reads;
+  reads.trail = AuditTrail::Access;
+  reads.limit = 4;
+  auto first_reads = search_audit(*db_, reads);
+  ASSERT_EQ(first_reads.size(), 4u);
+  EXPECT_EQ(first_reads.front().record_id, "1001");
+  EXPECT_EQ(first_reads.back().record_id, "1007");
+  AuditQuery first_five;
+  first_five.limit = 5;
+  auto five = search_audit(*db_, first_five);
+  ASSERT_EQ(five.size(), 5u);
+  EXPECT_EQ(five.back().record_id, "1004");
+}
+
+// SQLite keeps the access log in a file of its own: a read's audit leaves the database file, and
+// so the page caches of connections reading it, as they were.
+TEST_P(AuditTest, SqliteKeepsTheAccessLogInAFileOfItsOwn) {
+  if (GetParam() != testing::Backend::Sqlite) GTEST_SKIP() << "SQLite's files";
+  auto reader = reopen();
+  auto version = [&] { return reader->query_integer("PRAGMA data_version"); };
+  auto before = version();
+  append_some(3, AuditTrail::Access);
+  EXPECT_EQ(version(), before) << "a read's audit changed the database file";
+  EXPECT_TRUE(std::filesystem::exists(store::access_log_path(target_)));
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'access_events'"), 0);
+  append_some(1, AuditTrail::Record);
+  EXPECT_NE(version(), before);  // a change's audit is in the change's own transaction, in the database
+  EXPECT_EQ(store::access_log_path("/x/area.db"), "/x/area.access.db");
+  EXPECT_EQ(store::access_log_path("/x/area"), "/x/area.access.db");
 }
 
 TEST_P(AuditTest, SignInsAreAudited) {
@@ -195,19 +283,21 @@ TEST_P(AuditTest, TheGroupCommitWriterChainsConcurrentReadersEvents) {
   EXPECT_EQ(search_audit(*db_, with_user(3)).size(), 25u);
 }
 
-// SQLite: readers that never stop would keep the write-ahead log from ever being written from the
-// start again; the writer's checkpoints restart it past its bound, so it stays that size.
+// SQLite: readers of the access log that never stop would keep its write-ahead log from ever being
+// written from the start again; the writer's checkpoints restart it past its bound, so it stays
+// that size.
 TEST_P(AuditTest, TheWriteAheadLogStaysBoundedUnderConstantReads) {
   if (GetParam() != testing::Backend::Sqlite) GTEST_SKIP() << "SQLite's write-ahead log";
   std::atomic<bool> stop{false};
   std::vector<std::thread> readers;
   for (int r = 0; r < 2; ++r) {
     readers.emplace_back([&] {
-      auto reader = reopen();
+      auto connection = reopen();
+      auto& reader = connection->access_log();
       while (!stop) {
         {
-          store::ReadTransaction snapshot(*reader);
-          reader->query_integer("SELECT COUNT(*) FROM (SELECT id FROM audit_events ORDER BY id DESC LIMIT 5)");
+          store::ReadTransaction snapshot(reader);
+          reader.query_integer("SELECT COUNT(*) FROM (SELECT id FROM access_events ORDER BY id DESC LIMIT 5)");
         }
         std::this_thread::sleep_for(std::chrono::microseconds(50));  // a server's work between reads
       }
@@ -223,7 +313,7 @@ TEST_P(AuditTest, TheWriteAheadLogStaysBoundedUnderConstantReads) {
     for (int i = 0; i < 4000; ++i) {
       writer.record(summary_read(i, 1, (i * 7919) % 1000));
       std::error_code ec;
-      largest = std::max<std::uintmax_t>(largest, std::filesystem::file_size(target_ + "-wal", ec));
+      largest = std::max<std::uintmax_t>(largest, std::filesystem::file_size(store::access_log_path(target_) + "-wal", ec));
     }
     stop = true;
     for (auto& t : readers) t.join();

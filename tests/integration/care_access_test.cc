@@ -14,6 +14,7 @@ namespace jc::care {
 namespace {
 
 using governance::Activity;
+using governance::AuditTrail;
 using governance::RoleTable;
 
 enum class Rel { None, Active, Ended };
@@ -57,13 +58,15 @@ TEST_P(CareAccessMatrix, EveryRoleRelationshipConsentSensitivityAndAction) {
           bool shown = list_ok && consented && s != "sealed_locked" &&
                        (s != "sensitive" || roles.grants(role, Activity::ViewSensitive));
           bool stub = list_ok && consented && s == "sealed";  // exists, body withheld
-          auto before = w.audit_count();
+          auto before = w.audit_count(AuditTrail::Access);
+          auto changes_before = w.audit_count(AuditTrail::Record);
           auto ctx = w.as(reader);
           auto list = list_notes(ctx, p);
           ++cases;
           EXPECT_EQ(list.ok(), list_ok);
-          EXPECT_GT(w.audit_count(), before) << "every read is audited, allowed or not";
-          EXPECT_EQ(w.last_outcome(reader, p), list_ok ? "success" : "denied");
+          EXPECT_GT(w.audit_count(AuditTrail::Access), before) << "every read is audited, allowed or not";
+          EXPECT_EQ(w.audit_count(AuditTrail::Record), changes_before) << "a read changes nothing";
+          EXPECT_EQ(w.last_outcome(reader, p, AuditTrail::Access), list_ok ? "success" : "denied");
           if (list.ok()) {
             const CaseNote* found = nullptr;
             for (const auto& x : *list)
@@ -84,11 +87,13 @@ TEST_P(CareAccessMatrix, EveryRoleRelationshipConsentSensitivityAndAction) {
 
           // --- write: a note of the same sensitivity into the reader's own organisation ---
           bool write_ok = roles.grants(role, Activity::WriteNotes) && related;
-          before = w.audit_count();
+          before = w.audit_count(AuditTrail::Record);
+          auto reads_before = w.audit_count(AuditTrail::Access);
           auto written = add_note(ctx, p, NewNote{"review", sensitivity, "Reviewed."});
           EXPECT_EQ(written.ok(), write_ok) << (written.ok() ? "" : written.failure().message);
-          EXPECT_EQ(w.audit_count(), before + 1);
-          EXPECT_EQ(w.last_outcome(reader, p), write_ok ? "success" : "denied");
+          EXPECT_EQ(w.audit_count(AuditTrail::Record), before + 1);
+          EXPECT_EQ(w.audit_count(AuditTrail::Access), reads_before);
+          EXPECT_EQ(w.last_outcome(reader, p, AuditTrail::Record), write_ok ? "success" : "denied");
           if (written.ok()) ++allowed_writes;
           if (!write_ok) {
             EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM case_notes WHERE person_id = ?", {p.value}), 1);
@@ -122,7 +127,7 @@ TEST_P(CareAccessMatrix, BreakGlassAndSealBreaksRaiseAlerts) {
   auto refused = list_notes(sw, p);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.failure().fault, Fault::Forbidden);
-  EXPECT_EQ(w.last_outcome(w.sw, p), "denied");
+  EXPECT_EQ(w.last_outcome(w.sw, p, AuditTrail::Access), "denied");
   // A reason is required.
   auto no_reason = break_glass(sw, p, "urgent");
   ASSERT_FALSE(no_reason.ok());
@@ -137,8 +142,8 @@ TEST_P(CareAccessMatrix, BreakGlassAndSealBreaksRaiseAlerts) {
   ASSERT_EQ(now_allowed->size(), 2u);
   EXPECT_TRUE((*now_allowed)[1].by_override);  // the normal note, read by override
   EXPECT_TRUE((*now_allowed)[0].sealed_to_you);
-  EXPECT_EQ(db_->query_text("SELECT purpose FROM audit_events WHERE user_id = ? AND action = 'read' ORDER BY id DESC LIMIT 1",
-                            {w.sw.id.value}),
+  EXPECT_EQ(db_->access_log().query_text("SELECT purpose FROM access_events WHERE user_id = ? AND action = 'read' ORDER BY id DESC LIMIT 1",
+                                         {w.sw.id.value}),
             "direct care (override)");
 
   // The override lapses.

@@ -22,7 +22,8 @@ set +e; "$jc" frobnicate >/dev/null 2>&1; rc=$?; set -e
   --export-dir "$work/extracts" > "$work/gen.log"
 grep -q 'Generated 2000 people' "$work/gen.log" || fail "generate: $(cat "$work/gen.log")"
 grep -q 'Simulated 28 days of use' "$work/gen.log" || fail "generate should simulate a period of use: $(cat "$work/gen.log")"
-[ "$(sqlite3 "$work/area.db" "SELECT COUNT(*) > 0 FROM audit_events WHERE action = 'read'")" = 1 ] || fail "the simulated use left no audited reads"
+[ -f "$work/area.access.db" ] || fail "the access log should sit beside the database"
+[ "$(sqlite3 "$work/area.access.db" "SELECT COUNT(*) > 0 FROM access_events WHERE action = 'read'")" = 1 ] || fail "the simulated use left no audited reads"
 [ -s "$work/extracts/truth.csv" ] || fail "no truth.csv"
 ls "$work/extracts"/*.toml >/dev/null || fail "no profiles"
 
@@ -105,14 +106,23 @@ grep -q '^ae_attendances,localities,' "$work/jsna.csv" || fail "jsna csv rows"
 head -1 "$work/spend.txt" | grep -q '^service  *total' || fail "spend table"
 
 # The audit chain: intact after the work above, broken (naming the event) when altered.
-"$jc" audit verify --db "$work/area.db" | grep -q 'intact' || fail "audit verify on an untouched chain"
+"$jc" audit verify --db "$work/area.db" > "$work/verify.out" || fail "audit verify on an untouched chain: $(cat "$work/verify.out")"
+grep -q 'intact: .*(record trail [1-9][0-9]*, access trail [1-9][0-9]*)' "$work/verify.out" || fail "audit verify should count both trails: $(cat "$work/verify.out")"
 "$jc" audit search --db "$work/area.db" --action create > "$work/audit-search.out"
 grep -q 'person_index' "$work/audit-search.out" || fail "audit search"
+grep -q '^access,.*,read,' "$work/audit-search.out" && fail "audit search --action create listed reads"
+"$jc" audit search --db "$work/area.db" --trail access --limit 5 > "$work/audit-access.out"
+[ "$(tail -n +2 "$work/audit-access.out" | grep -c '^access,')" = 5 ] || fail "audit search --trail access: $(cat "$work/audit-access.out")"
+sqlite3 "$work/area.access.db" "UPDATE access_events SET purpose = 'curiosity' WHERE id = 3"
+set +e; "$jc" audit verify --db "$work/area.db" > "$work/verify.out"; rc=$?; set -e
+[ "$rc" -ne 0 ] || fail "audit verify should fail on an altered access trail"
+grep -q 'broken at event 3 of the access trail' "$work/verify.out" || fail "audit verify should name access event 3: $(cat "$work/verify.out")"
 sqlite3 "$work/area.db" "UPDATE audit_events SET purpose = 'curiosity' WHERE id = 1"
 set +e; "$jc" audit verify --db "$work/area.db" > "$work/verify.out"; rc=$?; set -e
 [ "$rc" -ne 0 ] || fail "audit verify should fail on an altered chain"
-grep -q 'broken at event 1' "$work/verify.out" || fail "audit verify should name event 1: $(cat "$work/verify.out")"
+grep -q 'broken at event 1 of the record trail' "$work/verify.out" || fail "audit verify should name event 1: $(cat "$work/verify.out")"
 sqlite3 "$work/area.db" "DELETE FROM audit_events"
+sqlite3 "$work/area.access.db" "DELETE FROM access_events"
 
 # Section 75 pooled budgets: seeded by generate, balanced, a statement, journals all or nothing.
 "$jc" budget check --db "$work/area.db" > "$work/budget.out" || fail "budget check: $(cat "$work/budget.out")"
@@ -176,6 +186,13 @@ for _ in $(seq 1 100); do
 done
 [ -n "$port" ] || fail "the server did not start: $(cat "$work/serve.err")"
 curl -fsS "http://127.0.0.1:$port/healthz" | grep -q '"ok"' || fail "healthz"
+# serve makes the commissioners' reports in the background at start-up; /healthz says when they are.
+for _ in $(seq 1 300); do
+  curl -fsS "http://127.0.0.1:$port/healthz" > "$work/health.json"
+  grep -q '"reports":"ready"' "$work/health.json" && break
+  sleep 0.1
+done
+grep -q '"reports":"ready"' "$work/health.json" || fail "the reports were not made: $(cat "$work/health.json")"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/area")
 [ "$code" = 401 ] || fail "the API should need sign-in, got $code"
 kill -TERM "$server_pid"

@@ -131,6 +131,7 @@ TEST_F(ServerTest, AnswersHealthAndMetrics) {
   auto h = c.send(http::verb::get, "/healthz");
   EXPECT_EQ(h.status, 200);
   EXPECT_EQ(json::parse(h.body)["status"], "ok");
+  EXPECT_EQ(json::parse(h.body)["reports"], "ready");  // nothing to warm here (ApiOptions::warm_reports)
   auto m = c.send(http::verb::get, "/metrics");  // the same connection: keep-alive
   EXPECT_EQ(m.status, 200);
   EXPECT_NE(m.body.find("jointcare_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"), std::string::npos)
@@ -254,11 +255,11 @@ TEST_F(ServerTest, OpeningACaseCommitteePseudonymFollowsTheAccessRule) {
   });
   ASSERT_NE(person, 0);
   // Neither the commissioner nor a nurse with no relationship may open it; both refusals audited.
-  auto before = db->query_integer("SELECT COUNT(*) FROM audit_events WHERE purpose = 'case committee' AND outcome = 'denied'").value_or(0);
+  auto before = db->access_log().query_integer("SELECT COUNT(*) FROM access_events WHERE purpose = 'case committee' AND outcome = 'denied'").value_or(0);
   EXPECT_EQ(c.send(http::verb::get, "/api/v1/casecommittee/identify?person=" + pseudonym, "", commissioner).status, 403);
   db->execute("DELETE FROM involvements WHERE person_id = ? AND team_id = ?", {person, team_of(*db, "dnurse")});
   EXPECT_EQ(c.send(http::verb::get, "/api/v1/casecommittee/identify?person=" + pseudonym, "", nurse).status, 403);
-  EXPECT_EQ(db->query_integer("SELECT COUNT(*) FROM audit_events WHERE purpose = 'case committee' AND outcome = 'denied'").value_or(0),
+  EXPECT_EQ(db->access_log().query_integer("SELECT COUNT(*) FROM access_events WHERE purpose = 'case committee' AND outcome = 'denied'").value_or(0),
             before + 2);
   // On the nurse's caseload, she may: the summary of that person, audited as a read.
   db->execute("INSERT INTO involvements (person_id, team_id, service, started_at) VALUES (?, ?, 'district_nursing', '2026-01-05T09:00:00Z')",
@@ -266,7 +267,7 @@ TEST_F(ServerTest, OpeningACaseCommitteePseudonymFollowsTheAccessRule) {
   auto opened = c.send(http::verb::get, "/api/v1/casecommittee/identify?person=" + pseudonym, "", nurse);
   ASSERT_EQ(opened.status, 200) << opened.body;
   EXPECT_EQ(json::parse(opened.body)["id"].get<std::int64_t>(), person);
-  EXPECT_GT(db->query_integer("SELECT COUNT(*) FROM audit_events WHERE purpose = 'case committee' AND outcome = 'success' AND person_id = ?",
+  EXPECT_GT(db->access_log().query_integer("SELECT COUNT(*) FROM access_events WHERE purpose = 'case committee' AND outcome = 'success' AND person_id = ?",
                               {person})
                 .value_or(0),
             0);
@@ -287,7 +288,7 @@ TEST_F(ServerTest, TheSharedCareRecordOverHttp) {
   db->execute("INSERT INTO involvements (person_id, team_id, service, started_at) VALUES (?, ?, 'district_nursing', '2026-01-05T09:00:00Z')",
               {*person, dn_team});
   std::string pid = std::to_string(*person);
-  auto audit_before = db->query_integer("SELECT COUNT(*) FROM audit_events").value_or(0);
+  auto audit_before = db->access_log().query_integer("SELECT COUNT(*) FROM access_events").value_or(0);
 
   Client c(server_->port());
   std::string nurse = sign_in(c, "dnurse"), social = sign_in(c, "sworker"), guardian = sign_in(c, "caldicott");
@@ -297,7 +298,7 @@ TEST_F(ServerTest, TheSharedCareRecordOverHttp) {
   EXPECT_EQ(s["relationship"], "active");
   EXPECT_FALSE(s["known_to"]["organisations"].empty());
   // The read was audited before the answer left (group commit).
-  EXPECT_GT(db->query_integer("SELECT COUNT(*) FROM audit_events").value_or(0), audit_before);
+  EXPECT_GT(db->access_log().query_integer("SELECT COUNT(*) FROM access_events").value_or(0), audit_before);
 
   // Social work may not read the record yet.
   auto refused = c.send(http::verb::get, "/api/v1/persons/" + pid + "/notes", "", social);
@@ -347,12 +348,28 @@ TEST_F(ServerTest, TheSharedCareRecordOverHttp) {
   auto looked = json::parse(c.send(http::verb::get, "/api/v1/persons/" + sid + "/access-log", "", guardian).body);
   ASSERT_FALSE(looked["items"].empty());
   EXPECT_EQ(looked["items"][0]["user"], "Carol Guardian");  // looking is itself recorded, newest first
-  bool nurse_listed = false;
-  for (const auto& e : looked["items"]) nurse_listed = nurse_listed || (e["user"] == "Dana Nurse" && e["action"] == "break_glass");
-  EXPECT_TRUE(nurse_listed);
+  // Both trails, as one: the nurse's break-glass (a change: the record trail) and her reads (the
+  // access trail), newest first.
+  bool nurse_broke_glass = false, nurse_read = false;
+  for (const auto& e : looked["items"]) {
+    nurse_broke_glass = nurse_broke_glass || (e["user"] == "Dana Nurse" && e["action"] == "break_glass" && e["trail"] == "record");
+    nurse_read = nurse_read || (e["user"] == "Dana Nurse" && e["action"] == "read" && e["trail"] == "access");
+  }
+  EXPECT_TRUE(nurse_broke_glass);
+  EXPECT_TRUE(nurse_read);
+  for (std::size_t i = 1; i < looked["items"].size(); ++i)
+    EXPECT_GE(looked["items"][i - 1]["at"].get<std::string>(), looked["items"][i]["at"].get<std::string>());
   EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons/" + sid + "/access-log", "", nurse).status, 403);
   auto verified = json::parse(c.send(http::verb::get, "/api/v1/audit/verify", "", guardian).body);
   EXPECT_TRUE(verified["intact"].get<bool>());
+  EXPECT_GT(verified["record_events"].get<std::int64_t>(), 0);
+  EXPECT_GT(verified["access_events"].get<std::int64_t>(), 0);
+  EXPECT_EQ(verified["events"].get<std::int64_t>(),
+            verified["record_events"].get<std::int64_t>() + verified["access_events"].get<std::int64_t>());
+  auto reads_only = json::parse(c.send(http::verb::get, "/api/v1/audit?trail=access&person_id=" + sid, "", guardian).body);
+  ASSERT_FALSE(reads_only["items"].empty());
+  for (const auto& e : reads_only["items"]) EXPECT_EQ(e["trail"], "access");
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/audit?trail=everything", "", guardian).status, 400);
   auto found = json::parse(c.send(http::verb::get, "/api/v1/persons?nhs_number=" + s["nhs_number"].get<std::string>(), "", nurse).body);
   if (!s["nhs_number"].get<std::string>().empty()) {
     ASSERT_FALSE(found["items"].empty());

@@ -89,12 +89,20 @@ class CareWorld {
     return u;
   }
 
-  std::int64_t audit_count() { return db_.query_integer("SELECT COUNT(*) FROM audit_events").value_or(0); }
-  // The newest audit event's outcome for a user and person.
-  std::string last_outcome(const StaffUser& u, PersonId p) {
-    return db_.query_text("SELECT outcome FROM audit_events WHERE user_id = ? AND person_id = ? ORDER BY id DESC LIMIT 1",
-                          {u.id.value, p.value})
-        .value_or("none");
+  // Audit events in one trail (record: changes; access: reads and searches), or in both.
+  std::int64_t audit_count(governance::AuditTrail trail) {
+    return trail == governance::AuditTrail::Access
+               ? db_.access_log().query_integer("SELECT COUNT(*) FROM access_events").value_or(0)
+               : db_.query_integer("SELECT COUNT(*) FROM audit_events").value_or(0);
+  }
+  std::int64_t audit_count() { return audit_count(governance::AuditTrail::Record) + audit_count(governance::AuditTrail::Access); }
+  // The newest event's outcome for a user and person in one trail.
+  std::string last_outcome(const StaffUser& u, PersonId p, governance::AuditTrail trail) {
+    const char* sql = trail == governance::AuditTrail::Access
+                          ? "SELECT outcome FROM access_events WHERE user_id = ? AND person_id = ? ORDER BY id DESC LIMIT 1"
+                          : "SELECT outcome FROM audit_events WHERE user_id = ? AND person_id = ? ORDER BY id DESC LIMIT 1";
+    auto& db = trail == governance::AuditTrail::Access ? db_.access_log() : db_;
+    return db.query_text(sql, {u.id.value, p.value}).value_or("none");
   }
 
   StaffUser dn, sw, hv, mh, sw_manager, cm, caldicott, commissioner;

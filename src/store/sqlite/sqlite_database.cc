@@ -171,8 +171,22 @@ std::unique_ptr<BulkWriter> SqliteDatabase::bulk_insert(std::string_view table,
   return std::make_unique<SqliteBulkWriter>(*this, prepare(sql));
 }
 
+// A private in-memory database keeps its access log in itself (nothing else can see it anyway).
+Database& SqliteDatabase::access_log() {
+  if (holds_access_log_) return *this;
+  if (access_log_) return *access_log_;
+  bool in_memory = path_.empty() || path_ == ":memory:" || path_.starts_with("file::memory:");
+  SqliteDatabase& log = in_memory ? *this : *(access_log_ = std::make_unique<SqliteDatabase>(access_log_path(path_)));
+  log.execute_script(translate_ddl(kAccessLogSchema));
+  log.holds_access_log_ = true;
+  return log;
+}
+
 std::string SqliteDatabase::translate_ddl(std::string_view ddl) const {
   std::string s(ddl);
+  // The access log lives in a file of its own, made when first opened (access_log()).
+  const std::string access = "@ACCESS_LOG@";
+  for (std::size_t p; (p = s.find(access)) != std::string::npos;) s.replace(p, access.size(), "");
   const std::string token = "@ID_PK@";
   for (std::size_t p; (p = s.find(token)) != std::string::npos;) s.replace(p, token.size(), "INTEGER PRIMARY KEY");
   // A key the application assigns (a sequence number), stored as the row's own key.

@@ -30,6 +30,7 @@ class SqliteDatabase final : public Database {
                                           const std::vector<std::string>& columns) override;
   void sync_id_sequence(std::string_view) override {}
   std::string translate_ddl(std::string_view ddl) const override;
+  Database& access_log() override;
   void begin() override;
   void begin_read() override;
   void commit() override;
@@ -43,6 +44,10 @@ class SqliteDatabase final : public Database {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+  // The access log's connection (its own file), or this one: an in-memory database, or the
+  // access log itself, once its table exists.
+  std::unique_ptr<SqliteDatabase> access_log_;
+  bool holds_access_log_ = false;
   // Prepared statements by their SQL, looked up without copying the text.
   struct TextHash {
     using is_transparent = void;
