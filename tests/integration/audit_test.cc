@@ -319,10 +319,11 @@ TEST_P(AuditTest, TheWriteAheadLogStaysBoundedUnderConstantReads) {
     for (auto& t : readers) t.join();
   }
   EXPECT_GT(largest, 0u);
-  // Every commit appends at least one page (4 KiB) to the log, so 4,000 commits left to grow make
-  // a log of 16 MB or more (70 MB measured); restarted past 64 pages, it holds what is committed
-  // between checkpoints (20 ms here; a few when readers were slow to leave): a few MB.
-  EXPECT_LT(largest, 4000u * 4096u / 2u) << "the write-ahead log grew to " << largest << " bytes";
+  // Every commit appends at least one page (4 KiB and a frame header) to the log, so 4,000 commits
+  // left to grow make a log of more than 4,000 pages (70 MB measured); restarted past 64 pages, it
+  // holds what is committed between checkpoints (20 ms here; more when readers were slow to leave,
+  // or the machine busy): a few MB (up to 8.5 measured with other tests running beside).
+  EXPECT_LT(largest, 4000u * 4096u) << "the write-ahead log grew to " << largest << " bytes";
   auto v = verify_audit(*db_);
   EXPECT_TRUE(v.intact) << v.problem;
   EXPECT_EQ(v.events, 4000);
