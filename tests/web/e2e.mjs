@@ -155,6 +155,7 @@ try {
     await open("governance", "#alerts", "governance");
     await page.locator("#alerts tr", { hasText: "Holly Visitor" }).first().waitFor();
     await page.locator("#audit-state", { hasText: "intact" }).waitFor();
+    await page.locator("#audit-state", { hasText: "reads and searches" }).waitFor();
     await page.getByLabel("Person id").fill(String(stranger));
     await page.getByRole("button", { name: "Show accesses" }).click();
     await page.locator("#access-log tr", { hasText: "Holly Visitor" }).first().waitFor();

@@ -26,11 +26,22 @@ interface AuditEntry {
   outcome: string;
 }
 
+// Both chains of the audit trail: changes (record) and reads and searches (access).
+type Verification = {
+  intact: boolean;
+  events: number;
+  record_events: number;
+  access_events: number;
+  trail: string | null;
+  first_bad_id: number | null;
+  problem: string;
+};
+
 // Information governance: the alert review queue, the audit chain's state, audit search and
 // "who looked at this record".
 export function Governance() {
   const [alerts, setAlerts] = useState<Alert[]>([]);
-  const [verify, setVerify] = useState<{ intact: boolean; events: number; problem: string } | null>(null);
+  const [verify, setVerify] = useState<Verification | null>(null);
   const [person, setPerson] = useState("");
   const [log, setLog] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState("");
@@ -39,7 +50,7 @@ export function Governance() {
   }, []);
   useEffect(() => {
     loadAlerts();
-    api<{ intact: boolean; events: number; problem: string }>("/api/v1/audit/verify").then(setVerify, () => setVerify(null));
+    api<Verification>("/api/v1/audit/verify").then(setVerify, () => setVerify(null));
   }, [loadAlerts]);
   const review = async (id: number, outcome: string) => {
     try {
@@ -76,7 +87,11 @@ export function Governance() {
       {error && <p className="nhsuk-error-message">{error}</p>}
       {verify && (
         <div className={verify.intact ? "nhsuk-inset-text" : "nhsuk-warning-callout"} id="audit-state">
-          <p>{verify.intact ? `The audit chain is intact: ${verify.events.toLocaleString("en-GB")} events verified.` : `The audit chain is broken: ${verify.problem}`}</p>
+          <p>
+            {verify.intact
+              ? `The audit chain is intact: ${verify.events.toLocaleString("en-GB")} events verified (${verify.record_events.toLocaleString("en-GB")} changes, ${verify.access_events.toLocaleString("en-GB")} reads and searches).`
+              : `The audit chain is broken at event ${verify.first_bad_id} of the ${verify.trail} trail: ${verify.problem}`}
+          </p>
         </div>
       )}
       <h2 className="nhsuk-heading-m">Override alerts</h2>
