@@ -99,6 +99,14 @@ jc::governance::AuditEvent nurse_read(const jc::StaffUser& user, std::int64_t pe
   return e;
 }
 
+// Events in the access trail (reads' audit), over the access log's parts.
+std::int64_t access_events(jc::store::Database& db) {
+  std::int64_t newest = 0;
+  for (std::size_t part = 0; part < db.access_log_parts(); ++part)
+    newest = std::max(newest, db.access_log(part).query_integer("SELECT COALESCE(MAX(id), 0) FROM access_events").value_or(0));
+  return newest;
+}
+
 // Every run starts from the same access trail (the audit of reads): `events` events (the history
 // of an area's use, some months of reads), however many earlier runs appended. Short of that, past
 // reads by the district nurse are appended; beyond it, the events of earlier runs are taken off the
@@ -106,10 +114,10 @@ jc::governance::AuditEvent nurse_read(const jc::StaffUser& user, std::int64_t pe
 void settle_audit_trail(const std::string& path, long long events) {
   auto t = Clock::now();
   auto db = jc::store::open_database(path);
-  auto& log = db->access_log();
-  std::int64_t have = log.query_integer("SELECT COALESCE(MAX(id), 0) FROM access_events").value_or(0);
+  std::int64_t have = access_events(*db);
   if (have > events) {
-    log.execute("DELETE FROM access_events WHERE id > ?", {static_cast<std::int64_t>(events)});
+    for (std::size_t part = 0; part < db->access_log_parts(); ++part)
+      db->access_log(part).execute("DELETE FROM access_events WHERE id > ?", {static_cast<std::int64_t>(events)});
   } else if (have < events) {
     auto user = jc::store::find_staff_by_username(*db, "dnurse")->user;
     std::int64_t persons = db->query_integer("SELECT COUNT(*) FROM persons").value_or(1);
@@ -125,7 +133,9 @@ void settle_audit_trail(const std::string& path, long long events) {
       jc::governance::append_audit_batch(*db, batch, jc::governance::AuditTrail::Access);
     }
   }
-  for (auto* d : {db.get(), &log}) d->query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const jc::store::Row&) {});
+  db->query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const jc::store::Row&) {});
+  for (std::size_t part = 0; part < db->access_log_parts(); ++part)
+    db->access_log(part).query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const jc::store::Row&) {});
   std::printf("care_read_bench: access trail set to %lld events (from %lld) in %.1f s\n", events, static_cast<long long>(have), since(t));
 }
 
@@ -275,7 +285,7 @@ int main(int argc, char** argv) {
   {
     auto db = pool.acquire();
     persons = db->query_integer("SELECT COUNT(*) FROM persons").value_or(0);
-    audit_before = db->access_log().query_integer("SELECT COUNT(*) FROM access_events").value_or(0);
+    audit_before = access_events(*db);
   }
   jc::server::Metrics metrics;
   jc::server::Api api(pool, metrics, jc::governance::Authenticator{});
@@ -337,7 +347,7 @@ int main(int argc, char** argv) {
   std::int64_t audited = 0;
   {
     auto db = pool.acquire();
-    audited = db->access_log().query_integer("SELECT COUNT(*) FROM access_events").value_or(0) - audit_before;
+    audited = access_events(*db) - audit_before;
   }
   std::printf("care_read_bench: persons=%lld connections=%d server_threads=%d requests=%zu errors=%lld seconds=%.2f "
               "requests_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f audit_events_written=%lld server_cpu_us_per_request=%.1f "

@@ -14,18 +14,22 @@ connections=${3:-32}
 threads=${4:-2}
 bin=build/release/bin
 db=${CARE_READ_DB:-/tmp/jointcare-care-bench-$population.db}
-access_log=${db%.db}.access.db
+access_log=${db%.db}.access-1.db access_log_2=${db%.db}.access-2.db
+# The newest event of the access trail, over the access log's two parts.
+newest_access_event() {
+  sqlite3 "$access_log" "ATTACH '$access_log_2' AS two; SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM access_events UNION ALL SELECT MAX(id) FROM two.access_events)"
+}
 command -v wrk >/dev/null || { echo "care_read_wrk: wrk is missing (scripts/install-deps)" >&2; exit 2; }
 
 CARE_READ_BENCH_SETUP_ONLY=1 "$bin/care_read_bench" "$population" 0 0 0 "$db"
-cat "$db" "$access_log" > /dev/null  # the files into the OS cache, as on a server that has been running
+cat "$db" "$access_log" "$access_log_2" > /dev/null  # the files into the OS cache, as on a server that has been running
 
 log=$(mktemp)
 "$bin/jointcare" serve --db "$db" --port 0 --threads "$threads" --log-level warn > "$log" 2>&1 &
 server=$!
 # On exit stop the server and wait for it: closing the database moves the write-ahead log into it,
 # which the next run must not overlap.
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; cp "$log" /tmp/care_read_wrk-serve.log; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do grep -q "serving on" "$log" && break; sleep 0.1; done
 port=$(grep -o "serving on http://[0-9.]*:[0-9]*" "$log" | grep -o "[0-9]*$")
 token=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/session" -H 'Content-Type: application/json' \
@@ -41,11 +45,11 @@ for _ in $(seq 1 1200); do
   sleep 0.5
 done
 wrk -t1 -c"$connections" -d5s -s bench/care_read.lua "http://127.0.0.1:$port" > /dev/null
-audit_before=$(sqlite3 "$access_log" "SELECT MAX(id) FROM access_events")
+audit_before=$(newest_access_event)
 cpu_before=$(cpu)
 out=$(wrk -t1 -c"$connections" -d"${seconds}s" -s bench/care_read.lua "http://127.0.0.1:$port"; times)
 cpu_after=$(cpu)
-audit_after=$(sqlite3 "$access_log" "SELECT MAX(id) FROM access_events")
+audit_after=$(newest_access_event)
 line=$(echo "$out" | grep "^care_read_wrk:")
 requests=$(echo "$line" | grep -o "requests=[0-9]*" | cut -d= -f2)
 ticks=$(getconf CLK_TCK)

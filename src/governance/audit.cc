@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 
 namespace jc::governance {
@@ -47,34 +48,77 @@ constexpr const char* kColumns =
 
 constexpr AuditTrail kTrails[] = {AuditTrail::Record, AuditTrail::Access};
 
-// Where a trail is kept: its connection (the access log's, for the access trail) and table.
-store::Database& trail_db(store::Database& db, AuditTrail trail) { return trail == AuditTrail::Access ? db.access_log() : db; }
+// Where a trail is kept: its connections (the access log's parts, for the access trail) and table.
+std::vector<store::Database*> stores_of(store::Database& db, AuditTrail trail) {
+  if (trail == AuditTrail::Record) return {&db};
+  std::vector<store::Database*> parts;
+  for (std::size_t i = 0; i < db.access_log_parts(); ++i) parts.push_back(&db.access_log(i));
+  return parts;
+}
 std::string table(AuditTrail trail) { return trail == AuditTrail::Access ? "access_events" : "audit_events"; }
 
+// The newest event of a trail, and the part that holds it.
+struct Head {
+  std::int64_t id = 0;
+  std::string hash = kGenesis;
+  std::size_t part = 0;
+};
+Head head_of(const std::vector<store::Database*>& stores, const std::string& name) {
+  Head head;
+  for (std::size_t i = 0; i < stores.size(); ++i) {
+    stores[i]->query("SELECT id, hash FROM " + name + " ORDER BY id DESC LIMIT 1", {}, [&](const store::Row& r) {
+      if (r.integer(0) <= head.id) return;
+      head.id = r.integer(0);
+      head.hash = r.text(1);
+      head.part = i;
+    });
+  }
+  return head;
+}
+
+// Walks the chain in order of id, a window of ids at a time from every part at once, so that an
+// event moved to the other part, or there twice, breaks it as a reordered or removed one would.
 void verify_trail(store::Database& main, AuditTrail trail, AuditVerification& v) {
+  constexpr std::int64_t kWindow = 50'000;
+  const auto stores = stores_of(main, trail);
+  const std::string name = table(trail);
+  const std::string select = std::string("SELECT ") + kColumns + " FROM " + name + " WHERE id >= ? AND id < ? ORDER BY id";
   std::string previous = kGenesis;
-  std::int64_t expected_id = 1, events = 0;
-  auto& db = trail_db(main, trail);
-  db.query(std::string("SELECT ") + kColumns + " FROM " + table(trail) + " ORDER BY id", {}, [&](const store::Row& r) {
-    ++events;
-    if (!v.intact) return;
-    AuditEvent e = from_row(r);
-    auto bad = [&](std::string why) {
-      v.intact = false;
-      v.bad_trail = trail;
-      v.first_bad_id = e.id;
-      v.problem = std::move(why);
-    };
-    if (e.id != expected_id) {
-      bad("expected event " + std::to_string(expected_id) + " here: events before it were removed or reordered");
-    } else if (e.previous_hash != previous) {
-      bad("its link to the event before does not match: an event before it was removed, reordered or altered");
-    } else if (audit_hash(e) != e.hash) {
-      bad("its content does not match its hash: it was altered");
+  std::int64_t expected_id = 1, events = 0, from = std::numeric_limits<std::int64_t>::min();
+  for (;;) {
+    std::optional<std::int64_t> start;
+    for (auto* db : stores) {
+      auto first = db->query_integer("SELECT MIN(id) FROM " + name + " WHERE id >= ?", {from});
+      if (first && (!start || *first < *start)) start = first;
     }
-    previous = e.hash;
-    ++expected_id;
-  });
+    if (!start) break;
+    std::vector<AuditEvent> window;
+    for (auto* db : stores) db->query(select, {*start, *start + kWindow}, [&](const store::Row& r) { window.push_back(from_row(r)); });
+    if (stores.size() > 1) {
+      std::stable_sort(window.begin(), window.end(), [](const AuditEvent& a, const AuditEvent& b) { return a.id < b.id; });
+    }
+    for (const auto& e : window) {
+      ++events;
+      if (!v.intact) continue;
+      auto bad = [&](std::string why) {
+        v.intact = false;
+        v.bad_trail = trail;
+        v.first_bad_id = e.id;
+        v.problem = std::move(why);
+      };
+      if (e.id != expected_id) {
+        bad("expected event " + std::to_string(expected_id) + " here: events before it were removed or reordered");
+      } else if (e.previous_hash != previous) {
+        bad("its link to the event before does not match: an event before it was removed, reordered or altered");
+      } else if (audit_hash(e) != e.hash) {
+        bad("its content does not match its hash: it was altered");
+      }
+      previous = e.hash;
+      ++expected_id;
+    }
+    if (*start > std::numeric_limits<std::int64_t>::max() - kWindow) break;
+    from = *start + kWindow;
+  }
   (trail == AuditTrail::Access ? v.access_events : v.record_events) = events;
   v.events += events;
 }
@@ -105,20 +149,22 @@ std::string audit_hash(const AuditEvent& e) {
   return hex;
 }
 
-void append_audit_batch(store::Database& main, std::vector<AuditEvent>& events, AuditTrail trail) {
-  if (events.empty()) return;
-  auto& db = trail_db(main, trail);
+std::size_t append_audit_batch(store::Database& main, std::vector<AuditEvent>& events, AuditTrail trail,
+                               std::optional<std::size_t> part) {
+  const auto stores = stores_of(main, trail);
+  const std::string name = table(trail);
+  std::optional<store::AccessLogLock> appending;  // SQLite: the access log's appenders, one at a time
+  if (trail == AuditTrail::Access) appending.emplace(main);
+  std::size_t target = part ? std::min(*part, stores.size() - 1) : stores.size() > 1 ? head_of(stores, name).part : 0;
+  if (events.empty()) return target;
+  auto& db = *stores[target];
   store::Transaction tx(db);
   if (db.dialect() == store::Dialect::Postgres) {  // one appender at a time, per chain
     db.execute_script(trail == AuditTrail::Access ? "SELECT pg_advisory_xact_lock(7300002)" : "SELECT pg_advisory_xact_lock(7300001)");
   }
-  std::int64_t next = 1;
-  std::string previous = kGenesis;
-  const std::string name = table(trail);
-  db.query("SELECT id, hash FROM " + name + " ORDER BY id DESC LIMIT 1", {}, [&](const store::Row& r) {
-    next = r.integer(0) + 1;
-    previous = r.text(1);
-  });
+  Head head = head_of(stores, name);
+  std::int64_t next = head.id + 1;
+  std::string previous = head.hash;
   const std::string insert = "INSERT INTO " + name + " (" + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   for (auto& e : events) {
     e.trail = trail;
@@ -131,6 +177,7 @@ void append_audit_batch(store::Database& main, std::vector<AuditEvent>& events, 
                 nullable(e.person_id), e.action, e.record_type, e.record_id, e.purpose, e.outcome, e.previous_hash, e.hash});
   }
   tx.commit();
+  return target;
 }
 
 AuditEvent append_audit(store::Database& db, AuditEvent e) {
@@ -145,7 +192,7 @@ AuditVerification verify_audit(store::Database& db) {
   return v;
 }
 
-// Each trail's first `limit` matches (ids follow time within a trail), merged by time.
+// Each trail's (and part's) first `limit` matches (ids follow time within a trail), merged by time.
 std::vector<AuditEvent> search_audit(store::Database& db, const AuditQuery& q) {
   std::vector<AuditEvent> out;
   for (auto trail : kTrails) {
@@ -160,10 +207,12 @@ std::vector<AuditEvent> search_audit(store::Database& db, const AuditQuery& q) {
     if (q.action) sql += " AND action = ?", params.push_back(*q.action);
     sql += " ORDER BY id LIMIT ?";
     params.push_back(static_cast<std::int64_t>(q.limit));
-    trail_db(db, trail).query(sql, params, [&](const store::Row& r) {
-      out.push_back(from_row(r));
-      out.back().trail = trail;
-    });
+    for (auto* part : stores_of(db, trail)) {
+      part->query(sql, params, [&](const store::Row& r) {
+        out.push_back(from_row(r));
+        out.back().trail = trail;
+      });
+    }
   }
   std::stable_sort(out.begin(), out.end(), [](const AuditEvent& a, const AuditEvent& b) {
     return std::tie(a.occurred_at, a.trail, a.id) < std::tie(b.occurred_at, b.trail, b.id);

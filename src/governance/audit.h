@@ -46,8 +46,10 @@ struct AuditEvent {
 AuditEvent append_audit(store::Database& db, AuditEvent event);
 
 // Appends several events to a trail in one transaction, in order (the access trail: the group
-// commit of AuditWriter, DirectAudit). `db` is the database, whose access log holds that trail.
-void append_audit_batch(store::Database& db, std::vector<AuditEvent>& events, AuditTrail trail = AuditTrail::Record);
+// commit of AuditWriter, DirectAudit). `db` is the database, whose access log holds that trail:
+// in `part` of it, or by default in the part holding its newest event. Returns the part used.
+std::size_t append_audit_batch(store::Database& db, std::vector<AuditEvent>& events, AuditTrail trail = AuditTrail::Record,
+                               std::optional<std::size_t> part = std::nullopt);
 
 // The hash of an event's content and its predecessor's hash (SHA-256, hex).
 std::string audit_hash(const AuditEvent& event);

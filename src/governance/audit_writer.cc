@@ -8,8 +8,9 @@ namespace jc::governance {
 
 AuditWriter::AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<store::Database> checkpointer, AuditWriterOptions options)
     : db_(std::move(db)), options_(options), checkpointer_(std::move(checkpointer)) {
-  if (checkpointer_ && db_->dialect() == store::Dialect::Sqlite) {
-    db_->access_log().execute_script("PRAGMA wal_autocheckpoint=0");
+  if (checkpointer_ && db_->access_log_parts() > 1) {
+    // The writer's own commits never checkpoint: its appends must not wait for file syncs.
+    for (std::size_t part = 0; part < db_->access_log_parts(); ++part) db_->access_log(part).execute_script("PRAGMA wal_autocheckpoint=0");
     checkpoint_thread_ = std::thread([this] {
       std::unique_lock lock(mutex_);
       while (!stopping_) {
@@ -38,21 +39,18 @@ AuditWriter::~AuditWriter() {
   if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
 }
 
-// Moves the access log's write-ahead log into its file without waiting for anyone (PASSIVE). Once
-// all of it is there and nobody reads inside it, the next commit starts the log afresh: nobody
-// reads the access log under load but its writer, so it stays small. Were some reader always
-// holding a snapshot inside it (long audit searches one after another, or a database that kept
-// reads and their audit in one file, as this one once did: it grew about 50 MB a second at 10,000
-// audited reads a second), SQLite would never get that chance and the log would grow without
-// bound. Past wal_restart_frames the writer itself checkpoints before its next commit: with no
-// commit in between, that leaves the whole log in the file; new readers then read the file alone,
-// those still inside the log finish, and the commit after starts the log afresh (if one was
-// slower, the next checkpoint tries again). Commits wait meanwhile for its file syncs (0.1-0.3 s
-// on the benchmark machine under load). (A RESTART checkpoint would hold them as long, at every pass.)
+// SQLite commits append to a write-ahead log, which a checkpoint moves into the file; the log can
+// only start afresh once all of it is there with no commit in between. With commits every
+// millisecond that moment never comes unless the writer stops for a checkpoint's file syncs
+// (0.01-0.5 s on the benchmark machine under load: a stall every answer waiting would share).
+// Hence two parts: the writer appends to one and lets its log grow; the other, which nobody
+// writes, is checkpointed here in full and its log emptied (TRUNCATE; readers of it, audit
+// searches, only delay this thread). The writer moves to it once its own log is past the bound.
 void AuditWriter::checkpoint() {
-  std::int64_t frames = 0;
-  checkpointer_->access_log().query("PRAGMA wal_checkpoint(PASSIVE)", {}, [&](const store::Row& r) { frames = r.integer(1); });
-  if (frames > options_.wal_restart_frames) restart_due_ = true;
+  std::size_t idle = 1 - part_.load();
+  auto& log = checkpointer_->access_log(idle);
+  if (log.wal_bytes() == 0 || part_.load() == idle) return;  // empty, or the writer just moved to it
+  log.query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const store::Row&) {});
 }
 
 void AuditWriter::record(std::vector<AuditEvent> events) {
@@ -99,16 +97,16 @@ void AuditWriter::run() {
     std::shared_ptr<Batch> batch = std::move(open_);
     open_.reset();
     lock.unlock();
-    if (restart_due_.exchange(false)) {
-      try {
-        db_->access_log().query("PRAGMA wal_checkpoint(PASSIVE)", {}, [](const store::Row&) {});
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));  // readers inside the old log finish
-      } catch (const std::exception&) {  // the next pass past the bound tries again; the batch goes on
-      }
-    }
     std::string error;
     try {
-      append_audit_batch(*db_, batch->events, AuditTrail::Access);
+      auto part = part_chosen_ ? std::optional<std::size_t>(part_.load()) : std::nullopt;
+      part = append_audit_batch(*db_, batch->events, AuditTrail::Access, part);
+      part_chosen_ = true;
+      if (checkpointer_ && db_->access_log_parts() > 1 && db_->access_log(*part).wal_bytes() > options_.switch_wal_bytes &&
+          db_->access_log(1 - *part).wal_bytes() == 0) {
+        part = 1 - *part;  // the other part's log is empty: write there while this one's is emptied
+      }
+      part_ = *part;
     } catch (const std::exception& e) {
       error = e.what();
     }

@@ -57,7 +57,7 @@ class CollectingAudit final : public AuditSink {
   std::vector<AuditEvent> events_;
 };
 
-// How the writer gathers events and keeps SQLite's write-ahead log in bounds.
+// How the writer gathers events and keeps SQLite's write-ahead logs in bounds.
 struct AuditWriterOptions {
   // Each commit has a fixed cost (about 65 µs of CPU on SQLite: the transaction, the chain's last
   // hash, the log's pages) besides a few µs an event, so under load the writer waits up to `linger`
@@ -65,19 +65,19 @@ struct AuditWriterOptions {
   // or three; an idle server's lone event waits as long at most.
   std::chrono::microseconds linger{1000};
   std::size_t max_batch = 64;
-  // SQLite: how often the access log's write-ahead log is checkpointed, and past how many pages
-  // in it the writer checkpoints it itself so that it can start afresh (see checkpoint()).
-  // 262,144 pages of 4 KiB: 1 GB; the log starts afresh by itself long before, unless some reader
-  // keeps a snapshot in it all the while.
+  // SQLite: the writer appends to one part of the access log until its write-ahead log passes
+  // `switch_wal_bytes`, then to the other once that one's log is empty. Every `checkpoint_every`
+  // the part not being written has its log moved into its file and emptied (see checkpoint()).
+  // 256 MB: some five seconds of 10,000 audited reads a second.
   std::chrono::milliseconds checkpoint_every{250};
-  std::int64_t wal_restart_frames = 262'144;
+  std::int64_t switch_wal_bytes = 256LL << 20;
 };
 
 class AuditWriter final : public AuditSink {
  public:
   // Appends to the access trail of `db` (its access log). `checkpointer`, for SQLite: a second
-  // connection to the database whose access log's write-ahead log it moves into the access log's
-  // file in the background, so the writer never pauses for it.
+  // connection to the database, with which a thread of the writer's empties the write-ahead log
+  // of the access log's part that is not being written, so the writer never pauses for it.
   explicit AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<store::Database> checkpointer = nullptr,
                        AuditWriterOptions options = {});
   ~AuditWriter() override;
@@ -107,7 +107,8 @@ class AuditWriter final : public AuditSink {
   bool writer_waiting_ = false;
   bool lingering_ = false;  // the writer waits for the open batch to fill
   bool stopping_ = false;
-  std::atomic<bool> restart_due_{false};  // the log is past its bound: the writer checkpoints
+  std::atomic<std::size_t> part_{0};  // the access log's part being written
+  bool part_chosen_ = false;          // the first batch goes to the part holding the newest event
   std::unique_ptr<store::Database> checkpointer_;
   std::condition_variable stop_checkpoints_;
   std::thread thread_, checkpoint_thread_;

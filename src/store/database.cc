@@ -67,11 +67,19 @@ CREATE INDEX IF NOT EXISTS access_events_user ON access_events (user_id);
 CREATE INDEX IF NOT EXISTS access_events_organisation ON access_events (organisation_id);
 )";
 
-std::string access_log_path(std::string_view sqlite_path) {
+namespace {
+std::string stem(std::string_view sqlite_path) {
   std::string path(sqlite_path);
   if (path.ends_with(".db")) path.resize(path.size() - 3);
-  return path + ".access.db";
+  return path;
 }
+}  // namespace
+
+std::string access_log_path(std::string_view sqlite_path, std::size_t part) {
+  return stem(sqlite_path) + ".access-" + std::to_string(part + 1) + ".db";
+}
+
+std::string access_log_lock_path(std::string_view sqlite_path) { return stem(sqlite_path) + ".access.lock"; }
 
 bool is_postgres_target(std::string_view target) {
   return target.starts_with("postgres://") || target.starts_with("postgresql://") ||

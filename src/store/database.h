@@ -80,11 +80,22 @@ class Database {
   // Rewrites a shared migration for this dialect.
   virtual std::string translate_ddl(std::string_view ddl) const = 0;
   // The access log: the audit events of reads and searches (table access_events, a hash chain of
-  // its own beside audit_events; see governance/audit.h). SQLite keeps it in a file of its own
+  // its own beside audit_events; see governance/audit.h). SQLite keeps it in files of its own
   // beside the database (access_log_path), so that the stream of read events never changes the
-  // file the readers read: each change would empty every other connection's page cache. PostgreSQL
-  // keeps it in the same database: this connection. Opened on first use; lives as long as this one.
-  virtual Database& access_log() = 0;
+  // file the readers read: each change would empty every other connection's page cache. It has
+  // two, written in turns: while one takes the appends, the other's write-ahead log is moved into
+  // its file and emptied, with no writer to hold up (see governance::AuditWriter). PostgreSQL
+  // keeps it in the same database, in one part: this connection. Opened on first use; they live
+  // as long as this connection.
+  virtual std::size_t access_log_parts() const { return 1; }
+  virtual Database& access_log(std::size_t part = 0) = 0;
+  // One appender to the access log at a time, across connections and processes (SQLite: an
+  // advisory lock on a file beside the database; PostgreSQL takes a transaction's advisory lock
+  // instead). Use AccessLogLock.
+  virtual void lock_access_log() {}
+  virtual void unlock_access_log() {}
+  // SQLite: the size of this connection's write-ahead log file, in bytes (0: empty or none).
+  virtual std::int64_t wal_bytes() const { return 0; }
 
   virtual void begin() = 0;
   // A read-only snapshot: several queries see one consistent state and share one lock cycle.
@@ -135,6 +146,18 @@ class Transaction {
   bool done_ = false;
 };
 
+// Holds the access log's append lock for the length of a scope.
+class AccessLogLock {
+ public:
+  explicit AccessLogLock(Database& db) : db_(db) { db_.lock_access_log(); }
+  ~AccessLogLock() { db_.unlock_access_log(); }
+  AccessLogLock(const AccessLogLock&) = delete;
+  AccessLogLock& operator=(const AccessLogLock&) = delete;
+
+ private:
+  Database& db_;
+};
+
 // A read snapshot for the length of a scope (see Database::begin_read).
 class ReadTransaction {
  public:
@@ -156,8 +179,11 @@ class ReadTransaction {
 // string ("postgresql://..." or "host=... dbname=...") or a SQLite file path.
 std::unique_ptr<Database> open_database(const std::string& target);
 bool is_postgres_target(std::string_view target);
-// Where SQLite keeps a database's access log: "area.db" → "area.access.db" (back up both).
-std::string access_log_path(std::string_view sqlite_path);
+// Where SQLite keeps a database's access log: "area.db" → "area.access-1.db" and
+// "area.access-2.db" (parts 0 and 1), and the appenders' lock file "area.access.lock". Back up,
+// copy and move the database and its access log together.
+std::string access_log_path(std::string_view sqlite_path, std::size_t part);
+std::string access_log_lock_path(std::string_view sqlite_path);
 // The access log's table and indexes (IF NOT EXISTS), before translate_ddl.
 extern const char* const kAccessLogSchema;
 

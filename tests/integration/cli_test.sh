@@ -22,8 +22,8 @@ set +e; "$jc" frobnicate >/dev/null 2>&1; rc=$?; set -e
   --export-dir "$work/extracts" > "$work/gen.log"
 grep -q 'Generated 2000 people' "$work/gen.log" || fail "generate: $(cat "$work/gen.log")"
 grep -q 'Simulated 28 days of use' "$work/gen.log" || fail "generate should simulate a period of use: $(cat "$work/gen.log")"
-[ -f "$work/area.access.db" ] || fail "the access log should sit beside the database"
-[ "$(sqlite3 "$work/area.access.db" "SELECT COUNT(*) > 0 FROM access_events WHERE action = 'read'")" = 1 ] || fail "the simulated use left no audited reads"
+[ -f "$work/area.access-1.db" ] || fail "the access log should sit beside the database"
+[ "$(sqlite3 "$work/area.access-1.db" "SELECT COUNT(*) > 0 FROM access_events WHERE action = 'read'")" = 1 ] || fail "the simulated use left no audited reads"
 [ -s "$work/extracts/truth.csv" ] || fail "no truth.csv"
 ls "$work/extracts"/*.toml >/dev/null || fail "no profiles"
 
@@ -113,7 +113,7 @@ grep -q 'person_index' "$work/audit-search.out" || fail "audit search"
 grep -q '^access,.*,read,' "$work/audit-search.out" && fail "audit search --action create listed reads"
 "$jc" audit search --db "$work/area.db" --trail access --limit 5 > "$work/audit-access.out"
 [ "$(tail -n +2 "$work/audit-access.out" | grep -c '^access,')" = 5 ] || fail "audit search --trail access: $(cat "$work/audit-access.out")"
-sqlite3 "$work/area.access.db" "UPDATE access_events SET purpose = 'curiosity' WHERE id = 3"
+sqlite3 "$work/area.access-1.db" "UPDATE access_events SET purpose = 'curiosity' WHERE id = 3"
 set +e; "$jc" audit verify --db "$work/area.db" > "$work/verify.out"; rc=$?; set -e
 [ "$rc" -ne 0 ] || fail "audit verify should fail on an altered access trail"
 grep -q 'broken at event 3 of the access trail' "$work/verify.out" || fail "audit verify should name access event 3: $(cat "$work/verify.out")"
@@ -122,7 +122,7 @@ set +e; "$jc" audit verify --db "$work/area.db" > "$work/verify.out"; rc=$?; set
 [ "$rc" -ne 0 ] || fail "audit verify should fail on an altered chain"
 grep -q 'broken at event 1 of the record trail' "$work/verify.out" || fail "audit verify should name event 1: $(cat "$work/verify.out")"
 sqlite3 "$work/area.db" "DELETE FROM audit_events"
-sqlite3 "$work/area.access.db" "DELETE FROM access_events"
+sqlite3 "$work/area.access-1.db" "DELETE FROM access_events"
 
 # Section 75 pooled budgets: seeded by generate, balanced, a statement, journals all or nothing.
 "$jc" budget check --db "$work/area.db" > "$work/budget.out" || fail "budget check: $(cat "$work/budget.out")"

@@ -29,7 +29,7 @@ class PostgresDatabase final : public Database {
                                           const std::vector<std::string>& columns) override;
   void sync_id_sequence(std::string_view table) override;
   std::string translate_ddl(std::string_view ddl) const override;
-  Database& access_log() override { return *this; }
+  Database& access_log(std::size_t) override { return *this; }
   void begin() override;
   void begin_read() override;
   void commit() override;

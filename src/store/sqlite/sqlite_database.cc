@@ -2,7 +2,14 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 namespace jc::store {
@@ -86,6 +93,7 @@ SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path) {
 }
 
 SqliteDatabase::~SqliteDatabase() {
+  if (access_lock_fd_ >= 0) ::close(access_lock_fd_);
   for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
   sqlite3_close(db_);
 }
@@ -171,15 +179,42 @@ std::unique_ptr<BulkWriter> SqliteDatabase::bulk_insert(std::string_view table,
   return std::make_unique<SqliteBulkWriter>(*this, prepare(sql));
 }
 
+bool SqliteDatabase::in_memory() const { return path_.empty() || path_ == ":memory:" || path_.starts_with("file::memory:"); }
+
 // A private in-memory database keeps its access log in itself (nothing else can see it anyway).
-Database& SqliteDatabase::access_log() {
+Database& SqliteDatabase::access_log(std::size_t part) {
   if (holds_access_log_) return *this;
-  if (access_log_) return *access_log_;
-  bool in_memory = path_.empty() || path_ == ":memory:" || path_.starts_with("file::memory:");
-  SqliteDatabase& log = in_memory ? *this : *(access_log_ = std::make_unique<SqliteDatabase>(access_log_path(path_)));
+  if (part >= access_log_parts()) throw StoreError("the access log has no part " + std::to_string(part + 1));
+  if (access_log_[part]) return *access_log_[part];
+  SqliteDatabase& log = in_memory() ? *this : *(access_log_[part] = std::make_unique<SqliteDatabase>(access_log_path(path_, part)));
   log.execute_script(translate_ddl(kAccessLogSchema));
   log.holds_access_log_ = true;
   return log;
+}
+
+// An advisory lock (flock) on a file of its own: held for one append, it serialises appenders in
+// this process (each connection has its own descriptor) and in others; the system drops it if
+// the process dies.
+void SqliteDatabase::lock_access_log() {
+  if (in_memory()) return;
+  if (access_lock_fd_ < 0) {
+    std::string path = access_log_lock_path(path_);
+    access_lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (access_lock_fd_ < 0) throw StoreError("cannot open the access log's lock file " + path + ": " + std::strerror(errno));
+  }
+  while (::flock(access_lock_fd_, LOCK_EX) != 0) {
+    if (errno != EINTR) throw StoreError(std::string("cannot lock the access log: ") + std::strerror(errno));
+  }
+}
+
+void SqliteDatabase::unlock_access_log() {
+  if (access_lock_fd_ >= 0) ::flock(access_lock_fd_, LOCK_UN);
+}
+
+std::int64_t SqliteDatabase::wal_bytes() const {
+  struct stat st {};
+  if (in_memory() || ::stat((path_ + "-wal").c_str(), &st) != 0) return 0;
+  return static_cast<std::int64_t>(st.st_size);
 }
 
 std::string SqliteDatabase::translate_ddl(std::string_view ddl) const {

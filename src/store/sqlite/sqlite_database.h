@@ -30,7 +30,11 @@ class SqliteDatabase final : public Database {
                                           const std::vector<std::string>& columns) override;
   void sync_id_sequence(std::string_view) override {}
   std::string translate_ddl(std::string_view ddl) const override;
-  Database& access_log() override;
+  std::size_t access_log_parts() const override { return in_memory() ? 1 : 2; }
+  Database& access_log(std::size_t part) override;
+  void lock_access_log() override;
+  void unlock_access_log() override;
+  std::int64_t wal_bytes() const override;
   void begin() override;
   void begin_read() override;
   void commit() override;
@@ -44,10 +48,12 @@ class SqliteDatabase final : public Database {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
-  // The access log's connection (its own file), or this one: an in-memory database, or the
-  // access log itself, once its table exists.
-  std::unique_ptr<SqliteDatabase> access_log_;
+  bool in_memory() const;
+  // The access log's connections (its own files), or this one: an in-memory database, or a part
+  // of the access log itself, once its table exists.
+  std::unique_ptr<SqliteDatabase> access_log_[2];
   bool holds_access_log_ = false;
+  int access_lock_fd_ = -1;  // the appenders' lock file, opened on first use
   // Prepared statements by their SQL, looked up without copying the text.
   struct TextHash {
     using is_transparent = void;
