@@ -1,11 +1,12 @@
 -- wrk script for bench/care_read_wrk.sh: each request reads a random person's summary, signed in
--- by the bearer token in TOKEN, out of PERSONS persons.
-local persons = tonumber(os.getenv("PERSONS") or "1000000")
+-- by the bearer token in TOKEN, out of the persons numbered FIRST_PERSON to LAST_PERSON.
+local first = tonumber(os.getenv("FIRST_PERSON") or "1")
+local last = tonumber(os.getenv("LAST_PERSON") or "1000000")
 local auth = "Bearer " .. (os.getenv("TOKEN") or "")
 math.randomseed(12345)
 
 request = function()
-  return wrk.format("GET", "/api/v1/persons/" .. math.random(1, persons), { ["Authorization"] = auth, ["Host"] = "127.0.0.1" })
+  return wrk.format("GET", "/api/v1/persons/" .. math.random(first, last), { ["Authorization"] = auth, ["Host"] = "127.0.0.1" })
 end
 
 done = function(summary, latency, requests)

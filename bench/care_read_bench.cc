@@ -140,15 +140,15 @@ void settle_audit_trail(const std::string& path, long long events) {
 }
 
 struct Connection : std::enable_shared_from_this<Connection> {
-  Connection(net::io_context& ioc, const std::string& t, std::int64_t n, unsigned seed, std::atomic<bool>& s,
-             std::vector<double>& l, long long& e)
-      : stream(ioc), token(t), persons(n), rng(seed), stop(s), latencies(l), errors(e) {}
+  Connection(net::io_context& ioc, const std::string& t, std::pair<std::int64_t, std::int64_t> ids, unsigned seed,
+             std::atomic<bool>& s, std::vector<double>& l, long long& e)
+      : stream(ioc), token(t), person_ids(ids), rng(seed), stop(s), latencies(l), errors(e) {}
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   http::request<http::empty_body> req;
   http::response<http::string_body> res;
   std::string token;
-  std::int64_t persons;
+  std::pair<std::int64_t, std::int64_t> person_ids;  // the first and last person id
   std::mt19937_64 rng;
   std::atomic<bool>& stop;
   std::vector<double>& latencies;
@@ -157,7 +157,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
 
   void next() {
     if (stop) return;
-    std::uniform_int_distribution<std::int64_t> pick(1, persons);
+    std::uniform_int_distribution<std::int64_t> pick(person_ids.first, person_ids.second);
     req = {http::verb::get, "/api/v1/persons/" + std::to_string(pick(rng)), 11};
     req.set(http::field::host, "127.0.0.1");
     req.set(http::field::authorization, "Bearer " + token);
@@ -281,10 +281,12 @@ int main(int argc, char** argv) {
   }
   jc::store::ConnectionPool pool(path, static_cast<std::size_t>(threads));
   std::int64_t persons = 0;
+  std::pair<std::int64_t, std::int64_t> person_ids;
   std::int64_t audit_before = 0;
   {
     auto db = pool.acquire();
     persons = db->query_integer("SELECT COUNT(*) FROM persons").value_or(0);
+    person_ids = {db->query_integer("SELECT MIN(id) FROM persons").value_or(1), db->query_integer("SELECT MAX(id) FROM persons").value_or(1)};
     audit_before = access_events(*db);
   }
   jc::server::Metrics metrics;
@@ -318,7 +320,7 @@ int main(int argc, char** argv) {
   std::vector<long long> errors(static_cast<std::size_t>(connections), 0);
   std::vector<std::shared_ptr<Connection>> conns;
   for (int i = 0; i < connections; ++i) {
-    auto c = std::make_shared<Connection>(ioc, token, persons, 1234u + static_cast<unsigned>(i), stop,
+    auto c = std::make_shared<Connection>(ioc, token, person_ids, 1234u + static_cast<unsigned>(i), stop,
                                           latencies[static_cast<std::size_t>(i)], errors[static_cast<std::size_t>(i)]);
     c->stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
     conns.push_back(c);

@@ -36,7 +36,8 @@ token=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/session" -H 'Content-Type
   -d '{"username":"dnurse","password":"jointcare-demo"}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 persons=$(sqlite3 "$db" "SELECT COUNT(*) FROM persons")
 
-export TOKEN=$token PERSONS=$persons
+# Person ids are those of the database (the generator starts them at 2): none is asked for in vain.
+export TOKEN=$token FIRST_PERSON=$(sqlite3 "$db" "SELECT MIN(id) FROM persons") LAST_PERSON=$(sqlite3 "$db" "SELECT MAX(id) FROM persons")
 cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 # The server makes the commissioners' reports at start-up, in the background: wait until /healthz
 # says they are ready (a steady state), then warm up for 5 s and measure.
