@@ -219,7 +219,7 @@ std::int64_t SqliteDatabase::wal_bytes() const {
 
 std::string SqliteDatabase::translate_ddl(std::string_view ddl) const {
   std::string s(ddl);
-  // The access log lives in a file of its own, made when first opened (access_log()).
+  // The access log lives in files of its own, made when first opened (access_log()).
   const std::string access = "@ACCESS_LOG@";
   for (std::size_t p; (p = s.find(access)) != std::string::npos;) s.replace(p, access.size(), "");
   const std::string token = "@ID_PK@";
