@@ -155,16 +155,19 @@ std::size_t append_audit_batch(store::Database& main, std::vector<AuditEvent>& e
   const std::string name = table(trail);
   std::optional<store::AccessLogLock> appending;  // SQLite: the access log's appenders, one at a time
   if (trail == AuditTrail::Access) appending.emplace(main);
-  std::size_t target = part ? std::min(*part, stores.size() - 1) : stores.size() > 1 ? head_of(stores, name).part : 0;
+  // By default the part holding the newest event; the lock above keeps it so (SQLite has parts).
+  std::optional<Head> head;
+  if (!part && stores.size() > 1) head = head_of(stores, name);
+  std::size_t target = part ? std::min(*part, stores.size() - 1) : head ? head->part : 0;
   if (events.empty()) return target;
   auto& db = *stores[target];
   store::Transaction tx(db);
   if (db.dialect() == store::Dialect::Postgres) {  // one appender at a time, per chain
     db.execute_script(trail == AuditTrail::Access ? "SELECT pg_advisory_xact_lock(7300002)" : "SELECT pg_advisory_xact_lock(7300001)");
   }
-  Head head = head_of(stores, name);
-  std::int64_t next = head.id + 1;
-  std::string previous = head.hash;
+  if (!head) head = head_of(stores, name);
+  std::int64_t next = head->id + 1;
+  std::string previous = head->hash;
   const std::string insert = "INSERT INTO " + name + " (" + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   for (auto& e : events) {
     e.trail = trail;
