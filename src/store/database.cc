@@ -1,5 +1,7 @@
 #include "store/database.h"
 
+#include <filesystem>
+
 #include "store/migrations.h"
 #include "store/postgres/postgres_database.h"
 #include "store/sqlite/sqlite_database.h"
@@ -91,6 +93,18 @@ std::unique_ptr<Database> open_database(const std::string& target) {
   if (is_postgres_target(target)) {
     db = std::make_unique<PostgresDatabase>(target);
   } else {
+    // A new database must not adopt an access log that another left beside its name: that
+    // database's reads would read as this one's, and its chain would run on into this one's.
+    bool in_memory = target.empty() || target == ":memory:" || target.starts_with("file::memory:");
+    std::error_code ec;
+    if (!in_memory && !std::filesystem::exists(target, ec)) {
+      for (std::size_t part = 0; part < 2; ++part) {
+        std::string log = access_log_path(target, part);
+        if (std::filesystem::exists(log, ec))
+          throw StoreError("cannot create the database " + target + ": " + log +
+                           " is the access log of another database (move it away, or restore the database beside it)");
+      }
+    }
     db = std::make_unique<SqliteDatabase>(target);
   }
   apply_migrations(*db);

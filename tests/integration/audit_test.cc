@@ -229,6 +229,11 @@ TEST_P(AuditTest, SqliteKeepsTheAccessLogInAFileOfItsOwn) {
   EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'access_events'"), 0);
   append_some(1, AuditTrail::Record);
   EXPECT_NE(version(), before);  // a change's audit is in the change's own transaction, in the database
+  // A new database does not adopt an access log left beside its name by another.
+  auto orphan = (std::filesystem::path(target_).parent_path() / "orphan.db").string();
+  std::filesystem::copy_file(store::access_log_path(target_, 0), store::access_log_path(orphan, 0));
+  EXPECT_THROW(store::open_database(orphan), store::StoreError);
+  EXPECT_FALSE(std::filesystem::exists(orphan));
   EXPECT_EQ(store::access_log_path("/x/area.db", 0), "/x/area.access-1.db");
   EXPECT_EQ(store::access_log_path("/x/area", 1), "/x/area.access-2.db");
   EXPECT_EQ(store::access_log_lock_path("/x/area.db"), "/x/area.access.lock");
@@ -315,14 +320,24 @@ TEST_P(AuditTest, TheAccessLogsWriteAheadLogsStayBoundedWithTheChainAcrossTwoPar
     options.checkpoint_every = std::chrono::milliseconds(5);
     options.switch_wal_bytes = 64 * 4096;
     AuditWriter writer(reopen(), reopen(), options);
+    auto wal_size = [&](std::size_t part) {
+      std::error_code ec;
+      auto size = std::filesystem::file_size(store::access_log_path(target_, part) + "-wal", ec);
+      return ec ? std::uintmax_t{0} : size;
+    };
+    auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(60);  // for all the waits below
     for (int i = 0; i < 4000; ++i) {
       writer.record(summary_read(i, 1, (i * 7919) % 1000));
       for (std::size_t part = 0; part < 2; ++part) {
-        std::error_code ec;
-        auto size = std::filesystem::file_size(store::access_log_path(target_, part) + "-wal", ec);
-        if (ec) continue;
-        largest = std::max<std::uintmax_t>(largest, size);
-        if (size > 0) written.insert(part);
+        largest = std::max(largest, wal_size(part));
+        if (wal_size(part) > 0) written.insert(part);
+      }
+      // Every 20 events, let the emptying thread catch up (it has a part to empty after each move):
+      // on a busy machine it may be slower than these back-to-back commits, and the writer stays
+      // where it is meanwhile, which is the design but not what this test measures.
+      if (i % 20 == 0) {
+        while (std::min(wal_size(0), wal_size(1)) > 0 && std::chrono::steady_clock::now() < patience)
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
       }
     }
     stop = true;
@@ -331,9 +346,9 @@ TEST_P(AuditTest, TheAccessLogsWriteAheadLogsStayBoundedWithTheChainAcrossTwoPar
   EXPECT_GT(searches.load(), 0);
   EXPECT_EQ(written.size(), 2u) << "the writer should have moved to the other part";
   // Every commit appends at least one page (4 KiB and a frame header) to its log, so 4,000 commits
-  // in one log would make it more than 4,000 pages (16 MB); moved on past 64 pages (once the other
-  // log was emptied: later when the machine is busy), each holds a few hundred KB.
-  EXPECT_LT(largest, 4000u * 4096u / 2u) << "a write-ahead log grew to " << largest << " bytes";
+  // in one log would make it more than 4,000 pages (16 MB); moving on past 64 pages, each log
+  // holds that and the commits before the move: a few hundred KB.
+  EXPECT_LT(largest, 4000u * 4096u / 8u) << "a write-ahead log grew to " << largest << " bytes";
   EXPECT_GT(db_->access_log(0).query_integer("SELECT COUNT(*) FROM access_events").value_or(0), 0);
   EXPECT_GT(db_->access_log(1).query_integer("SELECT COUNT(*) FROM access_events").value_or(0), 0);
   auto v = verify_audit(*db_);
