@@ -8,6 +8,8 @@ namespace jc::governance {
 
 AuditWriter::AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<store::Database> checkpointer, AuditWriterOptions options)
     : db_(std::move(db)), options_(options), checkpointer_(std::move(checkpointer)) {
+  std::vector<AuditEvent> none;
+  part_ = append_audit_batch(*db_, none, AuditTrail::Access);  // the part holding the newest event
   if (checkpointer_ && db_->access_log_parts() > 1) {
     // The writer's own commits never checkpoint: its appends must not wait for file syncs.
     for (std::size_t part = 0; part < db_->access_log_parts(); ++part) db_->access_log(part).execute_script("PRAGMA wal_autocheckpoint=0");
@@ -99,14 +101,11 @@ void AuditWriter::run() {
     lock.unlock();
     std::string error;
     try {
-      auto part = part_chosen_ ? std::optional<std::size_t>(part_.load()) : std::nullopt;
-      part = append_audit_batch(*db_, batch->events, AuditTrail::Access, part);
-      part_chosen_ = true;
-      if (checkpointer_ && db_->access_log_parts() > 1 && db_->access_log(*part).wal_bytes() > options_.switch_wal_bytes &&
-          db_->access_log(1 - *part).wal_bytes() == 0) {
-        part = 1 - *part;  // the other part's log is empty: write there while this one's is emptied
+      std::size_t part = append_audit_batch(*db_, batch->events, AuditTrail::Access, part_.load());
+      if (checkpointer_ && db_->access_log_parts() > 1 && db_->access_log(part).wal_bytes() > options_.switch_wal_bytes &&
+          db_->access_log(1 - part).wal_bytes() == 0) {
+        part_ = 1 - part;  // the other part's log is empty: write there while this one's is emptied
       }
-      part_ = *part;
     } catch (const std::exception& e) {
       error = e.what();
     }

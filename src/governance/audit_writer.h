@@ -108,7 +108,6 @@ class AuditWriter final : public AuditSink {
   bool lingering_ = false;  // the writer waits for the open batch to fill
   bool stopping_ = false;
   std::atomic<std::size_t> part_{0};  // the access log's part being written
-  bool part_chosen_ = false;          // the first batch goes to the part holding the newest event
   std::unique_ptr<store::Database> checkpointer_;
   std::condition_variable stop_checkpoints_;
   std::thread thread_, checkpoint_thread_;

@@ -95,9 +95,8 @@ std::unique_ptr<Database> open_database(const std::string& target) {
   } else {
     // A new database must not adopt an access log that another left beside its name: that
     // database's reads would read as this one's, and its chain would run on into this one's.
-    bool in_memory = target.empty() || target == ":memory:" || target.starts_with("file::memory:");
     std::error_code ec;
-    if (!in_memory && !std::filesystem::exists(target, ec)) {
+    if (!SqliteDatabase::is_memory_path(target) && !std::filesystem::exists(target, ec)) {
       for (std::size_t part = 0; part < 2; ++part) {
         std::string log = access_log_path(target, part);
         if (std::filesystem::exists(log, ec))

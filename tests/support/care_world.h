@@ -98,11 +98,12 @@ class CareWorld {
   std::int64_t audit_count() { return audit_count(governance::AuditTrail::Record) + audit_count(governance::AuditTrail::Access); }
   // The newest event's outcome for a user and person in one trail.
   std::string last_outcome(const StaffUser& u, PersonId p, governance::AuditTrail trail) {
-    const char* sql = trail == governance::AuditTrail::Access
-                          ? "SELECT outcome FROM access_events WHERE user_id = ? AND person_id = ? ORDER BY id DESC LIMIT 1"
-                          : "SELECT outcome FROM audit_events WHERE user_id = ? AND person_id = ? ORDER BY id DESC LIMIT 1";
-    auto& db = trail == governance::AuditTrail::Access ? db_.access_log() : db_;
-    return db.query_text(sql, {u.id.value, p.value}).value_or("none");
+    bool access = trail == governance::AuditTrail::Access;
+    return (access ? db_.access_log() : db_)
+        .query_text(std::string("SELECT outcome FROM ") + (access ? "access_events" : "audit_events") +
+                        " WHERE user_id = ? AND person_id = ? ORDER BY id DESC LIMIT 1",
+                    {u.id.value, p.value})
+        .value_or("none");
   }
 
   StaffUser dn, sw, hv, mh, sw_manager, cm, caldicott, commissioner;

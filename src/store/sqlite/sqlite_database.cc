@@ -179,8 +179,6 @@ std::unique_ptr<BulkWriter> SqliteDatabase::bulk_insert(std::string_view table,
   return std::make_unique<SqliteBulkWriter>(*this, prepare(sql));
 }
 
-bool SqliteDatabase::in_memory() const { return path_.empty() || path_ == ":memory:" || path_.starts_with("file::memory:"); }
-
 // A private in-memory database keeps its access log in itself (nothing else can see it anyway).
 Database& SqliteDatabase::access_log(std::size_t part) {
   if (holds_access_log_) return *this;

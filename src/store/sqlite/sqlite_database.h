@@ -19,6 +19,10 @@ class SqliteDatabase final : public Database {
  public:
   // Opens or creates the file (":memory:" for a private in-memory database).
   explicit SqliteDatabase(const std::string& path);
+  // A private in-memory database's name (it has no files beside it).
+  static bool is_memory_path(std::string_view path) {
+    return path.empty() || path == ":memory:" || path.starts_with("file::memory:");
+  }
   ~SqliteDatabase() override;
 
   Dialect dialect() const override { return Dialect::Sqlite; }
@@ -48,7 +52,7 @@ class SqliteDatabase final : public Database {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
-  bool in_memory() const;
+  bool in_memory() const { return is_memory_path(path_); }
   // The access log's connections (its own files), or this one: an in-memory database, or a part
   // of the access log itself, once its table exists.
   std::unique_ptr<SqliteDatabase> access_log_[2];
