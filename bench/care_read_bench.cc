@@ -116,8 +116,16 @@ void settle_audit_trail(const std::string& path, long long events) {
   auto db = jc::store::open_database(path);
   std::int64_t have = access_events(*db);
   if (have > events) {
-    for (std::size_t part = 0; part < db->access_log_parts(); ++part)
-      db->access_log(part).execute("DELETE FROM access_events WHERE id > ?", {static_cast<std::int64_t>(events)});
+    // The events, and their entries in the access log's index (segments of 2^16 ids).
+    const auto keep = static_cast<std::int64_t>(events);
+    for (std::size_t part = 0; part < db->access_log_parts(); ++part) {
+      auto& log = db->access_log(part);
+      jc::store::Transaction tx(log);
+      log.execute("DELETE FROM access_events WHERE id > ?", {keep});
+      log.execute("DELETE FROM access_index WHERE segment >= ? AND event_id > ?", {keep >> 16, keep});
+      log.execute("UPDATE access_index_state SET indexed_through = MIN(indexed_through, ?)", {keep});
+      tx.commit();
+    }
   } else if (have < events) {
     auto user = jc::store::find_staff_by_username(*db, "dnurse")->user;
     std::int64_t persons = db->query_integer("SELECT COUNT(*) FROM persons").value_or(1);
@@ -131,6 +139,12 @@ void settle_audit_trail(const std::string& path, long long events) {
         batch.push_back(nurse_read(user, person, when, "person_summary", std::to_string(person), "direct care"));
       }
       jc::governance::append_audit_batch(*db, batch, jc::governance::AuditTrail::Access);
+    }
+  }
+  // As on a server that has been running: the access log indexed to its end (the server indexes
+  // in the background as it goes).
+  for (std::size_t part = 0; part < db->access_log_parts(); ++part) {
+    while (jc::governance::index_access_log(db->access_log(part)) > 0) {
     }
   }
   db->query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const jc::store::Row&) {});

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <tuple>
+#include <utility>
 
 namespace jc::governance {
 namespace {
@@ -56,6 +57,45 @@ std::vector<store::Database*> stores_of(store::Database& db, AuditTrail trail) {
   return parts;
 }
 std::string table(AuditTrail trail) { return trail == AuditTrail::Access ? "access_events" : "audit_events"; }
+
+// The access log's index: segments of 2^16 ids; entries by person, user and organisation.
+constexpr int kSegmentBits = 16;
+enum IndexKind : std::int64_t { kByPerson = 1, kByUser = 2, kByOrganisation = 3 };
+struct IndexEntry {
+  std::int64_t segment, kind, key, event_id;
+  auto tied() const { return std::tie(segment, kind, key, event_id); }
+};
+// The entries an event should have, in the order of the index's key.
+void entries_of(std::int64_t id, const store::Row& r, int first_column, std::vector<IndexEntry>& out) {
+  for (std::int64_t kind : {kByPerson, kByUser, kByOrganisation}) {
+    int col = first_column + static_cast<int>(kind) - 1;
+    if (!r.is_null(col)) out.push_back({id >> kSegmentBits, kind, r.integer(col), id});
+  }
+}
+std::int64_t indexed_through(store::Database& part) {
+  return part.query_integer("SELECT indexed_through FROM access_index_state").value_or(0);
+}
+// index_access_log inside the caller's transaction.
+std::size_t index_events(store::Database& part, std::size_t limit) {
+  const std::int64_t through = indexed_through(part);
+  std::vector<IndexEntry> entries;
+  std::int64_t last = through;
+  std::size_t events = 0;
+  part.query("SELECT id, person_id, user_id, organisation_id FROM access_events WHERE id > ? ORDER BY id LIMIT ?",
+             {through, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
+               last = r.integer(0);
+               ++events;
+               entries_of(last, r, 1, entries);
+             });
+  if (events == 0) return 0;
+  // In the index's order: each segment's entries go in as runs, not at random.
+  std::sort(entries.begin(), entries.end(), [](const IndexEntry& a, const IndexEntry& b) { return a.tied() < b.tied(); });
+  auto writer = part.bulk_insert("access_index", {"segment", "kind", "key_id", "event_id"});
+  for (const auto& e : entries) writer->add({e.segment, e.kind, e.key, e.event_id});
+  writer->finish();
+  part.execute("UPDATE access_index_state SET indexed_through = ?", {last});
+  return events;
+}
 
 // The newest event of a trail, and the part that holds it.
 struct Head {
@@ -123,6 +163,46 @@ void verify_trail(store::Database& main, AuditTrail trail, AuditVerification& v)
   v.events += events;
 }
 
+// The access log's index against the events of each part: every event up to the part's watermark
+// listed under its person, user and organisation, and nothing else listed. An entry removed or
+// altered would hide a look at a record from "who looked"; this finds it.
+void verify_access_index(store::Database& main, AuditVerification& v) {
+  for (auto* part : stores_of(main, AuditTrail::Access)) {
+    const std::int64_t through = indexed_through(*part);
+    const std::int64_t last_segment = through >> kSegmentBits;
+    auto mismatch = [&](std::int64_t id) {
+      v.intact = false;
+      v.bad_trail = AuditTrail::Access;
+      v.first_bad_id = id;
+      v.problem = "the access log's index does not match it: an index entry was removed, altered or added";
+    };
+    for (std::int64_t segment = 0; segment <= last_segment && v.intact; ++segment) {
+      std::vector<IndexEntry> expected, indexed;
+      part->query("SELECT id, person_id, user_id, organisation_id FROM access_events WHERE id >= ? AND id < ? AND id <= ?",
+                  {segment << kSegmentBits, (segment + 1) << kSegmentBits, through},
+                  [&](const store::Row& r) { entries_of(r.integer(0), r, 1, expected); });
+      part->query("SELECT segment, kind, key_id, event_id FROM access_index WHERE segment = ?", {segment}, [&](const store::Row& r) {
+        indexed.push_back({r.integer(0), r.integer(1), r.integer(2), r.integer(3)});
+      });
+      auto by_event = [](const IndexEntry& a, const IndexEntry& b) {
+        return std::tie(a.event_id, a.kind, a.key) < std::tie(b.event_id, b.kind, b.key);
+      };
+      std::sort(expected.begin(), expected.end(), by_event);
+      std::sort(indexed.begin(), indexed.end(), by_event);
+      auto [e, i] = std::mismatch(expected.begin(), expected.end(), indexed.begin(), indexed.end(),
+                                  [](const IndexEntry& a, const IndexEntry& b) { return a.tied() == b.tied(); });
+      if (e != expected.end() || i != indexed.end()) {
+        mismatch(std::min(e != expected.end() ? e->event_id : std::numeric_limits<std::int64_t>::max(),
+                          i != indexed.end() ? i->event_id : std::numeric_limits<std::int64_t>::max()));
+      }
+    }
+    if (!v.intact) return;
+    auto beyond = part->query_integer("SELECT MIN(event_id) FROM access_index WHERE segment > ?", {last_segment});
+    if (beyond) mismatch(*beyond);
+    if (!v.intact) return;
+  }
+}
+
 }  // namespace
 
 const char* trail_name(AuditTrail trail) { return trail == AuditTrail::Access ? "access" : "record"; }
@@ -150,7 +230,7 @@ std::string audit_hash(const AuditEvent& e) {
 }
 
 std::size_t append_audit_batch(store::Database& main, std::vector<AuditEvent>& events, AuditTrail trail,
-                               std::optional<std::size_t> part) {
+                               std::optional<std::size_t> part, std::size_t index_backlog) {
   const auto stores = stores_of(main, trail);
   const std::string name = table(trail);
   std::optional<store::AccessLogLock> appending;  // SQLite: the access log's appenders, one at a time
@@ -179,6 +259,11 @@ std::size_t append_audit_batch(store::Database& main, std::vector<AuditEvent>& e
                {e.id, e.occurred_at.iso(), nullable(e.user_id), e.user_role, nullable(e.organisation_id),
                 nullable(e.person_id), e.action, e.record_type, e.record_id, e.purpose, e.outcome, e.previous_hash, e.hash});
   }
+  // Ids count both parts' events: an upper bound of this part's events past its index.
+  if (trail == AuditTrail::Access && next - 1 - indexed_through(db) >= static_cast<std::int64_t>(index_backlog)) {
+    while (index_events(db, 50'000) > 0) {
+    }
+  }
   tx.commit();
   return target;
 }
@@ -189,29 +274,60 @@ AuditEvent append_audit(store::Database& db, AuditEvent e) {
   return std::move(one.front());
 }
 
+std::size_t index_access_log(store::Database& part, std::size_t limit) {
+  store::Transaction tx(part);
+  std::size_t events = index_events(part, limit);
+  tx.commit();
+  return events;
+}
+
 AuditVerification verify_audit(store::Database& db) {
   AuditVerification v;
   for (auto trail : kTrails) verify_trail(db, trail, v);
+  if (v.intact) verify_access_index(db, v);
   return v;
 }
 
 // Each trail's (and part's) first `limit` matches (ids follow time within a trail), merged by time.
+// A search of the access trail by person, user or organisation takes the events the access log's
+// index lists under it, then looks through the events past the index.
 std::vector<AuditEvent> search_audit(store::Database& db, const AuditQuery& q) {
   std::vector<AuditEvent> out;
   for (auto trail : kTrails) {
     if (q.trail && *q.trail != trail) continue;
-    std::string sql = std::string("SELECT ") + kColumns + " FROM " + table(trail) + " WHERE 1 = 1";
+    std::string where;
     store::Params params;
-    if (q.person_id) sql += " AND person_id = ?", params.push_back(*q.person_id);
-    if (q.user_id) sql += " AND user_id = ?", params.push_back(*q.user_id);
-    if (q.organisation_id) sql += " AND organisation_id = ?", params.push_back(*q.organisation_id);
-    if (q.from) sql += " AND occurred_at >= ?", params.push_back(q.from->iso());
-    if (q.to) sql += " AND occurred_at < ?", params.push_back(q.to->iso());
-    if (q.action) sql += " AND action = ?", params.push_back(*q.action);
-    sql += " ORDER BY id LIMIT ?";
-    params.push_back(static_cast<std::int64_t>(q.limit));
+    if (q.person_id) where += " AND person_id = ?", params.push_back(*q.person_id);
+    if (q.user_id) where += " AND user_id = ?", params.push_back(*q.user_id);
+    if (q.organisation_id) where += " AND organisation_id = ?", params.push_back(*q.organisation_id);
+    if (q.from) where += " AND occurred_at >= ?", params.push_back(q.from->iso());
+    if (q.to) where += " AND occurred_at < ?", params.push_back(q.to->iso());
+    if (q.action) where += " AND action = ?", params.push_back(*q.action);
+    std::optional<std::pair<IndexKind, std::int64_t>> key;
+    if (q.person_id) key.emplace(kByPerson, *q.person_id);
+    else if (q.user_id) key.emplace(kByUser, *q.user_id);
+    else if (q.organisation_id) key.emplace(kByOrganisation, *q.organisation_id);
+    const std::string select = std::string("SELECT ") + kColumns + " FROM " + table(trail) + " WHERE ";
     for (auto* part : stores_of(db, trail)) {
-      part->query(sql, params, [&](const store::Row& r) {
+      std::string sql;
+      store::Params bound;
+      const std::int64_t through = trail == AuditTrail::Access && key ? indexed_through(*part) : 0;
+      if (through > 0) {
+        std::string segments;
+        for (std::int64_t s = 0; s <= through >> kSegmentBits; ++s) segments += (s ? "," : "") + std::to_string(s);
+        sql = select + "id IN (SELECT event_id FROM access_index WHERE segment IN (" + segments + ") AND kind = ? AND key_id = ?)" +
+              where + " UNION ALL " + select + "id > ?" + where;
+        bound.push_back(static_cast<std::int64_t>(key->first));
+        bound.push_back(key->second);
+        bound.insert(bound.end(), params.begin(), params.end());
+        bound.push_back(through);
+      } else {
+        sql = select + "1 = 1" + where;
+      }
+      bound.insert(bound.end(), params.begin(), params.end());
+      sql += " ORDER BY id LIMIT ?";
+      bound.push_back(static_cast<std::int64_t>(q.limit));
+      part->query(sql, bound, [&](const store::Row& r) {
         out.push_back(from_row(r));
         out.back().trail = trail;
       });

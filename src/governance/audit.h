@@ -45,16 +45,30 @@ struct AuditEvent {
 // of the work it records.
 AuditEvent append_audit(store::Database& db, AuditEvent event);
 
+// How many events of the access trail a part of the access log may hold past its index before an
+// append indexes them itself (see index_access_log).
+constexpr std::size_t kAccessIndexBacklog = 1024;
+
 // Appends several events to a trail in one transaction, in order (the access trail: the group
 // commit of AuditWriter, DirectAudit). `db` is the database, whose access log holds that trail:
 // in `part` of it, or by default in the part holding its newest event. Returns the part used.
+// Access trail: when the part then holds `index_backlog` or more events past its index, they are
+// indexed in the same transaction.
 std::size_t append_audit_batch(store::Database& db, std::vector<AuditEvent>& events, AuditTrail trail = AuditTrail::Record,
-                               std::optional<std::size_t> part = std::nullopt);
+                               std::optional<std::size_t> part = std::nullopt, std::size_t index_backlog = kAccessIndexBacklog);
+
+// The access log's index (table access_index) lists a part's events by person, user and
+// organisation, in segments of 65,536 ids, up to the part's watermark; events are added to it in
+// batches, not one by one as they are written, so that the stream of reads' events is written in
+// order and nothing else (see store::kAccessLogSchema). Indexes up to `limit` events of one part
+// of the access log (`part`: a connection from Database::access_log) past its watermark, in one
+// transaction; returns how many (0: the part is indexed to its end).
+std::size_t index_access_log(store::Database& part, std::size_t limit = 50'000);
 
 // The hash of an event's content and its predecessor's hash (SHA-256, hex).
 std::string audit_hash(const AuditEvent& event);
 
-// Both chains, each from its first event.
+// Both chains, each from its first event, and the access log's index against the events.
 struct AuditVerification {
   bool intact = true;
   std::int64_t events = 0;  // in both trails

@@ -10,7 +10,7 @@ AuditWriter::AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<st
     : db_(std::move(db)), options_(options), checkpointer_(std::move(checkpointer)) {
   std::vector<AuditEvent> none;
   part_ = append_audit_batch(*db_, none, AuditTrail::Access);  // the part holding the newest event
-  if (checkpointer_ && db_->access_log_parts() > 1) {
+  if (two_parts()) {
     // The writer's own commits never checkpoint: its appends must not wait for file syncs.
     for (std::size_t part = 0; part < db_->access_log_parts(); ++part) db_->access_log(part).execute_script("PRAGMA wal_autocheckpoint=0");
     checkpoint_thread_ = std::thread([this] {
@@ -20,7 +20,7 @@ AuditWriter::AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<st
         if (stopping_) break;
         lock.unlock();
         try {
-          checkpoint();
+          prepare_idle_part();
         } catch (const std::exception&) {  // busy: try again next time
         }
         lock.lock();
@@ -41,18 +41,29 @@ AuditWriter::~AuditWriter() {
   if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
 }
 
+bool AuditWriter::two_parts() const { return checkpointer_ && db_->access_log_parts() > 1; }
+
 // SQLite commits append to a write-ahead log, which a checkpoint moves into the file; the log can
 // only start afresh once all of it is there with no commit in between. With commits every
 // millisecond that moment never comes unless the writer stops for a checkpoint's file syncs
 // (0.01-0.5 s on the benchmark machine under load: a stall every answer waiting would share).
-// Hence two parts: the writer appends to one and lets its log grow; the other, which nobody
-// writes, is checkpointed here in full and its log emptied (TRUNCATE; readers of it, audit
-// searches, only delay this thread). The writer moves to it once its own log is past the bound.
-void AuditWriter::checkpoint() {
+// Hence two parts: the writer appends to one; the other, which nobody writes, has its events
+// indexed here (index_access_log, in batches: the writer's commits hold only the events) and is
+// checkpointed in full, its log emptied (TRUNCATE; readers of it, audit searches, only delay this
+// thread). Then it is ready, and the writer moves to it when it moves next.
+void AuditWriter::prepare_idle_part() {
+  if (idle_ready_.load()) return;
   std::size_t idle = 1 - part_.load();
   auto& log = checkpointer_->access_log(idle);
-  if (log.wal_bytes() == 0 || part_.load() == idle) return;  // empty, or the writer just moved to it
-  log.query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const store::Row&) {});
+  auto stopping = [this] {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  };
+  while (index_access_log(log) > 0) {
+    if (stopping()) return;
+  }
+  if (log.wal_bytes() > 0) log.query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const store::Row&) {});
+  if (log.wal_bytes() == 0) idle_ready_ = true;
 }
 
 void AuditWriter::record(std::vector<AuditEvent> events) {
@@ -101,10 +112,19 @@ void AuditWriter::run() {
     lock.unlock();
     std::string error;
     try {
-      std::size_t part = append_audit_batch(*db_, batch->events, AuditTrail::Access, part_.load());
-      if (checkpointer_ && db_->access_log_parts() > 1 && db_->access_log(part).wal_bytes() > options_.switch_wal_bytes &&
-          db_->access_log(1 - part).wal_bytes() == 0) {
-        part_ = 1 - part;  // the other part's log is empty: write there while this one's is emptied
+      // With two parts the checkpointing thread indexes; the bound on the backlog only guards
+      // against its falling far behind.
+      std::size_t part = append_audit_batch(*db_, batch->events, AuditTrail::Access, part_.load(),
+                                            two_parts() ? 64 * options_.switch_events : kAccessIndexBacklog);
+      since_switch_ += batch->events.size();
+      auto now = std::chrono::steady_clock::now();
+      if (two_parts() && idle_ready_.load() &&
+          (since_switch_ >= options_.switch_events || now - switched_at_ >= options_.switch_after ||
+           db_->access_log(part).wal_bytes() > options_.switch_wal_bytes)) {
+        part_ = 1 - part;  // write there while this one is indexed and its log emptied
+        idle_ready_ = false;
+        since_switch_ = 0;
+        switched_at_ = now;
       }
     } catch (const std::exception& e) {
       error = e.what();

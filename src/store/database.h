@@ -83,8 +83,9 @@ class Database {
   // its own beside audit_events; see governance/audit.h). SQLite keeps it in files of its own
   // beside the database (access_log_path), so that the stream of read events never changes the
   // file the readers read: each change would empty every other connection's page cache. It has
-  // two, written in turns: while one takes the appends, the other's write-ahead log is moved into
-  // its file and emptied, with no writer to hold up (see governance::AuditWriter). PostgreSQL
+  // two, written in turns: while one takes the appends, the other is indexed and its write-ahead
+  // log moved into its file and emptied, with no writer to hold up (see governance::AuditWriter
+  // and governance::index_access_log). PostgreSQL
   // keeps it in the same database, in one part: this connection. Opened on first use; they live
   // as long as this connection.
   virtual std::size_t access_log_parts() const { return 1; }

@@ -220,6 +220,9 @@ std::string SqliteDatabase::translate_ddl(std::string_view ddl) const {
   // The access log lives in files of its own, made when first opened (access_log()).
   const std::string access = "@ACCESS_LOG@";
   for (std::size_t p; (p = s.find(access)) != std::string::npos;) s.replace(p, access.size(), "");
+  // A table that is its primary key (SQLite stores it as that one B-tree).
+  const std::string without_rowid = "@WITHOUT_ROWID@";
+  for (std::size_t p; (p = s.find(without_rowid)) != std::string::npos;) s.replace(p, without_rowid.size(), "WITHOUT ROWID");
   const std::string token = "@ID_PK@";
   for (std::size_t p; (p = s.find(token)) != std::string::npos;) s.replace(p, token.size(), "INTEGER PRIMARY KEY");
   // A key the application assigns (a sequence number), stored as the row's own key.
