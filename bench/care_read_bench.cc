@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "care/people.h"
+#include "governance/audit.h"
 #include "server/api.h"
 #include "store/staff_repository.h"
 #include "server/http_server.h"
@@ -291,6 +292,22 @@ int main(int argc, char** argv) {
       }
       std::printf("care_read_bench: audit append batch=%d events_per_s=%.0f us_per_event=%.1f\n", batch, events / since(t1),
                   1e6 * since(t1) / events);
+    }
+    // "Who looked at my record": a person's events over the whole access trail, through its index
+    // and past it (the appends above are past it).
+    {
+      std::vector<double> us;
+      std::size_t found = 0;
+      for (int i = 0; i < 300; ++i) {
+        jc::governance::AuditQuery q;
+        q.person_id = pick(rng);
+        auto t1 = Clock::now();
+        found += jc::governance::search_audit(*db, q).size();
+        us.push_back(1e6 * since(t1));
+      }
+      std::sort(us.begin(), us.end());
+      std::printf("care_read_bench: who-looked searches=%zu events_found=%zu p50_us=%.0f p99_us=%.0f\n", us.size(), found,
+                  us[us.size() / 2], us[us.size() * 99 / 100]);
     }
   }
   jc::store::ConnectionPool pool(path, static_cast<std::size_t>(threads));
