@@ -260,8 +260,11 @@ std::size_t append_audit_batch(store::Database& main, std::vector<AuditEvent>& e
                 nullable(e.person_id), e.action, e.record_type, e.record_id, e.purpose, e.outcome, e.previous_hash, e.hash});
   }
   // Ids count both parts' events: an upper bound of this part's events past its index.
-  if (trail == AuditTrail::Access && next - 1 - indexed_through(db) >= static_cast<std::int64_t>(index_backlog)) {
-    while (index_events(db, 50'000) > 0) {
+  if (trail == AuditTrail::Access && index_backlog != std::numeric_limits<std::size_t>::max()) {
+    const std::int64_t backlog = next - 1 - indexed_through(db);
+    if (backlog > 0 && static_cast<std::size_t>(backlog) >= index_backlog) {
+      while (index_events(db, 50'000) > 0) {
+      }
     }
   }
   tx.commit();

@@ -53,7 +53,7 @@ constexpr std::size_t kAccessIndexBacklog = 1024;
 // commit of AuditWriter, DirectAudit). `db` is the database, whose access log holds that trail:
 // in `part` of it, or by default in the part holding its newest event. Returns the part used.
 // Access trail: when the part then holds `index_backlog` or more events past its index, they are
-// indexed in the same transaction.
+// indexed in the same transaction (never, with the size_t maximum: another thread indexes).
 std::size_t append_audit_batch(store::Database& db, std::vector<AuditEvent>& events, AuditTrail trail = AuditTrail::Record,
                                std::optional<std::size_t> part = std::nullopt, std::size_t index_backlog = kAccessIndexBacklog);
 

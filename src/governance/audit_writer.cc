@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <future>
+#include <limits>
 
 namespace jc::governance {
 
@@ -112,10 +113,10 @@ void AuditWriter::run() {
     lock.unlock();
     std::string error;
     try {
-      // With two parts the checkpointing thread indexes; the bound on the backlog only guards
-      // against its falling far behind.
+      // With two parts the checkpointing thread indexes, never the writer (an access log of the
+      // earlier layout may hold millions of events to index: they must not hold up a commit).
       std::size_t part = append_audit_batch(*db_, batch->events, AuditTrail::Access, part_.load(),
-                                            two_parts() ? 64 * options_.switch_events : kAccessIndexBacklog);
+                                            two_parts() ? std::numeric_limits<std::size_t>::max() : kAccessIndexBacklog);
       since_switch_ += batch->events.size();
       auto now = std::chrono::steady_clock::now();
       if (two_parts() && idle_ready_.load() &&

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <limits>
 #include <random>
 #include <set>
 #include <thread>
@@ -511,6 +512,36 @@ TEST_P(AuditTest, TheAccessLogsWriteAheadLogsStayBoundedWithTheChainAcrossTwoPar
   EXPECT_FALSE(v.intact);
   EXPECT_EQ(v.bad_trail, AuditTrail::Access);
   EXPECT_EQ(v.first_bad_id, 2);
+}
+
+// The server's writer never indexes: its commits hold only the events. The part it writes is
+// indexed by its second thread once the writer has moved on, even events written unindexed before
+// (an access log of the earlier layout).
+TEST_P(AuditTest, TheServersWriterLeavesIndexingToItsSecondThread) {
+  if (GetParam() != testing::Backend::Sqlite) GTEST_SKIP() << "SQLite's two parts";
+  std::vector<AuditEvent> earlier;
+  for (int i = 0; i < 3000; ++i) earlier.push_back(summary_read(i, 1, i % 50));
+  append_audit_batch(*db_, earlier, AuditTrail::Access, 0, /*index_backlog=*/std::numeric_limits<std::size_t>::max());
+  ASSERT_EQ(indexed_through(*db_, 0), 0);
+  {
+    AuditWriterOptions options;
+    options.linger = std::chrono::microseconds(0);
+    options.checkpoint_every = std::chrono::milliseconds(5);
+    options.switch_events = 20;
+    options.switch_after = std::chrono::hours(1);
+    AuditWriter writer(reopen(), reopen(), options);
+    writer.record(summary_read(3000, 2, 7));
+    EXPECT_EQ(indexed_through(*db_, 0), 0) << "the writer indexed in its own commit";
+    auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (int i = 3001; indexed_through(*db_, 0) < 3000 && std::chrono::steady_clock::now() < patience; ++i) {
+      writer.record(summary_read(i, 2, 7));
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  EXPECT_GE(indexed_through(*db_, 0), 3000) << "the part written first should be indexed once the writer moved on";
+  auto v = verify_audit(*db_);
+  EXPECT_TRUE(v.intact) << v.problem;
+  for (std::int64_t person : {0, 7, 49}) EXPECT_EQ(found(*db_, with_person(person)), scanned(*db_, "person_id", person)) << person;
 }
 
 INSTANTIATE_STORE_SUITE(AuditTest);
