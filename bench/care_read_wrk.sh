@@ -23,6 +23,7 @@ command -v wrk >/dev/null || { echo "care_read_wrk: wrk is missing (scripts/inst
 
 CARE_READ_BENCH_SETUP_ONLY=1 "$bin/care_read_bench" "$population" 0 0 0 "$db"
 cat "$db" "$access_log" "$access_log_2" > /dev/null  # the files into the OS cache, as on a server that has been running
+sync  # what the set-up (and anything before it, a build) left to write goes to disk now, not during the run
 
 log=$(mktemp)
 "$bin/jointcare" serve --db "$db" --port 0 --threads "$threads" --log-level warn > "$log" 2>&1 &
