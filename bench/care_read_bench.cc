@@ -144,10 +144,7 @@ void settle_audit_trail(const std::string& path, long long events) {
   }
   // As on a server that has been running: the access log indexed to its end (the server indexes
   // in the background as it goes).
-  for (std::size_t part = 0; part < db->access_log_parts(); ++part) {
-    while (jc::governance::index_access_log(db->access_log(part)) > 0) {
-    }
-  }
+  jc::governance::index_access_trail(*db);
   db->query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const jc::store::Row&) {});
   for (std::size_t part = 0; part < db->access_log_parts(); ++part)
     db->access_log(part).query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const jc::store::Row&) {});

@@ -8,7 +8,7 @@
 namespace jc::cli {
 
 CLI::App* add_audit_command(CLI::App& app, AuditArgs& a) {
-  auto* c = app.add_subcommand("audit", "The audit trail (record and access chains): verify it, search it");
+  auto* c = app.add_subcommand("audit", "The audit trail (record and access chains): verify it, search it, index it");
   c->require_subcommand(1);
   a.verify = c->add_subcommand("verify", "Check that no audit event of either chain was altered, removed or reordered (exit 0 when intact)");
   a.verify->add_option("--db", a.db, "Database")->required();
@@ -23,6 +23,9 @@ CLI::App* add_audit_command(CLI::App& app, AuditArgs& a) {
   a.search->add_option("--trail", a.trail, "record (changes) or access (reads and searches); both when omitted")
       ->check(CLI::IsMember({"record", "access"}));
   a.search->add_option("--limit", a.limit, "At most this many events");
+  a.index = c->add_subcommand("index", "Index the access log's events by person, user and organisation now (the server does it as it goes; "
+                                       "use after upgrading an access log, or with no server running)");
+  a.index->add_option("--db", a.db, "Database")->required();
   return c;
 }
 
@@ -38,6 +41,10 @@ int run_audit(const AuditArgs& a) {
     std::printf("audit chain broken at event %lld of the %s trail: %s\n", static_cast<long long>(*v.first_bad_id),
                 governance::trail_name(*v.bad_trail), v.problem.c_str());
     return 1;
+  }
+  if (*a.index) {
+    std::printf("indexed %zu events of the access trail\n", governance::index_access_trail(*db));
+    return 0;
   }
   governance::AuditQuery q;
   if (a.person) q.person_id = a.person;

@@ -1,4 +1,4 @@
-// `jointcare audit verify` and `jointcare audit search`.
+// `jointcare audit verify`, `jointcare audit search` and `jointcare audit index`.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -13,6 +13,7 @@ struct AuditArgs {
   std::size_t limit = 1000;
   CLI::App* verify = nullptr;
   CLI::App* search = nullptr;
+  CLI::App* index = nullptr;
 };
 
 CLI::App* add_audit_command(CLI::App& app, AuditArgs& args);

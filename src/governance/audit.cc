@@ -284,6 +284,14 @@ std::size_t index_access_log(store::Database& part, std::size_t limit) {
   return events;
 }
 
+std::size_t index_access_trail(store::Database& db) {
+  std::size_t events = 0;
+  for (auto* part : stores_of(db, AuditTrail::Access)) {
+    while (std::size_t n = index_access_log(*part)) events += n;
+  }
+  return events;
+}
+
 AuditVerification verify_audit(store::Database& db) {
   AuditVerification v;
   for (auto trail : kTrails) verify_trail(db, trail, v);

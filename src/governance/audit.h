@@ -64,6 +64,9 @@ std::size_t append_audit_batch(store::Database& db, std::vector<AuditEvent>& eve
 // of the access log (`part`: a connection from Database::access_log) past its watermark, in one
 // transaction; returns how many (0: the part is indexed to its end).
 std::size_t index_access_log(store::Database& part, std::size_t limit = 50'000);
+// Every part of the database's access log indexed to its end (`jointcare audit index`); returns
+// how many events that took.
+std::size_t index_access_trail(store::Database& db);
 
 // The hash of an event's content and its predecessor's hash (SHA-256, hex).
 std::string audit_hash(const AuditEvent& event);

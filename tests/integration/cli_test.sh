@@ -113,6 +113,22 @@ grep -q 'person_index' "$work/audit-search.out" || fail "audit search"
 grep -q '^access,.*,read,' "$work/audit-search.out" && fail "audit search --action create listed reads"
 "$jc" audit search --db "$work/area.db" --trail access --limit 5 > "$work/audit-access.out"
 [ "$(tail -n +2 "$work/audit-access.out" | grep -c '^access,')" = 5 ] || fail "audit search --trail access: $(cat "$work/audit-access.out")"
+# The access log's index: made now (the simulated use left fewer events than an append indexes
+# by itself), then an entry removed, which would hide a look from "who looked", breaks verification.
+"$jc" audit index --db "$work/area.db" > "$work/index.out"
+grep -q '^indexed [1-9][0-9]* events of the access trail$' "$work/index.out" || fail "audit index: $(cat "$work/index.out")"
+[ "$(sqlite3 "$work/area.access-1.db" "SELECT indexed_through = (SELECT MAX(id) FROM access_events) FROM access_index_state")" = 1 ] || fail "audit index left events past the index"
+"$jc" audit verify --db "$work/area.db" > "$work/verify.out" || fail "audit verify after indexing: $(cat "$work/verify.out")"
+looked=$(sqlite3 "$work/area.access-1.db" "SELECT key_id || ' ' || event_id FROM access_index WHERE kind = 1 ORDER BY event_id LIMIT 1")
+"$jc" audit search --db "$work/area.db" --trail access --person "${looked% *}" > "$work/looked.out"
+grep -q "^access,${looked#* }," "$work/looked.out" || fail "audit search by person should find event ${looked#* }: $(cat "$work/looked.out")"
+sqlite3 "$work/area.access-1.db" "DELETE FROM access_index WHERE kind = 1 AND event_id = ${looked#* }"
+grep -q "^access,${looked#* }," <("$jc" audit search --db "$work/area.db" --trail access --person "${looked% *}") && fail "the index entry removed still found"
+set +e; "$jc" audit verify --db "$work/area.db" > "$work/verify.out"; rc=$?; set -e
+[ "$rc" -ne 0 ] || fail "audit verify should fail on a tampered access index"
+grep -q "broken at event ${looked#* } of the access trail: the access log's index" "$work/verify.out" || fail "audit verify should name the index: $(cat "$work/verify.out")"
+sqlite3 "$work/area.access-1.db" "INSERT INTO access_index (segment, kind, key_id, event_id) VALUES (${looked#* } >> 16, 1, ${looked% *}, ${looked#* })"
+"$jc" audit verify --db "$work/area.db" > "$work/verify.out" || fail "audit verify with the entry put back: $(cat "$work/verify.out")"
 sqlite3 "$work/area.access-1.db" "UPDATE access_events SET purpose = 'curiosity' WHERE id = 3"
 set +e; "$jc" audit verify --db "$work/area.db" > "$work/verify.out"; rc=$?; set -e
 [ "$rc" -ne 0 ] || fail "audit verify should fail on an altered access trail"
