@@ -122,12 +122,13 @@ grep -q '^indexed [1-9][0-9]* events of the access trail$' "$work/index.out" || 
 looked=$(sqlite3 "$work/area.access-1.db" "SELECT key_id || ' ' || event_id FROM access_index WHERE kind = 1 ORDER BY event_id LIMIT 1")
 "$jc" audit search --db "$work/area.db" --trail access --person "${looked% *}" > "$work/looked.out"
 grep -q "^access,${looked#* }," "$work/looked.out" || fail "audit search by person should find event ${looked#* }: $(cat "$work/looked.out")"
+entry=$(sqlite3 -separator , "$work/area.access-1.db" "SELECT segment, kind, key_id, event_id FROM access_index WHERE kind = 1 AND event_id = ${looked#* }")
 sqlite3 "$work/area.access-1.db" "DELETE FROM access_index WHERE kind = 1 AND event_id = ${looked#* }"
 grep -q "^access,${looked#* }," <("$jc" audit search --db "$work/area.db" --trail access --person "${looked% *}") && fail "the index entry removed still found"
 set +e; "$jc" audit verify --db "$work/area.db" > "$work/verify.out"; rc=$?; set -e
 [ "$rc" -ne 0 ] || fail "audit verify should fail on a tampered access index"
 grep -q "broken at event ${looked#* } of the access trail: the access log's index" "$work/verify.out" || fail "audit verify should name the index: $(cat "$work/verify.out")"
-sqlite3 "$work/area.access-1.db" "INSERT INTO access_index (segment, kind, key_id, event_id) VALUES (${looked#* } >> 16, 1, ${looked% *}, ${looked#* })"
+sqlite3 "$work/area.access-1.db" "INSERT INTO access_index (segment, kind, key_id, event_id) VALUES ($entry)"
 "$jc" audit verify --db "$work/area.db" > "$work/verify.out" || fail "audit verify with the entry put back: $(cat "$work/verify.out")"
 sqlite3 "$work/area.access-1.db" "UPDATE access_events SET purpose = 'curiosity' WHERE id = 3"
 set +e; "$jc" audit verify --db "$work/area.db" > "$work/verify.out"; rc=$?; set -e
