@@ -4,23 +4,27 @@
 PORT ?= 8080
 DB ?= var/demo.db
 
+# The web application is built and tested with the Node.js and npm pinned in tools/node (installed
+# from the npm registry by scripts/node-toolchain), never with whatever Node the machine has.
+NODE_BIN := $(CURDIR)/tools/node/node_modules/.bin
+export PATH := $(NODE_BIN):$(PATH)
+
 deps:
 	@scripts/install-deps
+	@scripts/node-toolchain
 
-# The web application (web/): npm packages from the lock file, then a Vite build into web/dist,
-# which the server serves.
-web/node_modules/.package-lock.json: web/package.json web/package-lock.json
-	@cd web && npm ci --no-audit --no-fund --loglevel=error
-
-web: deps web/node_modules/.package-lock.json
+# The web application (web/): npm packages from the lock file (installed afresh when it or the
+# Node.js version changes), then a Vite build into web/dist, which the server serves.
+web: deps
+	@scripts/web-deps
 	@cd web && npm run --silent build >/dev/null
 
 build-debug: deps web
-	@cmake --preset debug >/dev/null
+	@cmake --preset debug -DNODE_PROGRAM=$(NODE_BIN)/node >/dev/null
 	@cmake --build --preset debug
 
 build-release: deps web
-	@cmake --preset release >/dev/null
+	@cmake --preset release -DNODE_PROGRAM=$(NODE_BIN)/node >/dev/null
 	@cmake --build --preset release
 
 test: build-debug

@@ -25,6 +25,7 @@
 #include "cli/report_formats.h"
 #include "cli/users_command.h"
 #include "server/api.h"
+#include "server/static_files.h"
 #include "server/http_server.h"
 #include "store/area_repository.h"
 #include "store/connection_pool.h"
@@ -49,7 +50,7 @@ std::string default_reference_dir() {
 }
 
 std::string default_static_dir() {
-  for (const char* candidate : {"web/dist", "../web/dist"}) {
+  for (const char* candidate : {"web/dist", "../web/dist", JC_DEFAULT_WEB_DIR}) {
     if (std::filesystem::is_regular_file(std::filesystem::path(candidate) / "index.html")) return candidate;
   }
   return {};
@@ -184,6 +185,14 @@ int run_serve(const ServeArgs& a) {
     return kExitFailed;
   }
   std::printf("JointCare is serving on http://%s:%u (Ctrl-C to stop)\n", a.address.c_str(), server.port());
+  if (jc::server::StaticFiles(a.static_dir).built()) {
+    std::printf("The web application: %s\n", std::filesystem::absolute(a.static_dir).lexically_normal().c_str());
+  } else if (a.static_dir.empty()) {
+    std::printf("No web application is built (web/dist has no index.html), and / says so: build it with `make web`, or give --static-dir.\n");
+  } else {
+    std::printf("No web application in %s (no index.html), and / says so: build it with `make web`, or give --static-dir.\n",
+                a.static_dir.c_str());
+  }
   std::fflush(stdout);
   server.run(true);
   return 0;

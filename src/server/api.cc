@@ -9,6 +9,7 @@
 #include "core/organisation.h"
 #include "server/care_api.h"
 #include "server/log.h"
+#include "server/static_files.h"
 #include "pathways/report.h"
 #include "pathways/store_log.h"
 #include "pathways/target_pathway.h"
@@ -53,31 +54,6 @@ json user_json(const StaffUser& u) {
   j["team_id"] = u.team ? json(u.team->value) : json(nullptr);
   return j;
 }
-
-constexpr const char* kLandingPage = R"HTML(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>JointCare</title>
-<style>body{font-family:Arial,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#212b32}
-h1{color:#005eb8}code{background:#f0f4f5;padding:0 .2rem}</style></head>
-<body><h1>JointCare</h1>
-<p>The joint health and social care system for one local area is running.</p>
-<p>API: <code>POST /api/v1/session</code> to sign in, then <code>GET /api/v1/area</code>,
-<code>/api/v1/localities</code>, <code>/api/v1/organisations</code>, <code>/api/v1/teams</code>.
-Health: <code>/healthz</code>. Metrics: <code>/metrics</code>.</p></body></html>
-)HTML";
-
-std::string content_type_for(const std::filesystem::path& p) {
-  auto ext = p.extension().string();
-  if (ext == ".html") return "text/html; charset=utf-8";
-  if (ext == ".js") return "text/javascript";
-  if (ext == ".css") return "text/css";
-  if (ext == ".svg") return "image/svg+xml";
-  if (ext == ".png") return "image/png";
-  if (ext == ".woff2") return "font/woff2";
-  if (ext == ".json") return "application/json";
-  return "application/octet-stream";
-}
-
 
 // The commissioning reports behind /api/v1/casecommittee, jsna, spend, budgets, scenario and plan.
 HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
@@ -459,25 +435,16 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
   }
   if (m == "GET") {
     label = "/static";
-    if (!options_.static_dir.empty()) {
-      namespace fs = std::filesystem;
-      fs::path root = fs::weakly_canonical(options_.static_dir);
-      fs::path file = fs::weakly_canonical(root / (p == "/" ? std::string("index.html") : p.substr(1)));
-      bool inside = file.string().rfind(root.string(), 0) == 0;
-      if (inside && fs::is_regular_file(file)) {
-        std::ifstream in(file, std::ios::binary);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return HttpResponse{200, content_type_for(file), ss.str(), {}, {}};
-      }
-      if (fs::is_regular_file(root / "index.html")) {  // client-side routes
-        std::ifstream in(root / "index.html", std::ios::binary);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return HttpResponse{200, "text/html; charset=utf-8", ss.str(), {}, {}};
-      }
-    }
-    if (p == "/" || p == "/index.html") return HttpResponse{200, "text/html; charset=utf-8", kLandingPage, {}, {}};
+    StaticFiles files(options_.static_dir);
+    auto serve_file = [](const std::filesystem::path& file) {
+      std::ifstream in(file, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      return HttpResponse{200, content_type_for(file), ss.str(), {}, {}};
+    };
+    if (auto file = files.resolve(p)) return serve_file(*file);
+    if (auto index = files.index()) return serve_file(*index);  // client-side routes
+    if (p == "/" || p == "/index.html") return HttpResponse{503, "text/html; charset=utf-8", kWebNotBuiltPage, {}, {}};
   }
   label = "not_found";
   return error_response(404, "not_found", "no such resource");

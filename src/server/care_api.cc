@@ -305,6 +305,15 @@ std::string query_value(const std::string& query, std::string_view name) {
   return {};
 }
 
+// The route label (log field and metric series) of a sub-resource: from this fixed list, never the
+// client's path segment (which may be anything, personal data or invalid UTF-8 included).
+std::string sub_label(std::string_view base, std::string_view sub) {
+  static constexpr std::string_view kKnown[] = {"accept", "access-log", "allocate", "answers", "assessments", "break-glass", "budgets", "cancel", "care-plans", "chc", "checklist", "close", "complete", "consents", "corrections", "decision", "decline", "dst", "inbox", "known-to", "ledger", "lines", "notes", "redirect", "review", "schedule", "seal-break", "timeline", "versions"};
+  for (auto k : kKnown)
+    if (k == sub) return std::string(base) + std::string(sub);
+  return std::string(base) + "{unknown}";
+}
+
 std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& label, const CareContext& ctx) {
   auto parts = split_path(req.path);  // api, v1, ...
   if (parts.size() < 3 || parts[0] != "api" || parts[1] != "v1") return std::nullopt;
@@ -334,7 +343,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       return answer(person_summary(ctx, person), [](const auto& s) { return to_json(s); });
     }
     if (n != 5) return bad_id();
-    label = "/api/v1/persons/{id}/" + sub;
+    label = sub_label("/api/v1/persons/{id}/", sub);
     if (sub == "known-to" && m == "GET") return answer(known_to(ctx, person), [](const auto& k) { return to_json(k); });
     if (sub == "timeline" && m == "GET")
       return answer(timeline(ctx, person, std::min<std::size_t>(query_size(req.query, "limit", 100), 500)), [](const auto& v) {
@@ -451,7 +460,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       return answer(get_referral(ctx, ReferralId(id)), [](const auto& x) { return to_json(x); });
     }
     if (n == 5 && m == "POST") {
-      label = "/api/v1/referrals/{id}/" + sub;
+      label = sub_label("/api/v1/referrals/{id}/", sub);
       Body b(req.body);
       ReferralAction a;
       a.action = sub;
@@ -498,7 +507,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
   }
 
   if (root == "notes" && id && n == 5) {
-    label = "/api/v1/notes/{id}/" + sub;
+    label = sub_label("/api/v1/notes/{id}/", sub);
     if (sub == "versions" && m == "GET") return answer(note_history(ctx, id), [](const auto& v) { return json{{"items", items(v)}}; });
     Body b(req.body);
     if (sub == "corrections" && m == "POST") {
@@ -529,7 +538,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       return answer(get_assessment(ctx, id), [](const auto& a) { return to_json(a); });
     }
     if (n == 5 && m == "POST") {
-      label = "/api/v1/assessments/{id}/" + sub;
+      label = sub_label("/api/v1/assessments/{id}/", sub);
       if (sub == "answers") {
         Body b(req.body);
         auto answers = b.string_map("answers");
@@ -547,7 +556,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       return answer(get_chc(ctx, id), [](const auto& c) { return to_json(c); });
     }
     if (n == 5 && m == "POST") {
-      label = "/api/v1/chc/{id}/" + sub;
+      label = sub_label("/api/v1/chc/{id}/", sub);
       Body b(req.body);
       if (sub == "checklist") {
         bool positive = b.boolean("positive", false);

@@ -10,8 +10,10 @@
 namespace jc::server {
 
 using LogValue = std::variant<std::string_view, long long, double, bool>;
+// Never throws: invalid UTF-8 in a value is written as U+FFFD, and an event that cannot be
+// written at all is dropped.
 void log_event(std::string_view level, std::string_view event,
-               std::initializer_list<std::pair<std::string_view, LogValue>> fields = {});
+               std::initializer_list<std::pair<std::string_view, LogValue>> fields = {}) noexcept;
 // Events below this level (debug < info < warn < error) are not written; default info. Returns
 // false for an unknown level.
 bool set_log_level(std::string_view level);

@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
+#include <fstream>
 #include <thread>
 
 #include "server/api.h"
@@ -224,6 +225,103 @@ TEST_F(ServerTest, StopsGracefullyClosingIdleConnections) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
   EXPECT_TRUE(idle.closed_by_peer());
   thread_ = std::thread([] {});  // TearDown joins and stops again: both harmless
+}
+
+TEST_F(ServerTest, SaysPlainlyWhenNoWebApplicationIsBuilt) {
+  Client c(server_->port());
+  for (const char* target : {"/", "/index.html"}) {
+    auto r = c.send(http::verb::get, target);
+    EXPECT_EQ(r.status, 503) << target;
+    EXPECT_NE(r.header("Content-Type").find("text/html"), std::string::npos);
+    EXPECT_NE(r.body.find("The web application is not built"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("make web"), std::string::npos);
+  }
+  EXPECT_EQ(c.send(http::verb::get, "/healthz").status, 200);  // the server itself is up
+}
+
+// A server of its own over a static folder with a sibling whose name begins with the folder's.
+class StaticServer {
+ public:
+  StaticServer(store::ConnectionPool& pool, Metrics& metrics, const std::filesystem::path& dist) {
+    ApiOptions ao;
+    ao.static_dir = dist.string();
+    api_ = std::make_unique<Api>(pool, metrics, governance::Authenticator{}, ao);
+    ServerOptions so;
+    so.port = 0;
+    so.threads = 2;
+    server_ = std::make_unique<HttpServer>(so, [this](const HttpRequest& r, std::string& route) { return api_->handle(r, route); },
+                                           metrics);
+    server_->listen();
+    thread_ = std::thread([this] { server_->run(false); });
+  }
+  ~StaticServer() {
+    server_->stop();
+    thread_.join();
+  }
+  unsigned short port() const { return server_->port(); }
+
+ private:
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+};
+
+// What an attacker on the loopback sent: a target with invalid UTF-8 and a name too long for the
+// file system (the server used to abort while logging the error), and a path out of the folder.
+TEST_F(ServerTest, StaticFilesStayInsideTheirFolderAndHostileTargetsAreAnswered) {
+  namespace fs = std::filesystem;
+  fs::path base = *dir_ / "static";
+  fs::create_directories(base / "dist");
+  fs::create_directories(base / "dist-old");
+  std::ofstream(base / "dist" / "index.html") << "<div id=\"root\"></div>";
+  std::ofstream(base / "dist-old" / "secret.txt") << "secret of the old build";
+  StaticServer s(*pool_, metrics_, base / "dist");
+  Client c(s.port());
+  auto index = c.send(http::verb::get, "/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_NE(index.body.find("id=\"root\""), std::string::npos);
+  for (const char* target : {"/../dist-old/secret.txt", "/%2e%2e/dist-old/secret.txt", "/..%2fdist-old%2fsecret.txt",
+                                   "/assets/../../dist-old/secret.txt"}) {
+    auto r = c.send(http::verb::get, target);
+    EXPECT_EQ(r.body.find("secret of the old build"), std::string::npos) << target;
+  }
+  for (const std::string& target : {"/\xff" + std::string(300, 'a'), "/" + std::string(5000, 'b'), std::string("/\xc3")}) {
+    Client hostile(s.port());
+    auto r = hostile.send(http::verb::get, target);
+    EXPECT_TRUE(r.status == 200 || r.status == 400 || r.status == 404) << r.status;
+  }
+  EXPECT_EQ(Client(s.port()).send(http::verb::get, "/healthz").status, 200);  // still serving
+}
+
+// A signed-in user's path segment never becomes a route label: it reached the logs (and aborted
+// the server when it was invalid UTF-8) and /metrics, which anyone may read.
+TEST_F(ServerTest, RouteLabelsComeFromTheRoutesNotTheRequest) {
+  Client c(server_->port());
+  std::string token = sign_in(c);
+  for (const std::string& target : {std::string("/api/v1/persons/2/\xff"), std::string("/api/v1/persons/2/PatrickLee-9996137643"),
+                                   std::string("/api/v1/referrals/1/\xfe\xfe")}) {
+    auto r = c.send(target.find("referrals") != std::string::npos ? http::verb::post : http::verb::get, target, "", token);
+    EXPECT_GE(r.status, 400) << target;
+    EXPECT_LT(r.status, 500) << target;
+  }
+  for (int i = 0; i < 3; ++i) {
+    http::request<http::string_body> req{http::verb::unknown, "/healthz", 11};
+    req.method_string("BREW" + std::to_string(i));
+    req.set(http::field::host, "127.0.0.1");
+    net::io_context ioc;
+    beast::tcp_stream stream(ioc);
+    stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+  }
+  auto m = c.send(http::verb::get, "/metrics");
+  EXPECT_EQ(m.body.find("PatrickLee"), std::string::npos);
+  EXPECT_EQ(m.body.find("\xff"), std::string::npos);
+  EXPECT_EQ(m.body.find("BREW"), std::string::npos);
+  EXPECT_NE(m.body.find("route=\"/api/v1/persons/{id}/{unknown}\""), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("method=\"other\""), std::string::npos);
 }
 
 }  // namespace
