@@ -6,7 +6,7 @@ DB ?= var/demo.db
 
 # The web application is built and tested with the Node.js and npm pinned in tools/node (installed
 # from the npm registry by scripts/node-toolchain), never with whatever Node the machine has.
-NODE_BIN := $(CURDIR)/tools/node/node_modules/.bin
+NODE_BIN := $(CURDIR)/tools/node/bin
 export PATH := $(NODE_BIN):$(PATH)
 
 deps:

@@ -143,6 +143,7 @@ struct ServeArgs {
   std::string static_dir = default_static_dir();
   std::string roles;      // a role table (TOML) to use instead of the built-in config/roles.toml
   std::string log_level = "info";
+  std::size_t max_connections = jc::server::ServerOptions{}.max_connections;
 };
 
 int run_serve(const ServeArgs& a) {
@@ -176,6 +177,7 @@ int run_serve(const ServeArgs& a) {
   so.address = a.address;
   so.port = a.port;
   so.threads = threads;
+  so.max_connections = a.max_connections;
   jc::server::HttpServer server(so, [&](const jc::server::HttpRequest& r, std::string& route) { return api.handle(r, route); },
                                 metrics);
   try {
@@ -237,6 +239,8 @@ int main(int argc, char** argv) {
   serve->add_option("--roles", serve_args.roles, "Role table (TOML, as config/roles.toml) instead of the built-in one");
   serve->add_option("--log-level", serve_args.log_level, "debug, info, warn or error (default info: one line a request)");
   serve->add_option("--static-dir", serve_args.static_dir, "Built web assets to serve");
+  serve->add_option("--max-connections", serve_args.max_connections, "Connections open at once; more are answered 503 (default 512)")
+      ->check(CLI::Range(1, 100000));
 
   GenerateArgs demo_gen;
   demo_gen.db = "var/demo.db";

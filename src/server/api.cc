@@ -8,6 +8,7 @@
 
 #include "core/organisation.h"
 #include "server/care_api.h"
+#include "server/http_request.h"
 #include "server/log.h"
 #include "server/static_files.h"
 #include "pathways/report.h"
@@ -35,13 +36,7 @@ HttpResponse error_response(int status, std::string_view code, std::string_view 
 std::string bearer_token(const HttpRequest& req) {
   std::string auth = req.header("authorization");
   if (auth.rfind("Bearer ", 0) == 0) return auth.substr(7);
-  std::string cookies = req.header("cookie");
-  std::size_t p = cookies.find("jc_session=");
-  if (p != std::string::npos) {
-    std::size_t end = cookies.find(';', p);
-    return cookies.substr(p + 11, end == std::string::npos ? std::string::npos : end - p - 11);
-  }
-  return {};
+  return cookie_value(req.header("cookie"), "jc_session").value_or("");
 }
 
 json user_json(const StaffUser& u) {

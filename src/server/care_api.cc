@@ -13,6 +13,7 @@
 #include "care/people.h"
 #include "care/plans.h"
 #include "care/referrals.h"
+#include "core/text.h"
 
 namespace jc::server {
 namespace {
@@ -275,30 +276,13 @@ HttpResponse bad_body(const Body& b) { return error(400, "bad_request", b.proble
 
 }  // namespace
 
-std::string url_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 std::string query_value(const std::string& query, std::string_view name) {
   std::size_t p = 0;
   while (p <= query.size()) {
     std::size_t amp = query.find('&', p);
     std::string_view pair = std::string_view(query).substr(p, amp == std::string::npos ? std::string::npos : amp - p);
     if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=')
-      return url_decode(pair.substr(name.size() + 1));
+      return percent_decode(pair.substr(name.size() + 1), true);
     if (amp == std::string::npos) break;
     p = amp + 1;
   }

@@ -16,7 +16,6 @@ namespace jc::server {
 std::optional<HttpResponse> route_care(const HttpRequest& request, std::string& label, const care::CareContext& ctx);
 
 // URL query helpers shared with the other routes.
-std::string url_decode(std::string_view text);
 std::string query_value(const std::string& query, std::string_view name);  // "" when absent
 
 }  // namespace jc::server

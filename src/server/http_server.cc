@@ -8,6 +8,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include <set>
 #include <thread>
 
+#include "server/http_request.h"
 #include "server/log.h"
 
 namespace jc::server {
@@ -31,6 +33,10 @@ std::string error_body(std::string_view code, std::string_view message) {
   return std::string("{\"error\":{\"code\":\"") + std::string(code) + "\",\"message\":\"" + std::string(message) + "\"}}";
 }
 
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 }  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
@@ -44,6 +50,11 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   std::set<std::weak_ptr<struct Session>, std::owner_less<std::weak_ptr<struct Session>>> sessions;
   net::steady_timer grace{ioc};
   std::optional<net::signal_set> signals;
+  std::atomic<std::size_t> connections{0};
+  // After a failed accept (out of file descriptors, say) the next waits, 10 ms doubling to 1 s.
+  net::steady_timer accept_pause{ioc};
+  std::chrono::milliseconds accept_backoff{0};
+  std::size_t accept_failures = 0;
 
   Impl(ServerOptions o, Dispatcher d, Metrics& m) : options(std::move(o)), dispatcher(std::move(d)), metrics(m) {}
   std::chrono::steady_clock::time_point deadline;
@@ -56,13 +67,17 @@ struct Session : std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
       : stream(std::move(socket)), srv(std::move(server)) {
     srv->metrics.connection_opened();
+    ++srv->connections;
     beast::error_code ec;  // the client's address, once per connection rather than per request
     auto endpoint = stream.socket().remote_endpoint(ec);
     if (!ec) peer = endpoint.address().to_string();
     // Each answer goes out as soon as it is written, never held back to be joined with the next.
     stream.socket().set_option(tcp::no_delay(true), ec);
   }
-  ~Session() { srv->metrics.connection_closed(); }
+  ~Session() {
+    --srv->connections;
+    srv->metrics.connection_closed();
+  }
 
   beast::tcp_stream stream;
   std::shared_ptr<HttpServer::Impl> srv;
@@ -107,9 +122,6 @@ struct Session : std::enable_shared_from_this<Session> {
     HttpRequest in;
     in.method = std::string(req.method_string());
     in.target = std::string(req.target());
-    auto q = in.target.find('?');
-    in.path = in.target.substr(0, q);
-    if (q != std::string::npos) in.query = in.target.substr(q + 1);
     in.body = std::move(req.body());
     for (const auto& field : req) {
       std::string name(field.name_string());
@@ -119,11 +131,20 @@ struct Session : std::enable_shared_from_this<Session> {
     in.remote_address = peer;
     std::string route = "unmatched";
     HttpResponse out;
-    try {
-      out = srv->dispatcher(in, route);
-    } catch (const std::exception& e) {
-      log_event("error", "handler_failed", {{"route", route}, {"what", std::string_view(e.what())}});
-      out = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}, {}};
+    if (auto problem = check_request(in)) {
+      route = "bad_request";
+      auto body = nlohmann::json{{"error", {{"code", "bad_request"}, {"message", *problem}}}};
+      out = HttpResponse{400, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}, {}};
+    } else {
+      try {
+        out = srv->dispatcher(in, route);
+      } catch (const std::exception& e) {
+        log_event("error", "handler_failed", {{"route", route}, {"what", std::string_view(e.what())}});
+        out = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}, {}};
+      } catch (...) {
+        log_event("error", "handler_failed", {{"route", route}});
+        out = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}, {}};
+      }
     }
     bool keep_alive = req.keep_alive() && !srv->stopping;
     unsigned version = req.version();
@@ -159,8 +180,13 @@ struct Session : std::enable_shared_from_this<Session> {
     response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(out.status), version);
     response->set(http::field::server, "JointCare");
     response->set(http::field::content_type, out.content_type);
+    // On every response: nothing personal is cached, the page cannot be framed, and scripts come
+    // only from the server itself (WebAssembly for the process maps; no inline or eval'd script).
     response->set(http::field::cache_control, "no-store");
     response->set("X-Content-Type-Options", "nosniff");
+    response->set("X-Frame-Options", "DENY");
+    response->set("Referrer-Policy", "no-referrer");
+    response->set("Content-Security-Policy", kContentSecurityPolicy);
     for (const auto& [k, v] : out.headers) response->set(k, v);
     response->body() = std::move(out.body);
     response->keep_alive(keep_alive);
@@ -191,9 +217,32 @@ struct Session : std::enable_shared_from_this<Session> {
 
 void HttpServer::Impl::accept() {
   acceptor.async_accept(net::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    if (self->stopping || ec == net::error::operation_aborted) return;
     if (ec) {
-      if (!self->stopping) log_event("warn", "accept_failed", {{"what", std::string_view(ec.message())}});
-      if (self->stopping || ec == net::error::operation_aborted) return;
+      // Logged once when failures begin and then every hundredth, never in a tight loop.
+      if (self->accept_failures++ % 100 == 0)
+        log_event("warn", "accept_failed", {{"what", std::string_view(ec.message())}, {"failures", static_cast<long long>(self->accept_failures)}});
+      self->accept_backoff = std::min<std::chrono::milliseconds>(std::max<std::chrono::milliseconds>(self->accept_backoff * 2, std::chrono::milliseconds(10)),
+                                                                 std::chrono::seconds(1));
+      self->accept_pause.expires_after(self->accept_backoff);
+      self->accept_pause.async_wait([self](beast::error_code e) {
+        if (!e && !self->stopping) self->accept();
+      });
+      return;
+    }
+    self->accept_backoff = std::chrono::milliseconds(0);
+    self->accept_failures = 0;
+    if (self->connections >= self->options.max_connections) {
+      // Over the cap: a short 503 and the connection closed, without reading the request.
+      self->metrics.record_request("over_capacity", "-", 503, 0);
+      static const std::string busy =
+          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
+          "Content-Length: 86\r\n\r\n{\"error\":{\"code\":\"over_capacity\",\"message\":\"too many connections; try again shortly\"}}";
+      beast::error_code wec;
+      socket.non_blocking(true, wec);
+      net::write(socket, net::buffer(busy), wec);
+      socket.shutdown(tcp::socket::shutdown_both, wec);
+      socket.close(wec);
     } else {
       auto s = std::make_shared<Session>(std::move(socket), self);
       {
@@ -214,6 +263,7 @@ void HttpServer::Impl::begin_stop() {
   net::post(ioc, [self = shared_from_this()] {
     beast::error_code ec;
     self->acceptor.close(ec);
+    self->accept_pause.cancel();
     if (self->signals) self->signals->cancel(ec);
     {
       std::lock_guard lock(self->sessions_mutex);

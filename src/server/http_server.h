@@ -20,6 +20,9 @@ struct ServerOptions {
   std::size_t body_limit = 1 << 20;
   std::chrono::seconds request_timeout{30};
   std::chrono::seconds shutdown_grace{10};
+  // Connections open at once; one more is answered 503 and closed. Keep it below the process's
+  // file-descriptor limit less what the databases hold (`ulimit -n`).
+  std::size_t max_connections = 512;
 };
 
 // Answers one request; sets `route` to a label for logs and metrics (a pattern, never the raw

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "server/api.h"
+#include "server/http_request.h"
 #include "server/http_server.h"
 #include "store/staff_repository.h"
 #include "support/test_paths.h"
@@ -291,6 +292,93 @@ TEST_F(ServerTest, StaticFilesStayInsideTheirFolderAndHostileTargetsAreAnswered)
     EXPECT_TRUE(r.status == 200 || r.status == 400 || r.status == 404) << r.status;
   }
   EXPECT_EQ(Client(s.port()).send(http::verb::get, "/healthz").status, 200);  // still serving
+}
+
+// Text at the edge: a URL, query or header that is not clean UTF-8 is a 400 naming the part,
+// never a 500 (a percent-encoded 0xFF in a search used to reach the JSON writer).
+TEST_F(ServerTest, RefusesRequestsWhoseTextIsNotUtf8) {
+  Client c(server_->port());
+  std::string token = sign_in(c);
+  for (auto [target, names] : {std::pair{"/api/v1/persons?birth_date=%FF", "birth_date"},
+                               {"/api/v1/persons?family_name=Sm%C3", "family_name"},
+                               {"/api/v1/persons?given_name=a%00b", "given_name"},
+                               {"/api/v1/audit?user=%C0%AF", "user"},
+                               {"/api/v1/persons/%FF", "path"}}) {
+    auto r = c.send(http::verb::get, target, "", token);
+    EXPECT_EQ(r.status, 400) << target;
+    auto j = json::parse(r.body);
+    EXPECT_EQ(j["error"]["code"], "bad_request");
+    EXPECT_NE(j["error"]["message"].get<std::string>().find(names), std::string::npos) << r.body;
+  }
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+  http::request<http::string_body> req{http::verb::get, "/api/v1/persons/2", 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::authorization, "Bearer " + token);
+  req.set("X-Purpose-Of-Use", "direct care \xff\xfe");
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  EXPECT_EQ(res.result_int(), 400u);
+  EXPECT_NE(res.body().find("x-purpose-of-use"), std::string::npos) << res.body();
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons?family_name=Sm%C3%ADth&birth_date=1950-01-01", "", token).status, 200);  // Smíth is text
+}
+
+TEST_F(ServerTest, EveryResponseCarriesTheSecurityHeaders) {
+  Client c(server_->port());
+  for (const char* target : {"/healthz", "/api/v1/me", "/"}) {
+    auto r = c.send(http::verb::get, target);
+    EXPECT_EQ(r.header("X-Frame-Options"), "DENY") << target;
+    EXPECT_EQ(r.header("X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(r.header("Cache-Control"), "no-store");
+    EXPECT_EQ(r.header("Referrer-Policy"), "no-referrer");
+    std::string csp = r.header("Content-Security-Policy");
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
+    auto script = csp.substr(csp.find("script-src"), csp.find(';', csp.find("script-src")) - csp.find("script-src"));
+    EXPECT_EQ(script.find("unsafe-inline"), std::string::npos) << script;
+    EXPECT_EQ(script.find("'unsafe-eval'"), std::string::npos) << script;
+  }
+}
+
+// Cookies by exact name: "xjc_session" is another cookie, and an empty value is none.
+TEST(CookieValue, MatchesWholeNamesOnly) {
+  EXPECT_EQ(cookie_value("jc_session=abc", "jc_session").value(), "abc");
+  EXPECT_EQ(cookie_value("theme=dark; jc_session=abc; x=1", "jc_session").value(), "abc");
+  EXPECT_EQ(cookie_value("jc_session=\"abc\"", "jc_session").value(), "abc");
+  EXPECT_FALSE(cookie_value("xjc_session=abc", "jc_session").has_value());
+  EXPECT_FALSE(cookie_value("a=xjc_session=abc", "jc_session").has_value());
+  EXPECT_FALSE(cookie_value("jc_session=", "jc_session").has_value());
+  EXPECT_FALSE(cookie_value("", "jc_session").has_value());
+}
+
+TEST_F(ServerTest, AnswersOverTheConnectionCapWith503) {
+  ServerOptions so;
+  so.port = 0;
+  so.threads = 2;
+  so.max_connections = 3;
+  HttpServer capped(so, [this](const HttpRequest& r, std::string& route) { return api_->handle(r, route); }, metrics_);
+  capped.listen();
+  std::thread t([&] { capped.run(false); });
+  std::vector<std::unique_ptr<Client>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<Client>(capped.port()));
+    EXPECT_EQ(held.back()->send(http::verb::get, "/healthz").status, 200);
+  }
+  Client extra(capped.port());
+  auto r = extra.send(http::verb::get, "/healthz");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(json::parse(r.body)["error"]["code"], "over_capacity");
+  held.pop_back();  // one closes: the next is served again
+  for (int i = 0; i < 50; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    Client again(capped.port());
+    if (again.send(http::verb::get, "/healthz").status == 200) break;
+    ASSERT_LT(i, 49) << "a freed connection slot was never reused";
+  }
+  capped.stop();
+  t.join();
 }
 
 // A signed-in user's path segment never becomes a route label: it reached the logs (and aborted

@@ -75,6 +75,12 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+  // The server's Content-Security-Policy must let every page work: a refused script, style,
+  // image or WebAssembly compile is a failure.
+  const policyViolations = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) policyViolations.push(m.text());
+  });
 
   // Opens a page and waits for the element that shows its content, recording how long it took.
   async function open(hash, readySelector, shot) {
@@ -198,6 +204,10 @@ try {
     await page.getByRole("button", { name: "Cost the scenario" }).click();
     await page.locator("#scenario-error", { hasText: "years" }).waitFor();
     await open("plans", "#plan-result .nhsuk-tag", "plans");
+  });
+
+  await check("no page broke the Content-Security-Policy", async () => {
+    if (policyViolations.length) fail(`${policyViolations.length} violations, the first: ${policyViolations[0]}`);
   });
 
   console.log("page load times (ms, navigation to content shown): " + timings.map(([n, ms]) => `${n} ${ms}`).join(", "));
