@@ -8,6 +8,10 @@ DB ?= var/demo.db
 # from the npm registry by scripts/node-toolchain), never with whatever Node the machine has.
 NODE_BIN := $(CURDIR)/tools/node/bin
 export PATH := $(NODE_BIN):$(PATH)
+# Node's release binaries trust their own list of certificate authorities; this one makes them trust
+# the machine's (/etc/ssl/certs), as Debian's tools do, so a registry reached through a proxy whose
+# authority the machine trusts works for them too.
+export NODE_USE_SYSTEM_CA := 1
 
 deps:
 	@scripts/install-deps

@@ -144,6 +144,8 @@ struct ServeArgs {
   std::string roles;      // a role table (TOML) to use instead of the built-in config/roles.toml
   std::string log_level = "info";
   std::size_t max_connections = jc::server::ServerOptions{}.max_connections;
+  bool secure_cookies = false;
+  double sign_ins_per_minute = jc::server::ApiOptions{}.sign_ins_per_minute;
 };
 
 int run_serve(const ServeArgs& a) {
@@ -172,6 +174,8 @@ int run_serve(const ServeArgs& a) {
   ao.static_dir = a.static_dir;
   ao.roles = roles ? &*roles : nullptr;
   ao.warm_reports = true;
+  ao.secure_cookies = a.secure_cookies;
+  ao.sign_ins_per_minute = a.sign_ins_per_minute;
   jc::server::Api api(pool, metrics, jc::governance::Authenticator{}, ao);
   jc::server::ServerOptions so;
   so.address = a.address;
@@ -239,6 +243,9 @@ int main(int argc, char** argv) {
   serve->add_option("--roles", serve_args.roles, "Role table (TOML, as config/roles.toml) instead of the built-in one");
   serve->add_option("--log-level", serve_args.log_level, "debug, info, warn or error (default info: one line a request)");
   serve->add_option("--static-dir", serve_args.static_dir, "Built web assets to serve");
+  serve->add_flag("--secure-cookies", serve_args.secure_cookies, "Mark the session cookie Secure (served over HTTPS through a proxy)");
+  serve->add_option("--sign-ins-per-minute", serve_args.sign_ins_per_minute, "Sign-ins one client address may try a minute (default 30; 0: no limit)")
+      ->check(CLI::Range(0.0, 1e6));
   serve->add_option("--max-connections", serve_args.max_connections, "Connections open at once; more are answered 503 (default 512)")
       ->check(CLI::Range(1, 100000));
 

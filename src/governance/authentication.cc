@@ -52,6 +52,14 @@ std::string hash_token(const std::string& token) {
   return to_hex(h, sizeof h);
 }
 
+std::string csrf_token(const std::string& session_token) {
+  ensure_sodium();
+  static constexpr unsigned char kKey[] = "jointcare anti-CSRF token v1....";  // a domain separator, not a secret
+  unsigned char h[32];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(session_token.data()), session_token.size(), kKey, 32);
+  return to_hex(h, sizeof h);
+}
+
 namespace {
 
 // Sign-ins are audited too: who, when, and whether it worked (never the username typed, which may
@@ -76,32 +84,54 @@ void audit_sign_in(store::Database& db, const std::optional<StaffUser>& user, Ti
 
 }  // namespace
 
+bool UnknownUserThrottle::fail(const std::string& username, Timestamp now, const AuthenticationPolicy& policy) {
+  std::lock_guard lock(mutex_);
+  if (entries_.size() >= kCapacity) {
+    for (auto it = entries_.begin(); it != entries_.end();)
+      it = it->second.locked_until && *it->second.locked_until <= now ? entries_.erase(it) : std::next(it);
+    if (entries_.size() >= kCapacity) entries_.clear();
+  }
+  Entry& e = entries_[username];
+  if (e.locked_until && *e.locked_until <= now) e = Entry{};
+  e.failures += 1;
+  if (e.failures >= policy.max_failed_logins && !e.locked_until) e.locked_until = now.plus_seconds(policy.lockout_seconds);
+  return e.failures >= policy.max_failed_logins;
+}
+
 LoginOutcome Authenticator::login(store::Database& db, const std::string& username, const std::string& password,
                                   Timestamp now) const {
+  // Every refusal costs one Argon2id verification and gives the same answers, whether the
+  // username exists or not: unknown usernames are counted and locked out like real ones.
   auto creds = store::find_staff_by_username(db, username);
   if (!creds) {
     (void)verify_password(decoy_hash(), password);
+    bool locked = unknown_->fail(username, now, policy_);
     audit_sign_in(db, std::nullopt, now, "failure");
-    return {std::nullopt, LoginFailure::BadCredentials};
+    return {std::nullopt, locked ? LoginFailure::Locked : LoginFailure::BadCredentials};
   }
   StaffUser& user = creds->user;
-  if (!user.active) {
-    audit_sign_in(db, user, now, "denied");
-    return {std::nullopt, LoginFailure::Inactive};
+  int attempt = 0;
+  {
+    store::Transaction tx(db);
+    attempt = store::reserve_login_attempt(db, user.id, now, policy_.max_failed_logins, now.plus_seconds(policy_.lockout_seconds));
+    tx.commit();
   }
-  if (user.locked_until && *user.locked_until > now) {
+  if (attempt > policy_.max_failed_logins) {
+    (void)verify_password(decoy_hash(), password);
     audit_sign_in(db, user, now, "denied");
     return {std::nullopt, LoginFailure::Locked};
   }
   if (!verify_password(creds->password_hash, password)) {
-    int failures = user.failed_logins + 1;
-    std::optional<Timestamp> lock;
-    if (failures >= policy_.max_failed_logins) lock = now.plus_seconds(policy_.lockout_seconds);
-    store::Transaction tx(db);
-    store::record_failed_login(db, user.id, failures, lock);
     audit_sign_in(db, user, now, "failure");
+    return {std::nullopt, attempt >= policy_.max_failed_logins ? LoginFailure::Locked : LoginFailure::BadCredentials};
+  }
+  // The password was right: the count starts again, and only now is an inactive account named.
+  if (!user.active) {
+    store::Transaction tx(db);
+    store::record_successful_login(db, user.id);
+    audit_sign_in(db, user, now, "denied");
     tx.commit();
-    return {std::nullopt, lock ? LoginFailure::Locked : LoginFailure::BadCredentials};
+    return {std::nullopt, LoginFailure::Inactive};
   }
   ensure_sodium();
   unsigned char raw[32];

@@ -39,6 +39,23 @@ std::string bearer_token(const HttpRequest& req) {
   return cookie_value(req.header("cookie"), "jc_session").value_or("");
 }
 
+bool by_bearer(const HttpRequest& req) { return req.header("authorization").rfind("Bearer ", 0) == 0; }
+
+// A request that says it comes from another site (Sec-Fetch-Site, or an Origin other than the
+// Host it was sent to) may not change anything: the browser's cookie must not be used by another
+// site's page. Returns the refusal's message, or nothing.
+std::optional<std::string> cross_site(const HttpRequest& req) {
+  std::string site = req.header("sec-fetch-site");
+  if (!site.empty() && site != "same-origin" && site != "none") return "a request from another site may not change anything here";
+  std::string origin = req.header("origin");
+  if (!origin.empty()) {
+    auto scheme = origin.find("://");
+    std::string host = scheme == std::string::npos ? std::string() : origin.substr(scheme + 3);
+    if (host.empty() || host != req.header("host")) return "a request from another origin may not change anything here";
+  }
+  return std::nullopt;
+}
+
 json user_json(const StaffUser& u) {
   json j{{"id", u.id.value},
          {"username", u.username},
@@ -114,6 +131,7 @@ Api::Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticato
       metrics_(metrics),
       auth_(auth),
       options_(std::move(options)),
+      sign_ins_(options_.sign_ins_per_minute, options_.sign_ins_per_minute),
       roles_(options_.roles ? *options_.roles : governance::RoleTable::built_in()),
       audit_(std::make_unique<governance::AuditWriter>(store::open_database(pool.target()), store::open_database(pool.target()))) {
   pseudonym_key_ = insight::pseudonym_key(*store::open_database(pool.target()));
@@ -254,6 +272,12 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
   }
   if (p == "/api/v1/session" && m == "POST") {
     label = "/api/v1/session";
+    if (auto refused = cross_site(req)) return error_response(403, "cross_site_refused", *refused);
+    if (!sign_ins_.allow(req.remote_address)) {
+      HttpResponse r = error_response(429, "too_many_sign_ins", "too many sign-ins from this address: wait a moment and try again");
+      r.headers.emplace_back("Retry-After", std::to_string(sign_ins_.retry_after(req.remote_address)));
+      return r;
+    }
     json body = json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("username") || !body.contains("password") ||
         !body["username"].is_string() || !body["password"].is_string()) {
@@ -272,8 +296,9 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       return error_response(401, "bad_credentials", "the username or password is wrong");
     }
     const auto& g = *outcome.grant;
-    HttpResponse r = json_response(200, json{{"token", g.token}, {"expires_at", g.expires.iso()}, {"user", user_json(g.user)}});
-    r.headers.emplace_back("Set-Cookie", "jc_session=" + g.token + "; HttpOnly; SameSite=Strict; Path=/");
+    HttpResponse r = json_response(
+        200, json{{"token", g.token}, {"expires_at", g.expires.iso()}, {"user", user_json(g.user)}, {"csrf_token", governance::csrf_token(g.token)}});
+    r.headers.emplace_back("Set-Cookie", "jc_session=" + g.token + "; HttpOnly; SameSite=Strict; Path=/" + (options_.secure_cookies ? "; Secure" : ""));
     return r;
   }
   if (p.rfind("/api/", 0) == 0) {
@@ -287,6 +312,19 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     if (!user) {
       label = "/api/unauthenticated";
       return error_response(401, "unauthenticated", "sign in first: POST /api/v1/session");
+    }
+    // A change made with the browser's cookie needs the session's CSRF token (given at sign-in
+    // and by /api/v1/me) and must not come from another site; a bearer token is never sent by a
+    // browser on its own.
+    if (m != "GET" && m != "HEAD" && !by_bearer(req)) {
+      if (auto refused = cross_site(req)) {
+        label = "/api/csrf_refused";
+        return error_response(403, "cross_site_refused", *refused);
+      }
+      if (req.header("x-csrf-token") != governance::csrf_token(token)) {
+        label = "/api/csrf_refused";
+        return error_response(403, "csrf_token_missing", "send the X-CSRF-Token header given at sign-in with every change");
+      }
     }
     if (p == "/api/v1/session" && m == "DELETE") {
       label = "/api/v1/session";
@@ -380,7 +418,9 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     }
     if (p == "/api/v1/me") {
       label = p;
-      return json_response(200, user_json(*user));
+      json me = user_json(*user);
+      if (!by_bearer(req)) me["csrf_token"] = governance::csrf_token(token);
+      return json_response(200, me);
     }
     if (p == "/api/v1/area") {
       label = p;

@@ -16,6 +16,7 @@
 #include "insight/engine.h"
 #include "server/http_types.h"
 #include "server/metrics.h"
+#include "server/rate_limit.h"
 #include "store/connection_pool.h"
 
 namespace jc::server {
@@ -24,6 +25,9 @@ struct ApiOptions {
   std::string static_dir;  // built web assets to serve at /, if present
   const governance::RoleTable* roles = nullptr;  // nullptr: the built-in table (config/roles.toml)
   bool warm_reports = false;  // make the commissioning reports in the background at start-up
+  bool secure_cookies = false;  // the session cookie only over HTTPS (behind a TLS-terminating proxy)
+  // Sign-ins a client address may try a minute (and at once); beyond, 429. 0: no limit.
+  double sign_ins_per_minute = 30;
 };
 
 class Api {
@@ -41,6 +45,7 @@ class Api {
   Metrics& metrics_;
   governance::Authenticator auth_;
   ApiOptions options_;
+  RateLimiter sign_ins_;
   const governance::RoleTable& roles_;
   // Signed-in sessions checked in the last few seconds (a deactivation or sign-out elsewhere
   // takes effect within kSessionRecheck; sign-out here at once).

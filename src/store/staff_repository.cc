@@ -54,9 +54,18 @@ StaffUserId insert_staff(Database& db, const StaffUser& u, const std::string& pa
   return StaffUserId(id);
 }
 
-void record_failed_login(Database& db, StaffUserId id, int failed_logins, std::optional<Timestamp> locked_until) {
-  db.execute("UPDATE staff_users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-             {std::int64_t{failed_logins}, locked_until ? Value(locked_until->iso()) : null(), id.value});
+int reserve_login_attempt(Database& db, StaffUserId id, Timestamp now, int max_attempts, Timestamp lock_until) {
+  const std::string t = now.iso(), lock = lock_until.iso();
+  const std::int64_t max = max_attempts;
+  int number = 0;
+  db.query(
+      "UPDATE staff_users SET "
+      "failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN 1 ELSE failed_logins + 1 END, "
+      "locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN CASE WHEN 1 >= ? THEN ? END "
+      "WHEN locked_until IS NULL AND failed_logins + 1 >= ? THEN ? ELSE locked_until END "
+      "WHERE id = ? RETURNING failed_logins",
+      {t, t, max, lock, max, lock, id.value}, [&](const Row& r) { number = static_cast<int>(r.integer(0)); });
+  return number;
 }
 
 void record_successful_login(Database& db, StaffUserId id) {

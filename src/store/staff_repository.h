@@ -17,9 +17,12 @@ struct StaffCredentials {
 std::optional<StaffCredentials> find_staff_by_username(Database& db, std::string_view username);
 std::optional<StaffUser> find_staff(Database& db, StaffUserId id);
 StaffUserId insert_staff(Database& db, const StaffUser& user, const std::string& password_hash);
-void record_failed_login(Database& db, StaffUserId id, int failed_logins,
-                         std::optional<Timestamp> locked_until);
 void record_successful_login(Database& db, StaffUserId id);
+// Counts a sign-in attempt before its password is checked, in one statement (so parallel
+// attempts each get their own number): a lock that has expired starts the count afresh, and the
+// attempt that reaches `max_attempts` sets the lock until `lock_until`. Returns the attempt's
+// number; above `max_attempts` the account is locked and the password must not be tried.
+int reserve_login_attempt(Database& db, StaffUserId id, Timestamp now, int max_attempts, Timestamp lock_until);
 
 void insert_session(Database& db, const std::string& token_hash, StaffUserId user, Timestamp created,
                     Timestamp expires);

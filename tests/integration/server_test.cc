@@ -13,6 +13,7 @@
 #include "server/api.h"
 #include "server/http_request.h"
 #include "server/http_server.h"
+#include "server/rate_limit.h"
 #include "store/staff_repository.h"
 #include "support/test_paths.h"
 #include "identity/person_index.h"
@@ -379,6 +380,124 @@ TEST_F(ServerTest, AnswersOverTheConnectionCapWith503) {
   }
   capped.stop();
   t.join();
+}
+
+// A browser's cookie may not be used by another site's page: a change made with the cookie needs
+// the session's CSRF token and a same-site origin. (A text/plain POST from a foreign origin with
+// the cookie was accepted when SameSite was the only guard.)
+TEST_F(ServerTest, ChangesMadeWithTheCookieNeedTheCsrfTokenAndTheSameSite) {
+  Client c(server_->port());
+  auto login = c.send(http::verb::post, "/api/v1/session", json{{"username", "dnurse"}, {"password", "jointcare-demo"}}.dump());
+  ASSERT_EQ(login.status, 200);
+  auto j = json::parse(login.body);
+  std::string token = j["token"], csrf = j["csrf_token"];
+  EXPECT_EQ(csrf.size(), 64u);
+  EXPECT_NE(login.header("Set-Cookie").find("HttpOnly; SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(login.header("Set-Cookie").find("Secure"), std::string::npos);  // not asked for
+  std::int64_t person = 2;
+  std::string note = json{{"text", "Visited; all well."}, {"sensitivity", "normal"}}.dump();
+  std::string target = "/api/v1/persons/" + std::to_string(person) + "/notes";
+  auto post = [&](const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body, const std::string& type) {
+    net::io_context ioc;
+    beast::tcp_stream stream(ioc);
+    stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+    http::request<http::string_body> req{http::verb::post, target, 11};
+    req.set(http::field::host, "127.0.0.1:" + std::to_string(server_->port()));
+    req.set(http::field::cookie, "jc_session=" + token);
+    req.set(http::field::content_type, type);
+    for (const auto& [k, v] : headers) req.set(k, v);
+    req.body() = body;
+    req.prepare_payload();
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    return std::pair{static_cast<int>(res.result_int()), res.body()};
+  };
+  std::string host = "http://127.0.0.1:" + std::to_string(server_->port());
+  auto [s1, b1] = post({{"Origin", "http://evil.example"}}, note, "text/plain");
+  EXPECT_EQ(s1, 403) << b1;
+  EXPECT_NE(b1.find("cross_site_refused"), std::string::npos);
+  auto [s2, b2] = post({{"Origin", "http://evil.example"}, {"X-CSRF-Token", csrf}}, note, "application/json");
+  EXPECT_EQ(s2, 403) << b2;
+  auto [s3, b3] = post({{"Sec-Fetch-Site", "cross-site"}, {"X-CSRF-Token", csrf}}, note, "application/json");
+  EXPECT_EQ(s3, 403) << b3;
+  auto [s4, b4] = post({{"Origin", host}}, note, "application/json");
+  EXPECT_EQ(s4, 403) << b4;
+  EXPECT_NE(b4.find("csrf_token_missing"), std::string::npos);
+  auto [s5, b5] = post({{"Origin", host}, {"X-CSRF-Token", std::string(64, '0')}}, note, "application/json");
+  EXPECT_EQ(s5, 403) << b5;
+  auto [s6, b6] = post({{"Origin", host}, {"Sec-Fetch-Site", "same-origin"}, {"X-CSRF-Token", csrf}}, note, "application/json");
+  // Past the CSRF guard: the care record's own rule decides from here.
+  EXPECT_EQ(b6.find("cross_site_refused"), std::string::npos) << b6;
+  EXPECT_EQ(b6.find("csrf_token"), std::string::npos) << s6 << b6;
+  // The page gets the token again after a reload from /api/v1/me (by cookie).
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+  http::request<http::string_body> me{http::verb::get, "/api/v1/me", 11};
+  me.set(http::field::host, "127.0.0.1");
+  me.set(http::field::cookie, "theme=dark; jc_session=" + token);
+  http::write(stream, me);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  EXPECT_EQ(json::parse(res.body())["csrf_token"], csrf);
+  // Another cookie whose name merely ends in the session's is no session.
+  http::request<http::string_body> other{http::verb::get, "/api/v1/me", 11};
+  other.set(http::field::host, "127.0.0.1");
+  other.set(http::field::cookie, "xjc_session=" + token);
+  http::write(stream, other);
+  http::response<http::string_body> res2;
+  http::read(stream, buffer, res2);
+  EXPECT_EQ(res2.result_int(), 401u);
+  // A sign-in posted from another site is refused too.
+  net::io_context ioc2;
+  beast::tcp_stream s2stream(ioc2);
+  s2stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+  http::request<http::string_body> cross{http::verb::post, "/api/v1/session", 11};
+  cross.set(http::field::host, "127.0.0.1");
+  cross.set("Origin", "http://evil.example");
+  cross.body() = json{{"username", "dnurse"}, {"password", "jointcare-demo"}}.dump();
+  cross.prepare_payload();
+  http::write(s2stream, cross);
+  http::response<http::string_body> res3;
+  http::read(s2stream, buffer, res3);
+  EXPECT_EQ(res3.result_int(), 403u);
+}
+
+TEST_F(ServerTest, LimitsSignInsPerAddress) {
+  ApiOptions ao;
+  ao.sign_ins_per_minute = 3;
+  Api limited(*pool_, metrics_, governance::Authenticator{}, ao);
+  ServerOptions so;
+  so.port = 0;
+  so.threads = 2;
+  HttpServer server(so, [&](const HttpRequest& r, std::string& route) { return limited.handle(r, route); }, metrics_);
+  server.listen();
+  std::thread t([&] { server.run(false); });
+  Client c(server.port());
+  std::string bad = json{{"username", "no-such-user"}, {"password", "guess"}}.dump();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.send(http::verb::post, "/api/v1/session", bad).status, 401);
+  auto r = c.send(http::verb::post, "/api/v1/session", bad);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(json::parse(r.body)["error"]["code"], "too_many_sign_ins");
+  EXPECT_GE(std::stoi(r.header("Retry-After")), 1);
+  server.stop();
+  t.join();
+}
+
+TEST(RateLimiter, RefillsAtItsRate) {
+  RateLimiter limiter(60, 2);  // one a second, two at once
+  auto t0 = RateLimiter::Clock::time_point{} + std::chrono::hours(1);
+  EXPECT_TRUE(limiter.allow("a", t0));
+  EXPECT_TRUE(limiter.allow("a", t0));
+  EXPECT_FALSE(limiter.allow("a", t0));
+  EXPECT_TRUE(limiter.allow("b", t0));  // per key
+  EXPECT_EQ(limiter.retry_after("a", t0), 1);
+  EXPECT_FALSE(limiter.allow("a", t0 + std::chrono::milliseconds(500)));
+  EXPECT_TRUE(limiter.allow("a", t0 + std::chrono::milliseconds(1600)));
+  EXPECT_TRUE(RateLimiter(0, 0).allow("a", t0));  // no limit
 }
 
 // A signed-in user's path segment never becomes a route label: it reached the logs (and aborted

@@ -156,9 +156,21 @@ TEST_P(StoreTest, StoresStaffAndSessions) {
   EXPECT_EQ(found->user.role, Role::DistrictNurse);
   EXPECT_EQ(found->password_hash, "hash");
   Timestamp now = Timestamp::from_seconds(1'700'000'000);
-  record_failed_login(*db_, id, 3, now);
-  EXPECT_EQ(find_staff(*db_, id)->failed_logins, 3);
-  EXPECT_EQ(find_staff(*db_, id)->locked_until, now);
+  // Sign-in attempts are numbered in one statement; the third of three sets the lock; once the
+  // lock has passed the count starts again.
+  Timestamp lock = now.plus_seconds(900);
+  EXPECT_EQ(reserve_login_attempt(*db_, id, now, 3, lock), 1);
+  EXPECT_EQ(reserve_login_attempt(*db_, id, now, 3, lock), 2);
+  EXPECT_FALSE(find_staff(*db_, id)->locked_until.has_value());
+  EXPECT_EQ(reserve_login_attempt(*db_, id, now, 3, lock), 3);
+  EXPECT_EQ(find_staff(*db_, id)->locked_until, lock);
+  EXPECT_EQ(reserve_login_attempt(*db_, id, now.plus_seconds(899), 3, lock.plus_seconds(899)), 4);
+  EXPECT_EQ(find_staff(*db_, id)->locked_until, lock);  // a refused attempt does not move the lock
+  EXPECT_EQ(reserve_login_attempt(*db_, id, lock, 3, lock.plus_seconds(900)), 1);
+  EXPECT_FALSE(find_staff(*db_, id)->locked_until.has_value());
+  EXPECT_EQ(find_staff(*db_, id)->failed_logins, 1);
+  record_successful_login(*db_, id);
+  EXPECT_EQ(find_staff(*db_, id)->failed_logins, 0);
   insert_session(*db_, "tokenhash", id, now, now.plus_seconds(60));
   EXPECT_EQ(find_session(*db_, "tokenhash")->user, id);
   EXPECT_EQ(delete_expired_sessions(*db_, now.plus_seconds(61)), 1);

@@ -10,15 +10,33 @@ export class ApiError extends Error {
   }
 }
 
+// The session's anti-CSRF token, from the sign-in answer or /api/v1/me: the server refuses a
+// change made with the session cookie that does not carry it.
+let csrfToken: string | null = null;
+
+function remember(json: unknown) {
+  const token = (json as { csrf_token?: unknown } | null)?.csrf_token;
+  if (typeof token === "string") csrfToken = token;
+}
+
+function headersFor(method: string, contentType?: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (contentType) headers["Content-Type"] = contentType;
+  if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  return headers;
+}
+
 export async function api<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T> {
+  const method = init?.method ?? "GET";
   const response = await fetch(path, {
-    method: init?.method ?? "GET",
+    method,
     credentials: "same-origin",
-    headers: init?.body !== undefined ? { "Content-Type": "application/json" } : undefined,
+    headers: headersFor(method, init?.body !== undefined ? "application/json" : undefined),
     body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
   });
   const text = await response.text();
   const json = text ? JSON.parse(text) : {};
+  remember(json);
   if (!response.ok) {
     throw new ApiError(response.status, json?.error?.code ?? "error", json?.error?.message ?? response.statusText);
   }
@@ -28,7 +46,7 @@ export async function api<T>(path: string, init?: { method?: string; body?: unkn
 // POSTs a text body (a TOML scenario, plan or target pathway) and returns the JSON answer, or
 // throws ApiError with the server's message.
 export async function postText<T>(path: string, body: string): Promise<T> {
-  const response = await fetch(path, { method: "POST", body, credentials: "same-origin" });
+  const response = await fetch(path, { method: "POST", body, credentials: "same-origin", headers: headersFor("POST", "text/plain") });
   const json = await response.json();
   if (!response.ok) throw new ApiError(response.status, json?.error?.code ?? "error", json?.error?.message ?? response.statusText);
   return json as T;
