@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "governance/audit.h"
+#include "io/csv_writer.h"
 #include "store/database.h"
 
 namespace jc::cli {
@@ -64,10 +65,12 @@ int run_audit(const AuditArgs& a) {
   q.limit = a.limit;
   std::printf("trail,id,occurred_at,user_id,user_role,organisation_id,person_id,action,record_type,record_id,purpose,outcome\n");
   auto o = [](const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string(); };
+  // Every text field quoted as RFC 4180 needs: a purpose of use is what the reader typed.
+  auto f = [](const std::string& v) { return io::csv_field(v); };
   for (const auto& e : governance::search_audit(*db, q)) {
     std::printf("%s,%lld,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", governance::trail_name(e.trail), static_cast<long long>(e.id), e.occurred_at.iso().c_str(),
-                o(e.user_id).c_str(), e.user_role.c_str(), o(e.organisation_id).c_str(), o(e.person_id).c_str(),
-                e.action.c_str(), e.record_type.c_str(), e.record_id.c_str(), e.purpose.c_str(), e.outcome.c_str());
+                o(e.user_id).c_str(), f(e.user_role).c_str(), o(e.organisation_id).c_str(), o(e.person_id).c_str(),
+                f(e.action).c_str(), f(e.record_type).c_str(), f(e.record_id).c_str(), f(e.purpose).c_str(), f(e.outcome).c_str());
   }
   return 0;
 }

@@ -47,6 +47,13 @@ std::optional<std::string> text_problem(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  std::size_t n = max_bytes;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;  // s[n] continues a character
+  return s.substr(0, n);
+}
+
 bool clean_text(std::string_view s) { return !text_problem(s).has_value(); }
 
 namespace {

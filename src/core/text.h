@@ -18,6 +18,9 @@ bool clean_text(std::string_view s);
 // character"), or nothing when it is clean.
 std::optional<std::string> text_problem(std::string_view s);
 
+// The longest prefix of `s` of at most `max_bytes` that does not cut a UTF-8 character in two.
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
+
 // application/x-www-form-urlencoded and URL percent-decoding ('+' is a space only when
 // `plus_is_space`). A '%' not followed by two hex digits is kept as it is.
 std::string percent_decode(std::string_view s, bool plus_is_space);

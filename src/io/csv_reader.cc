@@ -1,5 +1,7 @@
 #include "io/csv_reader.h"
 
+#include "core/text.h"
+
 #include <csv.h>
 
 #include <algorithm>
@@ -88,6 +90,10 @@ Result<CsvTable> CsvTable::open(const std::string& path, char separator, bool tr
   if (!head) return head.error();
   if (!head->has_value()) return Error{path + ": empty file: a header row was expected"};
   t.header_ = std::move((*head)->fields);
+  for (std::size_t i = 0; i < t.header_.size(); ++i) {
+    if (auto problem = text_problem(t.header_[i]))
+      return Error{path + ":" + std::to_string((*head)->line) + ": column " + std::to_string(i + 1) + " of the header " + *problem};
+  }
   for (std::size_t i = 0; i < t.header_.size(); ++i) t.index_.emplace(t.header_[i], i);
   return t;
 }
@@ -105,6 +111,15 @@ Result<std::optional<CsvRecord>> CsvTable::next() {
     return Error{path() + ":" + std::to_string((*r)->line) + ": expected " +
                  std::to_string(header_.size()) + " fields as in the header, found " +
                  std::to_string((*r)->fields.size())};
+  }
+  if (r->has_value()) {
+    const CsvRecord& rec = **r;
+    for (std::size_t i = 0; i < rec.fields.size(); ++i) {
+      if (auto problem = text_problem(rec.fields[i])) {
+        return Error{path() + ":" + std::to_string(rec.line) + ": field " + header_[i] + ": " + *problem +
+                     (valid_utf8(rec.fields[i]) ? "" : " (JointCare reads extracts as UTF-8: convert the file, e.g. with iconv -f latin1 -t utf-8)")};
+      }
+    }
   }
   return r;
 }

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/organisation.h"
+#include "core/text.h"
 #include "server/care_api.h"
 #include "server/http_request.h"
 #include "server/log.h"
@@ -341,7 +342,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       // Reads are collected here and committed by the audit writer before the answer is sent
       // (the transport holds the response; no thread waits). Writes audit in their own transaction.
       governance::CollectingAudit reads;
-      care::CareContext ctx{*db, roles_, governance::Actor{*user, purpose.empty() ? "direct care" : purpose.substr(0, 64)},
+      care::CareContext ctx{*db, roles_, governance::Actor{*user, purpose.empty() ? "direct care" : std::string(utf8_prefix(purpose, 64))},
                             reads, Timestamp::now()};
       std::optional<HttpResponse> r;
       if (p == "/api/v1/casecommittee/identify" && m == "GET") {

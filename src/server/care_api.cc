@@ -231,22 +231,50 @@ struct Body {
     j = json::parse(text.empty() ? "{}" : text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) problem = "the body must be a JSON object";
   }
+  // Text fields: clean UTF-8 (the parser checks the encoding; escapes such as \u0000 can still
+  // carry control characters) and at most kMaxText bytes.
+  static constexpr std::size_t kMaxText = 65536;
   std::string str(const char* key, std::string fallback = "") {
     if (!j.contains(key) || j[key].is_null()) return fallback;
     if (!j[key].is_string()) {
       if (problem.empty()) problem = std::string(key) + ": must be a string";
       return fallback;
     }
-    return j[key].get<std::string>();
+    std::string v = j[key].get<std::string>();
+    if (auto p = text_problem(v)) {
+      if (problem.empty()) problem = std::string(key) + ": " + *p;
+      return fallback;
+    }
+    if (v.size() > kMaxText) {
+      if (problem.empty()) problem = std::string(key) + ": longer than 65,536 bytes";
+      return fallback;
+    }
+    return v;
   }
-  std::optional<std::int64_t> integer(const char* key) {
+  // Whole numbers within [lo, hi] (by default what a JSON number holds exactly); ids are >= 1.
+  static constexpr std::int64_t kExact = std::int64_t{1} << 53;
+  std::optional<std::int64_t> integer(const char* key, std::int64_t lo = -kExact, std::int64_t hi = kExact) {
     if (!j.contains(key) || j[key].is_null()) return std::nullopt;
-    if (!j[key].is_number_integer()) {
+    const json& v = j[key];
+    if (!v.is_number_integer()) {
       if (problem.empty()) problem = std::string(key) + ": must be a whole number";
       return std::nullopt;
     }
-    return j[key].get<std::int64_t>();
+    bool in_range;
+    if (v.is_number_unsigned()) {  // the parser's form for every non-negative whole number
+      auto u = v.get<std::uint64_t>();
+      in_range = u <= static_cast<std::uint64_t>(hi) && (lo <= 0 || u >= static_cast<std::uint64_t>(lo));
+    } else {
+      auto x = v.get<std::int64_t>();
+      in_range = x >= lo && x <= hi;
+    }
+    if (!in_range) {
+      if (problem.empty()) problem = std::string(key) + ": must be from " + std::to_string(lo) + " to " + std::to_string(hi);
+      return std::nullopt;
+    }
+    return v.get<std::int64_t>();
   }
+  std::optional<std::int64_t> id(const char* key) { return integer(key, 1, kExact); }
   bool boolean(const char* key, bool fallback) {
     if (!j.contains(key) || j[key].is_null()) return fallback;
     if (!j[key].is_boolean()) {
@@ -266,7 +294,12 @@ struct Body {
         if (problem.empty()) problem = std::string(key) + "." + k + ": must be a string";
         continue;
       }
-      out[k] = v.get<std::string>();
+      std::string text = v.get<std::string>();
+      if (auto p = text_problem(text); p || text.size() > kMaxText) {
+        if (problem.empty()) problem = std::string(key) + "." + k + ": " + (p ? *p : std::string("longer than 65,536 bytes"));
+        continue;
+      }
+      out[k] = std::move(text);
     }
     return out;
   }
@@ -353,7 +386,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       });
     if (sub == "consents" && m == "POST") {
       Body b(req.body);
-      auto org = b.integer("organisation_id");
+      auto org = b.id("organisation_id");
       std::string direction = b.str("direction");
       bool allowed = b.boolean("allowed", true);
       if (!b.problem.empty()) return bad_body(b);
@@ -366,7 +399,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     if (sub == "break-glass" && m == "POST") {
       Body b(req.body);
       std::string reason = b.str("reason");
-      auto hours = b.integer("hours");
+      auto hours = b.integer("hours", 1, 24);
       if (!b.problem.empty()) return bad_body(b);
       return answer(break_glass(ctx, person, reason, static_cast<int>(hours.value_or(4))), [](const BreakGlassGrant& g) {
         return json{{"id", g.id}, {"expires_at", g.expires_at}, {"alert_id", g.alert_id}};
@@ -395,7 +428,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       Body b(req.body);
       NewPlan plan;
       plan.review_date = b.str("review_date");
-      if (auto k = b.integer("key_worker_user_id")) plan.key_worker = StaffUserId(*k);
+      if (auto k = b.id("key_worker_user_id")) plan.key_worker = StaffUserId(*k);
       if (!b.problem.empty()) return bad_body(b);
       return answer(create_care_plan(ctx, person, plan), [](const auto& p) { return to_json(p); }, 201);
     }
@@ -404,10 +437,10 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     if (sub == "budgets" && m == "POST") {
       Body b(req.body);
       NewBudget nb;
-      nb.care_plan_id = b.integer("care_plan_id");
+      nb.care_plan_id = b.id("care_plan_id");
       nb.kind = b.str("kind", "personal_budget");
       nb.mode = b.str("mode", "notional");
-      nb.annual_amount_pence = b.integer("annual_amount_pence").value_or(0);
+      nb.annual_amount_pence = b.integer("annual_amount_pence", 0, 100000000000).value_or(0);
       nb.start_date = b.str("start_date");
       nb.review_date = b.str("review_date");
       if (b.j.contains("funders") && b.j["funders"].is_object()) {
@@ -427,8 +460,8 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       label = "/api/v1/referrals";
       Body b(req.body);
       NewReferral r;
-      auto person = b.integer("person_id");
-      auto team = b.integer("to_team_id");
+      auto person = b.id("person_id");
+      auto team = b.id("to_team_id");
       r.service_requested = b.str("service_requested");
       r.reason = b.str("reason");
       r.urgency = b.str("urgency", "routine");
@@ -449,9 +482,9 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       ReferralAction a;
       a.action = sub;
       a.reason = b.str("reason");
-      if (auto t = b.integer("redirect_to_team_id")) a.redirect_to = TeamId(*t);
-      if (auto u = b.integer("allocate_to_user_id")) a.allocate_to = StaffUserId(*u);
-      if (auto u = b.integer("practitioner_user_id")) a.practitioner = StaffUserId(*u);
+      if (auto t = b.id("redirect_to_team_id")) a.redirect_to = TeamId(*t);
+      if (auto u = b.id("allocate_to_user_id")) a.allocate_to = StaffUserId(*u);
+      if (auto u = b.id("practitioner_user_id")) a.practitioner = StaffUserId(*u);
       a.starts_at = b.str("starts_at");
       a.place = b.str("place");
       if (!b.problem.empty()) return bad_body(b);
@@ -569,12 +602,12 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     label = "/api/v1/care-plans/{id}/lines";
     Body b(req.body);
     NewPlanLine l;
-    l.provider = OrganisationId(b.integer("provider_organisation_id").value_or(0));
+    l.provider = OrganisationId(b.id("provider_organisation_id").value_or(0));
     l.service = b.str("service");
     l.funder = b.str("funder");
-    l.pool_id = b.integer("pool_id");
-    l.units_per_week = b.integer("units_per_week").value_or(0);
-    l.unit_cost_pence = b.integer("unit_cost_pence").value_or(0);
+    l.pool_id = b.id("pool_id");
+    l.units_per_week = b.integer("units_per_week", 0, 10000).value_or(0);
+    l.unit_cost_pence = b.integer("unit_cost_pence", 0, 10000000000).value_or(0);
     l.start_date = b.str("start_date");
     l.end_date = b.str("end_date");
     if (!b.problem.empty()) return bad_body(b);
@@ -585,7 +618,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     label = "/api/v1/budgets/{id}/ledger";
     Body b(req.body);
     std::string kind = b.str("kind"), date = b.str("entry_date"), description = b.str("description");
-    auto amount = b.integer("amount_pence");
+    auto amount = b.integer("amount_pence", -1000000000000, 1000000000000);
     if (!b.problem.empty()) return bad_body(b);
     return answer(record_budget_entry(ctx, id, kind, date, description, amount.value_or(0)), [](const auto& x) { return to_json(x); }, 201);
   }

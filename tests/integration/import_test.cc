@@ -66,7 +66,7 @@ TEST_P(ImportTest, ImportsEveryRecordOfAGoodExtract) {
 }
 
 struct BadCase {
-  const char* rows;
+  std::string rows;
   const char* expect;  // in the error message
 };
 
@@ -87,6 +87,12 @@ TEST_P(ImportTest, RejectsABadExtractNamingLineAndFieldAndLeavesTheDatabaseUncha
       {"201,,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n202,,\"Bob,Ray,01/02/1944,M,y,,CW1 3AB\n", ":3:"},
       {"201,,Ann,Lee,07/03/1950,F,x,CW1 3AB\n", ":2: expected 9 fields"},
       {",,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n", ":2: field Person ID: the record id is empty"},
+      // Text that is not UTF-8 (an extract saved as Latin-1) or holds control characters: a search
+      // that met such a record answered 500.
+      {"201,,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n202,,Zo\xeb,Lee,07/03/1950,F,x,,CW1 3AB\n", ":3: field Forename: is not valid UTF-8"},
+      {"201,,Ann,Le\xc3,07/03/1950,F,x,,CW1 3AB\n", ":2: field Surname: is not valid UTF-8"},
+      {std::string("201,,Ann,Lee,07/03/1950,F,1 Mill\0Lane,,CW1 3AB\n", 47), ":2: field Address 1: holds a control character"},
+      {"201,,Ann,Lee\x07,07/03/1950,F,x,,CW1 3AB\n", ":2: field Surname: holds a control character"},
   };
   int i = 0;
   for (const auto& c : cases) {

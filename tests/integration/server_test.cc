@@ -500,6 +500,24 @@ TEST(RateLimiter, RefillsAtItsRate) {
   EXPECT_TRUE(RateLimiter(0, 0).allow("a", t0));  // no limit
 }
 
+// Numbers are range-checked and text fields checked for control characters: an override asked for
+// 4,294,967,300 hours became a 4-hour one when it wrapped.
+TEST_F(ServerTest, RangeChecksNumbersAndChecksTextInBodies) {
+  Client c(server_->port());
+  std::string token = sign_in(c, "hvisitor");
+  for (auto [target, body, field] :
+       {std::tuple{"/api/v1/persons/2/break-glass", R"({"reason":"safeguarding concern","hours":4294967300})", "hours: must be from 1 to 24"},
+        {"/api/v1/persons/2/break-glass", R"({"reason":"safeguarding concern","hours":0})", "hours: must be from 1 to 24"},
+        {"/api/v1/persons/2/break-glass", R"({"reason":"safeguarding concern","hours":-3})", "hours: must be from 1 to 24"},
+        {"/api/v1/persons/2/break-glass", R"({"reason":"safe\u0000guarding","hours":2})", "reason: holds a control character"},
+        {"/api/v1/referrals", R"({"person_id":18446744073709551615,"to_team_id":1})", "person_id: must be from 1"},
+        {"/api/v1/referrals", R"({"person_id":-1,"to_team_id":1})", "person_id: must be from 1"}}) {
+    auto r = c.send(http::verb::post, target, body, token);
+    EXPECT_EQ(r.status, 400) << body << " " << r.body;
+    EXPECT_NE(r.body.find(field), std::string::npos) << r.body;
+  }
+}
+
 // A signed-in user's path segment never becomes a route label: it reached the logs (and aborted
 // the server when it was invalid UTF-8) and /metrics, which anyone may read.
 TEST_F(ServerTest, RouteLabelsComeFromTheRoutesNotTheRequest) {

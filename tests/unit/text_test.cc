@@ -43,5 +43,17 @@ TEST(PercentDecode, DecodesAndKeepsWhatIsNotAnEscape) {
   EXPECT_EQ(percent_decode("%zz", true), "%zz");
 }
 
+// A purpose of use cut at 64 bytes in the middle of a character made "who looked" fail for
+// everyone after it: the cut goes back to the character's start.
+TEST(Utf8Prefix, NeverCutsACharacter) {
+  std::string purpose = std::string(63, 'a') + "\xC3\xA9" + "tail";  // é straddles byte 64
+  EXPECT_EQ(utf8_prefix(purpose, 64), std::string(63, 'a'));
+  EXPECT_TRUE(valid_utf8(utf8_prefix(purpose, 64)));
+  EXPECT_EQ(utf8_prefix(purpose, 65), std::string(63, 'a') + "\xC3\xA9");
+  EXPECT_EQ(utf8_prefix("short", 64), "short");
+  EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80", 3), "");
+  EXPECT_EQ(utf8_prefix("\xF0\x9F\x98\x80", 4), "\xF0\x9F\x98\x80");
+}
+
 }  // namespace
 }  // namespace jc
