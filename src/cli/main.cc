@@ -150,7 +150,9 @@ struct ServeArgs {
 
 int run_serve(const ServeArgs& a) {
   int threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  jc::store::ConnectionPool pool(a.db, static_cast<std::size_t>(threads));
+  // A connection for each I/O thread and each worker (server::ServerOptions::workers: one per core).
+  const int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  jc::store::ConnectionPool pool(a.db, static_cast<std::size_t>(threads + workers));
   jc::server::Metrics metrics;
   if (!jc::server::set_log_level(a.log_level)) {
     std::fprintf(stderr, "jointcare serve: --log-level must be debug, info, warn or error\n");
@@ -182,6 +184,7 @@ int run_serve(const ServeArgs& a) {
   so.port = a.port;
   so.threads = threads;
   so.max_connections = a.max_connections;
+  so.workers = workers;
   jc::server::HttpServer server(so, [&](const jc::server::HttpRequest& r, std::string& route) { return api.handle(r, route); },
                                 metrics);
   try {

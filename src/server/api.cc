@@ -1,5 +1,6 @@
 #include "server/api.h"
 
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -28,7 +29,7 @@ namespace {
 
 using nlohmann::json;
 
-HttpResponse json_response(int status, const json& body) { return HttpResponse{status, "application/json", body.dump(), {}, {}}; }
+HttpResponse json_response(int status, const json& body) { return HttpResponse{status, "application/json", body.dump(), {}, {}, {}}; }
 
 HttpResponse error_response(int status, std::string_view code, std::string_view message) {
   return json_response(status, json{{"error", {{"code", code}, {"message", message}}}});
@@ -72,7 +73,7 @@ json user_json(const StaffUser& u) {
 HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
   const std::string& p = req.path;
   auto text_or_400 = [](const Result<std::string>& t) {
-    return t ? HttpResponse{200, "application/json", *t, {}, {}} : error_response(400, "bad_request", t.error().message);
+    return t ? HttpResponse{200, "application/json", *t, {}, {}, {}} : error_response(400, "bad_request", t.error().message);
   };
   if (p == "/api/v1/pathways") {
     pathways::ReportOptions ro;
@@ -81,7 +82,13 @@ HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
     if (ro.report != "summary" && ro.report != "dfg" && ro.report != "variants" && ro.report != "handoffs" && ro.report != "durations")
       return error_response(400, "bad_request", "report must be summary, dfg, variants, handoffs or durations");
     std::string top = query_value(req.query, "top");
-    ro.top = top.empty() ? 20 : static_cast<std::size_t>(std::strtoul(top.c_str(), nullptr, 10));
+    ro.top = 20;
+    if (!top.empty()) {
+      std::size_t n = 0;
+      auto [end, ec] = std::from_chars(top.data(), top.data() + top.size(), n);
+      if (ec != std::errc() || end != top.data() + top.size() || n < 1 || n > 1000) return error_response(400, "bad_request", "top: a whole number from 1 to 1000");
+      ro.top = n;
+    }
     std::string name = query_value(req.query, "pathway");
     auto log = pathways::read_store_log(db, name.empty() ? "referrals" : name);
     if (!log) return error_response(400, "bad_request", log.error().message);
@@ -109,7 +116,7 @@ HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
   if (p == "/api/v1/budgets/practices") {
     auto ps = money::practice_statement(db, query_value(req.query, "month"));
     if (!ps) return error_response(400, "bad_request", ps.error().message);
-    return HttpResponse{200, "application/json", money::practices_json(*ps), {}, {}};
+    return HttpResponse{200, "application/json", money::practices_json(*ps), {}, {}, {}};
   }
   // /api/v1/budgets/statement?pool=&month= and /api/v1/budgets/localities?pool=&month=
   auto pool = money::find_pool(db, query_value(req.query, "pool"));
@@ -117,11 +124,11 @@ HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
   if (p == "/api/v1/budgets/localities") {
     auto d = money::devolved_statement(db, pool->id, query_value(req.query, "month"));
     if (!d) return error_response(400, "bad_request", d.error().message);
-    return HttpResponse{200, "application/json", money::devolved_json(*d), {}, {}};
+    return HttpResponse{200, "application/json", money::devolved_json(*d), {}, {}, {}};
   }
   auto s = money::statement(db, pool->id, query_value(req.query, "month"));
   if (!s) return error_response(400, "bad_request", s.error().message);
-  return HttpResponse{200, "application/json", money::statement_json(*s), {}, {}};
+  return HttpResponse{200, "application/json", money::statement_json(*s), {}, {}, {}};
 }
 
 
@@ -146,6 +153,14 @@ Api::Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticato
 // Commissioning reports read a year or more of activity: they are kept for kReportLifetime and
 // made once at start-up in the background, so a commissioner's page does not wait for them.
 // `?fresh=1` makes one anew. Scenarios and plans (POSTed) are always run.
+std::optional<HttpResponse> Api::kept_report(const HttpRequest& req) {
+  if (req.method != "GET" || query_value(req.query, "fresh") == "1") return std::nullopt;
+  std::lock_guard lock(reports_mutex_);
+  auto it = reports_.find(req.path + "?" + req.query);
+  if (it == reports_.end() || std::chrono::steady_clock::now() - it->second.made >= kReportLifetime) return std::nullopt;
+  return it->second.response;
+}
+
 HttpResponse Api::cached_report(store::Database& db, const HttpRequest& req) {
   bool cacheable = req.method == "GET" && query_value(req.query, "fresh") != "1";
   std::string key = req.path + "?" + req.query;
@@ -170,7 +185,12 @@ HttpResponse Api::engine_report(store::Database& db, const HttpRequest& req) {
   if (req.path == "/api/v1/casecommittee") {
     insight::CaseCommitteeOptions cc;
     std::string top = query_value(req.query, "top");
-    if (!top.empty()) cc.top = std::min<std::size_t>(std::strtoul(top.c_str(), nullptr, 10), 200);
+    if (!top.empty()) {
+      std::size_t n = 0;
+      auto [end, ec] = std::from_chars(top.data(), top.data() + top.size(), n);
+      if (ec != std::errc() || end != top.data() + top.size() || n < 1 || n > 200) return error_response(400, "bad_request", "top: a whole number from 1 to 200");
+      cc.top = n;
+    }
     if (query_value(req.query, "format") == "csv") cc.format = "csv";  // the agenda to download
     for (auto [name, field] : {std::pair{"from", &cc.from}, std::pair{"to", &cc.to}}) {
       std::string v = query_value(req.query, name);
@@ -180,13 +200,13 @@ HttpResponse Api::engine_report(store::Database& db, const HttpRequest& req) {
       *field = *d;
     }
     text = engine_.case_committee(cc, pseudonym_key_);
-    if (text && cc.format == "csv") return HttpResponse{200, "text/csv; charset=utf-8", std::move(*text), {}, {}};
+    if (text && cc.format == "csv") return HttpResponse{200, "text/csv; charset=utf-8", std::move(*text), {}, {}, {}};
   } else {
     text = engine_.jsna(query_value(req.query, "disclosure") == "one-to-five" ? insight::DisclosureRule::OneToFive
                                                                                : insight::DisclosureRule::NhsDigital);
   }
   if (!text) return error_response(400, "bad_request", text.error().message);
-  return HttpResponse{200, "application/json", std::move(*text), {}, {}};
+  return HttpResponse{200, "application/json", std::move(*text), {}, {}, {}};
 }
 
 void Api::warm_reports() {
@@ -269,7 +289,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
   }
   if (p == "/metrics") {
     label = "/metrics";
-    return HttpResponse{200, "text/plain; version=0.0.4", metrics_.render(), {}, {}};
+    return HttpResponse{200, "text/plain; version=0.0.4", metrics_.render(), {}, {}, {}};
   }
   if (p == "/api/v1/session" && m == "POST") {
     label = "/api/v1/session";
@@ -284,23 +304,28 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
         !body["username"].is_string() || !body["password"].is_string()) {
       return error_response(400, "bad_request", "send JSON with \"username\" and \"password\" strings");
     }
-    auto db = pool_.acquire();
-    auto outcome = auth_.login(*db, body["username"].get<std::string>(), body["password"].get<std::string>(), Timestamp::now());
-    if (!outcome.grant) {
-      switch (*outcome.failure) {
-        case governance::LoginFailure::Locked:
-          return error_response(423, "account_locked", "too many failed sign-ins: the account is locked for a while");
-        case governance::LoginFailure::Inactive:
-          return error_response(403, "account_inactive", "this account is not active");
-        case governance::LoginFailure::BadCredentials: break;
+    // Argon2id takes tens of milliseconds of a core: on the worker pool, not an I/O thread.
+    HttpResponse deferred;
+    deferred.deferred = [this, username = body["username"].get<std::string>(), password = body["password"].get<std::string>()] {
+      auto db = pool_.acquire();
+      auto outcome = auth_.login(*db, username, password, Timestamp::now());
+      if (!outcome.grant) {
+        switch (*outcome.failure) {
+          case governance::LoginFailure::Locked:
+            return error_response(423, "account_locked", "too many failed sign-ins: the account is locked for a while");
+          case governance::LoginFailure::Inactive:
+            return error_response(403, "account_inactive", "this account is not active");
+          case governance::LoginFailure::BadCredentials: break;
+        }
+        return error_response(401, "bad_credentials", "the username or password is wrong");
       }
-      return error_response(401, "bad_credentials", "the username or password is wrong");
-    }
-    const auto& g = *outcome.grant;
-    HttpResponse r = json_response(
-        200, json{{"token", g.token}, {"expires_at", g.expires.iso()}, {"user", user_json(g.user)}, {"csrf_token", governance::csrf_token(g.token)}});
-    r.headers.emplace_back("Set-Cookie", "jc_session=" + g.token + "; HttpOnly; SameSite=Strict; Path=/" + (options_.secure_cookies ? "; Secure" : ""));
-    return r;
+      const auto& g = *outcome.grant;
+      HttpResponse r = json_response(
+          200, json{{"token", g.token}, {"expires_at", g.expires.iso()}, {"user", user_json(g.user)}, {"csrf_token", governance::csrf_token(g.token)}});
+      r.headers.emplace_back("Set-Cookie", "jc_session=" + g.token + "; HttpOnly; SameSite=Strict; Path=/" + (options_.secure_cookies ? "; Secure" : ""));
+      return r;
+    };
+    return deferred;
   }
   if (p.rfind("/api/", 0) == 0) {
     auto db = pool_.acquire();
@@ -388,7 +413,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       if (!log) return error_response(400, "bad_request", log.error().message);
       auto text = pathways::render_conformance(*log, *target, "json");
       if (!text) return error_response(400, "bad_request", text.error().message);
-      return HttpResponse{200, "application/json", *text, {}, {}};
+      return HttpResponse{200, "application/json", *text, {}, {}, {}};
     }
     if (p == "/api/v1/casecommittee" || p == "/api/v1/jsna" || p == "/api/v1/spend" || p == "/api/v1/budgets" || (p == "/api/v1/pathways" && m == "GET") ||
         p == "/api/v1/budgets/statement" || p == "/api/v1/budgets/localities" || p == "/api/v1/budgets/practices" ||
@@ -406,12 +431,22 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       e.record_id = "all";
       e.purpose = "commissioning";
       e.outcome = allowed ? "success" : "denied";
-      HttpResponse r = error_response(403, "forbidden", "your role may not see commissioning analyses");
-      if (allowed) r = p == "/api/v1/casecommittee" || p == "/api/v1/jsna" ? engine_report(*db, req) : cached_report(*db, req);
-      r.hold = [writer = audit_.get(), e](std::function<void(bool)> release) {
-        writer->submit({e}, std::move(release));
+      auto audited = [writer = audit_.get(), e](HttpResponse r) {
+        r.hold = [writer, e](std::function<void(bool)> release) { writer->submit({e}, std::move(release)); };
+        return r;
       };
-      return r;
+      if (!allowed) return audited(error_response(403, "forbidden", "your role may not see commissioning analyses"));
+      bool engine = p == "/api/v1/casecommittee" || p == "/api/v1/jsna";
+      if (!engine) {
+        if (auto hit = kept_report(req)) return audited(std::move(*hit));
+      }
+      // A report to make: on the worker pool, with a connection of its own.
+      HttpResponse deferred;
+      deferred.deferred = [this, req, engine, audited] {
+        auto conn = pool_.acquire();
+        return audited(engine ? engine_report(*conn, req) : cached_report(*conn, req));
+      };
+      return deferred;
     }
     if (m != "GET") {
       label = "/api/method_not_allowed";
@@ -476,11 +511,11 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       std::ifstream in(file, std::ios::binary);
       std::stringstream ss;
       ss << in.rdbuf();
-      return HttpResponse{200, content_type_for(file), ss.str(), {}, {}};
+      return HttpResponse{200, content_type_for(file), ss.str(), {}, {}, {}};
     };
     if (auto file = files.resolve(p)) return serve_file(*file);
     if (auto index = files.index()) return serve_file(*index);  // client-side routes
-    if (p == "/" || p == "/index.html") return HttpResponse{503, "text/html; charset=utf-8", kWebNotBuiltPage, {}, {}};
+    if (p == "/" || p == "/index.html") return HttpResponse{503, "text/html; charset=utf-8", kWebNotBuiltPage, {}, {}, {}};
   }
   label = "not_found";
   return error_response(404, "not_found", "no such resource");

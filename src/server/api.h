@@ -58,6 +58,7 @@ class Api {
   std::mutex sessions_mutex_;
   std::unordered_map<std::string, CachedSession> sessions_;
   HttpResponse cached_report(store::Database& db, const HttpRequest& request);
+  std::optional<HttpResponse> kept_report(const HttpRequest& request);  // a report still fresh enough, if kept
   void warm_reports();
   static constexpr std::chrono::minutes kReportLifetime{10};
   struct CachedReport {

@@ -21,7 +21,7 @@ namespace {
 using nlohmann::json;
 using namespace jc::care;
 
-HttpResponse reply(int status, const json& body) { return HttpResponse{status, "application/json", body.dump(), {}, {}}; }
+HttpResponse reply(int status, const json& body) { return HttpResponse{status, "application/json", body.dump(), {}, {}, {}}; }
 
 HttpResponse error(int status, std::string_view code, std::string_view message) {
   return reply(status, json{{"error", {{"code", code}, {"message", message}}}});

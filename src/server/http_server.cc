@@ -51,6 +51,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   net::steady_timer grace{ioc};
   std::optional<net::signal_set> signals;
   std::atomic<std::size_t> connections{0};
+  std::unique_ptr<net::thread_pool> work;  // CPU-heavy answers, away from the I/O threads
+  std::atomic<std::size_t> queued{0};
   // After a failed accept (out of file descriptors, say) the next waits, 10 ms doubling to 1 s.
   net::steady_timer accept_pause{ioc};
   std::chrono::milliseconds accept_backoff{0};
@@ -134,37 +136,68 @@ struct Session : std::enable_shared_from_this<Session> {
     if (auto problem = check_request(in)) {
       route = "bad_request";
       auto body = nlohmann::json{{"error", {{"code", "bad_request"}, {"message", *problem}}}};
-      out = HttpResponse{400, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}, {}};
+      out = HttpResponse{400, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}, {}, {}};
     } else {
       try {
         out = srv->dispatcher(in, route);
       } catch (const std::exception& e) {
         log_event("error", "handler_failed", {{"route", route}, {"what", std::string_view(e.what())}});
-        out = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}, {}};
+        out = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}, {}, {}};
       } catch (...) {
         log_event("error", "handler_failed", {{"route", route}});
-        out = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}, {}};
+        out = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}, {}, {}};
       }
     }
     bool keep_alive = req.keep_alive() && !srv->stopping;
-    unsigned version = req.version();
+    complete(std::move(out), std::move(route), std::move(in.method), start, req.version(), keep_alive);
+  }
+
+  // Sends the dispatcher's answer: after running it on the worker pool if it is deferred, and
+  // after its hold (the audit record committed) if it has one.
+  void complete(HttpResponse out, std::string route, std::string method, std::chrono::steady_clock::time_point start,
+                unsigned version, bool keep_alive) {
+    if (out.deferred) {
+      auto work = std::move(out.deferred);
+      out.deferred = nullptr;
+      if (srv->queued.fetch_add(1) >= srv->options.work_queue_limit) {
+        --srv->queued;
+        out = HttpResponse{503, "application/json", error_body("busy", "the server is busy; try again shortly"), {{"Retry-After", "1"}}, {}, {}};
+      } else {
+        net::post(*srv->work, [self = shared_from_this(), work = std::move(work), route, method, start, version, keep_alive]() mutable {
+          HttpResponse r;
+          try {
+            r = work();
+          } catch (...) {
+            log_event("error", "handler_failed", {{"route", route}});
+            r = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}, {}, {}};
+          }
+          r.deferred = nullptr;
+          --self->srv->queued;
+          net::post(self->stream.get_executor(), [self, r = std::move(r), route = std::move(route), method = std::move(method), start, version,
+                                                  keep_alive]() mutable {
+            self->complete(std::move(r), std::move(route), std::move(method), start, version, keep_alive);
+          });
+        });
+        return;
+      }
+    }
     if (out.hold) {
       // Answer when the handler says so (its audit record committed), on this session's executor.
       auto hold = std::move(out.hold);
       out.hold = nullptr;
       auto held = std::make_shared<HttpResponse>(std::move(out));
-      hold([self = shared_from_this(), held, version, keep_alive, start, route, method = in.method](bool ok) {
+      hold([self = shared_from_this(), held, version, keep_alive, start, route, method](bool ok) {
         net::post(self->stream.get_executor(), [self, held, version, keep_alive, start, route, method, ok] {
           if (!ok) {
             *held = HttpResponse{503, "application/json",
-                                 error_body("audit_unavailable", "the access could not be recorded, so it was not given; try again"), {}, {}};
+                                 error_body("audit_unavailable", "the access could not be recorded, so it was not given; try again"), {}, {}, {}};
           }
           self->finish(std::move(*held), route, method, start, version, keep_alive);
         });
       });
       return;
     }
-    finish(std::move(out), route, in.method, start, version, keep_alive);
+    finish(std::move(out), route, method, start, version, keep_alive);
   }
 
   void finish(HttpResponse out, const std::string& route, const std::string& method, std::chrono::steady_clock::time_point start,
@@ -198,7 +231,7 @@ struct Session : std::enable_shared_from_this<Session> {
     busy = true;
     srv->metrics.record_request("rejected", "-", status, 0);
     log_event("warn", "request_rejected", {{"status", static_cast<long long>(status)}, {"code", code}});
-    send(HttpResponse{status, "application/json", error_body(code, message), {}, {}}, 11, false);
+    send(HttpResponse{status, "application/json", error_body(code, message), {}, {}, {}}, 11, false);
   }
 
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
@@ -320,11 +353,14 @@ void HttpServer::run(bool handle_signals) {
   }
   impl_->accept();
   int n = impl_->options.threads > 0 ? impl_->options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int workers = impl_->options.workers > 0 ? impl_->options.workers : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  impl_->work = std::make_unique<net::thread_pool>(static_cast<std::size_t>(workers));
   log_event("info", "server_started", {{"port", static_cast<long long>(port())}, {"threads", static_cast<long long>(n)}});
   std::vector<std::thread> pool;
   for (int i = 1; i < n; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();
   for (auto& t : pool) t.join();
+  impl_->work->join();  // answers still being worked out finish (their replies go nowhere)
   log_event("info", "server_stopped");
 }
 

@@ -23,6 +23,10 @@ struct ServerOptions {
   // Connections open at once; one more is answered 503 and closed. Keep it below the process's
   // file-descriptor limit less what the databases hold (`ulimit -n`).
   std::size_t max_connections = 512;
+  // The worker pool for CPU-heavy answers (HttpResponse::deferred): its threads (0: one per
+  // core) and how many answers may wait for one before more are refused with 503.
+  int workers = 0;
+  std::size_t work_queue_limit = 64;
 };
 
 // Answers one request; sets `route` to a label for logs and metrics (a pattern, never the raw

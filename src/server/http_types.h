@@ -35,6 +35,11 @@ struct HttpResponse {
   // given (from any thread): with true to send it, false to send a 503 instead. The API uses it
   // to answer a read only after its audit record is committed, without blocking a thread.
   std::function<void(std::function<void(bool)>)> hold;
+  // When set, the answer is CPU-heavy work (a password hash, a commissioning report): the
+  // transport runs this on its worker pool, away from the threads that read and write
+  // connections, and sends what it returns (which may itself carry `hold`). When the pool's queue
+  // is full the client gets 503 at once.
+  std::function<HttpResponse()> deferred;
 };
 
 }  // namespace jc::server

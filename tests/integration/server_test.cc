@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
+#include <atomic>
 #include <fstream>
 #include <thread>
 
@@ -516,6 +517,40 @@ TEST_F(ServerTest, RangeChecksNumbersAndChecksTextInBodies) {
     EXPECT_EQ(r.status, 400) << body << " " << r.body;
     EXPECT_NE(r.body.find(field), std::string::npos) << r.body;
   }
+}
+
+// Password hashing runs on the worker pool; when its queue is full the answer is 503 at once,
+// and the I/O threads go on answering everything else.
+TEST_F(ServerTest, CpuHeavyWorkWaitsInABoundedQueue) {
+  ApiOptions ao;
+  ao.sign_ins_per_minute = 0;
+  Api api(*pool_, metrics_, governance::Authenticator{}, ao);
+  ServerOptions so;
+  so.port = 0;
+  so.threads = 2;
+  so.workers = 1;
+  so.work_queue_limit = 1;
+  HttpServer server(so, [&](const HttpRequest& r, std::string& route) { return api.handle(r, route); }, metrics_);
+  server.listen();
+  std::thread t([&] { server.run(false); });
+  std::atomic<int> busy{0}, answered{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back([&, i] {
+      Client c(server.port());
+      auto r = c.send(http::verb::post, "/api/v1/session", json{{"username", "user" + std::to_string(i)}, {"password", "guess"}}.dump());
+      if (r.status == 503 && json::parse(r.body)["error"]["code"] == "busy") ++busy;
+      if (r.status == 401) ++answered;
+    });
+  }
+  Client health(server.port());
+  EXPECT_EQ(health.send(http::verb::get, "/healthz").status, 200);
+  for (auto& c : clients) c.join();
+  EXPECT_GE(busy.load(), 1);
+  EXPECT_GE(answered.load(), 1);
+  EXPECT_EQ(busy.load() + answered.load(), 8);
+  server.stop();
+  t.join();
 }
 
 // A signed-in user's path segment never becomes a route label: it reached the logs (and aborted
