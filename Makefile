@@ -28,7 +28,7 @@ build-debug: deps web
 	@cmake --build --preset debug
 
 build-release: deps web
-	@cmake --preset release -DNODE_PROGRAM=$(NODE_BIN)/node >/dev/null
+	@cmake --preset release >/dev/null
 	@cmake --build --preset release
 
 test: build-debug
