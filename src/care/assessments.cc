@@ -234,7 +234,7 @@ Outcome<AssessmentView> contribute(const CareContext& ctx, std::int64_t id, cons
   if (answers.empty()) return invalid("answers: nothing to record");
   auto asked = questions_for(h->kind, h->domain.value_or(""));
   for (const auto& [code, text] : answers) {
-    if (std::none_of(asked.begin(), asked.end(), [&](const auto* q) { return q->code == code; }))
+    if (std::none_of(asked.begin(), asked.end(), [&code = code](const auto* q) { return q->code == code; }))
       return invalid("answers." + code + ": not a question of this " + h->kind + " assessment");
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) return invalid("answers." + code + ": empty answer");
     if (text.size() > 10'000) return invalid("answers." + code + ": at most 10,000 characters");

@@ -136,7 +136,7 @@ Outcome<ChcCase> record_dst(const CareContext& ctx, std::int64_t id, const std::
   for (const auto& dom : kDomains)
     if (!levels.count(std::string(dom.code))) return invalid("levels." + std::string(dom.code) + ": every one of the twelve domains needs a level");
   for (const auto& [domain, level] : levels) {
-    auto dom = std::find_if(kDomains.begin(), kDomains.end(), [&](const ChcDomain& x) { return x.code == domain; });
+    auto dom = std::find_if(kDomains.begin(), kDomains.end(), [&domain = domain](const ChcDomain& x) { return x.code == domain; });
     if (dom == kDomains.end()) return invalid("levels." + domain + ": not a Decision Support Tool domain");
     int r = level_rank(level);
     if (r < 0) return invalid("levels." + domain + ": no, low, moderate, high, severe or priority");

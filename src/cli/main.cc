@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <tuple>
@@ -67,7 +68,44 @@ struct GenerateArgs {
   bool no_simulate = false;
 };
 
+// A SQLite area being generated has a marker file beside it until every step (the area, the person
+// index, the simulated use) is done; a generate that was interrupted leaves it behind, and the
+// next generate (or demo) into that file starts again from nothing.
+std::string generating_marker(const std::string& db) { return db + ".generating"; }
+
+bool generation_interrupted(const std::string& db) {
+  return !jc::store::is_postgres_target(db) && std::filesystem::exists(generating_marker(db));
+}
+
+// The database's files and its access log's (store::access_log_path), and the marker.
+void remove_sqlite_area(const std::string& db) {
+  std::error_code ec;
+  for (const std::string& f : {db, jc::store::access_log_path(db, 0), jc::store::access_log_path(db, 1)}) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(f + suffix, ec);
+  }
+  std::filesystem::remove(jc::store::access_log_lock_path(db), ec);
+  std::filesystem::remove(generating_marker(db), ec);
+}
+
+int run_generate_steps(const GenerateArgs& a);
+
 int run_generate(const GenerateArgs& a) {
+  const bool sqlite = !jc::store::is_postgres_target(a.db);
+  if (sqlite && generation_interrupted(a.db)) {
+    std::printf("An earlier generate into %s did not finish: starting again from nothing.\n", a.db.c_str());
+    remove_sqlite_area(a.db);
+  }
+  if (sqlite) {
+    bool fresh = !std::filesystem::exists(a.db);
+    if (fresh) std::ofstream(generating_marker(a.db)) << "generate started " << jc::Timestamp::now().iso() << "\n";
+    int rc = run_generate_steps(a);
+    if (fresh && rc == 0) std::filesystem::remove(generating_marker(a.db));
+    return rc;
+  }
+  return run_generate_steps(a);
+}
+
+int run_generate_steps(const GenerateArgs& a) {
   jc::synth::GenerateOptions o;
   o.reference_dir = a.reference_dir;
   o.la_code = a.la;
@@ -457,7 +495,7 @@ int main(int argc, char** argv) {
       std::filesystem::path dbp(demo_gen.db);
       if (dbp.has_parent_path()) std::filesystem::create_directories(dbp.parent_path());
       bool has_area = false;
-      {
+      if (!generation_interrupted(demo_gen.db) && std::filesystem::exists(demo_gen.db)) {
         auto db = jc::store::open_database(demo_gen.db);
         has_area = db->query_integer("SELECT COUNT(*) FROM organisations").value_or(0) > 0;
       }

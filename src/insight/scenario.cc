@@ -143,7 +143,9 @@ Result<std::string> run_scenario(store::Database& db, const std::string& text, c
   // An aligned budget has no risk share: its activity is its host's, who keeps any over- or underspend.
   std::map<std::string, std::vector<std::pair<std::string, int>>> partners;
   std::set<std::string> aligned;
-  for (const auto& [funder, id] : pool_ids) {
+  for (const auto& entry : pool_ids) {
+    const std::string& funder = entry.first;  // a plain reference: clang 14 cannot capture a structured binding
+    const auto& id = entry.second;
     if (db.query_text("SELECT kind FROM pools WHERE id = ?", {id}).value_or("") == "aligned") {
       aligned.insert(funder);
       db.query("SELECT o.name FROM pools p JOIN organisations o ON o.id = p.host_organisation_id WHERE p.id = ?", {id},

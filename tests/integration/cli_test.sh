@@ -30,6 +30,22 @@ ls "$work/extracts"/*.toml >/dev/null || fail "no profiles"
 set +e; "$jc" generate --db "$work/area.db" --population 2000 --reference-dir "$shared/data/reference" >/dev/null 2>&1; rc=$?; set -e
 [ "$rc" -eq 2 ] || fail "generating into a used database should exit 2, got $rc"
 
+[ ! -e "$work/area.db.generating" ] || fail "a finished generate should leave no marker"
+
+# A generate killed part-way leaves its marker; the next one starts again from nothing and finishes.
+"$jc" generate --db "$work/cut.db" --population 20000 --seed 4 --reference-dir "$shared/data/reference" > "$work/cut.log" 2>&1 &
+cut_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/cut.db" ] && break; sleep 0.05; done
+kill -9 "$cut_pid" 2>/dev/null || true
+wait "$cut_pid" 2>/dev/null || true
+was_cut=0
+[ -e "$work/cut.db.generating" ] && was_cut=1
+"$jc" generate --db "$work/cut.db" --population 2000 --seed 4 --reference-dir "$shared/data/reference" --no-simulate > "$work/cut2.log" 2>&1 ||
+  fail "generate after an interrupted one should start again: $(cat "$work/cut2.log")"
+if [ "$was_cut" = 1 ]; then grep -q 'did not finish: starting again' "$work/cut2.log" || fail "the restart should say so: $(cat "$work/cut2.log")"; fi
+[ ! -e "$work/cut.db.generating" ] || fail "the restarted generate should remove its marker"
+[ "$(sqlite3 "$work/cut.db" "SELECT COUNT(*) FROM local_records")" -gt 2000 ] || fail "the restarted area is incomplete"
+
 count() { sqlite3 "$work/area.db" "SELECT COUNT(*) FROM local_records"; }
 before=$(count)
 cat > "$work/p.toml" <<'TOML'
