@@ -27,4 +27,4 @@ flood=$!
 sleep 1
 wrk -t1 -c1 -d"$((seconds - 2))s" --latency "http://127.0.0.1:$port/healthz" | grep -E '^\s+(50|99)%|Requests/sec|Latency '
 wait $flood
-grep -E 'sign_in_flood|Requests/sec' "$work/flood.txt"
+grep -E 'sign_in_flood|Requests/sec|Non-2xx' "$work/flood.txt"

@@ -1,17 +1,11 @@
 -- wrk script: sign-ins with unknown usernames (each costs the server one Argon2id verification),
--- counting the answers by status.
+-- (wrk reports the answers that were not 2xx: every one here is a 401, or a 503 when the queue is full).
 local counter = 0
 request = function()
   counter = counter + 1
   local body = string.format('{"username":"nobody-%d","password":"guess"}', counter)
   return wrk.format("POST", "/api/v1/session", { ["Content-Type"] = "application/json" }, body)
 end
-local statuses = {}
-response = function(status)
-  statuses[status] = (statuses[status] or 0) + 1
-end
 done = function(summary)
-  local parts = {}
-  for s, n in pairs(statuses) do parts[#parts + 1] = s .. "=" .. n end
-  io.write("sign_in_flood: requests=" .. summary.requests .. " " .. table.concat(parts, " ") .. "\n")
+  io.write("sign_in_flood: requests=" .. summary.requests .. "\n")
 end
