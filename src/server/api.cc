@@ -270,7 +270,18 @@ std::optional<StaffUser> Api::signed_in(store::Database& db, const std::string& 
 
 HttpResponse Api::handle(const HttpRequest& req, std::string& route_label) {
   try {
-    return route(req, route_label);
+    HttpResponse r = route(req, route_label);
+    if (r.deferred) {  // work done later, on the transport's worker pool: the same mapping of store failures
+      r.deferred = [work = std::move(r.deferred), label = route_label] {
+        try {
+          return work();
+        } catch (const store::StoreError& e) {
+          log_event("error", "store_error", {{"route", std::string_view(label)}, {"what", std::string_view(e.what())}});
+          return error_response(503, "store_unavailable", "the database could not answer; try again");
+        }
+      };
+    }
+    return r;
   } catch (const store::StoreError& e) {
     log_event("error", "store_error", {{"route", std::string_view(route_label)}, {"what", std::string_view(e.what())}});
     return error_response(503, "store_unavailable", "the database could not answer; try again");
