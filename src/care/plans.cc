@@ -154,7 +154,7 @@ Outcome<PersonalBudget> create_personal_budget(const CareContext& ctx, PersonId 
   for (const auto& [funder, pence] : in.funders) {
     if (funder != "council" && funder != "nhs" && funder != "education") return invalid("funders: " + funder + " is not council, nhs or education");
     if (pence <= 0) return invalid("funders." + funder + ": a positive amount in pence");
-    sum += pence;
+    if (__builtin_add_overflow(sum, pence, &sum)) return invalid("funders: the shares add up to more than any budget");
   }
   if (sum != in.annual_amount_pence)
     return invalid("funders: the shares add up to " + std::to_string(sum) + " pence, not the annual amount of " +

@@ -60,6 +60,11 @@ std::string csrf_token(const std::string& session_token) {
   return to_hex(h, sizeof h);
 }
 
+bool same_token(const std::string& a, const std::string& b) {
+  ensure_sodium();
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 namespace {
 
 // Sign-ins are audited too: who, when, and whether it worked (never the username typed, which may

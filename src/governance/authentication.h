@@ -63,8 +63,9 @@ class Authenticator {
   // Checks the password; on success opens a session. Each attempt is counted before its password
   // is checked, atomically, so parallel guesses cannot outrun the lock: at most
   // max_failed_logins are tried before it, and the one that reaches it answers Locked. A lock
-  // that has expired starts the count afresh. Unknown usernames get the same answers, counts
-  // and time as real ones; an inactive account is named only to someone with its password.
+  // that has expired starts the count afresh. Unknown usernames get the same answers and counts,
+  // and the same Argon2id work, as real ones (a real account's attempt also commits its count, a
+  // millisecond or so more); an inactive account is named only to someone with its password.
   LoginOutcome login(store::Database& db, const std::string& username, const std::string& password,
                      Timestamp now) const;
   // The user a live session token belongs to, or nullopt (unknown or expired).
@@ -81,5 +82,7 @@ std::string hash_token(const std::string& token);
 // The session's anti-CSRF token: derived from the session token (so nothing more is stored), and
 // not the hash the sessions table keeps. The page sends it as X-CSRF-Token with every change.
 std::string csrf_token(const std::string& session_token);
+// Compares two tokens in time that does not depend on where they differ.
+bool same_token(const std::string& a, const std::string& b);
 
 }  // namespace jc::governance

@@ -139,7 +139,7 @@ Api::Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticato
       metrics_(metrics),
       auth_(auth),
       options_(std::move(options)),
-      sign_ins_(options_.sign_ins_per_minute, options_.sign_ins_per_minute),
+      sign_ins_(options_.sign_ins_per_minute, std::max(1.0, options_.sign_ins_per_minute)),
       roles_(options_.roles ? *options_.roles : governance::RoleTable::built_in()),
       audit_(std::make_unique<governance::AuditWriter>(store::open_database(pool.target()), store::open_database(pool.target()))) {
   pseudonym_key_ = insight::pseudonym_key(*store::open_database(pool.target()));
@@ -315,6 +315,8 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
         !body["username"].is_string() || !body["password"].is_string()) {
       return error_response(400, "bad_request", "send JSON with \"username\" and \"password\" strings");
     }
+    if (body["username"].get_ref<const std::string&>().size() > 256 || body["password"].get_ref<const std::string&>().size() > 1024)
+      return error_response(400, "bad_request", "username: at most 256 bytes; password: at most 1024");
     // Argon2id takes tens of milliseconds of a core: on the worker pool, not an I/O thread.
     HttpResponse deferred;
     deferred.deferred = [this, username = body["username"].get<std::string>(), password = body["password"].get<std::string>()] {
@@ -358,7 +360,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
         label = "/api/csrf_refused";
         return error_response(403, "cross_site_refused", *refused);
       }
-      if (req.header("x-csrf-token") != governance::csrf_token(token)) {
+      if (!governance::same_token(req.header("x-csrf-token"), governance::csrf_token(token))) {
         label = "/api/csrf_refused";
         return error_response(403, "csrf_token_missing", "send the X-CSRF-Token header given at sign-in with every change");
       }
@@ -419,12 +421,17 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       if (!roles_.grants(user->role, governance::Activity::Aggregates)) return error_response(403, "forbidden", "your role may not see pathway analyses");
       auto target = pathways::TargetPathway::parse(req.body, "request body");
       if (!target) return error_response(400, "bad_request", target.error().message);
-      std::string name = query_value(req.query, "pathway");
-      auto log = pathways::read_store_log(*db, name.empty() ? "referrals" : name);
-      if (!log) return error_response(400, "bad_request", log.error().message);
-      auto text = pathways::render_conformance(*log, *target, "json");
-      if (!text) return error_response(400, "bad_request", text.error().message);
-      return HttpResponse{200, "application/json", *text, {}, {}, {}};
+      // Reading every journey and aligning it: on the worker pool.
+      HttpResponse deferred;
+      deferred.deferred = [this, target = *target, name = query_value(req.query, "pathway")] {
+        auto conn = pool_.acquire();
+        auto log = pathways::read_store_log(*conn, name.empty() ? "referrals" : name);
+        if (!log) return error_response(400, "bad_request", log.error().message);
+        auto text = pathways::render_conformance(*log, target, "json");
+        if (!text) return error_response(400, "bad_request", text.error().message);
+        return HttpResponse{200, "application/json", *text, {}, {}, {}};
+      };
+      return deferred;
     }
     if (p == "/api/v1/casecommittee" || p == "/api/v1/jsna" || p == "/api/v1/spend" || p == "/api/v1/budgets" || (p == "/api/v1/pathways" && m == "GET") ||
         p == "/api/v1/budgets/statement" || p == "/api/v1/budgets/localities" || p == "/api/v1/budgets/practices" ||

@@ -445,7 +445,11 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       nb.review_date = b.str("review_date");
       if (b.j.contains("funders") && b.j["funders"].is_object()) {
         for (const auto& [f, v] : b.j["funders"].items()) {
-          if (!v.is_number_integer()) return error(400, "bad_request", "funders." + f + ": pence as a whole number");
+          // Each share within what a budget can be, so that their sum cannot overflow.
+          bool in_range = v.is_number_integer() && (v.is_number_unsigned() ? v.get<std::uint64_t>() <= 100000000000ULL
+                                                                              : v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() <= 100000000000LL);
+          if (!clean_text(f) || f.size() > 64) return error(400, "bad_request", "funders: a funder's name must be short text");
+          if (!in_range) return error(400, "bad_request", "funders." + f + ": pence as a whole number from 0 to 100000000000");
           nb.funders.emplace_back(f, v.get<std::int64_t>());
         }
       }
@@ -584,8 +588,11 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
         auto levels = b.string_map("levels");
         std::vector<StaffUserId> mdt;
         if (b.j.contains("mdt") && b.j["mdt"].is_array())
-          for (const auto& u : b.j["mdt"])
-            if (u.is_number_integer()) mdt.emplace_back(u.get<std::int64_t>());
+          for (const auto& u : b.j["mdt"]) {
+            if (!u.is_number_unsigned() || u.get<std::uint64_t>() < 1 || u.get<std::uint64_t>() > (std::uint64_t{1} << 53))
+              return error(400, "bad_request", "mdt: staff user ids, whole numbers from 1");
+            mdt.emplace_back(u.get<std::int64_t>());
+          }
         if (!b.problem.empty()) return bad_body(b);
         return answer(record_dst(ctx, id, levels, mdt), [](const auto& c) { return to_json(c); });
       }

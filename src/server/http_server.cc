@@ -9,7 +9,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -224,6 +227,7 @@ struct Session : std::enable_shared_from_this<Session> {
     response->body() = std::move(out.body);
     response->keep_alive(keep_alive);
     response->prepare_payload();
+    stream.expires_after(srv->options.request_timeout);  // the write's own time, not what is left of the read's
     http::async_write(stream, *response, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
   }
 
@@ -344,7 +348,38 @@ void HttpServer::listen() {
 
 unsigned short HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 
+namespace {
+
+// Connections must never use up the process's file descriptors (the databases, their logs and the
+// sanitizers need some too): the soft limit is raised to the hard one, and the connection cap is
+// lowered to what is left after the descriptors open now and a reserve.
+std::size_t connections_the_descriptors_allow(std::size_t wanted) {
+  constexpr std::size_t kReserve = 32;
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return wanted;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rlimit raised = rl;
+    raised.rlim_cur = rl.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+  }
+  std::size_t open = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec); !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+    ++open;
+  if (rl.rlim_cur == RLIM_INFINITY) return wanted;
+  std::size_t limit = static_cast<std::size_t>(rl.rlim_cur);
+  std::size_t budget = limit > open + kReserve ? limit - open - kReserve : 1;
+  return std::min(wanted, budget);
+}
+
+}  // namespace
+
 void HttpServer::run(bool handle_signals) {
+  if (std::size_t allowed = connections_the_descriptors_allow(impl_->options.max_connections); allowed < impl_->options.max_connections) {
+    log_event("warn", "max_connections_lowered", {{"configured", static_cast<long long>(impl_->options.max_connections)},
+                                                  {"allowed", static_cast<long long>(allowed)}});
+    impl_->options.max_connections = allowed;
+  }
   if (handle_signals) {
     impl_->signals.emplace(impl_->ioc, SIGTERM, SIGINT);
     impl_->signals->async_wait([impl = impl_](beast::error_code ec, int) {
