@@ -42,14 +42,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     jc::server::HttpRequest in;
     in.method = std::string(req.method_string());
     in.target = std::string(req.target());
-    for (const auto& field : req) in.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    for (const auto& field : req)
+      in.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     if (!jc::server::check_request(in)) {
       // What passed the edge is clean text, as every handler assumes.
       if (!jc::valid_utf8(jc::percent_decode(in.path, false))) __builtin_trap();
       auto cookie = jc::server::cookie_value(in.header("cookie"), "jc_session");
       if (cookie && cookie->empty()) __builtin_trap();
       if (auto file = static_files().resolve(in.path)) {
-        if (!jc::server::path_within(std::filesystem::canonical(static_files().folder()), *file)) __builtin_trap();
+        if (!jc::server::path_within(std::filesystem::canonical(static_files().folder()), *file))
+          __builtin_trap();
       }
     }
   }
@@ -57,7 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)jc::server::cookie_value(raw, "jc_session");
   std::string path = "/" + std::string(raw.substr(0, 512));
   if (auto file = static_files().resolve(path)) {
-    if (!jc::server::path_within(std::filesystem::canonical(static_files().folder()), *file)) __builtin_trap();
+    if (!jc::server::path_within(std::filesystem::canonical(static_files().folder()), *file))
+      __builtin_trap();
   }
   std::string decoded = jc::percent_decode(raw, true);
   (void)jc::text_problem(decoded);

@@ -12,13 +12,20 @@ namespace {
 using governance::Activity;
 using governance::EntryFacts;
 
-constexpr std::array<std::string_view, 9> kDomains = {
-    "users_perspective", "clinical_background", "disease_prevention", "personal_care", "senses",
-    "mental_health",     "relationships",       "safety",             "immediate_environment"};
+constexpr std::array<std::string_view, 9> kDomains = {"users_perspective",
+                                                      "clinical_background",
+                                                      "disease_prevention",
+                                                      "personal_care",
+                                                      "senses",
+                                                      "mental_health",
+                                                      "relationships",
+                                                      "safety",
+                                                      "immediate_environment"};
 
 constexpr AssessmentQuestion kQuestions[] = {
     {"up1", "users_perspective", "What matters most to you at the moment?", true},
-    {"up2", "users_perspective", "What would you like to be able to do that you cannot do now?", true},
+    {"up2", "users_perspective", "What would you like to be able to do that you cannot do now?",
+     true},
     {"up3", "users_perspective", "Who would you like to be involved in planning your care?", false},
     {"cb1", "clinical_background", "Long-term conditions", true},
     {"cb2", "clinical_background", "Current medication and who manages it", true},
@@ -59,13 +66,14 @@ const AssessmentQuestion* find_question(std::string_view code) {
 }
 
 // The questions an assessment of this kind asks.
-std::vector<const AssessmentQuestion*> questions_for(const std::string& kind, const std::string& domain) {
+std::vector<const AssessmentQuestion*> questions_for(const std::string& kind,
+                                                     const std::string& domain) {
   std::vector<const AssessmentQuestion*> out;
   std::set<std::string_view> first_seen;
   for (const auto& q : kQuestions) {
     bool first = first_seen.insert(q.domain).second;
-    if (kind == "comprehensive" || (kind == "overview" && q.overview) || (kind == "contact" && first) ||
-        (kind == "specialist" && q.domain == domain))
+    if (kind == "comprehensive" || (kind == "overview" && q.overview) ||
+        (kind == "contact" && first) || (kind == "specialist" && q.domain == domain))
       out.push_back(&q);
   }
   return out;
@@ -90,13 +98,18 @@ struct Header {
 
 std::optional<Header> load_header(store::Database& db, std::int64_t id) {
   std::optional<Header> h;
-  db.query("SELECT a.id, a.person_id, a.kind, a.domain, a.status, a.started_at, s.display_name, o.name, a.completed_at, "
-           "a.questions_prefilled FROM assessments a JOIN staff_users s ON s.id = a.started_by_user_id "
-           "JOIN organisations o ON o.id = a.organisation_id WHERE a.id = ?",
-           {id}, [&](const store::Row& q) {
-             h = Header{q.integer(0), PersonId(q.integer(1)), q.text(2), q.text(4), q.text(5), q.text(6), q.text(7),
-                        q.optional_text(3), q.optional_text(8), static_cast<int>(q.integer(9))};
-           });
+  db.query(
+      "SELECT a.id, a.person_id, a.kind, a.domain, a.status, a.started_at, s.display_name, o.name, "
+      "a.completed_at, "
+      "a.questions_prefilled FROM assessments a JOIN staff_users s ON s.id = a.started_by_user_id "
+      "JOIN organisations o ON o.id = a.organisation_id WHERE a.id = ?",
+      {id}, [&](const store::Row& q) {
+        h = Header{q.integer(0),       PersonId(q.integer(1)),
+                   q.text(2),          q.text(4),
+                   q.text(5),          q.text(6),
+                   q.text(7),          q.optional_text(3),
+                   q.optional_text(8), static_cast<int>(q.integer(9))};
+      });
   return h;
 }
 
@@ -105,11 +118,13 @@ EntryFacts answer_facts(const StoredAnswer& a) {
   e.organisation = a.organisation;
   e.team = a.team;
   const auto* q = find_question(a.code);
-  e.sensitivity = q && sensitive_domain(q->domain) ? governance::Sensitivity::Sensitive : governance::Sensitivity::Normal;
+  e.sensitivity = q && sensitive_domain(q->domain) ? governance::Sensitivity::Sensitive
+                                                   : governance::Sensitivity::Normal;
   return e;
 }
 
-AssessmentView build_view(store::Database& db, const Header& h, const governance::PersonAccess& access) {
+AssessmentView build_view(store::Database& db, const Header& h,
+                          const governance::PersonAccess& access) {
   AssessmentView v;
   v.id = h.id;
   v.person = h.person;
@@ -124,18 +139,29 @@ AssessmentView build_view(store::Database& db, const Header& h, const governance
   // The latest answer to each question within this assessment.
   std::map<std::string, StoredAnswer> latest;
   std::set<std::string> contributors;
-  db.query("SELECT a.id, a.question_code, a.answer, s.display_name, o.name, a.answered_at, a.organisation_id, "
-           "a.prefilled_from_answer_id, s.team_id FROM assessment_answers a JOIN staff_users s ON s.id = a.answered_by_user_id "
-           "JOIN organisations o ON o.id = a.organisation_id WHERE a.assessment_id = ? ORDER BY a.id",
-           {h.id}, [&](const store::Row& q) {
-             StoredAnswer s{q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), OrganisationId(q.integer(6)),
-                            q.optional_integer(7), q.is_null(8) ? std::nullopt : std::optional<TeamId>(TeamId(q.integer(8))), 0};
-             if (!s.prefilled_from) {
-               ++v.asked;
-               contributors.insert(s.organisation_name);
-             }
-             latest[s.code] = std::move(s);
-           });
+  db.query(
+      "SELECT a.id, a.question_code, a.answer, s.display_name, o.name, a.answered_at, "
+      "a.organisation_id, "
+      "a.prefilled_from_answer_id, s.team_id FROM assessment_answers a JOIN staff_users s ON s.id "
+      "= a.answered_by_user_id "
+      "JOIN organisations o ON o.id = a.organisation_id WHERE a.assessment_id = ? ORDER BY a.id",
+      {h.id}, [&](const store::Row& q) {
+        StoredAnswer s{q.integer(0),
+                       q.text(1),
+                       q.text(2),
+                       q.text(3),
+                       q.text(4),
+                       q.text(5),
+                       OrganisationId(q.integer(6)),
+                       q.optional_integer(7),
+                       q.is_null(8) ? std::nullopt : std::optional<TeamId>(TeamId(q.integer(8))),
+                       0};
+        if (!s.prefilled_from) {
+          ++v.asked;
+          contributors.insert(s.organisation_name);
+        }
+        latest[s.code] = std::move(s);
+      });
   v.contributors.assign(contributors.begin(), contributors.end());
   for (const auto* q : questions_for(h.kind, h.domain.value_or(""))) {
     AnswerView a;
@@ -159,20 +185,24 @@ AssessmentView build_view(store::Database& db, const Header& h, const governance
   return v;
 }
 
-
 }  // namespace
 
 std::span<const AssessmentQuestion> assessment_questions() { return kQuestions; }
 std::span<const std::string_view> assessment_domains() { return kDomains; }
-bool sensitive_domain(std::string_view domain) { return domain == "mental_health" || domain == "safety"; }
+bool sensitive_domain(std::string_view domain) {
+  return domain == "mental_health" || domain == "safety";
+}
 
-Outcome<AssessmentView> start_assessment(const CareContext& ctx, PersonId person, const std::string& kind, const std::string& domain) {
+Outcome<AssessmentView> start_assessment(const CareContext& ctx, PersonId person,
+                                         const std::string& kind, const std::string& domain) {
   if (kind != "contact" && kind != "overview" && kind != "specialist" && kind != "comprehensive")
     return invalid("kind: contact, overview, specialist or comprehensive");
   if (kind == "specialist" && std::find(kDomains.begin(), kDomains.end(), domain) == kDomains.end())
     return invalid("domain: a specialist assessment names one of the nine domains");
-  if (kind != "specialist" && !domain.empty()) return invalid("domain: only a specialist assessment names a domain");
-  if (!ctx.db.query_integer("SELECT 1 FROM persons WHERE id = ?", {person.value})) return not_found("no person " + std::to_string(person.value));
+  if (kind != "specialist" && !domain.empty())
+    return invalid("domain: only a specialist assessment names a domain");
+  if (!ctx.db.query_integer("SELECT 1 FROM persons WHERE id = ?", {person.value}))
+    return not_found("no person " + std::to_string(person.value));
   auto access = ctx.access(person);
   auto d = access.decide(Activity::Assess);
   if (!d.allowed) return detail::refuse(ctx, access, "create", "assessment", "", d);
@@ -181,34 +211,50 @@ Outcome<AssessmentView> start_assessment(const CareContext& ctx, PersonId person
   for (const auto* q : questions) wanted.insert(q->code);
   // The latest answer to each question across the person's assessments, as the assessor may see it.
   std::map<std::string, StoredAnswer> latest;
-  ctx.db.query("SELECT a.id, a.question_code, a.answer, s.display_name, o.name, a.answered_at, a.organisation_id, "
-               "a.prefilled_from_answer_id, s.team_id, a.answered_by_user_id FROM assessment_answers a "
-               "JOIN staff_users s ON s.id = a.answered_by_user_id JOIN organisations o ON o.id = a.organisation_id "
-               "WHERE a.person_id = ? AND a.prefilled_from_answer_id IS NULL ORDER BY a.answered_at, a.id",
-               {person.value}, [&](const store::Row& q) {
-                 if (!wanted.count(q.text(1))) return;
-                 StoredAnswer s{q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), OrganisationId(q.integer(6)),
-                                std::nullopt, q.is_null(8) ? std::nullopt : std::optional<TeamId>(TeamId(q.integer(8))),
-                                q.integer(9)};
-                 latest[s.code] = std::move(s);
-               });
+  ctx.db.query(
+      "SELECT a.id, a.question_code, a.answer, s.display_name, o.name, a.answered_at, "
+      "a.organisation_id, "
+      "a.prefilled_from_answer_id, s.team_id, a.answered_by_user_id FROM assessment_answers a "
+      "JOIN staff_users s ON s.id = a.answered_by_user_id JOIN organisations o ON o.id = "
+      "a.organisation_id "
+      "WHERE a.person_id = ? AND a.prefilled_from_answer_id IS NULL ORDER BY a.answered_at, a.id",
+      {person.value}, [&](const store::Row& q) {
+        if (!wanted.count(q.text(1))) return;
+        StoredAnswer s{q.integer(0),
+                       q.text(1),
+                       q.text(2),
+                       q.text(3),
+                       q.text(4),
+                       q.text(5),
+                       OrganisationId(q.integer(6)),
+                       std::nullopt,
+                       q.is_null(8) ? std::nullopt : std::optional<TeamId>(TeamId(q.integer(8))),
+                       q.integer(9)};
+        latest[s.code] = std::move(s);
+      });
   store::Transaction tx(ctx.db);
   std::int64_t id = ctx.db.next_id("assessments");
   int prefilled = 0;
-  ctx.db.execute("INSERT INTO assessments (id, person_id, kind, domain, status, started_at, started_by_user_id, organisation_id) "
-                 "VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
-                 {id, person.value, kind, domain.empty() ? store::null() : store::Value(domain), ctx.now.iso(),
-                  ctx.actor.user.id.value, ctx.actor.user.organisation.value});
+  ctx.db.execute(
+      "INSERT INTO assessments (id, person_id, kind, domain, status, started_at, "
+      "started_by_user_id, organisation_id) "
+      "VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
+      {id, person.value, kind, domain.empty() ? store::null() : store::Value(domain), ctx.now.iso(),
+       ctx.actor.user.id.value, ctx.actor.user.organisation.value});
   for (const auto& [code, a] : latest) {
     if (!access.decide(Activity::ViewRecord, answer_facts(a)).allowed) continue;
     // Carried forward under its original author, organisation and time.
-    ctx.db.execute("INSERT INTO assessment_answers (id, assessment_id, person_id, question_code, answer, answered_by_user_id, "
-                   "organisation_id, answered_at, prefilled_from_answer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   {ctx.db.next_id("assessment_answers"), id, person.value, code, a.answer, a.answered_by_user,
-                    a.organisation.value, a.answered_at, a.id});
+    ctx.db.execute(
+        "INSERT INTO assessment_answers (id, assessment_id, person_id, question_code, answer, "
+        "answered_by_user_id, "
+        "organisation_id, answered_at, prefilled_from_answer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+        "?)",
+        {ctx.db.next_id("assessment_answers"), id, person.value, code, a.answer, a.answered_by_user,
+         a.organisation.value, a.answered_at, a.id});
     ++prefilled;
   }
-  ctx.db.execute("UPDATE assessments SET questions_prefilled = ? WHERE id = ?", {std::int64_t{prefilled}, id});
+  ctx.db.execute("UPDATE assessments SET questions_prefilled = ? WHERE id = ?",
+                 {std::int64_t{prefilled}, id});
   governance::append_audit(ctx.db, access.event("create", "assessment", std::to_string(id), d));
   tx.commit();
   return build_view(ctx.db, *load_header(ctx.db, id), access);
@@ -224,27 +270,33 @@ Outcome<AssessmentView> get_assessment(const CareContext& ctx, std::int64_t id) 
   return build_view(ctx.db, *h, access);
 }
 
-Outcome<AssessmentView> contribute(const CareContext& ctx, std::int64_t id, const std::map<std::string, std::string>& answers) {
+Outcome<AssessmentView> contribute(const CareContext& ctx, std::int64_t id,
+                                   const std::map<std::string, std::string>& answers) {
   auto h = load_header(ctx.db, id);
   if (!h) return not_found("no assessment " + std::to_string(id));
   auto access = ctx.access(h->person);
   auto d = access.decide(Activity::Assess);
   if (!d.allowed) return detail::refuse(ctx, access, "update", "assessment", std::to_string(id), d);
-  if (h->status != "open") return conflict("assessment " + std::to_string(id) + " is " + h->status + ": start a new one");
+  if (h->status != "open")
+    return conflict("assessment " + std::to_string(id) + " is " + h->status + ": start a new one");
   if (answers.empty()) return invalid("answers: nothing to record");
   auto asked = questions_for(h->kind, h->domain.value_or(""));
   for (const auto& [code, text] : answers) {
-    if (std::none_of(asked.begin(), asked.end(), [&code = code](const auto* q) { return q->code == code; }))
+    if (std::none_of(asked.begin(), asked.end(),
+                     [&code = code](const auto* q) { return q->code == code; }))
       return invalid("answers." + code + ": not a question of this " + h->kind + " assessment");
-    if (text.find_first_not_of(" \t\r\n") == std::string::npos) return invalid("answers." + code + ": empty answer");
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+      return invalid("answers." + code + ": empty answer");
     if (text.size() > 10'000) return invalid("answers." + code + ": at most 10,000 characters");
   }
   store::Transaction tx(ctx.db);
   for (const auto& [code, text] : answers) {
-    ctx.db.execute("INSERT INTO assessment_answers (id, assessment_id, person_id, question_code, answer, answered_by_user_id, "
-                   "organisation_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   {ctx.db.next_id("assessment_answers"), id, h->person.value, code, text, ctx.actor.user.id.value,
-                    ctx.actor.user.organisation.value, ctx.now.iso()});
+    ctx.db.execute(
+        "INSERT INTO assessment_answers (id, assessment_id, person_id, question_code, answer, "
+        "answered_by_user_id, "
+        "organisation_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {ctx.db.next_id("assessment_answers"), id, h->person.value, code, text,
+         ctx.actor.user.id.value, ctx.actor.user.organisation.value, ctx.now.iso()});
   }
   governance::append_audit(ctx.db, access.event("update", "assessment", std::to_string(id), d));
   tx.commit();
@@ -257,9 +309,11 @@ Outcome<AssessmentView> complete_assessment(const CareContext& ctx, std::int64_t
   auto access = ctx.access(h->person);
   auto d = access.decide(Activity::Assess);
   if (!d.allowed) return detail::refuse(ctx, access, "update", "assessment", std::to_string(id), d);
-  if (h->status != "open") return conflict("assessment " + std::to_string(id) + " is already " + h->status);
+  if (h->status != "open")
+    return conflict("assessment " + std::to_string(id) + " is already " + h->status);
   store::Transaction tx(ctx.db);
-  ctx.db.execute("UPDATE assessments SET status = 'completed', completed_at = ? WHERE id = ?", {ctx.now.iso(), id});
+  ctx.db.execute("UPDATE assessments SET status = 'completed', completed_at = ? WHERE id = ?",
+                 {ctx.now.iso(), id});
   governance::append_audit(ctx.db, access.event("update", "assessment", std::to_string(id), d));
   tx.commit();
   return build_view(ctx.db, *load_header(ctx.db, id), access);
@@ -281,8 +335,14 @@ Outcome<std::vector<AssessmentView>> person_assessments(const CareContext& ctx, 
 AssessmentStatistics assessment_statistics(store::Database& db) {
   AssessmentStatistics s;
   s.assessments = db.query_integer("SELECT COUNT(*) FROM assessments").value_or(0);
-  s.questions_prefilled = db.query_integer("SELECT COUNT(*) FROM assessment_answers WHERE prefilled_from_answer_id IS NOT NULL").value_or(0);
-  s.questions_asked = db.query_integer("SELECT COUNT(*) FROM assessment_answers WHERE prefilled_from_answer_id IS NULL").value_or(0);
+  s.questions_prefilled =
+      db.query_integer(
+            "SELECT COUNT(*) FROM assessment_answers WHERE prefilled_from_answer_id IS NOT NULL")
+          .value_or(0);
+  s.questions_asked =
+      db.query_integer(
+            "SELECT COUNT(*) FROM assessment_answers WHERE prefilled_from_answer_id IS NULL")
+          .value_or(0);
   return s;
 }
 

@@ -10,32 +10,32 @@
 #include <thread>
 #include <tuple>
 
+#include "cli/audit_command.h"
+#include "cli/budget_command.h"
+#include "cli/link_command.h"
+#include "cli/pathways_command.h"
 #include "cli/progress.h"
+#include "cli/report_formats.h"
+#include "cli/users_command.h"
 #include "core/money.h"
 #include "governance/authentication.h"
+#include "identity/person_index.h"
 #include "insight/case_committee.h"
 #include "insight/jsna.h"
 #include "insight/plans.h"
 #include "insight/scenario.h"
 #include "insight/spend.h"
 #include "interop/extract_import.h"
-#include "cli/audit_command.h"
-#include "cli/link_command.h"
-#include "cli/pathways_command.h"
-#include "cli/budget_command.h"
-#include "cli/report_formats.h"
-#include "cli/users_command.h"
+#include "io/toml_file.h"
+#include "money/devolved.h"
+#include "money/ledger.h"
 #include "server/api.h"
-#include "server/static_files.h"
 #include "server/http_server.h"
+#include "server/log.h"
+#include "server/static_files.h"
 #include "store/area_repository.h"
 #include "store/connection_pool.h"
 #include "store/database.h"
-#include "identity/person_index.h"
-#include "money/devolved.h"
-#include "money/ledger.h"
-#include "io/toml_file.h"
-#include "server/log.h"
 #include "synth/generator.h"
 #include "synth/simulation.h"
 
@@ -52,7 +52,8 @@ std::string default_reference_dir() {
 
 std::string default_static_dir() {
   for (const char* candidate : {"web/dist", "../web/dist", JC_DEFAULT_WEB_DIR}) {
-    if (std::filesystem::is_regular_file(std::filesystem::path(candidate) / "index.html")) return candidate;
+    if (std::filesystem::is_regular_file(std::filesystem::path(candidate) / "index.html"))
+      return candidate;
   }
   return {};
 }
@@ -80,8 +81,10 @@ bool generation_interrupted(const std::string& db) {
 // The database's files and its access log's (store::access_log_path), and the marker.
 void remove_sqlite_area(const std::string& db) {
   std::error_code ec;
-  for (const std::string& f : {db, jc::store::access_log_path(db, 0), jc::store::access_log_path(db, 1)}) {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(f + suffix, ec);
+  for (const std::string& f :
+       {db, jc::store::access_log_path(db, 0), jc::store::access_log_path(db, 1)}) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+      std::filesystem::remove(f + suffix, ec);
   }
   std::filesystem::remove(jc::store::access_log_lock_path(db), ec);
   std::filesystem::remove(generating_marker(db), ec);
@@ -92,12 +95,15 @@ int run_generate_steps(const GenerateArgs& a);
 int run_generate(const GenerateArgs& a) {
   const bool sqlite = !jc::store::is_postgres_target(a.db);
   if (sqlite && generation_interrupted(a.db)) {
-    std::printf("An earlier generate into %s did not finish: starting again from nothing.\n", a.db.c_str());
+    std::printf("An earlier generate into %s did not finish: starting again from nothing.\n",
+                a.db.c_str());
     remove_sqlite_area(a.db);
   }
   if (sqlite) {
     bool fresh = !std::filesystem::exists(a.db);
-    if (fresh) std::ofstream(generating_marker(a.db)) << "generate started " << jc::Timestamp::now().iso() << "\n";
+    if (fresh)
+      std::ofstream(generating_marker(a.db))
+          << "generate started " << jc::Timestamp::now().iso() << "\n";
     int rc = run_generate_steps(a);
     if (fresh && rc == 0) std::filesystem::remove(generating_marker(a.db));
     return rc;
@@ -113,7 +119,9 @@ int run_generate_steps(const GenerateArgs& a) {
   o.seed = a.seed;
   o.months = a.months;
   jc::cli::ProgressBar bar;
-  o.progress = [&](const std::string& phase, long long done, long long total) { bar.update(phase, done, total); };
+  o.progress = [&](const std::string& phase, long long done, long long total) {
+    bar.update(phase, done, total);
+  };
   auto started = std::chrono::steady_clock::now();
   auto db = jc::store::open_database(a.db);
   auto summary = jc::synth::generate_area(*db, o);
@@ -122,18 +130,22 @@ int run_generate_steps(const GenerateArgs& a) {
     std::fprintf(stderr, "jointcare generate: %s\n", summary.error().message.c_str());
     return kExitUsage;
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("Generated %lld people, %lld local records, %lld activity rows (%s), %lld referrals, %lld care packages in %.1f s\n",
-              summary->people, summary->local_records, summary->activity_rows,
-              jc::Money::pence(summary->total_cost_pence).formatted().c_str(), summary->referrals, summary->care_packages,
-              seconds);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf(
+      "Generated %lld people, %lld local records, %lld activity rows (%s), %lld referrals, %lld "
+      "care packages in %.1f s\n",
+      summary->people, summary->local_records, summary->activity_rows,
+      jc::Money::pence(summary->total_cost_pence).formatted().c_str(), summary->referrals,
+      summary->care_packages, seconds);
   if (!a.export_dir.empty()) {
     auto st = jc::synth::export_extracts(*db, a.export_dir);
     if (!st) {
       std::fprintf(stderr, "jointcare generate: %s\n", st.error().message.c_str());
       return kExitFailed;
     }
-    std::printf("Wrote each organisation's extract, profile and truth.csv to %s\n", a.export_dir.c_str());
+    std::printf("Wrote each organisation's extract, profile and truth.csv to %s\n",
+                a.export_dir.c_str());
   }
   if (a.no_simulate) return 0;
   // The person index, then a period of use of the shared care record through its services.
@@ -141,11 +153,14 @@ int run_generate_steps(const GenerateArgs& a) {
   jc::identity::LinkOptions lo;
   lo.chain_guard = 0.5;
   lo.seed = a.seed;
-  lo.progress = [&](const std::string& phase, long long done, long long total) { bar.update(phase, done, total); };
+  lo.progress = [&](const std::string& phase, long long done, long long total) {
+    bar.update(phase, done, total);
+  };
   auto index = jc::identity::rebuild_person_index(*db, lo);
   bar.finish();
   if (!index) {
-    std::fprintf(stderr, "jointcare generate: linking the records: %s\n", index.error().message.c_str());
+    std::fprintf(stderr, "jointcare generate: linking the records: %s\n",
+                 index.error().message.c_str());
     return kExitFailed;
   }
   std::printf("Linked %zu records into %zu persons in %.1f s\n", index->records, index->persons,
@@ -166,10 +181,13 @@ int run_generate_steps(const GenerateArgs& a) {
     std::fprintf(stderr, "jointcare generate: devolved budgets: %s\n", st.error().message.c_str());
     return kExitFailed;
   }
-  std::printf("Simulated %d days of use: %lld involvements, %lld referrals, %lld notes, %lld shared assessments, %lld reads, "
-              "%lld break-glass overrides in %.1f s\n",
-              so.days, sim->involvements, sim->referrals, sim->notes, sim->assessments, sim->reads, sim->break_glass,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  std::printf(
+      "Simulated %d days of use: %lld involvements, %lld referrals, %lld notes, %lld shared "
+      "assessments, %lld reads, "
+      "%lld break-glass overrides in %.1f s\n",
+      so.days, sim->involvements, sim->referrals, sim->notes, sim->assessments, sim->reads,
+      sim->break_glass,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return 0;
 }
 
@@ -179,7 +197,7 @@ struct ServeArgs {
   unsigned short port = 8080;
   int threads = 0;
   std::string static_dir = default_static_dir();
-  std::string roles;      // a role table (TOML) to use instead of the built-in config/roles.toml
+  std::string roles;  // a role table (TOML) to use instead of the built-in config/roles.toml
   std::string log_level = "info";
   std::size_t max_connections = jc::server::ServerOptions{}.max_connections;
   bool secure_cookies = false;
@@ -187,8 +205,10 @@ struct ServeArgs {
 };
 
 int run_serve(const ServeArgs& a) {
-  int threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // A connection for each I/O thread and each worker (server::ServerOptions::workers: one per core).
+  int threads = a.threads > 0 ? a.threads
+                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // A connection for each I/O thread and each worker (server::ServerOptions::workers: one per
+  // core).
   const int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   jc::store::ConnectionPool pool(a.db, static_cast<std::size_t>(threads + workers));
   jc::server::Metrics metrics;
@@ -223,22 +243,31 @@ int run_serve(const ServeArgs& a) {
   so.threads = threads;
   so.max_connections = a.max_connections;
   so.workers = workers;
-  jc::server::HttpServer server(so, [&](const jc::server::HttpRequest& r, std::string& route) { return api.handle(r, route); },
-                                metrics);
+  jc::server::HttpServer server(
+      so,
+      [&](const jc::server::HttpRequest& r, std::string& route) { return api.handle(r, route); },
+      metrics);
   try {
     server.listen();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "jointcare serve: cannot listen on %s:%u: %s\n", a.address.c_str(), a.port, e.what());
+    std::fprintf(stderr, "jointcare serve: cannot listen on %s:%u: %s\n", a.address.c_str(), a.port,
+                 e.what());
     return kExitFailed;
   }
-  std::printf("JointCare is serving on http://%s:%u (Ctrl-C to stop)\n", a.address.c_str(), server.port());
+  std::printf("JointCare is serving on http://%s:%u (Ctrl-C to stop)\n", a.address.c_str(),
+              server.port());
   if (jc::server::StaticFiles(a.static_dir).built()) {
-    std::printf("The web application: %s\n", std::filesystem::absolute(a.static_dir).lexically_normal().c_str());
+    std::printf("The web application: %s\n",
+                std::filesystem::absolute(a.static_dir).lexically_normal().c_str());
   } else if (a.static_dir.empty()) {
-    std::printf("No web application is built (web/dist has no index.html), and / says so: build it with `make web`, or give --static-dir.\n");
+    std::printf(
+        "No web application is built (web/dist has no index.html), and / says so: build it with "
+        "`make web`, or give --static-dir.\n");
   } else {
-    std::printf("No web application in %s (no index.html), and / says so: build it with `make web`, or give --static-dir.\n",
-                a.static_dir.c_str());
+    std::printf(
+        "No web application in %s (no index.html), and / says so: build it with `make web`, or "
+        "give --static-dir.\n",
+        a.static_dir.c_str());
   }
   std::fflush(stdout);
   server.run(true);
@@ -248,10 +277,12 @@ int run_serve(const ServeArgs& a) {
 void print_demo_logins(jc::store::Database& db, const std::string& password) {
   std::printf("\nDemo sign-ins (password for all: %s):\n", password.c_str());
   db.query(
-      "SELECT u.username, u.display_name, u.role, o.name FROM staff_users u JOIN organisations o ON o.id = "
+      "SELECT u.username, u.display_name, u.role, o.name FROM staff_users u JOIN organisations o "
+      "ON o.id = "
       "u.organisation_id ORDER BY u.id",
       {}, [](const jc::store::Row& r) {
-        std::printf("  %-15s %-20s %-32s %s\n", r.text(0).c_str(), r.text(1).c_str(), r.text(2).c_str(), r.text(3).c_str());
+        std::printf("  %-15s %-20s %-32s %s\n", r.text(0).c_str(), r.text(1).c_str(),
+                    r.text(2).c_str(), r.text(3).c_str());
       });
   std::printf("\n");
 }
@@ -266,48 +297,70 @@ int main(int argc, char** argv) {
   GenerateArgs gen;
   auto* generate = app.add_subcommand("generate", "Create a synthetic local area in a database");
   generate->add_option("--db", gen.db, "SQLite file or PostgreSQL connection string")->required();
-  generate->add_option("--population", gen.population, "People to make (1,000 to 10,000,000; default: the area's own)");
+  generate->add_option("--population", gen.population,
+                       "People to make (1,000 to 10,000,000; default: the area's own)");
   generate->add_option("--seed", gen.seed, "Random seed: the same seed gives the same area");
   generate->add_option("--la", gen.la, "Local authority code (default E06000049, Cheshire East)");
-  generate->add_option("--months", gen.months, "Months of activity from 1 April 2025")->check(CLI::Range(1, 36));
+  generate->add_option("--months", gen.months, "Months of activity from 1 April 2025")
+      ->check(CLI::Range(1, 36));
   generate->add_option("--reference-dir", gen.reference_dir, "Folder with the reference data");
-  generate->add_option("--export-dir", gen.export_dir, "Also write each organisation's extract, profile and the truth here");
-  generate->add_flag("--no-simulate", gen.no_simulate,
-                     "Write the area only: no person index and no simulated period of use of the care record");
+  generate->add_option("--export-dir", gen.export_dir,
+                       "Also write each organisation's extract, profile and the truth here");
+  generate->add_flag(
+      "--no-simulate", gen.no_simulate,
+      "Write the area only: no person index and no simulated period of use of the care record");
 
   ServeArgs serve_args;
   auto* serve = app.add_subcommand("serve", "Serve the API and web application");
-  serve->add_option("--db", serve_args.db, "SQLite file or PostgreSQL connection string")->required();
+  serve->add_option("--db", serve_args.db, "SQLite file or PostgreSQL connection string")
+      ->required();
   serve->add_option("--port", serve_args.port, "Port (0 for any free one)");
   serve->add_option("--address", serve_args.address, "Address to listen on");
   serve->add_option("--threads", serve_args.threads, "Worker threads (default: one per core)");
-  serve->add_option("--roles", serve_args.roles, "Role table (TOML, as config/roles.toml) instead of the built-in one");
-  serve->add_option("--log-level", serve_args.log_level, "debug, info, warn or error (default info: one line a request)");
+  serve->add_option("--roles", serve_args.roles,
+                    "Role table (TOML, as config/roles.toml) instead of the built-in one");
+  serve->add_option("--log-level", serve_args.log_level,
+                    "debug, info, warn or error (default info: one line a request)");
   serve->add_option("--static-dir", serve_args.static_dir, "Built web assets to serve");
-  serve->add_flag("--secure-cookies", serve_args.secure_cookies, "Mark the session cookie Secure (served over HTTPS through a proxy)");
-  serve->add_option("--sign-ins-per-minute", serve_args.sign_ins_per_minute, "Sign-ins one client address may try a minute (default 30; 0: no limit)")
+  serve->add_flag("--secure-cookies", serve_args.secure_cookies,
+                  "Mark the session cookie Secure (served over HTTPS through a proxy)");
+  serve
+      ->add_option("--sign-ins-per-minute", serve_args.sign_ins_per_minute,
+                   "Sign-ins one client address may try a minute (default 30; 0: no limit)")
       ->check(CLI::Range(0.0, 1e6));
-  serve->add_option("--max-connections", serve_args.max_connections, "Connections open at once; more are answered 503 (default 512)")
+  serve
+      ->add_option("--max-connections", serve_args.max_connections,
+                   "Connections open at once; more are answered 503 (default 512)")
       ->check(CLI::Range(1, 100000));
 
   GenerateArgs demo_gen;
   demo_gen.db = "var/demo.db";
   ServeArgs demo_serve;
-  auto* demo = app.add_subcommand("demo", "Create the synthetic area if missing, print the demo sign-ins, and serve it");
+  auto* demo = app.add_subcommand(
+      "demo", "Create the synthetic area if missing, print the demo sign-ins, and serve it");
   demo->add_option("--db", demo_gen.db, "SQLite file for the demo area");
   demo->add_option("--port", demo_serve.port, "Port");
   demo->add_option("--population", demo_gen.population, "People to make when creating the area");
   demo->add_option("--seed", demo_gen.seed, "Random seed");
 
   std::string import_db, import_org, import_file, import_profile;
-  auto* import = app.add_subcommand("import", "Import an organisation's person extract (CSV) in one transaction");
+  auto* import = app.add_subcommand(
+      "import", "Import an organisation's person extract (CSV) in one transaction");
   import->add_option("--db", import_db, "Database")->required();
-  import->add_option("--organisation", import_org, "ODS code of the organisation the extract came from")->required();
-  import->add_option("--file", import_file, "The extract (CSV)")->required()->check(CLI::ExistingFile);
-  import->add_option("--profile", import_profile, "The extract's profile (TOML)")->required()->check(CLI::ExistingFile);
+  import
+      ->add_option("--organisation", import_org,
+                   "ODS code of the organisation the extract came from")
+      ->required();
+  import->add_option("--file", import_file, "The extract (CSV)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import->add_option("--profile", import_profile, "The extract's profile (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
 
   std::string export_db, export_dir;
-  auto* exp = app.add_subcommand("export", "Write each organisation's person extract, profile and the truth");
+  auto* exp = app.add_subcommand("export",
+                                 "Write each organisation's person extract, profile and the truth");
   exp->add_option("--db", export_db, "Database")->required();
   exp->add_option("--dir", export_dir, "Folder to write")->required();
 
@@ -328,42 +381,58 @@ int main(int argc, char** argv) {
   auto* evaluate = jc::cli::add_evaluate_command(app, evaluate_args);
 
   std::string jsna_db, jsna_format = "json";
-  auto* jsna = app.add_subcommand("jsna", "Joint Strategic Needs Assessment profiles, disclosure-controlled");
+  auto* jsna = app.add_subcommand(
+      "jsna", "Joint Strategic Needs Assessment profiles, disclosure-controlled");
   jsna->add_option("--db", jsna_db, "Database")->required();
-  jsna->add_option("--format", jsna_format, "json, csv or table")->check(CLI::IsMember({"json", "csv", "table"}));
+  jsna->add_option("--format", jsna_format, "json, csv or table")
+      ->check(CLI::IsMember({"json", "csv", "table"}));
   std::string jsna_disclosure = "nhs-digital";
-  jsna->add_option("--disclosure", jsna_disclosure, "nhs-digital (default) or one-to-five (with secondary suppression)")
+  jsna->add_option("--disclosure", jsna_disclosure,
+                   "nhs-digital (default) or one-to-five (with secondary suppression)")
       ->check(CLI::IsMember({"nhs-digital", "one-to-five"}));
 
   std::string spend_db;
   jc::insight::SpendOptions spend_options;
-  auto* spend = app.add_subcommand("spend", "Spend and trend: by service, provider, client group and month; projections; concentration");
+  auto* spend = app.add_subcommand(
+      "spend",
+      "Spend and trend: by service, provider, client group and month; projections; concentration");
   spend->add_option("--db", spend_db, "Database")->required();
-  spend->add_option("--format", spend_options.format, "json, csv or table")->check(CLI::IsMember({"json", "csv", "table"}));
+  spend->add_option("--format", spend_options.format, "json, csv or table")
+      ->check(CLI::IsMember({"json", "csv", "table"}));
   spend->add_option("--months", spend_options.projection_months, "Months to project (default 12)");
 
   std::string scenario_db, scenario_file, scenario_format = "json";
-  auto* scenario = app.add_subcommand("scenario", "Cost a scenario (TOML) over 3-5 years per funder, pool and partner");
+  auto* scenario = app.add_subcommand(
+      "scenario", "Cost a scenario (TOML) over 3-5 years per funder, pool and partner");
   scenario->add_option("--db", scenario_db, "Database")->required();
   scenario->add_option("--file", scenario_file, "Scenario (TOML)")->required();
-  scenario->add_option("--format", scenario_format, "json, csv or table")->check(CLI::IsMember({"json", "csv", "table"}));
+  scenario->add_option("--format", scenario_format, "json, csv or table")
+      ->check(CLI::IsMember({"json", "csv", "table"}));
 
   std::string plan_db, plan_file, plan_format = "json", plan_as_of;
-  auto* plan = app.add_subcommand("plan", "A commissioning plan's performance: outputs, indicators, RAG, trend, control limits");
+  auto* plan = app.add_subcommand(
+      "plan",
+      "A commissioning plan's performance: outputs, indicators, RAG, trend, control limits");
   plan->add_option("--db", plan_db, "Database")->required();
   plan->add_option("--file", plan_file, "Plan (TOML)")->required();
-  plan->add_option("--format", plan_format, "json, csv or table")->check(CLI::IsMember({"json", "csv", "table"}));
-  plan->add_option("--as-of", plan_as_of, "Date the outputs' status (default: the last day of activity)");
+  plan->add_option("--format", plan_format, "json, csv or table")
+      ->check(CLI::IsMember({"json", "csv", "table"}));
+  plan->add_option("--as-of", plan_as_of,
+                   "Date the outputs' status (default: the last day of activity)");
 
   std::string cc_db;
   jc::insight::CaseCommitteeOptions cc_options;
-  auto* casecommittee = app.add_subcommand("casecommittee", "The Case Committee agenda: each locality's highest-cost people");
+  auto* casecommittee = app.add_subcommand(
+      "casecommittee", "The Case Committee agenda: each locality's highest-cost people");
   casecommittee->add_option("--db", cc_db, "Database")->required();
   casecommittee->add_option("--top", cc_options.top, "People per locality (default 20)");
-  casecommittee->add_option("--format", cc_options.format, "json, csv or table")->check(CLI::IsMember({"json", "csv", "table"}));
+  casecommittee->add_option("--format", cc_options.format, "json, csv or table")
+      ->check(CLI::IsMember({"json", "csv", "table"}));
   std::string cc_from, cc_to;
-  casecommittee->add_option("--from", cc_from, "Start of the period, YYYY-MM-DD (default: the first activity held)");
-  casecommittee->add_option("--to", cc_to, "End of the period, YYYY-MM-DD (default: the last activity held)");
+  casecommittee->add_option("--from", cc_from,
+                            "Start of the period, YYYY-MM-DD (default: the first activity held)");
+  casecommittee->add_option("--to", cc_to,
+                            "End of the period, YYYY-MM-DD (default: the last activity held)");
 
   auto* version = app.add_subcommand("version", "Print the version");
 
@@ -388,11 +457,13 @@ int main(int argc, char** argv) {
     if (*review) return jc::cli::run_review(review_args);
     if (*audit) return jc::cli::run_audit(audit_args);
     if (*casecommittee) {
-      for (auto [text, field, name] : {std::tuple{&cc_from, &cc_options.from, "--from"}, std::tuple{&cc_to, &cc_options.to, "--to"}}) {
+      for (auto [text, field, name] : {std::tuple{&cc_from, &cc_options.from, "--from"},
+                                       std::tuple{&cc_to, &cc_options.to, "--to"}}) {
         if (text->empty()) continue;
         auto d = jc::Date::parse_iso(*text);
         if (!d) {
-          std::fprintf(stderr, "jointcare casecommittee: %s: %s\n", name, d.error().message.c_str());
+          std::fprintf(stderr, "jointcare casecommittee: %s: %s\n", name,
+                       d.error().message.c_str());
           return kExitUsage;
         }
         *field = *d;
@@ -405,8 +476,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "jointcare casecommittee: %s\n", text.error().message.c_str());
         return kExitUsage;
       }
-      if (format == "table") jc::cli::print_report(*text, format, jc::cli::case_committee_rows);
-      else std::fwrite(text->data(), 1, text->size(), stdout);
+      if (format == "table")
+        jc::cli::print_report(*text, format, jc::cli::case_committee_rows);
+      else
+        std::fwrite(text->data(), 1, text->size(), stdout);
       return 0;
     }
     if (*plan) {
@@ -416,13 +489,16 @@ int main(int argc, char** argv) {
         return kExitUsage;
       }
       auto db = jc::store::open_database(plan_db);
-      auto out = jc::insight::evaluate_plan(*db, *text, plan_file, plan_format == "csv" ? "json" : plan_format, plan_as_of);
+      auto out = jc::insight::evaluate_plan(
+          *db, *text, plan_file, plan_format == "csv" ? "json" : plan_format, plan_as_of);
       if (!out) {
         std::fprintf(stderr, "jointcare plan: %s\n", out.error().message.c_str());
         return kExitUsage;
       }
-      if (plan_format == "csv") jc::cli::print_report(*out, plan_format, jc::cli::plan_rows);
-      else std::fwrite(out->data(), 1, out->size(), stdout);
+      if (plan_format == "csv")
+        jc::cli::print_report(*out, plan_format, jc::cli::plan_rows);
+      else
+        std::fwrite(out->data(), 1, out->size(), stdout);
       return 0;
     }
     if (*scenario) {
@@ -432,13 +508,16 @@ int main(int argc, char** argv) {
         return kExitUsage;
       }
       auto db = jc::store::open_database(scenario_db);
-      auto out = jc::insight::run_scenario(*db, *text, scenario_file, scenario_format == "csv" ? "json" : scenario_format);
+      auto out = jc::insight::run_scenario(*db, *text, scenario_file,
+                                           scenario_format == "csv" ? "json" : scenario_format);
       if (!out) {
         std::fprintf(stderr, "jointcare scenario: %s\n", out.error().message.c_str());
         return kExitUsage;
       }
-      if (scenario_format == "csv") jc::cli::print_report(*out, scenario_format, jc::cli::scenario_rows);
-      else std::fwrite(out->data(), 1, out->size(), stdout);
+      if (scenario_format == "csv")
+        jc::cli::print_report(*out, scenario_format, jc::cli::scenario_rows);
+      else
+        std::fwrite(out->data(), 1, out->size(), stdout);
       return 0;
     }
     if (*spend) {
@@ -450,14 +529,17 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "jointcare spend: %s\n", text.error().message.c_str());
         return kExitUsage;
       }
-      if (format == "table") jc::cli::print_report(*text, format, jc::cli::spend_rows);
-      else std::fwrite(text->data(), 1, text->size(), stdout);
+      if (format == "table")
+        jc::cli::print_report(*text, format, jc::cli::spend_rows);
+      else
+        std::fwrite(text->data(), 1, text->size(), stdout);
       return 0;
     }
     if (*jsna) {
       auto db = jc::store::open_database(jsna_db);
-      auto text = jc::insight::jsna_report_json(*db, jsna_disclosure == "one-to-five" ? jc::insight::DisclosureRule::OneToFive
-                                                                                      : jc::insight::DisclosureRule::NhsDigital);
+      auto text = jc::insight::jsna_report_json(*db, jsna_disclosure == "one-to-five"
+                                                         ? jc::insight::DisclosureRule::OneToFive
+                                                         : jc::insight::DisclosureRule::NhsDigital);
       if (!text) {
         std::fprintf(stderr, "jointcare jsna: %s\n", text.error().message.c_str());
         return kExitUsage;
@@ -475,10 +557,12 @@ int main(int argc, char** argv) {
       auto db = jc::store::open_database(import_db);
       auto summary = jc::interop::import_extract(*db, {import_org, import_file, *profile});
       if (!summary) {
-        std::fprintf(stderr, "jointcare import: %s\nNothing was imported.\n", summary.error().message.c_str());
+        std::fprintf(stderr, "jointcare import: %s\nNothing was imported.\n",
+                     summary.error().message.c_str());
         return kExitUsage;
       }
-      std::printf("Imported %lld records (%lld with an NHS number) for %s\n", static_cast<long long>(summary->records),
+      std::printf("Imported %lld records (%lld with an NHS number) for %s\n",
+                  static_cast<long long>(summary->records),
                   static_cast<long long>(summary->with_nhs_number), import_org.c_str());
       return 0;
     }

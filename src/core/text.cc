@@ -30,8 +30,9 @@ bool valid_utf8(std::string_view s) {
       if ((p[i] & 0xC0) != 0x80) return false;
       cp = (cp << 6) | (p[i] & 0x3F);
     }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))) return false;  // overlong, too big
-    if (cp >= 0xD800 && cp <= 0xDFFF) return false;                                          // surrogates
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return false;                                  // overlong, too big
+    if (cp >= 0xD800 && cp <= 0xDFFF) return false;  // surrogates
     p += n + 1;
   }
   return true;
@@ -41,8 +42,10 @@ std::optional<std::string> text_problem(std::string_view s) {
   if (!valid_utf8(s)) return std::string("is not valid UTF-8");
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return std::string("holds a control character");
-    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0) return std::string("holds a control character");
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+      return std::string("holds a control character");
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0)
+      return std::string("holds a control character");
   }
   return std::nullopt;
 }
@@ -50,7 +53,8 @@ std::optional<std::string> text_problem(std::string_view s) {
 std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
   if (s.size() <= max_bytes) return s;
   std::size_t n = max_bytes;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;  // s[n] continues a character
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+    --n;  // s[n] continues a character
   return s.substr(0, n);
 }
 

@@ -33,8 +33,9 @@ const std::string& decoy_hash() {
 std::string hash_password(const std::string& password) {
   ensure_sodium();
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.c_str(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                            crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+  if (crypto_pwhash_str_alg(out, password.c_str(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
     throw std::runtime_error("password hashing ran out of memory");
   }
   return out;
@@ -48,15 +49,18 @@ bool verify_password(const std::string& encoded_hash, const std::string& passwor
 std::string hash_token(const std::string& token) {
   ensure_sodium();
   unsigned char h[32];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size(), nullptr, 0);
   return to_hex(h, sizeof h);
 }
 
 std::string csrf_token(const std::string& session_token) {
   ensure_sodium();
-  static constexpr unsigned char kKey[] = "jointcare anti-CSRF token v1....";  // a domain separator, not a secret
+  static constexpr unsigned char kKey[] =
+      "jointcare anti-CSRF token v1....";  // a domain separator, not a secret
   unsigned char h[32];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(session_token.data()), session_token.size(), kKey, 32);
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(session_token.data()),
+                     session_token.size(), kKey, 32);
   return to_hex(h, sizeof h);
 }
 
@@ -69,7 +73,8 @@ namespace {
 
 // Sign-ins are audited too: who, when, and whether it worked (never the username typed, which may
 // be a mistyped password).
-void audit_sign_in(store::Database& db, const std::optional<StaffUser>& user, Timestamp now, const char* outcome) {
+void audit_sign_in(store::Database& db, const std::optional<StaffUser>& user, Timestamp now,
+                   const char* outcome) {
   AuditEvent e;
   e.occurred_at = now;
   if (user) {
@@ -89,22 +94,25 @@ void audit_sign_in(store::Database& db, const std::optional<StaffUser>& user, Ti
 
 }  // namespace
 
-bool UnknownUserThrottle::fail(const std::string& username, Timestamp now, const AuthenticationPolicy& policy) {
+bool UnknownUserThrottle::fail(const std::string& username, Timestamp now,
+                               const AuthenticationPolicy& policy) {
   std::lock_guard lock(mutex_);
   if (entries_.size() >= kCapacity) {
     for (auto it = entries_.begin(); it != entries_.end();)
-      it = it->second.locked_until && *it->second.locked_until <= now ? entries_.erase(it) : std::next(it);
+      it = it->second.locked_until && *it->second.locked_until <= now ? entries_.erase(it)
+                                                                      : std::next(it);
     if (entries_.size() >= kCapacity) entries_.clear();
   }
   Entry& e = entries_[username];
   if (e.locked_until && *e.locked_until <= now) e = Entry{};
   e.failures += 1;
-  if (e.failures >= policy.max_failed_logins && !e.locked_until) e.locked_until = now.plus_seconds(policy.lockout_seconds);
+  if (e.failures >= policy.max_failed_logins && !e.locked_until)
+    e.locked_until = now.plus_seconds(policy.lockout_seconds);
   return e.failures >= policy.max_failed_logins;
 }
 
-LoginOutcome Authenticator::login(store::Database& db, const std::string& username, const std::string& password,
-                                  Timestamp now) const {
+LoginOutcome Authenticator::login(store::Database& db, const std::string& username,
+                                  const std::string& password, Timestamp now) const {
   // Every refusal costs one Argon2id verification and gives the same answers, whether the
   // username exists or not: unknown usernames are counted and locked out like real ones.
   auto creds = store::find_staff_by_username(db, username);
@@ -118,7 +126,8 @@ LoginOutcome Authenticator::login(store::Database& db, const std::string& userna
   int attempt = 0;
   {
     store::Transaction tx(db);
-    attempt = store::reserve_login_attempt(db, user.id, now, policy_.max_failed_logins, now.plus_seconds(policy_.lockout_seconds));
+    attempt = store::reserve_login_attempt(db, user.id, now, policy_.max_failed_logins,
+                                           now.plus_seconds(policy_.lockout_seconds));
     tx.commit();
   }
   if (attempt > policy_.max_failed_logins) {
@@ -128,7 +137,8 @@ LoginOutcome Authenticator::login(store::Database& db, const std::string& userna
   }
   if (!verify_password(creds->password_hash, password)) {
     audit_sign_in(db, user, now, "failure");
-    return {std::nullopt, attempt >= policy_.max_failed_logins ? LoginFailure::Locked : LoginFailure::BadCredentials};
+    return {std::nullopt, attempt >= policy_.max_failed_logins ? LoginFailure::Locked
+                                                               : LoginFailure::BadCredentials};
   }
   // The password was right: the count starts again, and only now is an inactive account named.
   if (!user.active) {

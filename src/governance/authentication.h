@@ -6,8 +6,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
 
 #include "core/result.h"
 #include "core/staff_user.h"
@@ -59,7 +59,8 @@ class UnknownUserThrottle {
 
 class Authenticator {
  public:
-  explicit Authenticator(AuthenticationPolicy policy = {}) : policy_(policy), unknown_(std::make_shared<UnknownUserThrottle>()) {}
+  explicit Authenticator(AuthenticationPolicy policy = {})
+      : policy_(policy), unknown_(std::make_shared<UnknownUserThrottle>()) {}
   // Checks the password; on success opens a session. Each attempt is counted before its password
   // is checked, atomically, so parallel guesses cannot outrun the lock: at most
   // max_failed_logins are tried before it, and the one that reaches it answers Locked. A lock
@@ -69,7 +70,8 @@ class Authenticator {
   LoginOutcome login(store::Database& db, const std::string& username, const std::string& password,
                      Timestamp now) const;
   // The user a live session token belongs to, or nullopt (unknown or expired).
-  std::optional<StaffUser> authenticate(store::Database& db, const std::string& token, Timestamp now) const;
+  std::optional<StaffUser> authenticate(store::Database& db, const std::string& token,
+                                        Timestamp now) const;
   void logout(store::Database& db, const std::string& token) const;
 
  private:

@@ -1,10 +1,10 @@
 #include "io/csv_reader.h"
 
-#include "core/text.h"
-
 #include <csv.h>
 
 #include <algorithm>
+
+#include "core/text.h"
 
 namespace jc::io {
 namespace {
@@ -24,7 +24,8 @@ CsvReader::~CsvReader() {
   delete P(parser_);
 }
 
-Result<std::unique_ptr<CsvReader>> CsvReader::open(const std::string& path, char separator, bool trim) {
+Result<std::unique_ptr<CsvReader>> CsvReader::open(const std::string& path, char separator,
+                                                   bool trim) {
   auto file = CompressedFile::open(path);
   if (!file) return file.error();
   return std::unique_ptr<CsvReader>(new CsvReader(std::move(file).value(), separator, trim));
@@ -92,7 +93,8 @@ Result<CsvTable> CsvTable::open(const std::string& path, char separator, bool tr
   t.header_ = std::move((*head)->fields);
   for (std::size_t i = 0; i < t.header_.size(); ++i) {
     if (auto problem = text_problem(t.header_[i]))
-      return Error{path + ":" + std::to_string((*head)->line) + ": column " + std::to_string(i + 1) + " of the header " + *problem};
+      return Error{path + ":" + std::to_string((*head)->line) + ": column " +
+                   std::to_string(i + 1) + " of the header " + *problem};
   }
   for (std::size_t i = 0; i < t.header_.size(); ++i) t.index_.emplace(t.header_[i], i);
   return t;
@@ -116,8 +118,11 @@ Result<std::optional<CsvRecord>> CsvTable::next() {
     const CsvRecord& rec = **r;
     for (std::size_t i = 0; i < rec.fields.size(); ++i) {
       if (auto problem = text_problem(rec.fields[i])) {
-        return Error{path() + ":" + std::to_string(rec.line) + ": field " + header_[i] + ": " + *problem +
-                     (valid_utf8(rec.fields[i]) ? "" : " (JointCare reads extracts as UTF-8: convert the file, e.g. with iconv -f latin1 -t utf-8)")};
+        return Error{path() + ":" + std::to_string(rec.line) + ": field " + header_[i] + ": " +
+                     *problem +
+                     (valid_utf8(rec.fields[i]) ? ""
+                                                : " (JointCare reads extracts as UTF-8: convert "
+                                                  "the file, e.g. with iconv -f latin1 -t utf-8)")};
       }
     }
   }

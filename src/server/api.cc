@@ -9,19 +9,19 @@
 
 #include "core/organisation.h"
 #include "core/text.h"
-#include "server/care_api.h"
-#include "server/http_request.h"
-#include "server/log.h"
-#include "server/static_files.h"
-#include "pathways/report.h"
-#include "pathways/store_log.h"
-#include "pathways/target_pathway.h"
 #include "insight/plans.h"
 #include "insight/scenario.h"
 #include "insight/spend.h"
 #include "money/budget_json.h"
 #include "money/devolved.h"
 #include "money/ledger.h"
+#include "pathways/report.h"
+#include "pathways/store_log.h"
+#include "pathways/target_pathway.h"
+#include "server/care_api.h"
+#include "server/http_request.h"
+#include "server/log.h"
+#include "server/static_files.h"
 #include "store/area_repository.h"
 
 namespace jc::server {
@@ -29,7 +29,9 @@ namespace {
 
 using nlohmann::json;
 
-HttpResponse json_response(int status, const json& body) { return HttpResponse{status, "application/json", body.dump(), {}, {}, {}}; }
+HttpResponse json_response(int status, const json& body) {
+  return HttpResponse{status, "application/json", body.dump(), {}, {}, {}};
+}
 
 HttpResponse error_response(int status, std::string_view code, std::string_view message) {
   return json_response(status, json{{"error", {{"code", code}, {"message", message}}}});
@@ -41,19 +43,36 @@ std::string bearer_token(const HttpRequest& req) {
   return cookie_value(req.header("cookie"), "jc_session").value_or("");
 }
 
-bool by_bearer(const HttpRequest& req) { return req.header("authorization").rfind("Bearer ", 0) == 0; }
+// A count in the query: `fallback` when absent, nothing when it is not a whole number from 1 to
+// `most`.
+std::optional<std::size_t> query_count(const HttpRequest& req, std::string_view name,
+                                       std::size_t fallback, std::size_t most) {
+  std::string text = query_value(req.query, name);
+  if (text.empty()) return fallback;
+  std::size_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > most)
+    return std::nullopt;
+  return n;
+}
+
+bool by_bearer(const HttpRequest& req) {
+  return req.header("authorization").rfind("Bearer ", 0) == 0;
+}
 
 // A request that says it comes from another site (Sec-Fetch-Site, or an Origin other than the
 // Host it was sent to) may not change anything: the browser's cookie must not be used by another
 // site's page. Returns the refusal's message, or nothing.
 std::optional<std::string> cross_site(const HttpRequest& req) {
   std::string site = req.header("sec-fetch-site");
-  if (!site.empty() && site != "same-origin" && site != "none") return "a request from another site may not change anything here";
+  if (!site.empty() && site != "same-origin" && site != "none")
+    return "a request from another site may not change anything here";
   std::string origin = req.header("origin");
   if (!origin.empty()) {
     auto scheme = origin.find("://");
     std::string host = scheme == std::string::npos ? std::string() : origin.substr(scheme + 3);
-    if (host.empty() || host != req.header("host")) return "a request from another origin may not change anything here";
+    if (host.empty() || host != req.header("host"))
+      return "a request from another origin may not change anything here";
   }
   return std::nullopt;
 }
@@ -73,43 +92,53 @@ json user_json(const StaffUser& u) {
 HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
   const std::string& p = req.path;
   auto text_or_400 = [](const Result<std::string>& t) {
-    return t ? HttpResponse{200, "application/json", *t, {}, {}, {}} : error_response(400, "bad_request", t.error().message);
+    return t ? HttpResponse{200, "application/json", *t, {}, {}, {}}
+             : error_response(400, "bad_request", t.error().message);
   };
   if (p == "/api/v1/pathways") {
     pathways::ReportOptions ro;
     ro.report = query_value(req.query, "report");
     if (ro.report.empty()) ro.report = "summary";
-    if (ro.report != "summary" && ro.report != "dfg" && ro.report != "variants" && ro.report != "handoffs" && ro.report != "durations")
-      return error_response(400, "bad_request", "report must be summary, dfg, variants, handoffs or durations");
-    std::string top = query_value(req.query, "top");
-    ro.top = 20;
-    if (!top.empty()) {
-      std::size_t n = 0;
-      auto [end, ec] = std::from_chars(top.data(), top.data() + top.size(), n);
-      if (ec != std::errc() || end != top.data() + top.size() || n < 1 || n > 1000) return error_response(400, "bad_request", "top: a whole number from 1 to 1000");
-      ro.top = n;
-    }
+    if (ro.report != "summary" && ro.report != "dfg" && ro.report != "variants" &&
+        ro.report != "handoffs" && ro.report != "durations")
+      return error_response(400, "bad_request",
+                            "report must be summary, dfg, variants, handoffs or durations");
+    auto top = query_count(req, "top", 20, 1000);
+    if (!top) return error_response(400, "bad_request", "top: a whole number from 1 to 1000");
+    ro.top = *top;
     std::string name = query_value(req.query, "pathway");
     auto log = pathways::read_store_log(db, name.empty() ? "referrals" : name);
     if (!log) return error_response(400, "bad_request", log.error().message);
-    ro.per_case = false;  // case ids are NHS numbers or record ids: the API gives distributions only
+    ro.per_case =
+        false;  // case ids are NHS numbers or record ids: the API gives distributions only
     return text_or_400(pathways::render_report(*log, ro));
   }
   if (p == "/api/v1/spend") return text_or_400(insight::spend_report(db, insight::SpendOptions{}));
   if (p == "/api/v1/scenario" || p == "/api/v1/plan") {
-    if (req.method != "POST") return error_response(405, "method_not_allowed", "POST the TOML as the body");
-    return text_or_400(p == "/api/v1/scenario" ? insight::run_scenario(db, req.body, "request body")
-                                               : insight::evaluate_plan(db, req.body, "request body", "json", query_value(req.query, "as_of")));
+    if (req.method != "POST")
+      return error_response(405, "method_not_allowed", "POST the TOML as the body");
+    return text_or_400(p == "/api/v1/scenario"
+                           ? insight::run_scenario(db, req.body, "request body")
+                           : insight::evaluate_plan(db, req.body, "request body", "json",
+                                                    query_value(req.query, "as_of")));
   }
   if (p == "/api/v1/budgets") {
     json out = json::array();
     for (const auto& pool : money::list_pools(db)) {
       json partners = json::array();
-      db.query("SELECT o.name, pp.share_basis_points FROM pool_partners pp JOIN organisations o ON o.id = pp.organisation_id "
-               "WHERE pp.pool_id = ? ORDER BY o.name",
-               {pool.id.value}, [&](const store::Row& r) { partners.push_back({{"name", r.text(0)}, {"share_basis_points", r.integer(1)}}); });
-      out.push_back({{"id", pool.id.value}, {"name", pool.name}, {"kind", pool.kind}, {"fund_pence", money::balance(db, pool.id, "fund")},
-                     {"reserve_pence", money::balance(db, pool.id, "reserve")}, {"partners", partners}});
+      db.query(
+          "SELECT o.name, pp.share_basis_points FROM pool_partners pp JOIN organisations o ON o.id "
+          "= pp.organisation_id "
+          "WHERE pp.pool_id = ? ORDER BY o.name",
+          {pool.id.value}, [&](const store::Row& r) {
+            partners.push_back({{"name", r.text(0)}, {"share_basis_points", r.integer(1)}});
+          });
+      out.push_back({{"id", pool.id.value},
+                     {"name", pool.name},
+                     {"kind", pool.kind},
+                     {"fund_pence", money::balance(db, pool.id, "fund")},
+                     {"reserve_pence", money::balance(db, pool.id, "reserve")},
+                     {"partners", partners}});
     }
     return json_response(200, out);
   }
@@ -131,17 +160,18 @@ HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
   return HttpResponse{200, "application/json", money::statement_json(*s), {}, {}, {}};
 }
 
-
 }  // namespace
 
-Api::Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticator auth, ApiOptions options)
+Api::Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticator auth,
+         ApiOptions options)
     : pool_(pool),
       metrics_(metrics),
       auth_(auth),
       options_(std::move(options)),
       sign_ins_(options_.sign_ins_per_minute, std::max(1.0, options_.sign_ins_per_minute)),
       roles_(options_.roles ? *options_.roles : governance::RoleTable::built_in()),
-      audit_(std::make_unique<governance::AuditWriter>(store::open_database(pool.target()), store::open_database(pool.target()))) {
+      audit_(std::make_unique<governance::AuditWriter>(store::open_database(pool.target()),
+                                                       store::open_database(pool.target()))) {
   pseudonym_key_ = insight::pseudonym_key(*store::open_database(pool.target()));
   if (options_.warm_reports) {
     warmer_ = std::thread([this] { warm_reports(); });
@@ -157,7 +187,8 @@ std::optional<HttpResponse> Api::kept_report(const HttpRequest& req) {
   if (req.method != "GET" || query_value(req.query, "fresh") == "1") return std::nullopt;
   std::lock_guard lock(reports_mutex_);
   auto it = reports_.find(req.path + "?" + req.query);
-  if (it == reports_.end() || std::chrono::steady_clock::now() - it->second.made >= kReportLifetime) return std::nullopt;
+  if (it == reports_.end() || std::chrono::steady_clock::now() - it->second.made >= kReportLifetime)
+    return std::nullopt;
   return it->second.response;
 }
 
@@ -180,30 +211,30 @@ HttpResponse Api::cached_report(store::Database& db, const HttpRequest& req) {
 
 HttpResponse Api::engine_report(store::Database& db, const HttpRequest& req) {
   std::lock_guard lock(engine_mutex_);
-  if (auto r = engine_.refresh(db); !r) return error_response(400, "bad_request", r.error().message);
+  if (auto r = engine_.refresh(db); !r)
+    return error_response(400, "bad_request", r.error().message);
   Result<std::string> text = Error{""};
   if (req.path == "/api/v1/casecommittee") {
     insight::CaseCommitteeOptions cc;
-    std::string top = query_value(req.query, "top");
-    if (!top.empty()) {
-      std::size_t n = 0;
-      auto [end, ec] = std::from_chars(top.data(), top.data() + top.size(), n);
-      if (ec != std::errc() || end != top.data() + top.size() || n < 1 || n > 200) return error_response(400, "bad_request", "top: a whole number from 1 to 200");
-      cc.top = n;
-    }
+    auto top = query_count(req, "top", cc.top, 200);
+    if (!top) return error_response(400, "bad_request", "top: a whole number from 1 to 200");
+    cc.top = *top;
     if (query_value(req.query, "format") == "csv") cc.format = "csv";  // the agenda to download
     for (auto [name, field] : {std::pair{"from", &cc.from}, std::pair{"to", &cc.to}}) {
       std::string v = query_value(req.query, name);
       if (v.empty()) continue;
       auto d = Date::parse_iso(v);
-      if (!d) return error_response(400, "bad_request", std::string(name) + ": " + d.error().message);
+      if (!d)
+        return error_response(400, "bad_request", std::string(name) + ": " + d.error().message);
       *field = *d;
     }
     text = engine_.case_committee(cc, pseudonym_key_);
-    if (text && cc.format == "csv") return HttpResponse{200, "text/csv; charset=utf-8", std::move(*text), {}, {}, {}};
+    if (text && cc.format == "csv")
+      return HttpResponse{200, "text/csv; charset=utf-8", std::move(*text), {}, {}, {}};
   } else {
-    text = engine_.jsna(query_value(req.query, "disclosure") == "one-to-five" ? insight::DisclosureRule::OneToFive
-                                                                               : insight::DisclosureRule::NhsDigital);
+    text = engine_.jsna(query_value(req.query, "disclosure") == "one-to-five"
+                            ? insight::DisclosureRule::OneToFive
+                            : insight::DisclosureRule::NhsDigital);
   }
   if (!text) return error_response(400, "bad_request", text.error().message);
   return HttpResponse{200, "application/json", std::move(*text), {}, {}, {}};
@@ -218,8 +249,10 @@ void Api::warm_reports() {
       if (loaded) {
         auto size = engine_.size();
         log_event("info", "analytic_engine_loaded",
-                  {{"persons", static_cast<long long>(size.persons)}, {"activity_rows", static_cast<long long>(size.activity_rows)},
-                   {"megabytes", static_cast<long long>(size.bytes >> 20)}, {"seconds", loaded->seconds}});
+                  {{"persons", static_cast<long long>(size.persons)},
+                   {"activity_rows", static_cast<long long>(size.activity_rows)},
+                   {"megabytes", static_cast<long long>(size.bytes >> 20)},
+                   {"seconds", loaded->seconds}});
       }
     }
     // What the commissioners' pages ask for first.
@@ -271,19 +304,23 @@ std::optional<StaffUser> Api::signed_in(store::Database& db, const std::string& 
 HttpResponse Api::handle(const HttpRequest& req, std::string& route_label) {
   try {
     HttpResponse r = route(req, route_label);
-    if (r.deferred) {  // work done later, on the transport's worker pool: the same mapping of store failures
+    if (r.deferred) {  // work done later, on the transport's worker pool: the same mapping of store
+                       // failures
       r.deferred = [work = std::move(r.deferred), label = route_label] {
         try {
           return work();
         } catch (const store::StoreError& e) {
-          log_event("error", "store_error", {{"route", std::string_view(label)}, {"what", std::string_view(e.what())}});
-          return error_response(503, "store_unavailable", "the database could not answer; try again");
+          log_event("error", "store_error",
+                    {{"route", std::string_view(label)}, {"what", std::string_view(e.what())}});
+          return error_response(503, "store_unavailable",
+                                "the database could not answer; try again");
         }
       };
     }
     return r;
   } catch (const store::StoreError& e) {
-    log_event("error", "store_error", {{"route", std::string_view(route_label)}, {"what", std::string_view(e.what())}});
+    log_event("error", "store_error",
+              {{"route", std::string_view(route_label)}, {"what", std::string_view(e.what())}});
     return error_response(503, "store_unavailable", "the database could not answer; try again");
   }
 }
@@ -296,7 +333,8 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     auto db = pool_.acquire();
     db->query_integer("SELECT 1");
     // The commissioners' reports are made at start-up, in the background: "warming" until then.
-    return json_response(200, json{{"status", "ok"}, {"reports", reports_warm_ ? "ready" : "warming"}});
+    return json_response(200,
+                         json{{"status", "ok"}, {"reports", reports_warm_ ? "ready" : "warming"}});
   }
   if (p == "/metrics") {
     label = "/metrics";
@@ -306,36 +344,50 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     label = "/api/v1/session";
     if (auto refused = cross_site(req)) return error_response(403, "cross_site_refused", *refused);
     if (!sign_ins_.allow(req.remote_address)) {
-      HttpResponse r = error_response(429, "too_many_sign_ins", "too many sign-ins from this address: wait a moment and try again");
-      r.headers.emplace_back("Retry-After", std::to_string(sign_ins_.retry_after(req.remote_address)));
+      HttpResponse r =
+          error_response(429, "too_many_sign_ins",
+                         "too many sign-ins from this address: wait a moment and try again");
+      r.headers.emplace_back("Retry-After",
+                             std::to_string(sign_ins_.retry_after(req.remote_address)));
       return r;
     }
     json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object() || !body.contains("username") || !body.contains("password") ||
-        !body["username"].is_string() || !body["password"].is_string()) {
-      return error_response(400, "bad_request", "send JSON with \"username\" and \"password\" strings");
+    if (body.is_discarded() || !body.is_object() || !body.contains("username") ||
+        !body.contains("password") || !body["username"].is_string() ||
+        !body["password"].is_string()) {
+      return error_response(400, "bad_request",
+                            "send JSON with \"username\" and \"password\" strings");
     }
-    if (body["username"].get_ref<const std::string&>().size() > 256 || body["password"].get_ref<const std::string&>().size() > 1024)
-      return error_response(400, "bad_request", "username: at most 256 bytes; password: at most 1024");
+    if (body["username"].get_ref<const std::string&>().size() > 256 ||
+        body["password"].get_ref<const std::string&>().size() > 1024)
+      return error_response(400, "bad_request",
+                            "username: at most 256 bytes; password: at most 1024");
     // Argon2id takes tens of milliseconds of a core: on the worker pool, not an I/O thread.
     HttpResponse deferred;
-    deferred.deferred = [this, username = body["username"].get<std::string>(), password = body["password"].get<std::string>()] {
+    deferred.deferred = [this, username = body["username"].get<std::string>(),
+                         password = body["password"].get<std::string>()] {
       auto db = pool_.acquire();
       auto outcome = auth_.login(*db, username, password, Timestamp::now());
       if (!outcome.grant) {
         switch (*outcome.failure) {
           case governance::LoginFailure::Locked:
-            return error_response(423, "account_locked", "too many failed sign-ins: the account is locked for a while");
+            return error_response(423, "account_locked",
+                                  "too many failed sign-ins: the account is locked for a while");
           case governance::LoginFailure::Inactive:
             return error_response(403, "account_inactive", "this account is not active");
-          case governance::LoginFailure::BadCredentials: break;
+          case governance::LoginFailure::BadCredentials:
+            break;
         }
         return error_response(401, "bad_credentials", "the username or password is wrong");
       }
       const auto& g = *outcome.grant;
-      HttpResponse r = json_response(
-          200, json{{"token", g.token}, {"expires_at", g.expires.iso()}, {"user", user_json(g.user)}, {"csrf_token", governance::csrf_token(g.token)}});
-      r.headers.emplace_back("Set-Cookie", "jc_session=" + g.token + "; HttpOnly; SameSite=Strict; Path=/" + (options_.secure_cookies ? "; Secure" : ""));
+      HttpResponse r = json_response(200, json{{"token", g.token},
+                                               {"expires_at", g.expires.iso()},
+                                               {"user", user_json(g.user)},
+                                               {"csrf_token", governance::csrf_token(g.token)}});
+      r.headers.emplace_back("Set-Cookie", "jc_session=" + g.token +
+                                               "; HttpOnly; SameSite=Strict; Path=/" +
+                                               (options_.secure_cookies ? "; Secure" : ""));
       return r;
     };
     return deferred;
@@ -362,7 +414,8 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       }
       if (!governance::same_token(req.header("x-csrf-token"), governance::csrf_token(token))) {
         label = "/api/csrf_refused";
-        return error_response(403, "csrf_token_missing", "send the X-CSRF-Token header given at sign-in with every change");
+        return error_response(403, "csrf_token_missing",
+                              "send the X-CSRF-Token header given at sign-in with every change");
       }
     }
     if (p == "/api/v1/session" && m == "DELETE") {
@@ -380,8 +433,11 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       // Reads are collected here and committed by the audit writer before the answer is sent
       // (the transport holds the response; no thread waits). Writes audit in their own transaction.
       governance::CollectingAudit reads;
-      care::CareContext ctx{*db, roles_, governance::Actor{*user, purpose.empty() ? "direct care" : std::string(utf8_prefix(purpose, 64))},
-                            reads, Timestamp::now()};
+      care::CareContext ctx{
+          *db, roles_,
+          governance::Actor{
+              *user, purpose.empty() ? "direct care" : std::string(utf8_prefix(purpose, 64))},
+          reads, Timestamp::now()};
       std::optional<HttpResponse> r;
       if (p == "/api/v1/casecommittee/identify" && m == "GET") {
         // A Case Committee member opening the record behind a pseudonym: the person's summary,
@@ -390,10 +446,12 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
         std::optional<std::string> key;
         {
           std::lock_guard lock(engine_mutex_);
-          if (engine_.refresh(*db)) key = engine_.person_key_of(query_value(req.query, "person"), pseudonym_key_);
+          if (engine_.refresh(*db))
+            key = engine_.person_key_of(query_value(req.query, "person"), pseudonym_key_);
         }
         std::int64_t person_id = 0;
-        if (key && !key->empty() && key->find_first_not_of("0123456789") == std::string::npos) person_id = std::stoll(*key);
+        if (key && !key->empty() && key->find_first_not_of("0123456789") == std::string::npos)
+          person_id = std::stoll(*key);
         if (!person_id) {
           label = p;
           return error_response(404, "not_found", "no linked person behind that pseudonym");
@@ -409,8 +467,11 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       }
       if (r) {
         if (!reads.empty()) {
-          r->hold = [writer = audit_.get(), events = std::make_shared<std::vector<governance::AuditEvent>>(reads.take())](
-                        std::function<void(bool)> release) { writer->submit(std::move(*events), std::move(release)); };
+          r->hold = [writer = audit_.get(),
+                     events = std::make_shared<std::vector<governance::AuditEvent>>(reads.take())](
+                        std::function<void(bool)> release) {
+            writer->submit(std::move(*events), std::move(release));
+          };
         }
         return *r;
       }
@@ -418,7 +479,8 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     if (p == "/api/v1/pathways/conformance" && m == "POST") {
       // The target pathway (TOML) in the body; the journeys from the named pathway.
       label = p;
-      if (!roles_.grants(user->role, governance::Activity::Aggregates)) return error_response(403, "forbidden", "your role may not see pathway analyses");
+      if (!roles_.grants(user->role, governance::Activity::Aggregates))
+        return error_response(403, "forbidden", "your role may not see pathway analyses");
       auto target = pathways::TargetPathway::parse(req.body, "request body");
       if (!target) return error_response(400, "bad_request", target.error().message);
       // Reading every journey and aligning it: on the worker pool.
@@ -433,9 +495,10 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       };
       return deferred;
     }
-    if (p == "/api/v1/casecommittee" || p == "/api/v1/jsna" || p == "/api/v1/spend" || p == "/api/v1/budgets" || (p == "/api/v1/pathways" && m == "GET") ||
-        p == "/api/v1/budgets/statement" || p == "/api/v1/budgets/localities" || p == "/api/v1/budgets/practices" ||
-        p == "/api/v1/scenario" || p == "/api/v1/plan") {
+    if (p == "/api/v1/casecommittee" || p == "/api/v1/jsna" || p == "/api/v1/spend" ||
+        p == "/api/v1/budgets" || (p == "/api/v1/pathways" && m == "GET") ||
+        p == "/api/v1/budgets/statement" || p == "/api/v1/budgets/localities" ||
+        p == "/api/v1/budgets/practices" || p == "/api/v1/scenario" || p == "/api/v1/plan") {
       // Commissioning analyses (pseudonymised or aggregate); every look is audited like any other.
       label = p;
       bool allowed = roles_.grants(user->role, governance::Activity::Aggregates);
@@ -450,10 +513,14 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       e.purpose = "commissioning";
       e.outcome = allowed ? "success" : "denied";
       auto audited = [writer = audit_.get(), e](HttpResponse r) {
-        r.hold = [writer, e](std::function<void(bool)> release) { writer->submit({e}, std::move(release)); };
+        r.hold = [writer, e](std::function<void(bool)> release) {
+          writer->submit({e}, std::move(release));
+        };
         return r;
       };
-      if (!allowed) return audited(error_response(403, "forbidden", "your role may not see commissioning analyses"));
+      if (!allowed)
+        return audited(
+            error_response(403, "forbidden", "your role may not see commissioning analyses"));
       bool engine = p == "/api/v1/casecommittee" || p == "/api/v1/jsna";
       if (!engine) {
         if (auto hit = kept_report(req)) return audited(std::move(*hit));
@@ -496,14 +563,19 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       label = p;
       json out = json::array();
       for (const auto& l : store::load_localities(*db))
-        out.push_back({{"id", l.id.value}, {"name", l.name}, {"local_authority_code", l.local_authority_code}});
+        out.push_back({{"id", l.id.value},
+                       {"name", l.name},
+                       {"local_authority_code", l.local_authority_code}});
       return json_response(200, out);
     }
     if (p == "/api/v1/organisations") {
       label = p;
       json out = json::array();
       for (const auto& o : store::load_organisations(*db)) {
-        json j{{"id", o.id.value}, {"ods_code", o.ods_code}, {"name", o.name}, {"kind", to_code(o.kind)}};
+        json j{{"id", o.id.value},
+               {"ods_code", o.ods_code},
+               {"name", o.name},
+               {"kind", to_code(o.kind)}};
         j["locality_id"] = o.locality ? json(o.locality->value) : json(nullptr);
         out.push_back(j);
       }
@@ -513,7 +585,10 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       label = p;
       json out = json::array();
       for (const auto& t : store::load_teams(*db)) {
-        json j{{"id", t.id.value}, {"organisation_id", t.organisation.value}, {"name", t.name}, {"service", t.service}};
+        json j{{"id", t.id.value},
+               {"organisation_id", t.organisation.value},
+               {"name", t.name},
+               {"service", t.service}};
         j["locality_id"] = t.locality ? json(t.locality->value) : json(nullptr);
         out.push_back(j);
       }
@@ -533,7 +608,8 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     };
     if (auto file = files.resolve(p)) return serve_file(*file);
     if (auto index = files.index()) return serve_file(*index);  // client-side routes
-    if (p == "/" || p == "/index.html") return HttpResponse{503, "text/html; charset=utf-8", kWebNotBuiltPage, {}, {}, {}};
+    if (p == "/" || p == "/index.html")
+      return HttpResponse{503, "text/html; charset=utf-8", kWebNotBuiltPage, {}, {}, {}};
   }
   label = "not_found";
   return error_response(404, "not_found", "no such resource");

@@ -4,11 +4,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <thread>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <string>
+#include <thread>
+#include <unordered_map>
 
 #include "governance/access.h"
 #include "governance/audit_writer.h"
@@ -22,17 +22,19 @@
 namespace jc::server {
 
 struct ApiOptions {
-  std::string static_dir;  // built web assets to serve at /, if present
+  std::string static_dir;                        // built web assets to serve at /, if present
   const governance::RoleTable* roles = nullptr;  // nullptr: the built-in table (config/roles.toml)
   bool warm_reports = false;  // make the commissioning reports in the background at start-up
-  bool secure_cookies = false;  // the session cookie only over HTTPS (behind a TLS-terminating proxy)
+  bool secure_cookies =
+      false;  // the session cookie only over HTTPS (behind a TLS-terminating proxy)
   // Sign-ins a client address may try a minute (and at once); beyond, 429. 0: no limit.
   double sign_ins_per_minute = 30;
 };
 
 class Api {
  public:
-  Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticator auth, ApiOptions options = {});
+  Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticator auth,
+      ApiOptions options = {});
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
@@ -58,7 +60,8 @@ class Api {
   std::mutex sessions_mutex_;
   std::unordered_map<std::string, CachedSession> sessions_;
   HttpResponse cached_report(store::Database& db, const HttpRequest& request);
-  std::optional<HttpResponse> kept_report(const HttpRequest& request);  // a report still fresh enough, if kept
+  std::optional<HttpResponse> kept_report(
+      const HttpRequest& request);  // a report still fresh enough, if kept
   void warm_reports();
   static constexpr std::chrono::minutes kReportLifetime{10};
   struct CachedReport {

@@ -21,7 +21,9 @@ namespace {
 using nlohmann::json;
 using namespace jc::care;
 
-HttpResponse reply(int status, const json& body) { return HttpResponse{status, "application/json", body.dump(), {}, {}, {}}; }
+HttpResponse reply(int status, const json& body) {
+  return HttpResponse{status, "application/json", body.dump(), {}, {}, {}};
+}
 
 HttpResponse error(int status, std::string_view code, std::string_view message) {
   return reply(status, json{{"error", {{"code", code}, {"message", message}}}});
@@ -29,10 +31,14 @@ HttpResponse error(int status, std::string_view code, std::string_view message) 
 
 HttpResponse failed(const Failure& f) {
   switch (f.fault) {
-    case Fault::Forbidden: return error(403, "forbidden", f.message);
-    case Fault::NotFound: return error(404, "not_found", f.message);
-    case Fault::Invalid: return error(400, "bad_request", f.message);
-    case Fault::Conflict: return error(409, "conflict", f.message);
+    case Fault::Forbidden:
+      return error(403, "forbidden", f.message);
+    case Fault::NotFound:
+      return error(404, "not_found", f.message);
+    case Fault::Invalid:
+      return error(400, "bad_request", f.message);
+    case Fault::Conflict:
+      return error(409, "conflict", f.message);
   }
   return error(500, "internal", f.message);
 }
@@ -74,9 +80,10 @@ std::size_t query_size(const std::string& query, std::string_view name, std::siz
 // ---- JSON forms -------------------------------------------------------------------------------
 
 json to_json(const PersonMatch& m) {
-  return {{"person_id", m.person.value}, {"nhs_number", m.nhs_number}, {"given_name", m.given_name},
-          {"family_name", m.family_name}, {"birth_date", m.birth_date},  {"sex", m.sex},
-          {"postcode", m.postcode},       {"confidence", m.confidence},  {"matched_on", m.matched_on}};
+  return {
+      {"person_id", m.person.value},  {"nhs_number", m.nhs_number}, {"given_name", m.given_name},
+      {"family_name", m.family_name}, {"birth_date", m.birth_date}, {"sex", m.sex},
+      {"postcode", m.postcode},       {"confidence", m.confidence}, {"matched_on", m.matched_on}};
 }
 
 json to_json(const KnownTo& k) {
@@ -84,12 +91,23 @@ json to_json(const KnownTo& k) {
   for (const auto& o : k.organisations) {
     json teams = json::array();
     for (const auto& t : o.teams)
-      teams.push_back({{"involvement_id", t.involvement_id}, {"team_id", t.team.value}, {"team", t.team_name},
-                       {"service", t.service}, {"started_at", t.started_at}, {"ended_at", opt(t.ended_at)},
-                       {"open", !t.ended_at}, {"key_worker", opt(t.key_worker)}});
-    orgs.push_back({{"organisation_id", o.organisation.value}, {"name", o.name}, {"kind", o.kind}, {"local_id", o.local_id},
-                    {"match", o.match}, {"match_confidence", o.confidence}, {"teams", teams},
-                    {"open_referrals", o.open_referrals}, {"current_services", o.current_services}});
+      teams.push_back({{"involvement_id", t.involvement_id},
+                       {"team_id", t.team.value},
+                       {"team", t.team_name},
+                       {"service", t.service},
+                       {"started_at", t.started_at},
+                       {"ended_at", opt(t.ended_at)},
+                       {"open", !t.ended_at},
+                       {"key_worker", opt(t.key_worker)}});
+    orgs.push_back({{"organisation_id", o.organisation.value},
+                    {"name", o.name},
+                    {"kind", o.kind},
+                    {"local_id", o.local_id},
+                    {"match", o.match},
+                    {"match_confidence", o.confidence},
+                    {"teams", teams},
+                    {"open_referrals", o.open_referrals},
+                    {"current_services", o.current_services}});
   }
   return {{"organisations", orgs}, {"withheld_by_consent", k.withheld}};
 }
@@ -97,24 +115,45 @@ json to_json(const KnownTo& k) {
 json to_json(const PersonSummary& s) {
   json refs = json::array();
   for (const auto& r : s.referrals)
-    refs.push_back({{"id", r.id.value}, {"from_team", r.from_team}, {"to_team", r.to_team}, {"status", r.status},
-                    {"sent_at", r.sent_at}, {"service_requested", opt(r.service_requested)}});
-  return {{"id", s.id.value},           {"nhs_number", s.nhs_number}, {"given_name", s.given_name},
-          {"family_name", s.family_name}, {"birth_date", s.birth_date}, {"sex", s.sex},
-          {"address", s.address},         {"postcode", s.postcode},     {"relationship", s.relationship},
-          {"by_override", s.by_override}, {"known_to", to_json(s.known_to)}, {"open_referrals", refs}};
+    refs.push_back({{"id", r.id.value},
+                    {"from_team", r.from_team},
+                    {"to_team", r.to_team},
+                    {"status", r.status},
+                    {"sent_at", r.sent_at},
+                    {"service_requested", opt(r.service_requested)}});
+  return {{"id", s.id.value},
+          {"nhs_number", s.nhs_number},
+          {"given_name", s.given_name},
+          {"family_name", s.family_name},
+          {"birth_date", s.birth_date},
+          {"sex", s.sex},
+          {"address", s.address},
+          {"postcode", s.postcode},
+          {"relationship", s.relationship},
+          {"by_override", s.by_override},
+          {"known_to", to_json(s.known_to)},
+          {"open_referrals", refs}};
 }
 
 json to_json(const Referral& r) {
   json events = json::array();
   for (const auto& e : r.events)
-    events.push_back({{"at", e.occurred_at}, {"event", e.event}, {"from_status", opt(e.from_status)}, {"to_status", e.to_status},
-                      {"detail", opt(e.detail)}, {"by", opt(e.user)}});
+    events.push_back({{"at", e.occurred_at},
+                      {"event", e.event},
+                      {"from_status", opt(e.from_status)},
+                      {"to_status", e.to_status},
+                      {"detail", opt(e.detail)},
+                      {"by", opt(e.user)}});
   json appts = json::array();
   for (const auto& a : r.appointments)
-    appts.push_back({{"id", a.id}, {"starts_at", a.starts_at}, {"place", a.place}, {"status", a.status},
-                     {"practitioner_user_id", opt(a.practitioner_id)}, {"practitioner", opt(a.practitioner)},
-                     {"team_id", a.team.value}, {"team", a.team_name}});
+    appts.push_back({{"id", a.id},
+                     {"starts_at", a.starts_at},
+                     {"place", a.place},
+                     {"status", a.status},
+                     {"practitioner_user_id", opt(a.practitioner_id)},
+                     {"practitioner", opt(a.practitioner)},
+                     {"team_id", a.team.value},
+                     {"team", a.team_name}});
   return {{"id", r.id.value},
           {"person_id", r.person.value},
           {"person_name", r.person_name},
@@ -142,71 +181,148 @@ json to_json(const Referral& r) {
 }
 
 json to_json(const CaseNote& n) {
-  return {{"note_id", n.note_id},         {"version", n.version},
-          {"person_id", n.person.value},  {"organisation_id", n.organisation.value},
-          {"organisation", n.organisation_name}, {"team_id", n.team.value},
-          {"team", n.team_name},          {"author", n.author},
-          {"category", n.category},       {"sensitivity", n.sensitivity},
-          {"written_at", n.written_at},   {"body", opt(n.body)},
-          {"correction_reason", opt(n.correction_reason)}, {"sealed_to_you", n.sealed_to_you},
+  return {{"note_id", n.note_id},
+          {"version", n.version},
+          {"person_id", n.person.value},
+          {"organisation_id", n.organisation.value},
+          {"organisation", n.organisation_name},
+          {"team_id", n.team.value},
+          {"team", n.team_name},
+          {"author", n.author},
+          {"category", n.category},
+          {"sensitivity", n.sensitivity},
+          {"written_at", n.written_at},
+          {"body", opt(n.body)},
+          {"correction_reason", opt(n.correction_reason)},
+          {"sealed_to_you", n.sealed_to_you},
           {"by_override", n.by_override}};
 }
 
 json to_json(const AssessmentView& a) {
   json qs = json::array();
   for (const auto& q : a.questions)
-    qs.push_back({{"code", q.question_code}, {"domain", q.domain}, {"question", q.question}, {"answer", opt(q.answer)},
-                  {"answered_by", opt(q.answered_by)}, {"organisation", opt(q.organisation)}, {"answered_at", opt(q.answered_at)},
-                  {"prefilled", q.prefilled}, {"withheld", q.withheld}});
-  return {{"id", a.id}, {"person_id", a.person.value}, {"kind", a.kind}, {"domain", opt(a.domain)}, {"status", a.status},
-          {"started_at", a.started_at}, {"started_by", a.started_by}, {"organisation", a.organisation},
-          {"completed_at", opt(a.completed_at)}, {"questions_prefilled", a.prefilled}, {"questions_asked", a.asked},
-          {"questions_outstanding", a.outstanding}, {"contributors", a.contributors}, {"questions", qs}};
+    qs.push_back({{"code", q.question_code},
+                  {"domain", q.domain},
+                  {"question", q.question},
+                  {"answer", opt(q.answer)},
+                  {"answered_by", opt(q.answered_by)},
+                  {"organisation", opt(q.organisation)},
+                  {"answered_at", opt(q.answered_at)},
+                  {"prefilled", q.prefilled},
+                  {"withheld", q.withheld}});
+  return {{"id", a.id},
+          {"person_id", a.person.value},
+          {"kind", a.kind},
+          {"domain", opt(a.domain)},
+          {"status", a.status},
+          {"started_at", a.started_at},
+          {"started_by", a.started_by},
+          {"organisation", a.organisation},
+          {"completed_at", opt(a.completed_at)},
+          {"questions_prefilled", a.prefilled},
+          {"questions_asked", a.asked},
+          {"questions_outstanding", a.outstanding},
+          {"contributors", a.contributors},
+          {"questions", qs}};
 }
 
 json to_json(const ChcCase& c) {
-  return {{"id", c.id}, {"person_id", c.person.value}, {"fast_track", c.fast_track}, {"status", c.status},
-          {"opened_at", c.opened_at}, {"checklist_outcome", opt(c.checklist_outcome)}, {"dst_at", opt(c.dst_at)},
-          {"recommendation", opt(c.recommendation)}, {"decision", opt(c.decision)}, {"decision_at", opt(c.decision_at)},
-          {"levels", c.levels}, {"mdt", c.mdt}};
+  return {{"id", c.id},
+          {"person_id", c.person.value},
+          {"fast_track", c.fast_track},
+          {"status", c.status},
+          {"opened_at", c.opened_at},
+          {"checklist_outcome", opt(c.checklist_outcome)},
+          {"dst_at", opt(c.dst_at)},
+          {"recommendation", opt(c.recommendation)},
+          {"decision", opt(c.decision)},
+          {"decision_at", opt(c.decision_at)},
+          {"levels", c.levels},
+          {"mdt", c.mdt}};
 }
 
 json to_json(const CarePlan& p) {
   json lines = json::array();
   for (const auto& l : p.lines)
-    lines.push_back({{"id", l.id}, {"provider_organisation_id", l.provider.value}, {"provider", l.provider_name},
-                     {"service", l.service}, {"funder", l.funder}, {"pool_id", opt(l.pool_id)}, {"units_per_week", l.units_per_week},
-                     {"unit_cost_pence", l.unit_cost_pence}, {"weekly_cost_pence", l.weekly_cost_pence()},
-                     {"start_date", l.start_date}, {"end_date", opt(l.end_date)}});
-  return {{"id", p.id}, {"person_id", p.person.value}, {"status", p.status}, {"created_at", p.created_at},
-          {"review_date", p.review_date}, {"organisation", p.organisation}, {"key_worker", opt(p.key_worker)},
-          {"lines", lines}, {"weekly_cost_pence", p.weekly_cost_pence}};
+    lines.push_back({{"id", l.id},
+                     {"provider_organisation_id", l.provider.value},
+                     {"provider", l.provider_name},
+                     {"service", l.service},
+                     {"funder", l.funder},
+                     {"pool_id", opt(l.pool_id)},
+                     {"units_per_week", l.units_per_week},
+                     {"unit_cost_pence", l.unit_cost_pence},
+                     {"weekly_cost_pence", l.weekly_cost_pence()},
+                     {"start_date", l.start_date},
+                     {"end_date", opt(l.end_date)}});
+  return {{"id", p.id},
+          {"person_id", p.person.value},
+          {"status", p.status},
+          {"created_at", p.created_at},
+          {"review_date", p.review_date},
+          {"organisation", p.organisation},
+          {"key_worker", opt(p.key_worker)},
+          {"lines", lines},
+          {"weekly_cost_pence", p.weekly_cost_pence}};
 }
 
 json to_json(const PersonalBudget& b) {
   json funders = json::array();
-  for (const auto& [f, pence] : b.funders) funders.push_back({{"funder", f}, {"amount_pence", pence}});
+  for (const auto& [f, pence] : b.funders)
+    funders.push_back({{"funder", f}, {"amount_pence", pence}});
   json ledger = json::array();
   for (const auto& e : b.ledger)
-    ledger.push_back({{"id", e.id}, {"entry_date", e.entry_date}, {"kind", e.kind}, {"description", e.description},
+    ledger.push_back({{"id", e.id},
+                      {"entry_date", e.entry_date},
+                      {"kind", e.kind},
+                      {"description", e.description},
                       {"amount_pence", e.amount_pence}});
-  return {{"id", b.id}, {"person_id", b.person.value}, {"care_plan_id", opt(b.care_plan_id)}, {"kind", b.kind}, {"mode", b.mode},
-          {"annual_amount_pence", b.annual_amount_pence}, {"start_date", b.start_date}, {"review_date", b.review_date},
-          {"funders", funders}, {"ledger", ledger}, {"spent_pence", b.spent_pence}, {"balance_pence", b.balance_pence}};
+  return {{"id", b.id},
+          {"person_id", b.person.value},
+          {"care_plan_id", opt(b.care_plan_id)},
+          {"kind", b.kind},
+          {"mode", b.mode},
+          {"annual_amount_pence", b.annual_amount_pence},
+          {"start_date", b.start_date},
+          {"review_date", b.review_date},
+          {"funders", funders},
+          {"ledger", ledger},
+          {"spent_pence", b.spent_pence},
+          {"balance_pence", b.balance_pence}};
 }
 
 json to_json(const Alert& a) {
-  return {{"id", a.id}, {"raised_at", a.raised_at}, {"kind", a.kind}, {"user", a.user}, {"user_role", a.user_role},
-          {"person_id", opt(a.person_id)}, {"record_type", a.record_type}, {"record_id", a.record_id}, {"reason", a.reason},
-          {"status", a.status}, {"reviewed_by", opt(a.reviewed_by)}, {"reviewed_at", opt(a.reviewed_at)},
-          {"review_outcome", opt(a.review_outcome)}, {"review_note", opt(a.review_note)}};
+  return {{"id", a.id},
+          {"raised_at", a.raised_at},
+          {"kind", a.kind},
+          {"user", a.user},
+          {"user_role", a.user_role},
+          {"person_id", opt(a.person_id)},
+          {"record_type", a.record_type},
+          {"record_id", a.record_id},
+          {"reason", a.reason},
+          {"status", a.status},
+          {"reviewed_by", opt(a.reviewed_by)},
+          {"reviewed_at", opt(a.reviewed_at)},
+          {"review_outcome", opt(a.review_outcome)},
+          {"review_note", opt(a.review_note)}};
 }
 
 json to_json(const AccessLogEntry& x) {
   const auto& e = x.event;
-  return {{"trail", governance::trail_name(e.trail)}, {"id", e.id}, {"at", e.occurred_at.iso()}, {"user_id", opt(e.user_id)}, {"user", x.user_name}, {"role", e.user_role},
-          {"organisation_id", opt(e.organisation_id)}, {"organisation", x.organisation_name}, {"person_id", opt(e.person_id)},
-          {"action", e.action}, {"record_type", e.record_type}, {"record_id", e.record_id}, {"purpose", e.purpose},
+  return {{"trail", governance::trail_name(e.trail)},
+          {"id", e.id},
+          {"at", e.occurred_at.iso()},
+          {"user_id", opt(e.user_id)},
+          {"user", x.user_name},
+          {"role", e.user_role},
+          {"organisation_id", opt(e.organisation_id)},
+          {"organisation", x.organisation_name},
+          {"person_id", opt(e.person_id)},
+          {"action", e.action},
+          {"record_type", e.record_type},
+          {"record_id", e.record_id},
+          {"purpose", e.purpose},
           {"outcome", e.outcome}};
 }
 
@@ -253,7 +369,8 @@ struct Body {
   }
   // Whole numbers within [lo, hi] (by default what a JSON number holds exactly); ids are >= 1.
   static constexpr std::int64_t kExact = std::int64_t{1} << 53;
-  std::optional<std::int64_t> integer(const char* key, std::int64_t lo = -kExact, std::int64_t hi = kExact) {
+  std::optional<std::int64_t> integer(const char* key, std::int64_t lo = -kExact,
+                                      std::int64_t hi = kExact) {
     if (!j.contains(key) || j[key].is_null()) return std::nullopt;
     const json& v = j[key];
     if (!v.is_number_integer()) {
@@ -263,13 +380,16 @@ struct Body {
     bool in_range;
     if (v.is_number_unsigned()) {  // the parser's form for every non-negative whole number
       auto u = v.get<std::uint64_t>();
-      in_range = u <= static_cast<std::uint64_t>(hi) && (lo <= 0 || u >= static_cast<std::uint64_t>(lo));
+      in_range =
+          u <= static_cast<std::uint64_t>(hi) && (lo <= 0 || u >= static_cast<std::uint64_t>(lo));
     } else {
       auto x = v.get<std::int64_t>();
       in_range = x >= lo && x <= hi;
     }
     if (!in_range) {
-      if (problem.empty()) problem = std::string(key) + ": must be from " + std::to_string(lo) + " to " + std::to_string(hi);
+      if (problem.empty())
+        problem =
+            std::string(key) + ": must be from " + std::to_string(lo) + " to " + std::to_string(hi);
       return std::nullopt;
     }
     return v.get<std::int64_t>();
@@ -296,7 +416,9 @@ struct Body {
       }
       std::string text = v.get<std::string>();
       if (auto p = text_problem(text); p || text.size() > kMaxText) {
-        if (problem.empty()) problem = std::string(key) + "." + k + ": " + (p ? *p : std::string("longer than 65,536 bytes"));
+        if (problem.empty())
+          problem = std::string(key) + "." + k + ": " +
+                    (p ? *p : std::string("longer than 65,536 bytes"));
         continue;
       }
       out[k] = std::move(text);
@@ -313,8 +435,10 @@ std::string query_value(const std::string& query, std::string_view name) {
   std::size_t p = 0;
   while (p <= query.size()) {
     std::size_t amp = query.find('&', p);
-    std::string_view pair = std::string_view(query).substr(p, amp == std::string::npos ? std::string::npos : amp - p);
-    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=')
+    std::string_view pair =
+        std::string_view(query).substr(p, amp == std::string::npos ? std::string::npos : amp - p);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
+        pair[name.size()] == '=')
       return percent_decode(pair.substr(name.size() + 1), true);
     if (amp == std::string::npos) break;
     p = amp + 1;
@@ -325,13 +449,19 @@ std::string query_value(const std::string& query, std::string_view name) {
 // The route label (log field and metric series) of a sub-resource: from this fixed list, never the
 // client's path segment (which may be anything, personal data or invalid UTF-8 included).
 std::string sub_label(std::string_view base, std::string_view sub) {
-  static constexpr std::string_view kKnown[] = {"accept", "access-log", "allocate", "answers", "assessments", "break-glass", "budgets", "cancel", "care-plans", "chc", "checklist", "close", "complete", "consents", "corrections", "decision", "decline", "dst", "inbox", "known-to", "ledger", "lines", "notes", "redirect", "review", "schedule", "seal-break", "timeline", "versions"};
+  static constexpr std::string_view kKnown[] = {
+      "accept",   "access-log", "allocate",    "answers",  "assessments", "break-glass",
+      "budgets",  "cancel",     "care-plans",  "chc",      "checklist",   "close",
+      "complete", "consents",   "corrections", "decision", "decline",     "dst",
+      "inbox",    "known-to",   "ledger",      "lines",    "notes",       "redirect",
+      "review",   "schedule",   "seal-break",  "timeline", "versions"};
   for (auto k : kKnown)
     if (k == sub) return std::string(base) + std::string(sub);
   return std::string(base) + "{unknown}";
 }
 
-std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& label, const CareContext& ctx) {
+std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& label,
+                                       const CareContext& ctx) {
   auto parts = split_path(req.path);  // api, v1, ...
   if (parts.size() < 3 || parts[0] != "api" || parts[1] != "v1") return std::nullopt;
   const std::string& m = req.method;
@@ -361,27 +491,42 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     }
     if (n != 5) return bad_id();
     label = sub_label("/api/v1/persons/{id}/", sub);
-    if (sub == "known-to" && m == "GET") return answer(known_to(ctx, person), [](const auto& k) { return to_json(k); });
+    if (sub == "known-to" && m == "GET")
+      return answer(known_to(ctx, person), [](const auto& k) { return to_json(k); });
     if (sub == "timeline" && m == "GET")
-      return answer(timeline(ctx, person, std::min<std::size_t>(query_size(req.query, "limit", 100), 500)), [](const auto& v) {
-        json a = json::array();
-        for (const auto& e : v)
-          a.push_back({{"at", e.at}, {"kind", e.kind}, {"organisation", e.organisation}, {"team", opt(e.team)}, {"description", e.description}});
-        return json{{"items", a}};
+      return answer(
+          timeline(ctx, person, std::min<std::size_t>(query_size(req.query, "limit", 100), 500)),
+          [](const auto& v) {
+            json a = json::array();
+            for (const auto& e : v)
+              a.push_back({{"at", e.at},
+                           {"kind", e.kind},
+                           {"organisation", e.organisation},
+                           {"team", opt(e.team)},
+                           {"description", e.description}});
+            return json{{"items", a}};
+          });
+    if (sub == "notes" && m == "GET")
+      return answer(list_notes(ctx, person), [](const auto& v) {
+        return json{{"items", items(v)}};
       });
-    if (sub == "notes" && m == "GET") return answer(list_notes(ctx, person), [](const auto& v) { return json{{"items", items(v)}}; });
     if (sub == "notes" && m == "POST") {
       Body b(req.body);
       NewNote note{b.str("category"), b.str("sensitivity", "normal"), b.str("body")};
       if (!b.problem.empty()) return bad_body(b);
-      return answer(add_note(ctx, person, note), [](const auto& x) { return to_json(x); }, 201);
+      return answer(
+          add_note(ctx, person, note), [](const auto& x) { return to_json(x); }, 201);
     }
     if (sub == "consents" && m == "GET")
       return answer(consents(ctx, person), [](const auto& v) {
         json a = json::array();
         for (const auto& c : v)
-          a.push_back({{"id", c.id}, {"organisation_id", c.organisation.value}, {"organisation", c.organisation_name},
-                       {"direction", c.direction}, {"allowed", c.allowed}, {"recorded_at", c.recorded_at}});
+          a.push_back({{"id", c.id},
+                       {"organisation_id", c.organisation.value},
+                       {"organisation", c.organisation_name},
+                       {"direction", c.direction},
+                       {"allowed", c.allowed},
+                       {"recorded_at", c.recorded_at}});
         return json{{"items", a}};
       });
     if (sub == "consents" && m == "POST") {
@@ -391,49 +536,72 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       bool allowed = b.boolean("allowed", true);
       if (!b.problem.empty()) return bad_body(b);
       if (!org) return error(400, "bad_request", "organisation_id: required");
-      return answer(record_consent(ctx, person, OrganisationId(*org), direction, allowed), [](const ConsentChoice& c) {
-        return json{{"id", c.id}, {"organisation_id", c.organisation.value}, {"organisation", c.organisation_name},
-                    {"direction", c.direction}, {"allowed", c.allowed}, {"recorded_at", c.recorded_at}};
-      }, 201);
+      return answer(
+          record_consent(ctx, person, OrganisationId(*org), direction, allowed),
+          [](const ConsentChoice& c) {
+            return json{{"id", c.id},
+                        {"organisation_id", c.organisation.value},
+                        {"organisation", c.organisation_name},
+                        {"direction", c.direction},
+                        {"allowed", c.allowed},
+                        {"recorded_at", c.recorded_at}};
+          },
+          201);
     }
     if (sub == "break-glass" && m == "POST") {
       Body b(req.body);
       std::string reason = b.str("reason");
       auto hours = b.integer("hours", 1, 24);
       if (!b.problem.empty()) return bad_body(b);
-      return answer(break_glass(ctx, person, reason, static_cast<int>(hours.value_or(4))), [](const BreakGlassGrant& g) {
-        return json{{"id", g.id}, {"expires_at", g.expires_at}, {"alert_id", g.alert_id}};
-      }, 201);
+      return answer(
+          break_glass(ctx, person, reason, static_cast<int>(hours.value_or(4))),
+          [](const BreakGlassGrant& g) {
+            return json{{"id", g.id}, {"expires_at", g.expires_at}, {"alert_id", g.alert_id}};
+          },
+          201);
     }
     if (sub == "access-log" && m == "GET")
-      return answer(who_looked(ctx, person, std::min<std::size_t>(query_size(req.query, "limit", 200), 1000)),
-                    [](const auto& v) { return json{{"items", items(v)}}; });
+      return answer(
+          who_looked(ctx, person, std::min<std::size_t>(query_size(req.query, "limit", 200), 1000)),
+          [](const auto& v) {
+            return json{{"items", items(v)}};
+          });
     if (sub == "assessments" && m == "GET")
-      return answer(person_assessments(ctx, person), [](const auto& v) { return json{{"items", items(v)}}; });
+      return answer(person_assessments(ctx, person), [](const auto& v) {
+        return json{{"items", items(v)}};
+      });
     if (sub == "assessments" && m == "POST") {
       Body b(req.body);
       std::string kind = b.str("kind"), domain = b.str("domain");
       if (!b.problem.empty()) return bad_body(b);
-      return answer(start_assessment(ctx, person, kind, domain), [](const auto& a) { return to_json(a); }, 201);
+      return answer(
+          start_assessment(ctx, person, kind, domain), [](const auto& a) { return to_json(a); },
+          201);
     }
     if (sub == "chc" && m == "POST") {
       Body b(req.body);
       bool fast = b.boolean("fast_track", false);
       if (!b.problem.empty()) return bad_body(b);
-      return answer(open_chc(ctx, person, fast), [](const auto& c) { return to_json(c); }, 201);
+      return answer(
+          open_chc(ctx, person, fast), [](const auto& c) { return to_json(c); }, 201);
     }
     if (sub == "care-plans" && m == "GET")
-      return answer(care_plans(ctx, person), [](const auto& v) { return json{{"items", items(v)}}; });
+      return answer(care_plans(ctx, person), [](const auto& v) {
+        return json{{"items", items(v)}};
+      });
     if (sub == "care-plans" && m == "POST") {
       Body b(req.body);
       NewPlan plan;
       plan.review_date = b.str("review_date");
       if (auto k = b.id("key_worker_user_id")) plan.key_worker = StaffUserId(*k);
       if (!b.problem.empty()) return bad_body(b);
-      return answer(create_care_plan(ctx, person, plan), [](const auto& p) { return to_json(p); }, 201);
+      return answer(
+          create_care_plan(ctx, person, plan), [](const auto& p) { return to_json(p); }, 201);
     }
     if (sub == "budgets" && m == "GET")
-      return answer(personal_budgets(ctx, person), [](const auto& v) { return json{{"items", items(v)}}; });
+      return answer(personal_budgets(ctx, person), [](const auto& v) {
+        return json{{"items", items(v)}};
+      });
     if (sub == "budgets" && m == "POST") {
       Body b(req.body);
       NewBudget nb;
@@ -446,15 +614,21 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       if (b.j.contains("funders") && b.j["funders"].is_object()) {
         for (const auto& [f, v] : b.j["funders"].items()) {
           // Each share within what a budget can be, so that their sum cannot overflow.
-          bool in_range = v.is_number_integer() && (v.is_number_unsigned() ? v.get<std::uint64_t>() <= 100000000000ULL
-                                                                              : v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() <= 100000000000LL);
-          if (!clean_text(f) || f.size() > 64) return error(400, "bad_request", "funders: a funder's name must be short text");
-          if (!in_range) return error(400, "bad_request", "funders." + f + ": pence as a whole number from 0 to 100000000000");
+          bool in_range = v.is_number_integer() &&
+                          (v.is_number_unsigned() ? v.get<std::uint64_t>() <= 100000000000ULL
+                                                  : v.get<std::int64_t>() >= 0 &&
+                                                        v.get<std::int64_t>() <= 100000000000LL);
+          if (!clean_text(f) || f.size() > 64)
+            return error(400, "bad_request", "funders: a funder's name must be short text");
+          if (!in_range)
+            return error(400, "bad_request",
+                         "funders." + f + ": pence as a whole number from 0 to 100000000000");
           nb.funders.emplace_back(f, v.get<std::int64_t>());
         }
       }
       if (!b.problem.empty()) return bad_body(b);
-      return answer(create_personal_budget(ctx, person, nb), [](const auto& x) { return to_json(x); }, 201);
+      return answer(
+          create_personal_budget(ctx, person, nb), [](const auto& x) { return to_json(x); }, 201);
     }
     return error(405, "method_not_allowed", "no such operation on a person");
   }
@@ -473,7 +647,8 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       if (!person || !team) return error(400, "bad_request", "person_id and to_team_id: required");
       r.person = PersonId(*person);
       r.to_team = TeamId(*team);
-      return answer(send_referral(ctx, r), [](const auto& x) { return to_json(x); }, 201);
+      return answer(
+          send_referral(ctx, r), [](const auto& x) { return to_json(x); }, 201);
     }
     if (!id) return bad_id();
     if (n == 4 && m == "GET") {
@@ -492,7 +667,8 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       a.starts_at = b.str("starts_at");
       a.place = b.str("place");
       if (!b.problem.empty()) return bad_body(b);
-      return answer(act_on_referral(ctx, ReferralId(id), a), [](const auto& x) { return to_json(x); });
+      return answer(act_on_referral(ctx, ReferralId(id), a),
+                    [](const auto& x) { return to_json(x); });
     }
     return bad_id();
   }
@@ -508,13 +684,14 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       if (comma == std::string::npos) break;
       p = comma + 1;
     }
-    std::size_t offset = query_size(req.query, "offset", 0), limit = std::min<std::size_t>(query_size(req.query, "limit", 50), 200);
+    std::size_t offset = query_size(req.query, "offset", 0),
+                limit = std::min<std::size_t>(query_size(req.query, "limit", 50), 200);
     if (query_value(req.query, "offset") == "0") offset = 0;
     return answer(team_inbox(ctx, TeamId(id), statuses, offset, limit), [&](const Inbox& box) {
       json a = json::array();
       for (const auto& r : box.referrals) a.push_back(to_json(r));
-      return json{{"team_id", box.team.value}, {"team", box.team_name}, {"items", a}, {"total", box.total}, {"offset", offset},
-                  {"limit", limit}};
+      return json{{"team_id", box.team.value}, {"team", box.team_name}, {"items", a},
+                  {"total", box.total},        {"offset", offset},      {"limit", limit}};
     });
   }
 
@@ -524,17 +701,21 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     Body b(req.body);
     std::string reason = b.str("reason");
     if (!b.problem.empty()) return bad_body(b);
-    return answer(close_involvement(ctx, id, reason), [](const Done&) { return json{{"closed", true}}; });
+    return answer(close_involvement(ctx, id, reason), [](const Done&) {
+      return json{{"closed", true}};
+    });
   }
 
   if (root == "notes" && id && n == 5) {
     label = sub_label("/api/v1/notes/{id}/", sub);
-    if (sub == "versions" && m == "GET") return answer(note_history(ctx, id), [](const auto& v) { return json{{"items", items(v)}}; });
+    if (sub == "versions" && m == "GET")
+      return answer(note_history(ctx, id), [](const auto& v) { return json{{"items", items(v)}}; });
     Body b(req.body);
     if (sub == "corrections" && m == "POST") {
       std::string body = b.str("body"), reason = b.str("reason");
       if (!b.problem.empty()) return bad_body(b);
-      return answer(correct_note(ctx, id, body, reason), [](const auto& x) { return to_json(x); }, 201);
+      return answer(
+          correct_note(ctx, id, body, reason), [](const auto& x) { return to_json(x); }, 201);
     }
     if (sub == "seal-break" && m == "POST") {
       std::string reason = b.str("reason");
@@ -548,7 +729,10 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     label = "/api/v1/assessment-questions";
     json a = json::array();
     for (const auto& q : assessment_questions())
-      a.push_back({{"code", q.code}, {"domain", q.domain}, {"question", q.text}, {"overview", q.overview},
+      a.push_back({{"code", q.code},
+                   {"domain", q.domain},
+                   {"question", q.text},
+                   {"overview", q.overview},
                    {"sensitive", sensitive_domain(q.domain)}});
     return reply(200, json{{"domains", assessment_domains()}, {"items", a}});
   }
@@ -566,7 +750,8 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
         if (!b.problem.empty()) return bad_body(b);
         return answer(contribute(ctx, id, answers), [](const auto& a) { return to_json(a); });
       }
-      if (sub == "complete") return answer(complete_assessment(ctx, id), [](const auto& a) { return to_json(a); });
+      if (sub == "complete")
+        return answer(complete_assessment(ctx, id), [](const auto& a) { return to_json(a); });
     }
     return bad_id();
   }
@@ -582,14 +767,16 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       if (sub == "checklist") {
         bool positive = b.boolean("positive", false);
         if (!b.problem.empty()) return bad_body(b);
-        return answer(record_checklist(ctx, id, positive), [](const auto& c) { return to_json(c); });
+        return answer(record_checklist(ctx, id, positive),
+                      [](const auto& c) { return to_json(c); });
       }
       if (sub == "dst") {
         auto levels = b.string_map("levels");
         std::vector<StaffUserId> mdt;
         if (b.j.contains("mdt") && b.j["mdt"].is_array())
           for (const auto& u : b.j["mdt"]) {
-            if (!u.is_number_unsigned() || u.get<std::uint64_t>() < 1 || u.get<std::uint64_t>() > (std::uint64_t{1} << 53))
+            if (!u.is_number_unsigned() || u.get<std::uint64_t>() < 1 ||
+                u.get<std::uint64_t>() > (std::uint64_t{1} << 53))
               return error(400, "bad_request", "mdt: staff user ids, whole numbers from 1");
             mdt.emplace_back(u.get<std::int64_t>());
           }
@@ -599,7 +786,8 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       if (sub == "decision") {
         std::string decision = b.str("decision");
         if (!b.problem.empty()) return bad_body(b);
-        return answer(record_chc_decision(ctx, id, decision), [](const auto& c) { return to_json(c); });
+        return answer(record_chc_decision(ctx, id, decision),
+                      [](const auto& c) { return to_json(c); });
       }
     }
     return bad_id();
@@ -618,22 +806,27 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     l.start_date = b.str("start_date");
     l.end_date = b.str("end_date");
     if (!b.problem.empty()) return bad_body(b);
-    return answer(add_plan_line(ctx, id, l), [](const auto& p) { return to_json(p); }, 201);
+    return answer(
+        add_plan_line(ctx, id, l), [](const auto& p) { return to_json(p); }, 201);
   }
 
   if (root == "budgets" && id && n == 5 && sub == "ledger" && m == "POST") {
     label = "/api/v1/budgets/{id}/ledger";
     Body b(req.body);
-    std::string kind = b.str("kind"), date = b.str("entry_date"), description = b.str("description");
+    std::string kind = b.str("kind"), date = b.str("entry_date"),
+                description = b.str("description");
     auto amount = b.integer("amount_pence", -1000000000000, 1000000000000);
     if (!b.problem.empty()) return bad_body(b);
-    return answer(record_budget_entry(ctx, id, kind, date, description, amount.value_or(0)), [](const auto& x) { return to_json(x); }, 201);
+    return answer(
+        record_budget_entry(ctx, id, kind, date, description, amount.value_or(0)),
+        [](const auto& x) { return to_json(x); }, 201);
   }
 
   if (root == "alerts") {
     if (n == 3 && m == "GET") {
       label = "/api/v1/alerts";
-      std::size_t offset = query_size(req.query, "offset", 0), limit = std::min<std::size_t>(query_size(req.query, "limit", 50), 500);
+      std::size_t offset = query_size(req.query, "offset", 0),
+                  limit = std::min<std::size_t>(query_size(req.query, "limit", 50), 500);
       return answer(list_alerts(ctx, query_value(req.query, "status"), offset, limit),
                     [&](const auto& v) { return page(v, offset, limit); });
     }
@@ -651,13 +844,14 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     if (n == 4 && parts[3] == "verify") {
       label = "/api/v1/audit/verify";
       return answer(verify_audit_trail(ctx), [](const governance::AuditVerification& v) {
-        return json{{"intact", v.intact},
-                    {"events", v.events},
-                    {"record_events", v.record_events},
-                    {"access_events", v.access_events},
-                    {"trail", v.bad_trail ? json(governance::trail_name(*v.bad_trail)) : json(nullptr)},
-                    {"first_bad_id", opt(v.first_bad_id)},
-                    {"problem", v.problem}};
+        return json{
+            {"intact", v.intact},
+            {"events", v.events},
+            {"record_events", v.record_events},
+            {"access_events", v.access_events},
+            {"trail", v.bad_trail ? json(governance::trail_name(*v.bad_trail)) : json(nullptr)},
+            {"first_bad_id", opt(v.first_bad_id)},
+            {"problem", v.problem}};
       });
     }
     if (n == 3) {
@@ -667,8 +861,11 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
         std::string v = query_value(req.query, key);
         if (v.empty()) continue;
         auto parsed = parse_id(v);
-        if (!parsed) return error(400, "bad_request", std::string(key) + ": a positive whole number");
-        (std::string(key) == "person_id" ? q.person_id : std::string(key) == "user_id" ? q.user_id : q.organisation_id) = *parsed;
+        if (!parsed)
+          return error(400, "bad_request", std::string(key) + ": a positive whole number");
+        (std::string(key) == "person_id" ? q.person_id
+         : std::string(key) == "user_id" ? q.user_id
+                                         : q.organisation_id) = *parsed;
       }
       for (const char* key : {"from", "to"}) {
         std::string v = query_value(req.query, key);
@@ -679,11 +876,14 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
       }
       if (auto a = query_value(req.query, "action"); !a.empty()) q.action = a;
       if (auto t = query_value(req.query, "trail"); !t.empty()) {
-        if (t != "record" && t != "access") return error(400, "bad_request", "trail: record or access");
+        if (t != "record" && t != "access")
+          return error(400, "bad_request", "trail: record or access");
         q.trail = t == "access" ? governance::AuditTrail::Access : governance::AuditTrail::Record;
       }
       q.limit = std::min<std::size_t>(query_size(req.query, "limit", 200), 1000);
-      return answer(search_audit_trail(ctx, q), [&](const auto& v) { return json{{"items", items(v)}, {"limit", q.limit}}; });
+      return answer(search_audit_trail(ctx, q), [&](const auto& v) {
+        return json{{"items", items(v)}, {"limit", q.limit}};
+      });
     }
   }
   return std::nullopt;

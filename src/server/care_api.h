@@ -13,7 +13,8 @@ namespace jc::server {
 
 // Answers the request if it is a care-record route; nullopt otherwise. Sets `label` to the
 // route's pattern (never the raw path, which carries identifiers).
-std::optional<HttpResponse> route_care(const HttpRequest& request, std::string& label, const care::CareContext& ctx);
+std::optional<HttpResponse> route_care(const HttpRequest& request, std::string& label,
+                                       const care::CareContext& ctx);
 
 // URL query helpers shared with the other routes.
 std::string query_value(const std::string& query, std::string_view name);  // "" when absent

@@ -10,7 +10,8 @@ std::string shown(std::string_view name) {
   // A parameter's name appears in the error only when it is short, printable ASCII.
   if (name.empty() || name.size() > 40) return "a query parameter";
   for (char c : name)
-    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7E || c == '\'') return "a query parameter";
+    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7E || c == '\'')
+      return "a query parameter";
   return "the query parameter '" + std::string(name) + "'";
 }
 
@@ -29,7 +30,8 @@ std::optional<std::string> check_request(HttpRequest& r) {
   auto q = r.target.find('?');
   r.path = r.target.substr(0, q);
   r.query = q == std::string::npos ? std::string() : r.target.substr(q + 1);
-  if (r.path.empty() || r.path.front() != '/') return std::string("the request target must be a path starting with '/'");
+  if (r.path.empty() || r.path.front() != '/')
+    return std::string("the request target must be a path starting with '/'");
   if (auto p = text_problem(percent_decode(r.path, false))) return "the URL's path " + *p;
   std::size_t pos = 0;
   while (pos < r.query.size()) {
@@ -40,7 +42,8 @@ std::optional<std::string> check_request(HttpRequest& r) {
     std::string name = percent_decode(pair.substr(0, eq), true);
     if (auto p = text_problem(name)) return "a query parameter's name " + *p;
     if (eq != std::string_view::npos) {
-      if (auto p = text_problem(percent_decode(pair.substr(eq + 1), true))) return shown(name) + " " + *p;
+      if (auto p = text_problem(percent_decode(pair.substr(eq + 1), true)))
+        return shown(name) + " " + *p;
     }
     pos = amp + 1;
   }
@@ -61,7 +64,8 @@ std::optional<std::string> cookie_value(std::string_view header, std::string_vie
     std::size_t eq = pair.find('=');
     if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
       std::string_view value = pair.substr(eq + 1);
-      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+        value = value.substr(1, value.size() - 2);
       if (value.empty()) return std::nullopt;
       return std::string(value);
     }

@@ -1,5 +1,9 @@
 #include "server/http_server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -8,13 +12,9 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <nlohmann/json.hpp>
-#include <sys/resource.h>
-
-#include <algorithm>
 #include <filesystem>
-#include <atomic>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <thread>
@@ -33,12 +33,15 @@ namespace {
 
 std::string error_body(std::string_view code, std::string_view message) {
   // The stable error shape; escaped by hand as both strings are ours.
-  return std::string("{\"error\":{\"code\":\"") + std::string(code) + "\",\"message\":\"" + std::string(message) + "\"}}";
+  return std::string("{\"error\":{\"code\":\"") + std::string(code) + "\",\"message\":\"" +
+         std::string(message) + "\"}}";
 }
 
 constexpr const char* kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
 
 }  // namespace
 
@@ -61,7 +64,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   std::chrono::milliseconds accept_backoff{0};
   std::size_t accept_failures = 0;
 
-  Impl(ServerOptions o, Dispatcher d, Metrics& m) : options(std::move(o)), dispatcher(std::move(d)), metrics(m) {}
+  Impl(ServerOptions o, Dispatcher d, Metrics& m)
+      : options(std::move(o)), dispatcher(std::move(d)), metrics(m) {}
   std::chrono::steady_clock::time_point deadline;
   void accept();
   void begin_stop();
@@ -93,7 +97,8 @@ struct Session : std::enable_shared_from_this<Session> {
   bool busy = false;  // between reading a request and finishing its response
 
   void start() {
-    net::dispatch(stream.get_executor(), beast::bind_front_handler(&Session::read, shared_from_this()));
+    net::dispatch(stream.get_executor(),
+                  beast::bind_front_handler(&Session::read, shared_from_this()));
   }
 
   void read() {
@@ -102,7 +107,8 @@ struct Session : std::enable_shared_from_this<Session> {
     parser->body_limit(srv->options.body_limit);
     parser->header_limit(16 * 1024);
     stream.expires_after(srv->options.request_timeout);
-    http::async_read(stream, buffer, *parser, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+    http::async_read(stream, buffer, *parser,
+                     beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
   // Called on the session's strand when the server stops: an idle connection is closed now.
@@ -112,11 +118,14 @@ struct Session : std::enable_shared_from_this<Session> {
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream || ec == net::error::operation_aborted) return close();
-    if (ec == http::error::body_limit) return fail_and_close(413, "too_large", "the request body is too large");
-    if (ec == http::error::header_limit) return fail_and_close(431, "headers_too_large", "the request headers are too large");
+    if (ec == http::error::body_limit)
+      return fail_and_close(413, "too_large", "the request body is too large");
+    if (ec == http::error::header_limit)
+      return fail_and_close(431, "headers_too_large", "the request headers are too large");
     if (ec == beast::error::timeout) return close();
     if (ec) {
-      if (buffer.size() > 0 || ec.category() == http::make_error_code(http::error::bad_target).category()) {
+      if (buffer.size() > 0 ||
+          ec.category() == http::make_error_code(http::error::bad_target).category()) {
         return fail_and_close(400, "bad_request", "malformed HTTP request");
       }
       return close();
@@ -139,47 +148,77 @@ struct Session : std::enable_shared_from_this<Session> {
     if (auto problem = check_request(in)) {
       route = "bad_request";
       auto body = nlohmann::json{{"error", {{"code", "bad_request"}, {"message", *problem}}}};
-      out = HttpResponse{400, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}, {}, {}};
+      out = HttpResponse{400,
+                         "application/json",
+                         body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                         {},
+                         {},
+                         {}};
     } else {
       try {
         out = srv->dispatcher(in, route);
       } catch (const std::exception& e) {
-        log_event("error", "handler_failed", {{"route", route}, {"what", std::string_view(e.what())}});
-        out = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}, {}, {}};
+        log_event("error", "handler_failed",
+                  {{"route", route}, {"what", std::string_view(e.what())}});
+        out = HttpResponse{500,
+                           "application/json",
+                           error_body("internal", "the server could not answer this request"),
+                           {},
+                           {},
+                           {}};
       } catch (...) {
         log_event("error", "handler_failed", {{"route", route}});
-        out = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}, {}, {}};
+        out = HttpResponse{500,
+                           "application/json",
+                           error_body("internal", "the server could not answer this request"),
+                           {},
+                           {},
+                           {}};
       }
     }
     bool keep_alive = req.keep_alive() && !srv->stopping;
-    complete(std::move(out), std::move(route), std::move(in.method), start, req.version(), keep_alive);
+    complete(std::move(out), std::move(route), std::move(in.method), start, req.version(),
+             keep_alive);
   }
 
   // Sends the dispatcher's answer: after running it on the worker pool if it is deferred, and
   // after its hold (the audit record committed) if it has one.
-  void complete(HttpResponse out, std::string route, std::string method, std::chrono::steady_clock::time_point start,
-                unsigned version, bool keep_alive) {
+  void complete(HttpResponse out, std::string route, std::string method,
+                std::chrono::steady_clock::time_point start, unsigned version, bool keep_alive) {
     if (out.deferred) {
       auto work = std::move(out.deferred);
       out.deferred = nullptr;
       if (srv->queued.fetch_add(1) >= srv->options.work_queue_limit) {
         --srv->queued;
-        out = HttpResponse{503, "application/json", error_body("busy", "the server is busy; try again shortly"), {{"Retry-After", "1"}}, {}, {}};
+        out = HttpResponse{503,
+                           "application/json",
+                           error_body("busy", "the server is busy; try again shortly"),
+                           {{"Retry-After", "1"}},
+                           {},
+                           {}};
       } else {
-        net::post(*srv->work, [self = shared_from_this(), work = std::move(work), route, method, start, version, keep_alive]() mutable {
+        net::post(*srv->work, [self = shared_from_this(), work = std::move(work), route, method,
+                               start, version, keep_alive]() mutable {
           HttpResponse r;
           try {
             r = work();
           } catch (...) {
             log_event("error", "handler_failed", {{"route", route}});
-            r = HttpResponse{500, "application/json", error_body("internal", "the server could not answer this request"), {}, {}, {}};
+            r = HttpResponse{500,
+                             "application/json",
+                             error_body("internal", "the server could not answer this request"),
+                             {},
+                             {},
+                             {}};
           }
           r.deferred = nullptr;
           --self->srv->queued;
-          net::post(self->stream.get_executor(), [self, r = std::move(r), route = std::move(route), method = std::move(method), start, version,
-                                                  keep_alive]() mutable {
-            self->complete(std::move(r), std::move(route), std::move(method), start, version, keep_alive);
-          });
+          net::post(self->stream.get_executor(),
+                    [self, r = std::move(r), route = std::move(route), method = std::move(method),
+                     start, version, keep_alive]() mutable {
+                      self->complete(std::move(r), std::move(route), std::move(method), start,
+                                     version, keep_alive);
+                    });
         });
         return;
       }
@@ -190,10 +229,17 @@ struct Session : std::enable_shared_from_this<Session> {
       out.hold = nullptr;
       auto held = std::make_shared<HttpResponse>(std::move(out));
       hold([self = shared_from_this(), held, version, keep_alive, start, route, method](bool ok) {
-        net::post(self->stream.get_executor(), [self, held, version, keep_alive, start, route, method, ok] {
+        net::post(self->stream.get_executor(), [self, held, version, keep_alive, start, route,
+                                                method, ok] {
           if (!ok) {
-            *held = HttpResponse{503, "application/json",
-                                 error_body("audit_unavailable", "the access could not be recorded, so it was not given; try again"), {}, {}, {}};
+            *held = HttpResponse{
+                503,
+                "application/json",
+                error_body("audit_unavailable",
+                           "the access could not be recorded, so it was not given; try again"),
+                {},
+                {},
+                {}};
           }
           self->finish(std::move(*held), route, method, start, version, keep_alive);
         });
@@ -203,17 +249,22 @@ struct Session : std::enable_shared_from_this<Session> {
     finish(std::move(out), route, method, start, version, keep_alive);
   }
 
-  void finish(HttpResponse out, const std::string& route, const std::string& method, std::chrono::steady_clock::time_point start,
-              unsigned version, bool keep_alive) {
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  void finish(HttpResponse out, const std::string& route, const std::string& method,
+              std::chrono::steady_clock::time_point start, unsigned version, bool keep_alive) {
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     srv->metrics.record_request(route, method, out.status, seconds);
-    log_event("info", "request", {{"method", std::string_view(method)}, {"route", std::string_view(route)},
-                                  {"status", static_cast<long long>(out.status)}, {"ms", seconds * 1000.0}});
+    log_event("info", "request",
+              {{"method", std::string_view(method)},
+               {"route", std::string_view(route)},
+               {"status", static_cast<long long>(out.status)},
+               {"ms", seconds * 1000.0}});
     send(std::move(out), version, keep_alive);
   }
 
   void send(HttpResponse out, unsigned version, bool keep_alive) {
-    response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(out.status), version);
+    response = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(out.status), version);
     response->set(http::field::server, "JointCare");
     response->set(http::field::content_type, out.content_type);
     // On every response: nothing personal is cached, the page cannot be framed, and scripts come
@@ -227,15 +278,20 @@ struct Session : std::enable_shared_from_this<Session> {
     response->body() = std::move(out.body);
     response->keep_alive(keep_alive);
     response->prepare_payload();
-    stream.expires_after(srv->options.request_timeout);  // the write's own time, not what is left of the read's
-    http::async_write(stream, *response, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
+    stream.expires_after(
+        srv->options.request_timeout);  // the write's own time, not what is left of the read's
+    http::async_write(
+        stream, *response,
+        beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
   }
 
   void fail_and_close(int status, std::string_view code, std::string_view message) {
     busy = true;
     srv->metrics.record_request("rejected", "-", status, 0);
-    log_event("warn", "request_rejected", {{"status", static_cast<long long>(status)}, {"code", code}});
-    send(HttpResponse{status, "application/json", error_body(code, message), {}, {}, {}}, 11, false);
+    log_event("warn", "request_rejected",
+              {{"status", static_cast<long long>(status)}, {"code", code}});
+    send(HttpResponse{status, "application/json", error_body(code, message), {}, {}, {}}, 11,
+         false);
   }
 
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
@@ -253,45 +309,52 @@ struct Session : std::enable_shared_from_this<Session> {
 };
 
 void HttpServer::Impl::accept() {
-  acceptor.async_accept(net::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-    if (self->stopping || ec == net::error::operation_aborted) return;
-    if (ec) {
-      // Logged once when failures begin and then every hundredth, never in a tight loop.
-      if (self->accept_failures++ % 100 == 0)
-        log_event("warn", "accept_failed", {{"what", std::string_view(ec.message())}, {"failures", static_cast<long long>(self->accept_failures)}});
-      self->accept_backoff = std::min<std::chrono::milliseconds>(std::max<std::chrono::milliseconds>(self->accept_backoff * 2, std::chrono::milliseconds(10)),
-                                                                 std::chrono::seconds(1));
-      self->accept_pause.expires_after(self->accept_backoff);
-      self->accept_pause.async_wait([self](beast::error_code e) {
-        if (!e && !self->stopping) self->accept();
+  acceptor.async_accept(
+      net::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+        if (self->stopping || ec == net::error::operation_aborted) return;
+        if (ec) {
+          // Logged once when failures begin and then every hundredth, never in a tight loop.
+          if (self->accept_failures++ % 100 == 0)
+            log_event("warn", "accept_failed",
+                      {{"what", std::string_view(ec.message())},
+                       {"failures", static_cast<long long>(self->accept_failures)}});
+          self->accept_backoff = std::min<std::chrono::milliseconds>(
+              std::max<std::chrono::milliseconds>(self->accept_backoff * 2,
+                                                  std::chrono::milliseconds(10)),
+              std::chrono::seconds(1));
+          self->accept_pause.expires_after(self->accept_backoff);
+          self->accept_pause.async_wait([self](beast::error_code e) {
+            if (!e && !self->stopping) self->accept();
+          });
+          return;
+        }
+        self->accept_backoff = std::chrono::milliseconds(0);
+        self->accept_failures = 0;
+        if (self->connections >= self->options.max_connections) {
+          // Over the cap: a short 503 and the connection closed, without reading the request.
+          self->metrics.record_request("over_capacity", "-", 503, 0);
+          static const std::string busy =
+              "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: "
+              "1\r\nConnection: close\r\n"
+              "Content-Length: 86\r\n\r\n{\"error\":{\"code\":\"over_capacity\",\"message\":\"too "
+              "many connections; try again shortly\"}}";
+          beast::error_code wec;
+          socket.non_blocking(true, wec);
+          net::write(socket, net::buffer(busy), wec);
+          socket.shutdown(tcp::socket::shutdown_both, wec);
+          socket.close(wec);
+        } else {
+          auto s = std::make_shared<Session>(std::move(socket), self);
+          {
+            std::lock_guard lock(self->sessions_mutex);
+            for (auto it = self->sessions.begin(); it != self->sessions.end();)
+              it = it->expired() ? self->sessions.erase(it) : std::next(it);
+            self->sessions.insert(s);
+          }
+          s->start();
+        }
+        self->accept();
       });
-      return;
-    }
-    self->accept_backoff = std::chrono::milliseconds(0);
-    self->accept_failures = 0;
-    if (self->connections >= self->options.max_connections) {
-      // Over the cap: a short 503 and the connection closed, without reading the request.
-      self->metrics.record_request("over_capacity", "-", 503, 0);
-      static const std::string busy =
-          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
-          "Content-Length: 86\r\n\r\n{\"error\":{\"code\":\"over_capacity\",\"message\":\"too many connections; try again shortly\"}}";
-      beast::error_code wec;
-      socket.non_blocking(true, wec);
-      net::write(socket, net::buffer(busy), wec);
-      socket.shutdown(tcp::socket::shutdown_both, wec);
-      socket.close(wec);
-    } else {
-      auto s = std::make_shared<Session>(std::move(socket), self);
-      {
-        std::lock_guard lock(self->sessions_mutex);
-        for (auto it = self->sessions.begin(); it != self->sessions.end();)
-          it = it->expired() ? self->sessions.erase(it) : std::next(it);
-        self->sessions.insert(s);
-      }
-      s->start();
-    }
-    self->accept();
-  });
 }
 
 void HttpServer::Impl::begin_stop() {
@@ -319,7 +382,8 @@ void HttpServer::Impl::wait_for_drain() {
   bool drained;
   {
     std::lock_guard lock(sessions_mutex);
-    drained = std::all_of(sessions.begin(), sessions.end(), [](const auto& w) { return w.expired(); });
+    drained =
+        std::all_of(sessions.begin(), sessions.end(), [](const auto& w) { return w.expired(); });
   }
   if (drained) return;
   if (std::chrono::steady_clock::now() >= deadline) {
@@ -364,7 +428,8 @@ std::size_t connections_the_descriptors_allow(std::size_t wanted) {
   }
   std::size_t open = 0;
   std::error_code ec;
-  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec); !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
     ++open;
   if (rl.rlim_cur == RLIM_INFINITY) return wanted;
   std::size_t limit = static_cast<std::size_t>(rl.rlim_cur);
@@ -375,9 +440,11 @@ std::size_t connections_the_descriptors_allow(std::size_t wanted) {
 }  // namespace
 
 void HttpServer::run(bool handle_signals) {
-  if (std::size_t allowed = connections_the_descriptors_allow(impl_->options.max_connections); allowed < impl_->options.max_connections) {
-    log_event("warn", "max_connections_lowered", {{"configured", static_cast<long long>(impl_->options.max_connections)},
-                                                  {"allowed", static_cast<long long>(allowed)}});
+  if (std::size_t allowed = connections_the_descriptors_allow(impl_->options.max_connections);
+      allowed < impl_->options.max_connections) {
+    log_event("warn", "max_connections_lowered",
+              {{"configured", static_cast<long long>(impl_->options.max_connections)},
+               {"allowed", static_cast<long long>(allowed)}});
     impl_->options.max_connections = allowed;
   }
   if (handle_signals) {
@@ -387,10 +454,15 @@ void HttpServer::run(bool handle_signals) {
     });
   }
   impl_->accept();
-  int n = impl_->options.threads > 0 ? impl_->options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  int workers = impl_->options.workers > 0 ? impl_->options.workers : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int n = impl_->options.threads > 0
+              ? impl_->options.threads
+              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int workers = impl_->options.workers > 0
+                    ? impl_->options.workers
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   impl_->work = std::make_unique<net::thread_pool>(static_cast<std::size_t>(workers));
-  log_event("info", "server_started", {{"port", static_cast<long long>(port())}, {"threads", static_cast<long long>(n)}});
+  log_event("info", "server_started",
+            {{"port", static_cast<long long>(port())}, {"threads", static_cast<long long>(n)}});
   std::vector<std::thread> pool;
   for (int i = 1; i < n; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();

@@ -5,13 +5,17 @@
 
 namespace jc::server {
 
-void Metrics::record_request(const std::string& route, const std::string& method, int status, double seconds) {
-  // The method is one of HTTP's own or "other": a client's invented methods make no series of their own.
-  static constexpr std::string_view kMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+void Metrics::record_request(const std::string& route, const std::string& method, int status,
+                             double seconds) {
+  // The method is one of HTTP's own or "other": a client's invented methods make no series of their
+  // own.
+  static constexpr std::string_view kMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
+                                                  "PATCH", "DELETE", "OPTIONS"};
   std::string_view m = "other";
   for (auto k : kMethods)
     if (k == method) m = k;
-  std::string labels = "route=\"" + route + "\",method=\"" + std::string(m) + "\",status=\"" + std::to_string(status) + "\"";
+  std::string labels = "route=\"" + route + "\",method=\"" + std::string(m) + "\",status=\"" +
+                       std::to_string(status) + "\"";
   std::lock_guard lock(mutex_);
   ++requests_[labels];
   Series& s = durations_["route=\"" + route + "\""];
@@ -23,11 +27,15 @@ void Metrics::record_request(const std::string& route, const std::string& method
 
 std::string Metrics::render() const {
   std::string out;
-  out += "# HELP jointcare_http_requests_total HTTP requests answered.\n# TYPE jointcare_http_requests_total counter\n";
+  out +=
+      "# HELP jointcare_http_requests_total HTTP requests answered.\n# TYPE "
+      "jointcare_http_requests_total counter\n";
   std::lock_guard lock(mutex_);
-  for (const auto& [labels, n] : requests_) out += "jointcare_http_requests_total{" + labels + "} " + std::to_string(n) + "\n";
-  out += "# HELP jointcare_http_request_duration_seconds Time to answer a request.\n"
-         "# TYPE jointcare_http_request_duration_seconds histogram\n";
+  for (const auto& [labels, n] : requests_)
+    out += "jointcare_http_requests_total{" + labels + "} " + std::to_string(n) + "\n";
+  out +=
+      "# HELP jointcare_http_request_duration_seconds Time to answer a request.\n"
+      "# TYPE jointcare_http_request_duration_seconds histogram\n";
   char buf[64];
   for (const auto& [labels, s] : durations_) {
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
@@ -35,12 +43,16 @@ std::string Metrics::render() const {
       out += "jointcare_http_request_duration_seconds_bucket{" + labels + ",le=\"" + buf + "\"} " +
              std::to_string(s.buckets[i]) + "\n";
     }
-    out += "jointcare_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(s.count) + "\n";
+    out += "jointcare_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
+           std::to_string(s.count) + "\n";
     std::snprintf(buf, sizeof buf, "%.6f", s.sum);
     out += "jointcare_http_request_duration_seconds_sum{" + labels + "} " + buf + "\n";
-    out += "jointcare_http_request_duration_seconds_count{" + labels + "} " + std::to_string(s.count) + "\n";
+    out += "jointcare_http_request_duration_seconds_count{" + labels + "} " +
+           std::to_string(s.count) + "\n";
   }
-  out += "# HELP jointcare_open_connections Connections open now.\n# TYPE jointcare_open_connections gauge\n";
+  out +=
+      "# HELP jointcare_open_connections Connections open now.\n# TYPE jointcare_open_connections "
+      "gauge\n";
   out += "jointcare_open_connections " + std::to_string(open_connections_.load()) + "\n";
   return out;
 }

@@ -10,7 +10,8 @@ RateLimiter::Bucket& RateLimiter::refill(const std::string& key, Clock::time_poi
   if (it == buckets_.end()) {
     if (buckets_.size() >= kCapacity) {
       for (auto b = buckets_.begin(); b != buckets_.end();) {
-        double t = b->second.tokens + std::chrono::duration<double>(now - b->second.updated).count() * per_second_;
+        double t = b->second.tokens +
+                   std::chrono::duration<double>(now - b->second.updated).count() * per_second_;
         b = t >= burst_ ? buckets_.erase(b) : std::next(b);
       }
       if (buckets_.size() >= kCapacity) buckets_.clear();

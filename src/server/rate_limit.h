@@ -1,5 +1,6 @@
-// A token bucket per key (the client's address): `burst` requests at once, refilled at `per_minute`.
-// Bounded memory: past kCapacity keys, the full buckets (idle clients) are dropped. Thread-safe.
+// A token bucket per key (the client's address): `burst` requests at once, refilled at
+// `per_minute`. Bounded memory: past kCapacity keys, the full buckets (idle clients) are dropped.
+// Thread-safe.
 #pragma once
 
 #include <chrono>

@@ -35,12 +35,15 @@ bool path_within(const fs::path& outer, const fs::path& inner) {
 
 std::optional<fs::path> StaticFiles::resolve(std::string_view url_path) const {
   if (folder_.empty() || url_path.empty() || url_path.front() != '/') return std::nullopt;
-  if (url_path.find('\0') != std::string_view::npos || url_path.find('\\') != std::string_view::npos) return std::nullopt;
+  if (url_path.find('\0') != std::string_view::npos ||
+      url_path.find('\\') != std::string_view::npos)
+    return std::nullopt;
   std::error_code ec;
   fs::path root = fs::canonical(folder_, ec);
   if (ec) return std::nullopt;
   std::string_view rel = url_path.substr(1);
-  fs::path wanted = rel.empty() ? root / "index.html" : root / fs::path(std::string(rel)).relative_path();
+  fs::path wanted =
+      rel.empty() ? root / "index.html" : root / fs::path(std::string(rel)).relative_path();
   fs::path file = fs::canonical(wanted, ec);  // follows every symlink; fails if the file is missing
   if (ec || !path_within(root, file)) return std::nullopt;
   if (!fs::is_regular_file(file, ec) || ec) return std::nullopt;

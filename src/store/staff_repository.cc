@@ -4,7 +4,8 @@ namespace jc::store {
 namespace {
 
 constexpr const char* kColumns =
-    "id, username, display_name, role, organisation_id, team_id, active, failed_logins, locked_until, "
+    "id, username, display_name, role, organisation_id, team_id, active, failed_logins, "
+    "locked_until, "
     "password_hash";
 
 StaffCredentials staff_from(const Row& r) {
@@ -31,8 +32,8 @@ StaffCredentials staff_from(const Row& r) {
 
 std::optional<StaffCredentials> find_staff_by_username(Database& db, std::string_view username) {
   std::optional<StaffCredentials> out;
-  db.query(std::string("SELECT ") + kColumns + " FROM staff_users WHERE username = ?", {std::string(username)},
-           [&](const Row& r) { out = staff_from(r); });
+  db.query(std::string("SELECT ") + kColumns + " FROM staff_users WHERE username = ?",
+           {std::string(username)}, [&](const Row& r) { out = staff_from(r); });
   return out;
 }
 
@@ -46,7 +47,8 @@ std::optional<StaffUser> find_staff(Database& db, StaffUserId id) {
 StaffUserId insert_staff(Database& db, const StaffUser& u, const std::string& password_hash) {
   std::int64_t id = u.id.valid() ? u.id.value : db.next_id("staff_users");
   db.execute(
-      "INSERT INTO staff_users (id, username, display_name, role, organisation_id, team_id, password_hash, "
+      "INSERT INTO staff_users (id, username, display_name, role, organisation_id, team_id, "
+      "password_hash, "
       "active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       {id, u.username, u.display_name, std::string(to_code(u.role)), u.organisation.value,
        u.team ? Value(u.team->value) : null(), password_hash, std::int64_t{u.active ? 1 : 0}});
@@ -54,36 +56,43 @@ StaffUserId insert_staff(Database& db, const StaffUser& u, const std::string& pa
   return StaffUserId(id);
 }
 
-int reserve_login_attempt(Database& db, StaffUserId id, Timestamp now, int max_attempts, Timestamp lock_until) {
+int reserve_login_attempt(Database& db, StaffUserId id, Timestamp now, int max_attempts,
+                          Timestamp lock_until) {
   const std::string t = now.iso(), lock = lock_until.iso();
   const std::int64_t max = max_attempts;
   int number = 0;
   db.query(
       "UPDATE staff_users SET "
-      "failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN 1 ELSE failed_logins + 1 END, "
-      "locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN CASE WHEN 1 >= ? THEN ? END "
+      "failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN 1 ELSE "
+      "failed_logins + 1 END, "
+      "locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN CASE WHEN 1 >= "
+      "? THEN ? END "
       "WHEN locked_until IS NULL AND failed_logins + 1 >= ? THEN ? ELSE locked_until END "
       "WHERE id = ? RETURNING failed_logins",
-      {t, t, max, lock, max, lock, id.value}, [&](const Row& r) { number = static_cast<int>(r.integer(0)); });
+      {t, t, max, lock, max, lock, id.value},
+      [&](const Row& r) { number = static_cast<int>(r.integer(0)); });
   return number;
 }
 
 void record_successful_login(Database& db, StaffUserId id) {
-  db.execute("UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = ?", {id.value});
+  db.execute("UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = ?",
+             {id.value});
 }
 
-void insert_session(Database& db, const std::string& token_hash, StaffUserId user, Timestamp created,
-                    Timestamp expires) {
-  db.execute("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-             {token_hash, user.value, created.iso(), expires.iso()});
+void insert_session(Database& db, const std::string& token_hash, StaffUserId user,
+                    Timestamp created, Timestamp expires) {
+  db.execute(
+      "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+      {token_hash, user.value, created.iso(), expires.iso()});
 }
 
 std::optional<SessionRow> find_session(Database& db, const std::string& token_hash) {
   std::optional<SessionRow> out;
-  db.query("SELECT user_id, expires_at FROM sessions WHERE token_hash = ?", {token_hash}, [&](const Row& r) {
-    auto t = Timestamp::parse_iso(r.text(1));
-    out = SessionRow{StaffUserId(r.integer(0)), t ? *t : Timestamp()};
-  });
+  db.query("SELECT user_id, expires_at FROM sessions WHERE token_hash = ?", {token_hash},
+           [&](const Row& r) {
+             auto t = Timestamp::parse_iso(r.text(1));
+             out = SessionRow{StaffUserId(r.integer(0)), t ? *t : Timestamp()};
+           });
   return out;
 }
 

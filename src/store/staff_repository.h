@@ -22,10 +22,11 @@ void record_successful_login(Database& db, StaffUserId id);
 // attempts each get their own number): a lock that has expired starts the count afresh, and the
 // attempt that reaches `max_attempts` sets the lock until `lock_until`. Returns the attempt's
 // number; above `max_attempts` the account is locked and the password must not be tried.
-int reserve_login_attempt(Database& db, StaffUserId id, Timestamp now, int max_attempts, Timestamp lock_until);
+int reserve_login_attempt(Database& db, StaffUserId id, Timestamp now, int max_attempts,
+                          Timestamp lock_until);
 
-void insert_session(Database& db, const std::string& token_hash, StaffUserId user, Timestamp created,
-                    Timestamp expires);
+void insert_session(Database& db, const std::string& token_hash, StaffUserId user,
+                    Timestamp created, Timestamp expires);
 struct SessionRow {
   StaffUserId user;
   Timestamp expires;

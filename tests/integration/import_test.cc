@@ -13,8 +13,9 @@ class ImportTest : public testing::DatabaseTest {
  protected:
   void SetUp() override {
     DatabaseTest::SetUp();
-    db_->execute("INSERT INTO organisations (id, ods_code, name, kind) VALUES (1, 'LA049A', 'Council', "
-                 "'council_adult_social_care')");
+    db_->execute(
+        "INSERT INTO organisations (id, ods_code, name, kind) VALUES (1, 'LA049A', 'Council', "
+        "'council_adult_social_care')");
     dir_ = testing::scratch_dir("import");
     auto p = ExtractProfile::parse(R"(
 id = "Person ID"
@@ -36,11 +37,15 @@ postcode = "Post Code"
 
   std::string write(const std::string& name, const std::string& rows) {
     auto path = (dir_ / name).string();
-    std::ofstream(path) << "Person ID,NHS Number,Forename,Surname,Date of Birth,Gender,Address 1,Address 2,Post Code\n" << rows;
+    std::ofstream(path) << "Person ID,NHS Number,Forename,Surname,Date of Birth,Gender,Address "
+                           "1,Address 2,Post Code\n"
+                        << rows;
     return path;
   }
 
-  std::int64_t records() { return db_->query_integer("SELECT COUNT(*) FROM local_records").value_or(-1); }
+  std::int64_t records() {
+    return db_->query_integer("SELECT COUNT(*) FROM local_records").value_or(-1);
+  }
 
   std::filesystem::path dir_;
   ExtractProfile profile_;
@@ -55,13 +60,20 @@ TEST_P(ImportTest, ImportsEveryRecordOfAGoodExtract) {
   EXPECT_EQ(s->records, 2);
   EXPECT_EQ(s->with_nhs_number, 1);
   EXPECT_EQ(records(), 2);
-  EXPECT_EQ(db_->query_text("SELECT nhs_number FROM local_records WHERE local_id = '101'"), "9990000018");
-  EXPECT_EQ(db_->query_text("SELECT birth_date FROM local_records WHERE local_id = '101'"), "1950-03-07");
-  EXPECT_EQ(db_->query_text("SELECT postcode FROM local_records WHERE local_id = '101'"), "CW1 3AB");
-  EXPECT_EQ(db_->query_text("SELECT address FROM local_records WHERE local_id = '101'"), "1 Mill Lane Crewe");
-  EXPECT_EQ(db_->query_text("SELECT family_name FROM local_records WHERE local_id = '102'"), "O'Neil, Jr");
-  EXPECT_EQ(db_->query_text("SELECT nhs_number_status FROM local_records WHERE local_id = '102'"), "03");
-  EXPECT_EQ(db_->query_text("SELECT source_system FROM local_records WHERE local_id = '102'"), "Mosaic");
+  EXPECT_EQ(db_->query_text("SELECT nhs_number FROM local_records WHERE local_id = '101'"),
+            "9990000018");
+  EXPECT_EQ(db_->query_text("SELECT birth_date FROM local_records WHERE local_id = '101'"),
+            "1950-03-07");
+  EXPECT_EQ(db_->query_text("SELECT postcode FROM local_records WHERE local_id = '101'"),
+            "CW1 3AB");
+  EXPECT_EQ(db_->query_text("SELECT address FROM local_records WHERE local_id = '101'"),
+            "1 Mill Lane Crewe");
+  EXPECT_EQ(db_->query_text("SELECT family_name FROM local_records WHERE local_id = '102'"),
+            "O'Neil, Jr");
+  EXPECT_EQ(db_->query_text("SELECT nhs_number_status FROM local_records WHERE local_id = '102'"),
+            "03");
+  EXPECT_EQ(db_->query_text("SELECT source_system FROM local_records WHERE local_id = '102'"),
+            "Mosaic");
   EXPECT_EQ(db_->query_integer("SELECT record_count FROM imports"), 2);
 }
 
@@ -71,10 +83,14 @@ struct BadCase {
 };
 
 TEST_P(ImportTest, RejectsABadExtractNamingLineAndFieldAndLeavesTheDatabaseUnchanged) {
-  ASSERT_TRUE(import_extract(*db_, {"LA049A", write("first.csv", "1,,A,B,01/01/1950,F,x,,CW1 3AB\n"), profile_}).ok());
+  ASSERT_TRUE(
+      import_extract(*db_,
+                     {"LA049A", write("first.csv", "1,,A,B,01/01/1950,F,x,,CW1 3AB\n"), profile_})
+          .ok());
   const std::int64_t before = records();
   const BadCase cases[] = {
-      {"201,,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n202,,Bob,Ray,31/02/1944,M,y,,CW1 3AB\n", ":3: field Date of Birth"},
+      {"201,,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n202,,Bob,Ray,31/02/1944,M,y,,CW1 3AB\n",
+       ":3: field Date of Birth"},
       {"201,,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n202,9434765918,Bob,Ray,01/02/1944,M,y,,CW1 3AB\n",
        ":3: field NHS Number: \"9434765918\": not a valid NHS number: wrong check digit"},
       {"201,12345,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n", ":2: field NHS Number"},
@@ -83,23 +99,28 @@ TEST_P(ImportTest, RejectsABadExtractNamingLineAndFieldAndLeavesTheDatabaseUncha
       {"201,,Ann,Lee,07/03/1950,F,x,,NOT A CODE\n", ":2: field Post Code"},
       {"201,,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n201,,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n",
        ":3: field Person ID: the record id \"201\" is already used (line 2 of this file)"},
-      {"1,,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n", ":2: field Person ID: the record id \"1\" is already used (the database)"},
+      {"1,,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n",
+       ":2: field Person ID: the record id \"1\" is already used (the database)"},
       {"201,,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n202,,\"Bob,Ray,01/02/1944,M,y,,CW1 3AB\n", ":3:"},
       {"201,,Ann,Lee,07/03/1950,F,x,CW1 3AB\n", ":2: expected 9 fields"},
       {",,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n", ":2: field Person ID: the record id is empty"},
       // Text that is not UTF-8 (an extract saved as Latin-1) or holds control characters: a search
       // that met such a record answered 500.
-      {"201,,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n202,,Zo\xeb,Lee,07/03/1950,F,x,,CW1 3AB\n", ":3: field Forename: is not valid UTF-8"},
+      {"201,,Ann,Lee,07/03/1950,F,x,,CW1 3AB\n202,,Zo\xeb,Lee,07/03/1950,F,x,,CW1 3AB\n",
+       ":3: field Forename: is not valid UTF-8"},
       {"201,,Ann,Le\xc3,07/03/1950,F,x,,CW1 3AB\n", ":2: field Surname: is not valid UTF-8"},
-      {std::string("201,,Ann,Lee,07/03/1950,F,1 Mill\0Lane,,CW1 3AB\n", 47), ":2: field Address 1: holds a control character"},
-      {"201,,Ann,Lee\x07,07/03/1950,F,x,,CW1 3AB\n", ":2: field Surname: holds a control character"},
+      {std::string("201,,Ann,Lee,07/03/1950,F,1 Mill\0Lane,,CW1 3AB\n", 47),
+       ":2: field Address 1: holds a control character"},
+      {"201,,Ann,Lee\x07,07/03/1950,F,x,,CW1 3AB\n",
+       ":2: field Surname: holds a control character"},
   };
   int i = 0;
   for (const auto& c : cases) {
     auto path = write("bad" + std::to_string(++i) + ".csv", c.rows);
     auto s = import_extract(*db_, {"LA049A", path, profile_});
     ASSERT_FALSE(s.ok()) << c.rows;
-    EXPECT_NE(s.error().message.find(path + c.expect), std::string::npos) << s.error().message << "\nwanted: " << c.expect;
+    EXPECT_NE(s.error().message.find(path + c.expect), std::string::npos)
+        << s.error().message << "\nwanted: " << c.expect;
     EXPECT_EQ(records(), before) << c.rows;
     EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM imports"), 1);
   }
@@ -107,9 +128,11 @@ TEST_P(ImportTest, RejectsABadExtractNamingLineAndFieldAndLeavesTheDatabaseUncha
 
 TEST_P(ImportTest, RejectsAProfileThatNamesAMissingColumn) {
   profile_.postcode = {"Postcode"};
-  auto s = import_extract(*db_, {"LA049A", write("p.csv", "1,,A,B,01/01/1950,F,x,,CW1 3AB\n"), profile_});
+  auto s = import_extract(*db_,
+                          {"LA049A", write("p.csv", "1,,A,B,01/01/1950,F,x,,CW1 3AB\n"), profile_});
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.error().message.find("maps postcode to column \"Postcode\""), std::string::npos) << s.error().message;
+  EXPECT_NE(s.error().message.find("maps postcode to column \"Postcode\""), std::string::npos)
+      << s.error().message;
   EXPECT_EQ(records(), 0);
 }
 

@@ -2,23 +2,23 @@
 // keep-alive and graceful shutdown.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <nlohmann/json.hpp>
-#include <atomic>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
+#include "identity/person_index.h"
+#include "insight/engine.h"
 #include "server/api.h"
 #include "server/http_request.h"
 #include "server/http_server.h"
 #include "server/rate_limit.h"
 #include "store/staff_repository.h"
 #include "support/test_paths.h"
-#include "identity/person_index.h"
-#include "insight/engine.h"
 #include "synth/generator.h"
 #include "synth/simulation.h"
 
@@ -47,7 +47,8 @@ class Client {
     tcp::resolver resolver(ioc_);
     stream_.connect(resolver.resolve("127.0.0.1", std::to_string(port)));
   }
-  Reply send(http::verb verb, const std::string& target, const std::string& body = "", const std::string& token = "") {
+  Reply send(http::verb verb, const std::string& target, const std::string& body = "",
+             const std::string& token = "") {
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
     if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
@@ -76,6 +77,21 @@ class Client {
   beast::tcp_stream stream_;
 };
 
+// One request exactly as given (any method, header or byte), on a connection of its own.
+Reply exchange(unsigned short port, http::request<http::string_body> req) {
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  req.prepare_payload();
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  Reply r{static_cast<int>(res.result_int()), res.body(), {}};
+  for (const auto& f : res) r.headers[std::string(f.name_string())] = std::string(f.value());
+  return r;
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -99,13 +115,16 @@ class ServerTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    api_ = std::make_unique<Api>(*pool_, metrics_, governance::Authenticator(governance::AuthenticationPolicy{3, 600, 3600}));
+    api_ = std::make_unique<Api>(
+        *pool_, metrics_,
+        governance::Authenticator(governance::AuthenticationPolicy{3, 600, 3600}));
     ServerOptions so;
     so.port = 0;
     so.threads = 2;
     so.body_limit = 4096;
-    server_ = std::make_unique<HttpServer>(so, [this](const HttpRequest& r, std::string& route) { return api_->handle(r, route); },
-                                           metrics_);
+    server_ = std::make_unique<HttpServer>(
+        so, [this](const HttpRequest& r, std::string& route) { return api_->handle(r, route); },
+        metrics_);
     server_->listen();
     thread_ = std::thread([this] { server_->run(false); });
   }
@@ -115,7 +134,8 @@ class ServerTest : public ::testing::Test {
   }
 
   std::string sign_in(Client& c, const std::string& user = "dnurse") {
-    auto r = c.send(http::verb::post, "/api/v1/session", json{{"username", user}, {"password", "jointcare-demo"}}.dump());
+    auto r = c.send(http::verb::post, "/api/v1/session",
+                    json{{"username", user}, {"password", "jointcare-demo"}}.dump());
     EXPECT_EQ(r.status, 200) << r.body;
     return json::parse(r.body)["token"].get<std::string>();
   }
@@ -135,10 +155,14 @@ TEST_F(ServerTest, AnswersHealthAndMetrics) {
   auto h = c.send(http::verb::get, "/healthz");
   EXPECT_EQ(h.status, 200);
   EXPECT_EQ(json::parse(h.body)["status"], "ok");
-  EXPECT_EQ(json::parse(h.body)["reports"], "ready");  // nothing to warm here (ApiOptions::warm_reports)
+  EXPECT_EQ(json::parse(h.body)["reports"],
+            "ready");                            // nothing to warm here (ApiOptions::warm_reports)
   auto m = c.send(http::verb::get, "/metrics");  // the same connection: keep-alive
   EXPECT_EQ(m.status, 200);
-  EXPECT_NE(m.body.find("jointcare_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"), std::string::npos)
+  EXPECT_NE(
+      m.body.find(
+          "jointcare_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"),
+      std::string::npos)
       << m.body;
   EXPECT_NE(m.body.find("jointcare_http_request_duration_seconds_bucket"), std::string::npos);
 }
@@ -165,20 +189,27 @@ TEST_F(ServerTest, ServesPathwaysToCommissionersOnly) {
   std::string nurse = sign_in(c, "dnurse");
   EXPECT_EQ(c.send(http::verb::get, "/api/v1/pathways?pathway=referrals", "", nurse).status, 403);
   std::string commissioner = sign_in(c, "commissioner");
-  auto r = c.send(http::verb::get, "/api/v1/pathways?pathway=referrals&report=dfg", "", commissioner);
+  auto r =
+      c.send(http::verb::get, "/api/v1/pathways?pathway=referrals&report=dfg", "", commissioner);
   ASSERT_EQ(r.status, 200) << r.body;
   auto j = json::parse(r.body);
   std::uint64_t sum = 0;
   for (const auto& e : j["edges"]) sum += e["count"].get<std::uint64_t>();
   EXPECT_EQ(sum, j["events"].get<std::uint64_t>() - j["cases"].get<std::uint64_t>());
-  auto durations = json::parse(c.send(http::verb::get, "/api/v1/pathways?pathway=referrals&report=durations", "", commissioner).body);
+  auto durations =
+      json::parse(c.send(http::verb::get, "/api/v1/pathways?pathway=referrals&report=durations", "",
+                         commissioner)
+                      .body);
   EXPECT_TRUE(durations.contains("duration_s"));
   EXPECT_FALSE(durations.contains("per_case"));  // no case ids (NHS numbers) through the API
-  auto conf = c.send(http::verb::post, "/api/v1/pathways/conformance?pathway=children",
-                     "name = \"children\"\n[[stage]]\nactivity = \"referral to single_point_of_access\"\n", commissioner);
+  auto conf =
+      c.send(http::verb::post, "/api/v1/pathways/conformance?pathway=children",
+             "name = \"children\"\n[[stage]]\nactivity = \"referral to single_point_of_access\"\n",
+             commissioner);
   ASSERT_EQ(conf.status, 200) << conf.body;
   EXPECT_GT(json::parse(conf.body)["cases"].get<int>(), 0);
-  auto bad_target = c.send(http::verb::post, "/api/v1/pathways/conformance", "[[stage]\n", commissioner);
+  auto bad_target =
+      c.send(http::verb::post, "/api/v1/pathways/conformance", "[[stage]\n", commissioner);
   EXPECT_EQ(bad_target.status, 400);
   auto bad = c.send(http::verb::get, "/api/v1/pathways?pathway=nowhere", "", commissioner);
   EXPECT_EQ(bad.status, 400);
@@ -190,7 +221,8 @@ TEST_F(ServerTest, ErrorsHaveOneStableShape) {
   for (auto [verb, target, body, status, code] :
        {std::tuple{http::verb::get, "/api/v1/me", "", 401, "unauthenticated"},
         {http::verb::post, "/api/v1/session", "not json", 400, "bad_request"},
-        {http::verb::post, "/api/v1/session", R"({"username":"dnurse","password":"nope"})", 401, "bad_credentials"},
+        {http::verb::post, "/api/v1/session", R"({"username":"dnurse","password":"nope"})", 401,
+         "bad_credentials"},
         {http::verb::get, "/no/such/thing", "", 404, "not_found"}}) {
     auto r = c.send(verb, target, body);
     EXPECT_EQ(r.status, status) << target;
@@ -206,7 +238,8 @@ TEST_F(ServerTest, LocksAnAccountAfterRepeatedFailures) {
   EXPECT_EQ(c.send(http::verb::post, "/api/v1/session", bad).status, 401);
   EXPECT_EQ(c.send(http::verb::post, "/api/v1/session", bad).status, 401);
   EXPECT_EQ(c.send(http::verb::post, "/api/v1/session", bad).status, 423);
-  auto good = c.send(http::verb::post, "/api/v1/session", json{{"username", "gp"}, {"password", "jointcare-demo"}}.dump());
+  auto good = c.send(http::verb::post, "/api/v1/session",
+                     json{{"username", "gp"}, {"password", "jointcare-demo"}}.dump());
   EXPECT_EQ(good.status, 423);
   EXPECT_EQ(json::parse(good.body)["error"]["code"], "account_locked");
 }
@@ -252,8 +285,9 @@ class StaticServer {
     ServerOptions so;
     so.port = 0;
     so.threads = 2;
-    server_ = std::make_unique<HttpServer>(so, [this](const HttpRequest& r, std::string& route) { return api_->handle(r, route); },
-                                           metrics);
+    server_ = std::make_unique<HttpServer>(
+        so, [this](const HttpRequest& r, std::string& route) { return api_->handle(r, route); },
+        metrics);
     server_->listen();
     thread_ = std::thread([this] { server_->run(false); });
   }
@@ -283,12 +317,13 @@ TEST_F(ServerTest, StaticFilesStayInsideTheirFolderAndHostileTargetsAreAnswered)
   auto index = c.send(http::verb::get, "/");
   EXPECT_EQ(index.status, 200);
   EXPECT_NE(index.body.find("id=\"root\""), std::string::npos);
-  for (const char* target : {"/../dist-old/secret.txt", "/%2e%2e/dist-old/secret.txt", "/..%2fdist-old%2fsecret.txt",
-                                   "/assets/../../dist-old/secret.txt"}) {
+  for (const char* target : {"/../dist-old/secret.txt", "/%2e%2e/dist-old/secret.txt",
+                             "/..%2fdist-old%2fsecret.txt", "/assets/../../dist-old/secret.txt"}) {
     auto r = c.send(http::verb::get, target);
     EXPECT_EQ(r.body.find("secret of the old build"), std::string::npos) << target;
   }
-  for (const std::string& target : {"/\xff" + std::string(300, 'a'), "/" + std::string(5000, 'b'), std::string("/\xc3")}) {
+  for (const std::string& target :
+       {"/\xff" + std::string(300, 'a'), "/" + std::string(5000, 'b'), std::string("/\xc3")}) {
     Client hostile(s.port());
     auto r = hostile.send(http::verb::get, target);
     EXPECT_TRUE(r.status == 200 || r.status == 400 || r.status == 404) << r.status;
@@ -312,20 +347,17 @@ TEST_F(ServerTest, RefusesRequestsWhoseTextIsNotUtf8) {
     EXPECT_EQ(j["error"]["code"], "bad_request");
     EXPECT_NE(j["error"]["message"].get<std::string>().find(names), std::string::npos) << r.body;
   }
-  net::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
   http::request<http::string_body> req{http::verb::get, "/api/v1/persons/2", 11};
   req.set(http::field::host, "127.0.0.1");
   req.set(http::field::authorization, "Bearer " + token);
   req.set("X-Purpose-Of-Use", "direct care \xff\xfe");
-  http::write(stream, req);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(stream, buffer, res);
-  EXPECT_EQ(res.result_int(), 400u);
-  EXPECT_NE(res.body().find("x-purpose-of-use"), std::string::npos) << res.body();
-  EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons?family_name=Sm%C3%ADth&birth_date=1950-01-01", "", token).status, 200);  // Smíth is text
+  auto res = exchange(server_->port(), req);
+  EXPECT_EQ(res.status, 400);
+  EXPECT_NE(res.body.find("x-purpose-of-use"), std::string::npos) << res.body;
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons?family_name=Sm%C3%ADth&birth_date=1950-01-01",
+                   "", token)
+                .status,
+            200);  // Smíth is text
 }
 
 TEST_F(ServerTest, EveryResponseCarriesTheSecurityHeaders) {
@@ -338,7 +370,8 @@ TEST_F(ServerTest, EveryResponseCarriesTheSecurityHeaders) {
     EXPECT_EQ(r.header("Referrer-Policy"), "no-referrer");
     std::string csp = r.header("Content-Security-Policy");
     EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
-    auto script = csp.substr(csp.find("script-src"), csp.find(';', csp.find("script-src")) - csp.find("script-src"));
+    auto script = csp.substr(csp.find("script-src"),
+                             csp.find(';', csp.find("script-src")) - csp.find("script-src"));
     EXPECT_EQ(script.find("unsafe-inline"), std::string::npos) << script;
     EXPECT_EQ(script.find("'unsafe-eval'"), std::string::npos) << script;
   }
@@ -360,7 +393,9 @@ TEST_F(ServerTest, AnswersOverTheConnectionCapWith503) {
   so.port = 0;
   so.threads = 2;
   so.max_connections = 3;
-  HttpServer capped(so, [this](const HttpRequest& r, std::string& route) { return api_->handle(r, route); }, metrics_);
+  HttpServer capped(
+      so, [this](const HttpRequest& r, std::string& route) { return api_->handle(r, route); },
+      metrics_);
   capped.listen();
   std::thread t([&] { capped.run(false); });
   std::vector<std::unique_ptr<Client>> held;
@@ -388,7 +423,8 @@ TEST_F(ServerTest, AnswersOverTheConnectionCapWith503) {
 // the cookie was accepted when SameSite was the only guard.)
 TEST_F(ServerTest, ChangesMadeWithTheCookieNeedTheCsrfTokenAndTheSameSite) {
   Client c(server_->port());
-  auto login = c.send(http::verb::post, "/api/v1/session", json{{"username", "dnurse"}, {"password", "jointcare-demo"}}.dump());
+  auto login = c.send(http::verb::post, "/api/v1/session",
+                      json{{"username", "dnurse"}, {"password", "jointcare-demo"}}.dump());
   ASSERT_EQ(login.status, 200);
   auto j = json::parse(login.body);
   std::string token = j["token"], csrf = j["csrf_token"];
@@ -399,78 +435,64 @@ TEST_F(ServerTest, ChangesMadeWithTheCookieNeedTheCsrfTokenAndTheSameSite) {
   std::int64_t person = 0;
   {
     auto db = pool_->acquire();
-    auto team = db->query_integer("SELECT team_id FROM staff_users WHERE username = 'dnurse'").value();
+    auto team =
+        db->query_integer("SELECT team_id FROM staff_users WHERE username = 'dnurse'").value();
     person = db->query_integer("SELECT MIN(id) FROM persons").value();
-    db->execute("INSERT INTO involvements (person_id, team_id, service, started_at) VALUES (?, ?, 'district_nursing', '2026-01-05T09:00:00Z')",
-                {person, team});
+    db->execute(
+        "INSERT INTO involvements (person_id, team_id, service, started_at) VALUES (?, ?, "
+        "'district_nursing', '2026-01-05T09:00:00Z')",
+        {person, team});
   }
-  std::string note = json{{"category", "visit"}, {"sensitivity", "normal"}, {"body", "Visited; all well."}}.dump();
+  std::string note =
+      json{{"category", "visit"}, {"sensitivity", "normal"}, {"body", "Visited; all well."}}.dump();
   std::string target = "/api/v1/persons/" + std::to_string(person) + "/notes";
-  auto post = [&](const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body, const std::string& type) {
-    net::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+  auto post = [&](const std::vector<std::pair<std::string, std::string>>& headers,
+                  const std::string& body, const std::string& type) {
     http::request<http::string_body> req{http::verb::post, target, 11};
     req.set(http::field::host, "127.0.0.1:" + std::to_string(server_->port()));
     req.set(http::field::cookie, "jc_session=" + token);
     req.set(http::field::content_type, type);
     for (const auto& [k, v] : headers) req.set(k, v);
     req.body() = body;
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream, buffer, res);
-    return std::pair{static_cast<int>(res.result_int()), res.body()};
+    auto res = exchange(server_->port(), req);
+    return std::pair{res.status, res.body};
   };
   std::string host = "http://127.0.0.1:" + std::to_string(server_->port());
   auto [s1, b1] = post({{"Origin", "http://evil.example"}}, note, "text/plain");
   EXPECT_EQ(s1, 403) << b1;
   EXPECT_NE(b1.find("cross_site_refused"), std::string::npos);
-  auto [s2, b2] = post({{"Origin", "http://evil.example"}, {"X-CSRF-Token", csrf}}, note, "application/json");
+  auto [s2, b2] =
+      post({{"Origin", "http://evil.example"}, {"X-CSRF-Token", csrf}}, note, "application/json");
   EXPECT_EQ(s2, 403) << b2;
-  auto [s3, b3] = post({{"Sec-Fetch-Site", "cross-site"}, {"X-CSRF-Token", csrf}}, note, "application/json");
+  auto [s3, b3] =
+      post({{"Sec-Fetch-Site", "cross-site"}, {"X-CSRF-Token", csrf}}, note, "application/json");
   EXPECT_EQ(s3, 403) << b3;
   auto [s4, b4] = post({{"Origin", host}}, note, "application/json");
   EXPECT_EQ(s4, 403) << b4;
   EXPECT_NE(b4.find("csrf_token_missing"), std::string::npos);
-  auto [s5, b5] = post({{"Origin", host}, {"X-CSRF-Token", std::string(64, '0')}}, note, "application/json");
+  auto [s5, b5] =
+      post({{"Origin", host}, {"X-CSRF-Token", std::string(64, '0')}}, note, "application/json");
   EXPECT_EQ(s5, 403) << b5;
-  auto [s6, b6] = post({{"Origin", host}, {"Sec-Fetch-Site", "same-origin"}, {"X-CSRF-Token", csrf}}, note, "application/json");
+  auto [s6, b6] =
+      post({{"Origin", host}, {"Sec-Fetch-Site", "same-origin"}, {"X-CSRF-Token", csrf}}, note,
+           "application/json");
   EXPECT_EQ(s6, 201) << b6;  // the token and the same site: written
   // The page gets the token again after a reload from /api/v1/me (by cookie).
-  net::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
   http::request<http::string_body> me{http::verb::get, "/api/v1/me", 11};
   me.set(http::field::host, "127.0.0.1");
   me.set(http::field::cookie, "theme=dark; jc_session=" + token);
-  http::write(stream, me);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(stream, buffer, res);
-  EXPECT_EQ(json::parse(res.body())["csrf_token"], csrf);
+  EXPECT_EQ(json::parse(exchange(server_->port(), me).body)["csrf_token"], csrf);
   // Another cookie whose name merely ends in the session's is no session.
   http::request<http::string_body> other{http::verb::get, "/api/v1/me", 11};
   other.set(http::field::host, "127.0.0.1");
   other.set(http::field::cookie, "xjc_session=" + token);
-  http::write(stream, other);
-  http::response<http::string_body> res2;
-  http::read(stream, buffer, res2);
-  EXPECT_EQ(res2.result_int(), 401u);
+  EXPECT_EQ(exchange(server_->port(), other).status, 401);
   // A sign-in posted from another site is refused too.
-  net::io_context ioc2;
-  beast::tcp_stream s2stream(ioc2);
-  s2stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
   http::request<http::string_body> cross{http::verb::post, "/api/v1/session", 11};
   cross.set(http::field::host, "127.0.0.1");
   cross.set("Origin", "http://evil.example");
   cross.body() = json{{"username", "dnurse"}, {"password", "jointcare-demo"}}.dump();
-  cross.prepare_payload();
-  http::write(s2stream, cross);
-  http::response<http::string_body> res3;
-  http::read(s2stream, buffer, res3);
-  EXPECT_EQ(res3.result_int(), 403u);
+  EXPECT_EQ(exchange(server_->port(), cross).status, 403);
 }
 
 TEST_F(ServerTest, LimitsSignInsPerAddress) {
@@ -480,12 +502,15 @@ TEST_F(ServerTest, LimitsSignInsPerAddress) {
   ServerOptions so;
   so.port = 0;
   so.threads = 2;
-  HttpServer server(so, [&](const HttpRequest& r, std::string& route) { return limited.handle(r, route); }, metrics_);
+  HttpServer server(
+      so, [&](const HttpRequest& r, std::string& route) { return limited.handle(r, route); },
+      metrics_);
   server.listen();
   std::thread t([&] { server.run(false); });
   Client c(server.port());
   std::string bad = json{{"username", "no-such-user"}, {"password", "guess"}}.dump();
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.send(http::verb::post, "/api/v1/session", bad).status, 401);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(c.send(http::verb::post, "/api/v1/session", bad).status, 401);
   auto r = c.send(http::verb::post, "/api/v1/session", bad);
   EXPECT_EQ(r.status, 429);
   EXPECT_EQ(json::parse(r.body)["error"]["code"], "too_many_sign_ins");
@@ -513,11 +538,17 @@ TEST_F(ServerTest, RangeChecksNumbersAndChecksTextInBodies) {
   Client c(server_->port());
   std::string token = sign_in(c, "hvisitor");
   for (auto [target, body, field] :
-       {std::tuple{"/api/v1/persons/2/break-glass", R"({"reason":"safeguarding concern","hours":4294967300})", "hours: must be from 1 to 24"},
-        {"/api/v1/persons/2/break-glass", R"({"reason":"safeguarding concern","hours":0})", "hours: must be from 1 to 24"},
-        {"/api/v1/persons/2/break-glass", R"({"reason":"safeguarding concern","hours":-3})", "hours: must be from 1 to 24"},
-        {"/api/v1/persons/2/break-glass", R"({"reason":"safe\u0000guarding","hours":2})", "reason: holds a control character"},
-        {"/api/v1/referrals", R"({"person_id":18446744073709551615,"to_team_id":1})", "person_id: must be from 1"},
+       {std::tuple{"/api/v1/persons/2/break-glass",
+                   R"({"reason":"safeguarding concern","hours":4294967300})",
+                   "hours: must be from 1 to 24"},
+        {"/api/v1/persons/2/break-glass", R"({"reason":"safeguarding concern","hours":0})",
+         "hours: must be from 1 to 24"},
+        {"/api/v1/persons/2/break-glass", R"({"reason":"safeguarding concern","hours":-3})",
+         "hours: must be from 1 to 24"},
+        {"/api/v1/persons/2/break-glass", R"({"reason":"safe\u0000guarding","hours":2})",
+         "reason: holds a control character"},
+        {"/api/v1/referrals", R"({"person_id":18446744073709551615,"to_team_id":1})",
+         "person_id: must be from 1"},
         {"/api/v1/referrals", R"({"person_id":-1,"to_team_id":1})", "person_id: must be from 1"}}) {
     auto r = c.send(http::verb::post, target, body, token);
     EXPECT_EQ(r.status, 400) << body << " " << r.body;
@@ -536,7 +567,8 @@ TEST_F(ServerTest, CpuHeavyWorkWaitsInABoundedQueue) {
   so.threads = 2;
   so.workers = 1;
   so.work_queue_limit = 1;
-  HttpServer server(so, [&](const HttpRequest& r, std::string& route) { return api.handle(r, route); }, metrics_);
+  HttpServer server(
+      so, [&](const HttpRequest& r, std::string& route) { return api.handle(r, route); }, metrics_);
   server.listen();
   std::thread t([&] { server.run(false); });
   std::atomic<int> busy{0}, answered{0};
@@ -544,7 +576,8 @@ TEST_F(ServerTest, CpuHeavyWorkWaitsInABoundedQueue) {
   for (int i = 0; i < 8; ++i) {
     clients.emplace_back([&, i] {
       Client c(server.port());
-      auto r = c.send(http::verb::post, "/api/v1/session", json{{"username", "user" + std::to_string(i)}, {"password", "guess"}}.dump());
+      auto r = c.send(http::verb::post, "/api/v1/session",
+                      json{{"username", "user" + std::to_string(i)}, {"password", "guess"}}.dump());
       if (r.status == 503 && json::parse(r.body)["error"]["code"] == "busy") ++busy;
       if (r.status == 401) ++answered;
     });
@@ -564,9 +597,12 @@ TEST_F(ServerTest, CpuHeavyWorkWaitsInABoundedQueue) {
 TEST_F(ServerTest, RouteLabelsComeFromTheRoutesNotTheRequest) {
   Client c(server_->port());
   std::string token = sign_in(c);
-  for (const std::string& target : {std::string("/api/v1/persons/2/\xff"), std::string("/api/v1/persons/2/PatrickLee-9996137643"),
-                                   std::string("/api/v1/referrals/1/\xfe\xfe")}) {
-    auto r = c.send(target.find("referrals") != std::string::npos ? http::verb::post : http::verb::get, target, "", token);
+  for (const std::string& target : {std::string("/api/v1/persons/2/\xff"),
+                                    std::string("/api/v1/persons/2/PatrickLee-9996137643"),
+                                    std::string("/api/v1/referrals/1/\xfe\xfe")}) {
+    auto r =
+        c.send(target.find("referrals") != std::string::npos ? http::verb::post : http::verb::get,
+               target, "", token);
     EXPECT_GE(r.status, 400) << target;
     EXPECT_LT(r.status, 500) << target;
   }
@@ -574,13 +610,7 @@ TEST_F(ServerTest, RouteLabelsComeFromTheRoutesNotTheRequest) {
     http::request<http::string_body> req{http::verb::unknown, "/healthz", 11};
     req.method_string("BREW" + std::to_string(i));
     req.set(http::field::host, "127.0.0.1");
-    net::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream, buffer, res);
+    (void)exchange(server_->port(), req);
   }
   auto m = c.send(http::verb::get, "/metrics");
   EXPECT_EQ(m.body.find("PatrickLee"), std::string::npos);
@@ -605,7 +635,8 @@ std::int64_t team_of(store::Database& db, const std::string& username) {
 TEST_F(ServerTest, OpeningACaseCommitteePseudonymFollowsTheAccessRule) {
   Client c(server_->port());
   std::string commissioner = sign_in(c, "commissioner"), nurse = sign_in(c, "dnurse");
-  auto agenda = json::parse(c.send(http::verb::get, "/api/v1/casecommittee?top=1", "", commissioner).body);
+  auto agenda =
+      json::parse(c.send(http::verb::get, "/api/v1/casecommittee?top=1", "", commissioner).body);
   std::string pseudonym = agenda["localities"][0]["agenda"][0]["person"];
   auto csv = c.send(http::verb::get, "/api/v1/casecommittee?top=1&format=csv", "", commissioner);
   EXPECT_EQ(csv.status, 200);
@@ -615,29 +646,53 @@ TEST_F(ServerTest, OpeningACaseCommitteePseudonymFollowsTheAccessRule) {
   std::string key = insight::pseudonym_key(*db);
   std::int64_t person = 0;
   db->query("SELECT id FROM persons", {}, [&](const store::Row& r) {
-    if (insight::pseudonymise(key, std::to_string(r.integer(0))) == pseudonym) person = r.integer(0);
+    if (insight::pseudonymise(key, std::to_string(r.integer(0))) == pseudonym)
+      person = r.integer(0);
   });
   ASSERT_NE(person, 0);
   // Neither the commissioner nor a nurse with no relationship may open it; both refusals audited.
-  auto before = db->access_log().query_integer("SELECT COUNT(*) FROM access_events WHERE purpose = 'case committee' AND outcome = 'denied'").value_or(0);
-  EXPECT_EQ(c.send(http::verb::get, "/api/v1/casecommittee/identify?person=" + pseudonym, "", commissioner).status, 403);
-  db->execute("DELETE FROM involvements WHERE person_id = ? AND team_id = ?", {person, team_of(*db, "dnurse")});
-  EXPECT_EQ(c.send(http::verb::get, "/api/v1/casecommittee/identify?person=" + pseudonym, "", nurse).status, 403);
-  EXPECT_EQ(db->access_log().query_integer("SELECT COUNT(*) FROM access_events WHERE purpose = 'case committee' AND outcome = 'denied'").value_or(0),
+  auto before = db->access_log()
+                    .query_integer(
+                        "SELECT COUNT(*) FROM access_events WHERE purpose = 'case committee' AND "
+                        "outcome = 'denied'")
+                    .value_or(0);
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/casecommittee/identify?person=" + pseudonym, "",
+                   commissioner)
+                .status,
+            403);
+  db->execute("DELETE FROM involvements WHERE person_id = ? AND team_id = ?",
+              {person, team_of(*db, "dnurse")});
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/casecommittee/identify?person=" + pseudonym, "", nurse)
+                .status,
+            403);
+  EXPECT_EQ(db->access_log()
+                .query_integer("SELECT COUNT(*) FROM access_events WHERE purpose = 'case "
+                               "committee' AND outcome = 'denied'")
+                .value_or(0),
             before + 2);
   // On the nurse's caseload, she may: the summary of that person, audited as a read.
-  db->execute("INSERT INTO involvements (person_id, team_id, service, started_at) VALUES (?, ?, 'district_nursing', '2026-01-05T09:00:00Z')",
-              {person, team_of(*db, "dnurse")});
-  auto opened = c.send(http::verb::get, "/api/v1/casecommittee/identify?person=" + pseudonym, "", nurse);
+  db->execute(
+      "INSERT INTO involvements (person_id, team_id, service, started_at) VALUES (?, ?, "
+      "'district_nursing', '2026-01-05T09:00:00Z')",
+      {person, team_of(*db, "dnurse")});
+  auto opened =
+      c.send(http::verb::get, "/api/v1/casecommittee/identify?person=" + pseudonym, "", nurse);
   ASSERT_EQ(opened.status, 200) << opened.body;
   EXPECT_EQ(json::parse(opened.body)["id"].get<std::int64_t>(), person);
-  EXPECT_GT(db->access_log().query_integer("SELECT COUNT(*) FROM access_events WHERE purpose = 'case committee' AND outcome = 'success' AND person_id = ?",
-                              {person})
+  EXPECT_GT(db->access_log()
+                .query_integer("SELECT COUNT(*) FROM access_events WHERE purpose = 'case "
+                               "committee' AND outcome = 'success' AND person_id = ?",
+                               {person})
                 .value_or(0),
             0);
-  EXPECT_EQ(c.send(http::verb::get, "/api/v1/casecommittee/identify?person=P-0000000000000000", "", nurse).status, 404);
-  db->execute("DELETE FROM involvements WHERE person_id = ? AND team_id = ? AND started_at = '2026-01-05T09:00:00Z'",
-              {person, team_of(*db, "dnurse")});
+  EXPECT_EQ(
+      c.send(http::verb::get, "/api/v1/casecommittee/identify?person=P-0000000000000000", "", nurse)
+          .status,
+      404);
+  db->execute(
+      "DELETE FROM involvements WHERE person_id = ? AND team_id = ? AND started_at = "
+      "'2026-01-05T09:00:00Z'",
+      {person, team_of(*db, "dnurse")});
 }
 
 TEST_F(ServerTest, TheSharedCareRecordOverHttp) {
@@ -645,24 +700,30 @@ TEST_F(ServerTest, TheSharedCareRecordOverHttp) {
   std::int64_t dn_team = team_of(*db, "dnurse"), sw_team = team_of(*db, "sworker");
   // A person put on the district nurse's caseload, unknown to social work.
   auto person = db->query_integer(
-      "SELECT p.id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM involvements j WHERE j.person_id = p.id AND j.team_id IN (?, ?)) "
+      "SELECT p.id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM involvements j WHERE j.person_id "
+      "= p.id AND j.team_id IN (?, ?)) "
       "AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = p.id) ORDER BY p.id LIMIT 1",
       {dn_team, sw_team});
   ASSERT_TRUE(person.has_value());
-  db->execute("INSERT INTO involvements (person_id, team_id, service, started_at) VALUES (?, ?, 'district_nursing', '2026-01-05T09:00:00Z')",
-              {*person, dn_team});
+  db->execute(
+      "INSERT INTO involvements (person_id, team_id, service, started_at) VALUES (?, ?, "
+      "'district_nursing', '2026-01-05T09:00:00Z')",
+      {*person, dn_team});
   std::string pid = std::to_string(*person);
-  auto audit_before = db->access_log().query_integer("SELECT COUNT(*) FROM access_events").value_or(0);
+  auto audit_before =
+      db->access_log().query_integer("SELECT COUNT(*) FROM access_events").value_or(0);
 
   Client c(server_->port());
-  std::string nurse = sign_in(c, "dnurse"), social = sign_in(c, "sworker"), guardian = sign_in(c, "caldicott");
+  std::string nurse = sign_in(c, "dnurse"), social = sign_in(c, "sworker"),
+              guardian = sign_in(c, "caldicott");
   auto summary = c.send(http::verb::get, "/api/v1/persons/" + pid, "", nurse);
   ASSERT_EQ(summary.status, 200) << summary.body;
   auto s = json::parse(summary.body);
   EXPECT_EQ(s["relationship"], "active");
   EXPECT_FALSE(s["known_to"]["organisations"].empty());
   // The read was audited before the answer left (group commit).
-  EXPECT_GT(db->access_log().query_integer("SELECT COUNT(*) FROM access_events").value_or(0), audit_before);
+  EXPECT_GT(db->access_log().query_integer("SELECT COUNT(*) FROM access_events").value_or(0),
+            audit_before);
 
   // Social work may not read the record yet.
   auto refused = c.send(http::verb::get, "/api/v1/persons/" + pid + "/notes", "", social);
@@ -670,13 +731,22 @@ TEST_F(ServerTest, TheSharedCareRecordOverHttp) {
   EXPECT_EQ(json::parse(refused.body)["error"]["code"], "forbidden");
 
   auto sent = c.send(http::verb::post, "/api/v1/referrals",
-                     json{{"person_id", *person}, {"to_team_id", sw_team}, {"service_requested", "social care assessment"},
-                          {"reason", "Needs help with personal care"}}.dump(), nurse);
+                     json{{"person_id", *person},
+                          {"to_team_id", sw_team},
+                          {"service_requested", "social care assessment"},
+                          {"reason", "Needs help with personal care"}}
+                         .dump(),
+                     nurse);
   ASSERT_EQ(sent.status, 201) << sent.body;
   std::string rid = std::to_string(json::parse(sent.body)["id"].get<std::int64_t>());
-  auto inbox = json::parse(c.send(http::verb::get, "/api/v1/teams/" + std::to_string(sw_team) + "/inbox?status=sent&limit=200", "", social).body);
+  auto inbox = json::parse(
+      c.send(http::verb::get,
+             "/api/v1/teams/" + std::to_string(sw_team) + "/inbox?status=sent&limit=200", "",
+             social)
+          .body);
   bool listed = false;
-  for (const auto& r : inbox["items"]) listed = listed || std::to_string(r["id"].get<std::int64_t>()) == rid;
+  for (const auto& r : inbox["items"])
+    listed = listed || std::to_string(r["id"].get<std::int64_t>()) == rid;
   EXPECT_TRUE(listed) << inbox.dump();
   auto bad = c.send(http::verb::post, "/api/v1/referrals/" + rid + "/complete", "{}", social);
   EXPECT_EQ(bad.status, 409);
@@ -685,56 +755,80 @@ TEST_F(ServerTest, TheSharedCareRecordOverHttp) {
   ASSERT_EQ(accepted.status, 200) << accepted.body;
   EXPECT_EQ(json::parse(accepted.body)["status"], "accepted");
   EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons/" + pid + "/notes", "", social).status, 200);
-  EXPECT_EQ(json::parse(c.send(http::verb::get, "/api/v1/referrals/" + rid, "", nurse).body)["status"], "accepted");
+  EXPECT_EQ(
+      json::parse(c.send(http::verb::get, "/api/v1/referrals/" + rid, "", nurse).body)["status"],
+      "accepted");
 
   // A note, and bad input naming its field.
-  auto note = c.send(http::verb::post, "/api/v1/persons/" + pid + "/notes",
-                     json{{"category", "visit"}, {"sensitivity", "normal"}, {"body", "Assessed at home."}}.dump(), social);
+  auto note = c.send(
+      http::verb::post, "/api/v1/persons/" + pid + "/notes",
+      json{{"category", "visit"}, {"sensitivity", "normal"}, {"body", "Assessed at home."}}.dump(),
+      social);
   EXPECT_EQ(note.status, 201) << note.body;
-  auto bad_note = c.send(http::verb::post, "/api/v1/persons/" + pid + "/notes",
-                         json{{"category", "visit"}, {"sensitivity", "secret"}, {"body", "x"}}.dump(), social);
+  auto bad_note =
+      c.send(http::verb::post, "/api/v1/persons/" + pid + "/notes",
+             json{{"category", "visit"}, {"sensitivity", "secret"}, {"body", "x"}}.dump(), social);
   EXPECT_EQ(bad_note.status, 400);
-  EXPECT_NE(json::parse(bad_note.body)["error"]["message"].get<std::string>().find("sensitivity"), std::string::npos);
+  EXPECT_NE(json::parse(bad_note.body)["error"]["message"].get<std::string>().find("sensitivity"),
+            std::string::npos);
 
   // Break-glass for somebody unknown to the nurse's team raises an alert the guardian sees.
-  auto stranger = db->query_integer("SELECT p.id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM involvements i WHERE i.person_id = p.id "
-                                    "AND i.team_id = ?) ORDER BY p.id DESC LIMIT 1", {dn_team});
+  auto stranger = db->query_integer(
+      "SELECT p.id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM involvements i WHERE i.person_id "
+      "= p.id "
+      "AND i.team_id = ?) ORDER BY p.id DESC LIMIT 1",
+      {dn_team});
   ASSERT_TRUE(stranger.has_value());
   std::string sid = std::to_string(*stranger);
   EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons/" + sid, "", nurse).status, 403);
-  auto glass = c.send(http::verb::post, "/api/v1/persons/" + sid + "/break-glass", json{{"reason", "Found unwell at a neighbour's house"}}.dump(), nurse);
+  auto glass = c.send(http::verb::post, "/api/v1/persons/" + sid + "/break-glass",
+                      json{{"reason", "Found unwell at a neighbour's house"}}.dump(), nurse);
   ASSERT_EQ(glass.status, 201) << glass.body;
   EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons/" + sid, "", nurse).status, 200);
-  auto alerts = json::parse(c.send(http::verb::get, "/api/v1/alerts?status=open", "", guardian).body);
+  auto alerts =
+      json::parse(c.send(http::verb::get, "/api/v1/alerts?status=open", "", guardian).body);
   bool raised = false;
-  for (const auto& a : alerts["items"]) raised = raised || (a["person_id"] == *stranger && a["kind"] == "break_glass");
+  for (const auto& a : alerts["items"])
+    raised = raised || (a["person_id"] == *stranger && a["kind"] == "break_glass");
   EXPECT_TRUE(raised);
-  auto looked = json::parse(c.send(http::verb::get, "/api/v1/persons/" + sid + "/access-log", "", guardian).body);
+  auto looked = json::parse(
+      c.send(http::verb::get, "/api/v1/persons/" + sid + "/access-log", "", guardian).body);
   ASSERT_FALSE(looked["items"].empty());
-  EXPECT_EQ(looked["items"][0]["user"], "Carol Guardian");  // looking is itself recorded, newest first
+  EXPECT_EQ(looked["items"][0]["user"],
+            "Carol Guardian");  // looking is itself recorded, newest first
   // Both trails, as one: the nurse's break-glass (a change: the record trail) and her reads (the
   // access trail), newest first.
   bool nurse_broke_glass = false, nurse_read = false;
   for (const auto& e : looked["items"]) {
-    nurse_broke_glass = nurse_broke_glass || (e["user"] == "Dana Nurse" && e["action"] == "break_glass" && e["trail"] == "record");
-    nurse_read = nurse_read || (e["user"] == "Dana Nurse" && e["action"] == "read" && e["trail"] == "access");
+    nurse_broke_glass =
+        nurse_broke_glass ||
+        (e["user"] == "Dana Nurse" && e["action"] == "break_glass" && e["trail"] == "record");
+    nurse_read = nurse_read ||
+                 (e["user"] == "Dana Nurse" && e["action"] == "read" && e["trail"] == "access");
   }
   EXPECT_TRUE(nurse_broke_glass);
   EXPECT_TRUE(nurse_read);
   for (std::size_t i = 1; i < looked["items"].size(); ++i)
-    EXPECT_GE(looked["items"][i - 1]["at"].get<std::string>(), looked["items"][i]["at"].get<std::string>());
-  EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons/" + sid + "/access-log", "", nurse).status, 403);
+    EXPECT_GE(looked["items"][i - 1]["at"].get<std::string>(),
+              looked["items"][i]["at"].get<std::string>());
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons/" + sid + "/access-log", "", nurse).status,
+            403);
   auto verified = json::parse(c.send(http::verb::get, "/api/v1/audit/verify", "", guardian).body);
   EXPECT_TRUE(verified["intact"].get<bool>());
   EXPECT_GT(verified["record_events"].get<std::int64_t>(), 0);
   EXPECT_GT(verified["access_events"].get<std::int64_t>(), 0);
   EXPECT_EQ(verified["events"].get<std::int64_t>(),
-            verified["record_events"].get<std::int64_t>() + verified["access_events"].get<std::int64_t>());
-  auto reads_only = json::parse(c.send(http::verb::get, "/api/v1/audit?trail=access&person_id=" + sid, "", guardian).body);
+            verified["record_events"].get<std::int64_t>() +
+                verified["access_events"].get<std::int64_t>());
+  auto reads_only = json::parse(
+      c.send(http::verb::get, "/api/v1/audit?trail=access&person_id=" + sid, "", guardian).body);
   ASSERT_FALSE(reads_only["items"].empty());
   for (const auto& e : reads_only["items"]) EXPECT_EQ(e["trail"], "access");
   EXPECT_EQ(c.send(http::verb::get, "/api/v1/audit?trail=everything", "", guardian).status, 400);
-  auto found = json::parse(c.send(http::verb::get, "/api/v1/persons?nhs_number=" + s["nhs_number"].get<std::string>(), "", nurse).body);
+  auto found = json::parse(
+      c.send(http::verb::get, "/api/v1/persons?nhs_number=" + s["nhs_number"].get<std::string>(),
+             "", nurse)
+          .body);
   if (!s["nhs_number"].get<std::string>().empty()) {
     ASSERT_FALSE(found["items"].empty());
     EXPECT_EQ(found["items"][0]["person_id"], *person);

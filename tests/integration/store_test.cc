@@ -24,16 +24,19 @@ TEST_P(StoreTest, AppliesEveryMigrationOnceOnOpen) {
   EXPECT_EQ(db_->schema_version(), latest);
   auto again = reopen();
   EXPECT_EQ(apply_migrations(*again), 0);
-  EXPECT_EQ(again->query_integer("SELECT COUNT(*) FROM schema_migrations"), static_cast<std::int64_t>(all_migrations().size()));
+  EXPECT_EQ(again->query_integer("SELECT COUNT(*) FROM schema_migrations"),
+            static_cast<std::int64_t>(all_migrations().size()));
 }
 
 TEST_P(StoreTest, RoundTripsValuesAndNulls) {
   add_organisation(1, "RBT");
-  db_->execute("INSERT INTO teams (id, organisation_id, name, service, locality_id) VALUES (?, ?, ?, ?, ?)",
-               {std::int64_t{7}, std::int64_t{1}, std::string("Ward 'A' ? team"), std::string("acute"), null()});
+  db_->execute(
+      "INSERT INTO teams (id, organisation_id, name, service, locality_id) VALUES (?, ?, ?, ?, ?)",
+      {std::int64_t{7}, std::int64_t{1}, std::string("Ward 'A' ? team"), std::string("acute"),
+       null()});
   int rows = 0;
-  db_->query("SELECT id, name, locality_id FROM teams WHERE name = ?", {std::string("Ward 'A' ? team")},
-             [&](const Row& r) {
+  db_->query("SELECT id, name, locality_id FROM teams WHERE name = ?",
+             {std::string("Ward 'A' ? team")}, [&](const Row& r) {
                ++rows;
                EXPECT_EQ(r.integer(0), 7);
                EXPECT_EQ(r.text(1), "Ward 'A' ? team");
@@ -77,21 +80,24 @@ TEST_P(StoreTest, NestedTransactionsRollBackToTheirSavepoint) {
 TEST_P(StoreTest, EnforcesConstraints) {
   add_organisation(1, "AAA");
   EXPECT_THROW(add_organisation(2, "AAA"), StoreError);  // unique ODS code
-  EXPECT_THROW(db_->execute("INSERT INTO teams (id, organisation_id, name, service) VALUES (?, ?, ?, ?)",
-                            {std::int64_t{1}, std::int64_t{99}, std::string("x"), std::string("y")}),
-               StoreError);  // foreign key
+  EXPECT_THROW(
+      db_->execute("INSERT INTO teams (id, organisation_id, name, service) VALUES (?, ?, ?, ?)",
+                   {std::int64_t{1}, std::int64_t{99}, std::string("x"), std::string("y")}),
+      StoreError);  // foreign key
 }
 
 TEST_P(StoreTest, BulkLoadsManyRowsInsideATransaction) {
   add_organisation(1, "AAA");
   {
     Transaction tx(*db_);
-    auto w = db_->bulk_insert("local_records", {"id", "organisation_id", "source_system", "local_id", "nhs_number",
-                                                "nhs_number_status", "given_name", "family_name", "birth_date", "sex",
-                                                "address", "postcode"});
+    auto w = db_->bulk_insert(
+        "local_records",
+        {"id", "organisation_id", "source_system", "local_id", "nhs_number", "nhs_number_status",
+         "given_name", "family_name", "birth_date", "sex", "address", "postcode"});
     for (std::int64_t i = 1; i <= 5000; ++i) {
-      w->add({i, std::int64_t{1}, std::string("test"), "L" + std::to_string(i), i % 3 ? Value(std::string("9990000018")) : null(),
-              std::string("02"), std::string("Ann\tTab"), std::string("O'Neil\\Back"), std::string("1950-01-02"),
+      w->add({i, std::int64_t{1}, std::string("test"), "L" + std::to_string(i),
+              i % 3 ? Value(std::string("9990000018")) : null(), std::string("02"),
+              std::string("Ann\tTab"), std::string("O'Neil\\Back"), std::string("1950-01-02"),
               std::string("female"), std::string("1 Line\nTwo"), std::string("CW1 3AB")});
     }
     w->finish();
@@ -99,14 +105,18 @@ TEST_P(StoreTest, BulkLoadsManyRowsInsideATransaction) {
     tx.commit();
   }
   EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM local_records"), 5000);
-  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM local_records WHERE nhs_number IS NULL"), 1666);
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM local_records WHERE nhs_number IS NULL"),
+            1666);
   EXPECT_EQ(db_->query_text("SELECT given_name FROM local_records WHERE id = 1"), "Ann\tTab");
   EXPECT_EQ(db_->query_text("SELECT family_name FROM local_records WHERE id = 1"), "O'Neil\\Back");
   EXPECT_EQ(db_->query_text("SELECT address FROM local_records WHERE id = 1"), "1 Line\nTwo");
   EXPECT_EQ(db_->next_id("local_records"), 5001);
   // New rows without an explicit id continue above the loaded ones.
-  db_->execute("INSERT INTO local_records (organisation_id, source_system, local_id, nhs_number_status, given_name, "
-               "family_name, sex, address, postcode) VALUES (1, 'test', 'new', '03', 'A', 'B', 'unknown', '', '')");
+  db_->execute(
+      "INSERT INTO local_records (organisation_id, source_system, local_id, nhs_number_status, "
+      "given_name, "
+      "family_name, sex, address, postcode) VALUES (1, 'test', 'new', '03', 'A', 'B', 'unknown', "
+      "'', '')");
   EXPECT_EQ(db_->query_integer("SELECT id FROM local_records WHERE local_id = 'new'"), 5001);
 }
 
@@ -116,7 +126,8 @@ TEST_P(StoreTest, AFailedBulkLoadLeavesNothingBehind) {
     Transaction tx(*db_);
     auto w = db_->bulk_insert("organisations", {"id", "ods_code", "name", "kind"});
     w->add({std::int64_t{2}, std::string("BBB"), std::string("b"), std::string("gp_practice")});
-    w->add({std::int64_t{3}, std::string("AAA"), std::string("dup"), std::string("gp_practice")});  // duplicate code
+    w->add({std::int64_t{3}, std::string("AAA"), std::string("dup"),
+            std::string("gp_practice")});  // duplicate code
     w->finish();
     tx.commit();
     FAIL() << "the duplicate should have failed the load";
@@ -133,7 +144,8 @@ TEST_P(StoreTest, SeveralBulkWritersAtOnceKeepReferencesIntact) {
   auto teams = db_->bulk_insert("teams", {"id", "organisation_id", "name", "service"});
   for (std::int64_t i = 1; i <= 3000; ++i) {
     orgs->add({i, "O" + std::to_string(i), std::string("org"), std::string("gp_practice")});
-    teams->add({i, i, std::string("team"), std::string("general_practice")});  // refers to the row just added
+    teams->add({i, i, std::string("team"),
+                std::string("general_practice")});  // refers to the row just added
   }
   teams->finish();  // sends the organisations first
   orgs->finish();

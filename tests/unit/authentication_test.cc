@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "store/staff_repository.h"
-#include "support/database_fixture.h"
-#include "support/test_paths.h"
-
 #include <atomic>
 #include <filesystem>
 #include <thread>
 #include <vector>
+
+#include "store/staff_repository.h"
+#include "support/database_fixture.h"
+#include "support/test_paths.h"
 
 namespace jc::governance {
 namespace {
@@ -18,7 +18,8 @@ class AuthenticationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = store::open_database(":memory:");
-    db_->execute("INSERT INTO organisations (id, ods_code, name, kind) VALUES (1, 'X', 'X', 'gp_practice')");
+    db_->execute(
+        "INSERT INTO organisations (id, ods_code, name, kind) VALUES (1, 'X', 'X', 'gp_practice')");
     StaffUser u;
     u.username = "gp";
     u.display_name = "Dr G";
@@ -46,7 +47,9 @@ TEST_F(AuthenticationTest, SignsInAndOutWithAnOpaqueTokenStoredOnlyAsAHash) {
   const std::string token = out.grant->token;
   EXPECT_EQ(token.size(), 64u);
   EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM sessions WHERE token_hash = ?", {token}), 0);
-  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM sessions WHERE token_hash = ?", {hash_token(token)}), 1);
+  EXPECT_EQ(
+      db_->query_integer("SELECT COUNT(*) FROM sessions WHERE token_hash = ?", {hash_token(token)}),
+      1);
   auto who = auth.authenticate(*db_, token, now_.plus_seconds(60));
   ASSERT_TRUE(who.has_value());
   EXPECT_EQ(who->id, id_);
@@ -69,7 +72,8 @@ TEST_F(AuthenticationTest, LocksOutAfterRepeatedFailuresThenRecovers) {
   EXPECT_EQ(auth.login(*db_, "gp", "wrong", now_).failure, LoginFailure::BadCredentials);
   EXPECT_EQ(auth.login(*db_, "gp", "wrong", now_).failure, LoginFailure::Locked);
   // Even the right password is refused while locked.
-  EXPECT_EQ(auth.login(*db_, "gp", "correct horse", now_.plus_seconds(899)).failure, LoginFailure::Locked);
+  EXPECT_EQ(auth.login(*db_, "gp", "correct horse", now_.plus_seconds(899)).failure,
+            LoginFailure::Locked);
   auto later = auth.login(*db_, "gp", "correct horse", now_.plus_seconds(901));
   ASSERT_TRUE(later.grant.has_value());
   EXPECT_EQ(store::find_staff(*db_, id_)->failed_logins, 0);
@@ -92,8 +96,11 @@ TEST_F(AuthenticationTest, UnknownUsernamesAreLockedOutLikeRealOnes) {
     EXPECT_EQ(auth.login(*db_, name, "wrong", now_).failure, LoginFailure::BadCredentials) << name;
     EXPECT_EQ(auth.login(*db_, name, "wrong", now_).failure, LoginFailure::BadCredentials) << name;
     EXPECT_EQ(auth.login(*db_, name, "wrong", now_).failure, LoginFailure::Locked) << name;
-    EXPECT_EQ(auth.login(*db_, name, "wrong", now_.plus_seconds(899)).failure, LoginFailure::Locked) << name;
-    EXPECT_EQ(auth.login(*db_, name, "wrong", now_.plus_seconds(901)).failure, LoginFailure::BadCredentials) << name;
+    EXPECT_EQ(auth.login(*db_, name, "wrong", now_.plus_seconds(899)).failure, LoginFailure::Locked)
+        << name;
+    EXPECT_EQ(auth.login(*db_, name, "wrong", now_.plus_seconds(901)).failure,
+              LoginFailure::BadCredentials)
+        << name;
   }
 }
 
@@ -101,8 +108,10 @@ TEST_F(AuthenticationTest, UnknownUsernamesAreLockedOutLikeRealOnes) {
 TEST_F(AuthenticationTest, TheCountStartsAgainWhenTheLockExpires) {
   Authenticator auth(AuthenticationPolicy{3, 900, 3600});
   for (int i = 0; i < 3; ++i) (void)auth.login(*db_, "gp", "wrong", now_);
-  EXPECT_EQ(auth.login(*db_, "gp", "wrong", now_.plus_seconds(901)).failure, LoginFailure::BadCredentials);
-  EXPECT_EQ(auth.login(*db_, "gp", "wrong", now_.plus_seconds(902)).failure, LoginFailure::BadCredentials);
+  EXPECT_EQ(auth.login(*db_, "gp", "wrong", now_.plus_seconds(901)).failure,
+            LoginFailure::BadCredentials);
+  EXPECT_EQ(auth.login(*db_, "gp", "wrong", now_.plus_seconds(902)).failure,
+            LoginFailure::BadCredentials);
   EXPECT_EQ(auth.login(*db_, "gp", "wrong", now_.plus_seconds(903)).failure, LoginFailure::Locked);
 }
 
@@ -113,7 +122,8 @@ TEST(AuthenticationRace, ParallelGuessesCannotOutrunTheLock) {
   std::string path = (dir / "auth.db").string();
   {
     auto db = store::open_database(path);
-    db->execute("INSERT INTO organisations (id, ods_code, name, kind) VALUES (1, 'X', 'X', 'gp_practice')");
+    db->execute(
+        "INSERT INTO organisations (id, ods_code, name, kind) VALUES (1, 'X', 'X', 'gp_practice')");
     StaffUser u;
     u.username = "gp";
     u.display_name = "Dr G";
@@ -134,11 +144,18 @@ TEST(AuthenticationRace, ParallelGuessesCannotOutrunTheLock) {
     });
   }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(bad.load(), 4);  // tried and wrong
+  EXPECT_EQ(bad.load(), 4);      // tried and wrong
   EXPECT_EQ(locked.load(), 12);  // the fifth (tried, and it set the lock) and eleven not tried
   auto db = store::open_database(path);
-  EXPECT_EQ(db->query_integer("SELECT COUNT(*) FROM audit_events WHERE action = 'login' AND outcome = 'failure'").value(), 5);
-  EXPECT_EQ(db->query_integer("SELECT COUNT(*) FROM audit_events WHERE action = 'login' AND outcome = 'denied'").value(), 11);
+  EXPECT_EQ(
+      db->query_integer(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'login' AND outcome = 'failure'")
+          .value(),
+      5);
+  EXPECT_EQ(db->query_integer(
+                  "SELECT COUNT(*) FROM audit_events WHERE action = 'login' AND outcome = 'denied'")
+                .value(),
+            11);
   db.reset();
   std::filesystem::remove_all(dir);
 }

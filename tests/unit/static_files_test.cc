@@ -45,13 +45,15 @@ TEST_F(StaticFilesTest, ServesFilesInsideTheFolder) {
 
 TEST_F(StaticFilesTest, RefusesEverythingOutsideTheFolder) {
   StaticFiles files((base_ / "dist").string());
-  for (const char* p : {"/../dist-old/secret.txt", "/../dist.db", "/../outside.txt", "/assets/../../outside.txt",
-                        "/link-out.txt", "//etc/passwd", "/..", "/assets", "/missing.js", "/index.html\\..\\..\\outside.txt"}) {
+  for (const char* p : {"/../dist-old/secret.txt", "/../dist.db", "/../outside.txt",
+                        "/assets/../../outside.txt", "/link-out.txt", "//etc/passwd", "/..",
+                        "/assets", "/missing.js", "/index.html\\..\\..\\outside.txt"}) {
     EXPECT_FALSE(files.resolve(p).has_value()) << p;
   }
   EXPECT_FALSE(files.resolve(std::string_view("/index.html\0.js", 15)).has_value());
   EXPECT_FALSE(files.resolve("index.html").has_value());  // not a URL path
-  EXPECT_FALSE(files.resolve("/" + std::string(5000, 'a')).has_value());  // too long for the file system: no throw
+  EXPECT_FALSE(files.resolve("/" + std::string(5000, 'a'))
+                   .has_value());  // too long for the file system: no throw
   EXPECT_FALSE(files.resolve("/\xff" + std::string(300, 'a')).has_value());
 }
 

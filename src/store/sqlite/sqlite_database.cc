@@ -1,8 +1,7 @@
 #include "store/sqlite/sqlite_database.h"
 
-#include <sqlite3.h>
-
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,7 +23,8 @@ class SqliteRow final : public Row {
   std::string text(int col) const override {
     const auto* p = sqlite3_column_text(s_, col);
     if (p == nullptr) return {};
-    return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, col)));
+    return std::string(reinterpret_cast<const char*>(p),
+                       static_cast<std::size_t>(sqlite3_column_bytes(s_, col)));
   }
 
  private:
@@ -70,7 +70,9 @@ void configure_sqlite_once() {
 // poll every 50 µs at first, backing off to 1 ms, and give up after about ten seconds.
 int wait_for_lock(void*, int attempt) {
   if (attempt >= 10'100) return 0;
-  auto pause = attempt < 20 ? std::chrono::microseconds(50) : attempt < 100 ? std::chrono::microseconds(200) : std::chrono::microseconds(1000);
+  auto pause = attempt < 20    ? std::chrono::microseconds(50)
+               : attempt < 100 ? std::chrono::microseconds(200)
+                               : std::chrono::microseconds(1000);
   std::this_thread::sleep_for(pause);
   return 1;
 }
@@ -87,9 +89,9 @@ SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path) {
     throw StoreError("cannot open SQLite database " + path + ": " + msg);
   }
   sqlite3_busy_handler(db_, wait_for_lock, nullptr);
-  // synchronous=FULL: a commit that acknowledges a change reaches the disk (fsync of the write-ahead
-  // log) before it returns, so a power cut loses nothing acknowledged. The access log relaxes it
-  // (below).
+  // synchronous=FULL: a commit that acknowledges a change reaches the disk (fsync of the
+  // write-ahead log) before it returns, so a power cut loses nothing acknowledged. The access log
+  // relaxes it (below).
   execute_script(
       "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
@@ -120,18 +122,24 @@ sqlite3_stmt* SqliteDatabase::prepare(std::string_view sql) {
 
 void SqliteDatabase::bind(sqlite3_stmt* stmt, const Params& params) {
   if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
-    throw StoreError("SQLite: statement expects " + std::to_string(sqlite3_bind_parameter_count(stmt)) +
-                     " parameters, given " + std::to_string(params.size()));
+    throw StoreError("SQLite: statement expects " +
+                     std::to_string(sqlite3_bind_parameter_count(stmt)) + " parameters, given " +
+                     std::to_string(params.size()));
   }
   for (std::size_t i = 0; i < params.size(); ++i) {
     int idx = static_cast<int>(i) + 1;
     int rc = std::visit(
         [&](const auto& v) -> int {
           using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, std::monostate>) return sqlite3_bind_null(stmt, idx);
-          else if constexpr (std::is_same_v<T, std::int64_t>) return sqlite3_bind_int64(stmt, idx, v);
-          else if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(stmt, idx, v);
-          else return sqlite3_bind_text(stmt, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+          if constexpr (std::is_same_v<T, std::monostate>)
+            return sqlite3_bind_null(stmt, idx);
+          else if constexpr (std::is_same_v<T, std::int64_t>)
+            return sqlite3_bind_int64(stmt, idx, v);
+          else if constexpr (std::is_same_v<T, double>)
+            return sqlite3_bind_double(stmt, idx, v);
+          else
+            return sqlite3_bind_text(stmt, idx, v.data(), static_cast<int>(v.size()),
+                                     SQLITE_TRANSIENT);
         },
         params[i]);
     if (rc != SQLITE_OK) fail("bind");
@@ -185,9 +193,13 @@ std::unique_ptr<BulkWriter> SqliteDatabase::bulk_insert(std::string_view table,
 // A private in-memory database keeps its access log in itself (nothing else can see it anyway).
 Database& SqliteDatabase::access_log(std::size_t part) {
   if (holds_access_log_) return *this;
-  if (part >= access_log_parts()) throw StoreError("the access log has no part " + std::to_string(part + 1));
+  if (part >= access_log_parts())
+    throw StoreError("the access log has no part " + std::to_string(part + 1));
   if (access_log_[part]) return *access_log_[part];
-  SqliteDatabase& log = in_memory() ? *this : *(access_log_[part] = std::make_unique<SqliteDatabase>(access_log_path(path_, part)));
+  SqliteDatabase& log =
+      in_memory()
+          ? *this
+          : *(access_log_[part] = std::make_unique<SqliteDatabase>(access_log_path(path_, part)));
   log.execute_script(translate_ddl(kAccessLogSchema));
   // The access log holds the audit of reads, committed a thousand times a second: NORMAL syncs at
   // checkpoints only, so a process crash loses nothing, and a power cut may lose the events of the
@@ -205,10 +217,13 @@ void SqliteDatabase::lock_access_log() {
   if (access_lock_fd_ < 0) {
     std::string path = access_log_lock_path(path_);
     access_lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-    if (access_lock_fd_ < 0) throw StoreError("cannot open the access log's lock file " + path + ": " + std::strerror(errno));
+    if (access_lock_fd_ < 0)
+      throw StoreError("cannot open the access log's lock file " + path + ": " +
+                       std::strerror(errno));
   }
   while (::flock(access_lock_fd_, LOCK_EX) != 0) {
-    if (errno != EINTR) throw StoreError(std::string("cannot lock the access log: ") + std::strerror(errno));
+    if (errno != EINTR)
+      throw StoreError(std::string("cannot lock the access log: ") + std::strerror(errno));
   }
 }
 
@@ -229,12 +244,15 @@ std::string SqliteDatabase::translate_ddl(std::string_view ddl) const {
   for (std::size_t p; (p = s.find(access)) != std::string::npos;) s.replace(p, access.size(), "");
   // A table that is its primary key (SQLite stores it as that one B-tree).
   const std::string without_rowid = "@WITHOUT_ROWID@";
-  for (std::size_t p; (p = s.find(without_rowid)) != std::string::npos;) s.replace(p, without_rowid.size(), "WITHOUT ROWID");
+  for (std::size_t p; (p = s.find(without_rowid)) != std::string::npos;)
+    s.replace(p, without_rowid.size(), "WITHOUT ROWID");
   const std::string token = "@ID_PK@";
-  for (std::size_t p; (p = s.find(token)) != std::string::npos;) s.replace(p, token.size(), "INTEGER PRIMARY KEY");
+  for (std::size_t p; (p = s.find(token)) != std::string::npos;)
+    s.replace(p, token.size(), "INTEGER PRIMARY KEY");
   // A key the application assigns (a sequence number), stored as the row's own key.
   const std::string seq = "@SEQ_PK@";
-  for (std::size_t p; (p = s.find(seq)) != std::string::npos;) s.replace(p, seq.size(), "INTEGER PRIMARY KEY");
+  for (std::size_t p; (p = s.find(seq)) != std::string::npos;)
+    s.replace(p, seq.size(), "INTEGER PRIMARY KEY");
   return s;
 }
 
@@ -273,7 +291,8 @@ void SqliteDatabase::rollback() {
   if (depth_ == 1) {
     execute_script("ROLLBACK");
   } else {
-    execute_script("ROLLBACK TO sp" + std::to_string(depth_) + "; RELEASE sp" + std::to_string(depth_));
+    execute_script("ROLLBACK TO sp" + std::to_string(depth_) + "; RELEASE sp" +
+                   std::to_string(depth_));
   }
   --depth_;
 }
