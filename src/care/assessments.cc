@@ -9,8 +9,8 @@
 namespace jc::care {
 namespace {
 
-using governance::Activity;
 using governance::EntryFacts;
+using governance::Op;
 
 constexpr std::array<std::string_view, 9> kDomains = {"users_perspective",
                                                       "clinical_background",
@@ -94,6 +94,7 @@ struct Header {
   std::string kind, status, started_at, started_by, organisation;
   std::optional<std::string> domain, completed_at;
   int prefilled = 0;
+  OrganisationId organisation_id;  // who started it: that is the organisation's information
 };
 
 std::optional<Header> load_header(store::Database& db, std::int64_t id) {
@@ -101,14 +102,21 @@ std::optional<Header> load_header(store::Database& db, std::int64_t id) {
   db.query(
       "SELECT a.id, a.person_id, a.kind, a.domain, a.status, a.started_at, s.display_name, o.name, "
       "a.completed_at, "
-      "a.questions_prefilled FROM assessments a JOIN staff_users s ON s.id = a.started_by_user_id "
+      "a.questions_prefilled, a.organisation_id FROM assessments a JOIN staff_users s ON s.id = "
+      "a.started_by_user_id "
       "JOIN organisations o ON o.id = a.organisation_id WHERE a.id = ?",
       {id}, [&](const store::Row& q) {
-        h = Header{q.integer(0),       PersonId(q.integer(1)),
-                   q.text(2),          q.text(4),
-                   q.text(5),          q.text(6),
-                   q.text(7),          q.optional_text(3),
-                   q.optional_text(8), static_cast<int>(q.integer(9))};
+        h = Header{q.integer(0),
+                   PersonId(q.integer(1)),
+                   q.text(2),
+                   q.text(4),
+                   q.text(5),
+                   q.text(6),
+                   q.text(7),
+                   q.optional_text(3),
+                   q.optional_text(8),
+                   static_cast<int>(q.integer(9)),
+                   OrganisationId(q.integer(10))};
       });
   return h;
 }
@@ -123,16 +131,26 @@ EntryFacts answer_facts(const StoredAnswer& a) {
   return e;
 }
 
-AssessmentView build_view(store::Database& db, const Header& h,
-                          const governance::PersonAccess& access) {
+EntryFacts held_by(OrganisationId organisation) {
+  EntryFacts e;
+  e.organisation = organisation;
+  return e;
+}
+
+// The assessment as the user may see it: who started it and who contributed are each
+// organisation's information, shown only where the person's consent lets it reach the user; so
+// is each answer (and the sensitive domains need view_sensitive).
+AssessmentView build_view(store::Database& db, const Header& h, governance::Gate& gate, Op op) {
   AssessmentView v;
   v.id = h.id;
   v.person = h.person;
   v.kind = h.kind;
   v.status = h.status;
   v.started_at = h.started_at;
-  v.started_by = h.started_by;
-  v.organisation = h.organisation;
+  if (gate.decide(op, h.person, held_by(h.organisation_id)).allowed) {
+    v.started_by = h.started_by;
+    v.organisation = h.organisation;
+  }
   v.domain = h.domain;
   v.completed_at = h.completed_at;
   v.prefilled = h.prefilled;
@@ -158,7 +176,8 @@ AssessmentView build_view(store::Database& db, const Header& h,
                        0};
         if (!s.prefilled_from) {
           ++v.asked;
-          contributors.insert(s.organisation_name);
+          if (gate.decide(op, h.person, held_by(s.organisation)).allowed)
+            contributors.insert(s.organisation_name);
         }
         latest[s.code] = std::move(s);
       });
@@ -171,7 +190,7 @@ AssessmentView build_view(store::Database& db, const Header& h,
     auto it = latest.find(a.question_code);
     if (it == latest.end()) {
       ++v.outstanding;
-    } else if (!access.decide(Activity::ViewRecord, answer_facts(it->second)).allowed) {
+    } else if (!gate.decide(op, h.person, answer_facts(it->second)).allowed) {
       a.withheld = true;
     } else {
       a.answer = it->second.answer;
@@ -203,9 +222,9 @@ Outcome<AssessmentView> start_assessment(const CareContext& ctx, PersonId person
     return invalid("domain: only a specialist assessment names a domain");
   if (!ctx.db.query_integer("SELECT 1 FROM persons WHERE id = ?", {person.value}))
     return not_found("no person " + std::to_string(person.value));
-  auto access = ctx.access(person);
-  auto d = access.decide(Activity::Assess);
-  if (!d.allowed) return detail::refuse(ctx, access, "create", "assessment", "", d);
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::AssessmentStart, person);
+  if (!pass) return detail::refused(pass.decision, "assessment");
   auto questions = questions_for(kind, domain);
   std::set<std::string_view> wanted;
   for (const auto* q : questions) wanted.insert(q->code);
@@ -233,50 +252,48 @@ Outcome<AssessmentView> start_assessment(const CareContext& ctx, PersonId person
         latest[s.code] = std::move(s);
       });
   store::Transaction tx(ctx.db);
-  std::int64_t id = ctx.db.next_id("assessments");
   int prefilled = 0;
-  ctx.db.execute(
-      "INSERT INTO assessments (id, person_id, kind, domain, status, started_at, "
+  std::int64_t id = ctx.db.insert_returning_id(
+      "INSERT INTO assessments (person_id, kind, domain, status, started_at, "
       "started_by_user_id, organisation_id) "
-      "VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
-      {id, person.value, kind, domain.empty() ? store::null() : store::Value(domain), ctx.now.iso(),
+      "VALUES (?, ?, ?, 'open', ?, ?, ?)",
+      {person.value, kind, domain.empty() ? store::null() : store::Value(domain), ctx.now.iso(),
        ctx.actor.user.id.value, ctx.actor.user.organisation.value});
   for (const auto& [code, a] : latest) {
-    if (!access.decide(Activity::ViewRecord, answer_facts(a)).allowed) continue;
+    if (!gate.decide(Op::AssessmentRead, person, answer_facts(a)).allowed) continue;
     // Carried forward under its original author, organisation and time.
-    ctx.db.execute(
-        "INSERT INTO assessment_answers (id, assessment_id, person_id, question_code, answer, "
+    ctx.db.insert_returning_id(
+        "INSERT INTO assessment_answers (assessment_id, person_id, question_code, answer, "
         "answered_by_user_id, "
-        "organisation_id, answered_at, prefilled_from_answer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+        "organisation_id, answered_at, prefilled_from_answer_id) VALUES (?, ?, ?, ?, ?, ?, ?, "
         "?)",
-        {ctx.db.next_id("assessment_answers"), id, person.value, code, a.answer, a.answered_by_user,
-         a.organisation.value, a.answered_at, a.id});
+        {id, person.value, code, a.answer, a.answered_by_user, a.organisation.value, a.answered_at,
+         a.id});
     ++prefilled;
   }
   ctx.db.execute("UPDATE assessments SET questions_prefilled = ? WHERE id = ?",
                  {std::int64_t{prefilled}, id});
-  governance::append_audit(ctx.db, access.event("create", "assessment", std::to_string(id), d));
+  gate.record(*pass.permit, std::to_string(id));
   tx.commit();
-  return build_view(ctx.db, *load_header(ctx.db, id), access);
+  return build_view(ctx.db, *load_header(ctx.db, id), gate, Op::AssessmentRead);
 }
 
 Outcome<AssessmentView> get_assessment(const CareContext& ctx, std::int64_t id) {
   auto h = load_header(ctx.db, id);
   if (!h) return not_found("no assessment " + std::to_string(id));
-  auto access = ctx.access(h->person);
-  auto d = access.decide(Activity::ViewRecord);
-  ctx.reads.record(access.event("read", "assessment", std::to_string(id), d));
-  if (!d.allowed) return forbidden(std::string(d.explanation()));
-  return build_view(ctx.db, *h, access);
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::AssessmentRead, h->person, std::to_string(id));
+  if (!pass) return detail::refused(pass.decision, "assessment");
+  return build_view(ctx.db, *h, gate, Op::AssessmentRead);
 }
 
 Outcome<AssessmentView> contribute(const CareContext& ctx, std::int64_t id,
                                    const std::map<std::string, std::string>& answers) {
   auto h = load_header(ctx.db, id);
   if (!h) return not_found("no assessment " + std::to_string(id));
-  auto access = ctx.access(h->person);
-  auto d = access.decide(Activity::Assess);
-  if (!d.allowed) return detail::refuse(ctx, access, "update", "assessment", std::to_string(id), d);
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::AssessmentContribute, h->person, std::to_string(id));
+  if (!pass) return detail::refused(pass.decision, "assessment");
   if (h->status != "open")
     return conflict("assessment " + std::to_string(id) + " is " + h->status + ": start a new one");
   if (answers.empty()) return invalid("answers: nothing to record");
@@ -291,44 +308,44 @@ Outcome<AssessmentView> contribute(const CareContext& ctx, std::int64_t id,
   }
   store::Transaction tx(ctx.db);
   for (const auto& [code, text] : answers) {
-    ctx.db.execute(
-        "INSERT INTO assessment_answers (id, assessment_id, person_id, question_code, answer, "
+    ctx.db.insert_returning_id(
+        "INSERT INTO assessment_answers (assessment_id, person_id, question_code, answer, "
         "answered_by_user_id, "
-        "organisation_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        {ctx.db.next_id("assessment_answers"), id, h->person.value, code, text,
-         ctx.actor.user.id.value, ctx.actor.user.organisation.value, ctx.now.iso()});
+        "organisation_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {id, h->person.value, code, text, ctx.actor.user.id.value,
+         ctx.actor.user.organisation.value, ctx.now.iso()});
   }
-  governance::append_audit(ctx.db, access.event("update", "assessment", std::to_string(id), d));
+  gate.record(*pass.permit, std::to_string(id));
   tx.commit();
-  return build_view(ctx.db, *h, access);
+  return build_view(ctx.db, *h, gate, Op::AssessmentRead);
 }
 
 Outcome<AssessmentView> complete_assessment(const CareContext& ctx, std::int64_t id) {
   auto h = load_header(ctx.db, id);
   if (!h) return not_found("no assessment " + std::to_string(id));
-  auto access = ctx.access(h->person);
-  auto d = access.decide(Activity::Assess);
-  if (!d.allowed) return detail::refuse(ctx, access, "update", "assessment", std::to_string(id), d);
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::AssessmentComplete, h->person, std::to_string(id));
+  if (!pass) return detail::refused(pass.decision, "assessment");
   if (h->status != "open")
     return conflict("assessment " + std::to_string(id) + " is already " + h->status);
   store::Transaction tx(ctx.db);
   ctx.db.execute("UPDATE assessments SET status = 'completed', completed_at = ? WHERE id = ?",
                  {ctx.now.iso(), id});
-  governance::append_audit(ctx.db, access.event("update", "assessment", std::to_string(id), d));
+  gate.record(*pass.permit, std::to_string(id));
   tx.commit();
-  return build_view(ctx.db, *load_header(ctx.db, id), access);
+  return build_view(ctx.db, *load_header(ctx.db, id), gate, Op::AssessmentRead);
 }
 
 Outcome<std::vector<AssessmentView>> person_assessments(const CareContext& ctx, PersonId person) {
-  auto access = ctx.access(person);
-  auto d = access.decide(Activity::ViewRecord);
-  ctx.reads.record(access.event("read", "assessments", std::to_string(person.value), d));
-  if (!d.allowed) return forbidden(std::string(d.explanation()));
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::AssessmentList, person, std::to_string(person.value));
+  if (!pass) return detail::refused(pass.decision, "person");
   std::vector<std::int64_t> ids;
   ctx.db.query("SELECT id FROM assessments WHERE person_id = ? ORDER BY id DESC", {person.value},
                [&](const store::Row& q) { ids.push_back(q.integer(0)); });
   std::vector<AssessmentView> out;
-  for (auto id : ids) out.push_back(build_view(ctx.db, *load_header(ctx.db, id), access));
+  for (auto id : ids)
+    out.push_back(build_view(ctx.db, *load_header(ctx.db, id), gate, Op::AssessmentList));
   return out;
 }
 

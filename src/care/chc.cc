@@ -7,7 +7,7 @@
 namespace jc::care {
 namespace {
 
-using governance::Activity;
+using governance::Op;
 
 constexpr std::array<ChcDomain, 12> kDomains = {{
     {"breathing", "Breathing", "priority", true},
@@ -74,24 +74,20 @@ bool social_care_role(std::string_view role) {
   return role == "social_worker" || role == "care_manager";
 }
 
-Outcome<ChcCase> step(const CareContext& ctx, std::int64_t id, Activity activity,
+Outcome<ChcCase> step(const CareContext& ctx, std::int64_t id, Op op,
                       const std::vector<std::string>& from,
                       const std::function<std::optional<Failure>(const ChcCase&)>& act) {
   auto c = load(ctx.db, id);
   if (!c) return not_found("no CHC case " + std::to_string(id));
-  auto access = ctx.access(c->person);
-  auto d = access.decide(activity);
+  auto gate = ctx.gate();
+  auto pass = gate.pass(op, c->person, std::to_string(id));
+  if (!pass) return forbidden(std::string(pass.decision.explanation()));
   store::Transaction tx(ctx.db);
-  if (!d.allowed) {
-    governance::append_audit(ctx.db, access.event("update", "chc_case", std::to_string(id), d));
-    tx.commit();
-    return forbidden(std::string(d.explanation()));
-  }
   if (std::find(from.begin(), from.end(), c->status) == from.end())
     return conflict("CHC case " + std::to_string(id) + " is at \"" + c->status +
                     "\": this step is not possible now");
   if (auto f = act(*c)) return *f;
-  governance::append_audit(ctx.db, access.event("update", "chc_case", std::to_string(id), d));
+  gate.record(*pass.permit, std::to_string(id));
   tx.commit();
   return *load(ctx.db, id);
 }
@@ -117,38 +113,34 @@ std::string chc_recommendation(const std::map<std::string, std::string>& levels)
 Outcome<ChcCase> open_chc(const CareContext& ctx, PersonId person, bool fast_track) {
   if (!ctx.db.query_integer("SELECT 1 FROM persons WHERE id = ?", {person.value}))
     return not_found("no person " + std::to_string(person.value));
-  auto access = ctx.access(person);
-  auto d = access.decide(Activity::Chc);
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::ChcOpen, person);
+  if (!pass) return forbidden(std::string(pass.decision.explanation()));
   store::Transaction tx(ctx.db);
-  if (!d.allowed) {
-    governance::append_audit(ctx.db, access.event("create", "chc_case", "", d));
-    tx.commit();
-    return forbidden(std::string(d.explanation()));
-  }
   if (ctx.db.query_integer("SELECT 1 FROM chc_cases WHERE person_id = ? AND status NOT IN "
                            "('decided', 'screened_out')",
                            {person.value}))
     return conflict("this person already has an open CHC case: assess once, jointly");
-  std::int64_t id = ctx.db.next_id("chc_cases");
-  ctx.db.execute(
-      "INSERT INTO chc_cases (id, person_id, fast_track, status, opened_at, opened_by_user_id) "
-      "VALUES (?, ?, ?, ?, ?, ?)",
-      {id, person.value, std::int64_t{fast_track ? 1 : 0},
+  std::int64_t id = ctx.db.insert_returning_id(
+      "INSERT INTO chc_cases (person_id, fast_track, status, opened_at, opened_by_user_id) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {person.value, std::int64_t{fast_track ? 1 : 0},
        std::string(fast_track ? "awaiting_decision" : "screening"), ctx.now.iso(),
        ctx.actor.user.id.value});
-  governance::append_audit(ctx.db, access.event("create", "chc_case", std::to_string(id), d));
+  gate.record(*pass.permit, std::to_string(id));
   tx.commit();
   return *load(ctx.db, id);
 }
 
 Outcome<ChcCase> record_checklist(const CareContext& ctx, std::int64_t id, bool positive) {
-  return step(ctx, id, Activity::Chc, {"screening"}, [&](const ChcCase&) -> std::optional<Failure> {
-    ctx.db.execute(
-        "UPDATE chc_cases SET checklist_outcome = ?, checklist_at = ?, status = ? WHERE id = ?",
-        {std::string(positive ? "positive" : "negative"), ctx.now.iso(),
-         std::string(positive ? "full_assessment" : "screened_out"), id});
-    return std::nullopt;
-  });
+  return step(
+      ctx, id, Op::ChcChecklist, {"screening"}, [&](const ChcCase&) -> std::optional<Failure> {
+        ctx.db.execute(
+            "UPDATE chc_cases SET checklist_outcome = ?, checklist_at = ?, status = ? WHERE id = ?",
+            {std::string(positive ? "positive" : "negative"), ctx.now.iso(),
+             std::string(positive ? "full_assessment" : "screened_out"), id});
+        return std::nullopt;
+      });
 }
 
 Outcome<ChcCase> record_dst(const CareContext& ctx, std::int64_t id,
@@ -182,7 +174,7 @@ Outcome<ChcCase> record_dst(const CareContext& ctx, std::int64_t id,
     return invalid(
         "mdt: the multidisciplinary team needs both a health and a social care professional");
   return step(
-      ctx, id, Activity::Chc, {"full_assessment"}, [&](const ChcCase&) -> std::optional<Failure> {
+      ctx, id, Op::ChcAssess, {"full_assessment"}, [&](const ChcCase&) -> std::optional<Failure> {
         for (const auto& [domain, level] : levels)
           ctx.db.execute("INSERT INTO chc_domain_levels (chc_id, domain, level) VALUES (?, ?, ?)",
                          {id, domain, level});
@@ -205,7 +197,7 @@ Outcome<ChcCase> record_chc_decision(const CareContext& ctx, std::int64_t id,
   if (std::find(kDecisions.begin(), kDecisions.end(), decision) == kDecisions.end())
     return invalid(
         "decision: nhs_chc, joint_package, funded_nursing_care, social_care or not_eligible");
-  return step(ctx, id, Activity::ChcDecide, {"awaiting_decision"},
+  return step(ctx, id, Op::ChcDecide, {"awaiting_decision"},
               [&](const ChcCase&) -> std::optional<Failure> {
                 ctx.db.execute(
                     "UPDATE chc_cases SET decision = ?, decision_at = ?, decided_by_user_id = ?, "
@@ -218,10 +210,9 @@ Outcome<ChcCase> record_chc_decision(const CareContext& ctx, std::int64_t id,
 Outcome<ChcCase> get_chc(const CareContext& ctx, std::int64_t id) {
   auto c = load(ctx.db, id);
   if (!c) return not_found("no CHC case " + std::to_string(id));
-  auto access = ctx.access(c->person);
-  auto d = access.decide(Activity::ViewRecord);
-  ctx.reads.record(access.event("read", "chc_case", std::to_string(id), d));
-  if (!d.allowed) return forbidden(std::string(d.explanation()));
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::ChcRead, c->person, std::to_string(id));
+  if (!pass) return forbidden(std::string(pass.decision.explanation()));
   return *c;
 }
 

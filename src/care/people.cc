@@ -13,8 +13,8 @@
 namespace jc::care {
 namespace {
 
-using governance::Activity;
 using governance::EntryFacts;
+using governance::Op;
 
 struct RecordRow {
   std::int64_t id = 0;
@@ -25,8 +25,10 @@ struct RecordRow {
 };
 
 constexpr const char* kRecordColumns =
-    "lr.id, COALESCE(lr.person_id, 0), lr.organisation_id, o.name, o.kind, lr.local_id, COALESCE(lr.nhs_number, ''), "
-    "lr.nhs_number_status, lr.given_name, lr.family_name, COALESCE(lr.birth_date, ''), lr.sex, lr.address, lr.postcode";
+    "lr.id, COALESCE(lr.person_id, 0), lr.organisation_id, o.name, o.kind, lr.local_id, "
+    "COALESCE(lr.nhs_number, ''), "
+    "lr.nhs_number_status, lr.given_name, lr.family_name, COALESCE(lr.birth_date, ''), lr.sex, "
+    "lr.address, lr.postcode";
 
 RecordRow record_from(const store::Row& r) {
   RecordRow x;
@@ -50,7 +52,8 @@ RecordRow record_from(const store::Row& r) {
 std::vector<RecordRow> records_of(store::Database& db, PersonId person) {
   std::vector<RecordRow> out;
   db.query(std::string("SELECT ") + kRecordColumns +
-               " FROM local_records lr JOIN organisations o ON o.id = lr.organisation_id WHERE lr.person_id = ? ORDER BY lr.id",
+               " FROM local_records lr JOIN organisations o ON o.id = lr.organisation_id WHERE "
+               "lr.person_id = ? ORDER BY lr.id",
            {person.value}, [&](const store::Row& r) { out.push_back(record_from(r)); });
   return out;
 }
@@ -82,53 +85,54 @@ double match_probability(const Asked& q, const RecordRow& r) {
   double w = -10;
   if (!q.nhs.empty() && !r.nhs_number.empty()) w += q.nhs == r.nhs_number ? 14 : -12;
   if (!q.birth_date.empty() && !r.birth_date.empty()) {
-    if (q.birth_date == r.birth_date) w += 7;
-    else if (q.birth_date.size() == 10 && r.birth_date.size() == 10 && q.birth_date.compare(0, 4, r.birth_date, 0, 4) == 0 &&
-             q.birth_date.compare(5, 2, r.birth_date, 8, 2) == 0 && q.birth_date.compare(8, 2, r.birth_date, 5, 2) == 0)
+    if (q.birth_date == r.birth_date)
+      w += 7;
+    else if (q.birth_date.size() == 10 && r.birth_date.size() == 10 &&
+             q.birth_date.compare(0, 4, r.birth_date, 0, 4) == 0 &&
+             q.birth_date.compare(5, 2, r.birth_date, 8, 2) == 0 &&
+             q.birth_date.compare(8, 2, r.birth_date, 5, 2) == 0)
       w += 3;  // day and month swapped
-    else w -= 6;
+    else
+      w -= 6;
   }
   if (!q.family.empty()) {
     auto b = identity::normalise_text(r.family);
-    w += q.family == b ? 6 : identity::jaro_winkler(q.family, b) >= 0.92 ? 3 : q.family_soundex == identity::soundex(b) ? 1 : -4;
+    w += q.family == b                                 ? 6
+         : identity::jaro_winkler(q.family, b) >= 0.92 ? 3
+         : q.family_soundex == identity::soundex(b)    ? 1
+                                                       : -4;
   }
   if (!q.given.empty()) {
     auto b = identity::normalise_text(r.given);
-    if (q.given == b) w += 5;
-    else if (q.given_canonical == identity::canonical_given_name(b) || identity::jaro_winkler(q.given, b) >= 0.92) w += 3;
-    else if (!b.empty() && q.given[0] == b[0]) w += 0.5;
-    else w -= 4;
+    if (q.given == b)
+      w += 5;
+    else if (q.given_canonical == identity::canonical_given_name(b) ||
+             identity::jaro_winkler(q.given, b) >= 0.92)
+      w += 3;
+    else if (!b.empty() && q.given[0] == b[0])
+      w += 0.5;
+    else
+      w -= 4;
   }
   if (!q.postcode.empty() && !r.postcode.empty()) {
     auto b = identity::normalise_text(r.postcode);
-    if (q.postcode == b) w += 6;
-    else if (!q.sector.empty() && q.sector == sector_of(r.postcode)) w += 2;
-    else w -= 1;
+    if (q.postcode == b)
+      w += 6;
+    else if (!q.sector.empty() && q.sector == sector_of(r.postcode))
+      w += 2;
+    else
+      w -= 1;
   }
   return 1.0 / (1.0 + std::exp2(-w));
 }
 
-double match_probability(const PersonQuery& q, const RecordRow& r) { return match_probability(Asked(q), r); }
-
-governance::AuditEvent actor_event(const CareContext& ctx, std::string action, std::string record_type, std::string record_id,
-                                   std::optional<PersonId> person, bool allowed) {
-  governance::AuditEvent e;
-  e.occurred_at = ctx.now;
-  e.user_id = ctx.actor.user.id.value;
-  e.user_role = std::string(to_code(ctx.actor.user.role));
-  e.organisation_id = ctx.actor.user.organisation.value;
-  if (person) e.person_id = person->value;
-  e.action = std::move(action);
-  e.record_type = std::move(record_type);
-  e.record_id = std::move(record_id);
-  e.purpose = ctx.actor.purpose;
-  e.outcome = allowed ? "success" : "denied";
-  return e;
+double match_probability(const PersonQuery& q, const RecordRow& r) {
+  return match_probability(Asked(q), r);
 }
 
-
 // The "known to" panel as the user may see it.
-KnownTo load_known_to(const CareContext& ctx, const governance::PersonAccess& access, const std::vector<RecordRow>& records) {
+KnownTo load_known_to(const CareContext& ctx, governance::Gate& gate, PersonId person,
+                      const std::vector<RecordRow>& records) {
   std::map<std::int64_t, KnownToOrganisation> orgs;
   std::string person_nhs;
   for (const auto& r : records)
@@ -152,10 +156,13 @@ KnownTo load_known_to(const CareContext& ctx, const governance::PersonAccess& ac
     o.confidence = &r == &records.front() ? 1.0 : match_probability(anchor, r);
   }
   ctx.db.query(
-      "SELECT i.id, i.team_id, t.name, t.organisation_id, o.name, o.kind, i.service, i.started_at, i.ended_at, s.display_name "
-      "FROM involvements i JOIN teams t ON t.id = i.team_id JOIN organisations o ON o.id = t.organisation_id "
-      "LEFT JOIN staff_users s ON s.id = i.key_worker_user_id WHERE i.person_id = ? ORDER BY i.started_at",
-      {access.person().value}, [&](const store::Row& row) {
+      "SELECT i.id, i.team_id, t.name, t.organisation_id, o.name, o.kind, i.service, i.started_at, "
+      "i.ended_at, s.display_name "
+      "FROM involvements i JOIN teams t ON t.id = i.team_id JOIN organisations o ON o.id = "
+      "t.organisation_id "
+      "LEFT JOIN staff_users s ON s.id = i.key_worker_user_id WHERE i.person_id = ? ORDER BY "
+      "i.started_at",
+      {person.value}, [&](const store::Row& row) {
         auto& o = orgs[row.integer(3)];
         if (!o.organisation.valid()) {
           o.organisation = OrganisationId(row.integer(3));
@@ -175,30 +182,35 @@ KnownTo load_known_to(const CareContext& ctx, const governance::PersonAccess& ac
       });
   ctx.db.query(
       "SELECT t.organisation_id, COUNT(*) FROM referrals r JOIN teams t ON t.id = r.to_team_id "
-      "WHERE r.person_id = ? AND r.status IN ('sent', 'accepted', 'scheduled') GROUP BY t.organisation_id",
-      {access.person().value}, [&](const store::Row& row) {
+      "WHERE r.person_id = ? AND r.status IN ('sent', 'accepted', 'scheduled') GROUP BY "
+      "t.organisation_id",
+      {person.value}, [&](const store::Row& row) {
         auto it = orgs.find(row.integer(0));
         if (it != orgs.end()) it->second.open_referrals = static_cast<int>(row.integer(1));
       });
   // Current services: care packages held against the person's records, and care plan lines.
   std::string today = ctx.now.iso().substr(0, 10);
   ctx.db.query(
-      "SELECT lr.organisation_id, cp.service, po.name FROM care_packages cp JOIN local_records lr ON lr.id = cp.local_record_id "
-      "JOIN organisations po ON po.id = cp.provider_organisation_id WHERE lr.person_id = ? AND cp.start_date <= ? "
+      "SELECT lr.organisation_id, cp.service, po.name FROM care_packages cp JOIN local_records lr "
+      "ON lr.id = cp.local_record_id "
+      "JOIN organisations po ON po.id = cp.provider_organisation_id WHERE lr.person_id = ? AND "
+      "cp.start_date <= ? "
       "AND (cp.end_date IS NULL OR cp.end_date >= ?) "
-      "UNION ALL SELECT p.organisation_id, l.service, po.name FROM care_plan_lines l JOIN care_plans p ON p.id = l.care_plan_id "
-      "JOIN organisations po ON po.id = l.provider_organisation_id WHERE p.person_id = ? AND p.status = 'active' "
+      "UNION ALL SELECT p.organisation_id, l.service, po.name FROM care_plan_lines l JOIN "
+      "care_plans p ON p.id = l.care_plan_id "
+      "JOIN organisations po ON po.id = l.provider_organisation_id WHERE p.person_id = ? AND "
+      "p.status = 'active' "
       "AND l.start_date <= ? AND (l.end_date IS NULL OR l.end_date >= ?)",
-      {access.person().value, today, today, access.person().value, today, today}, [&](const store::Row& row) {
+      {person.value, today, today, person.value, today, today}, [&](const store::Row& row) {
         auto it = orgs.find(row.integer(0));
-        if (it != orgs.end()) it->second.current_services.push_back(row.text(1) + " (" + row.text(2) + ")");
+        if (it != orgs.end())
+          it->second.current_services.push_back(row.text(1) + " (" + row.text(2) + ")");
       });
   KnownTo out;
   for (auto& [id, o] : orgs) {
     EntryFacts e;
     e.organisation = o.organisation;
-    e.summary_level = true;
-    if (!access.decide(Activity::ViewRecord, e).allowed) {
+    if (!gate.decide(Op::PersonKnownTo, person, e).allowed) {
       ++out.withheld;
       continue;
     }
@@ -209,31 +221,37 @@ KnownTo load_known_to(const CareContext& ctx, const governance::PersonAccess& ac
 
 }  // namespace
 
-std::int64_t raise_alert(store::Database& db, Timestamp now, const std::string& kind, StaffUserId user,
-                         std::optional<PersonId> person, const std::string& record_type, const std::string& record_id,
+std::int64_t raise_alert(store::Database& db, Timestamp now, const std::string& kind,
+                         StaffUserId user, std::optional<PersonId> person,
+                         const std::string& record_type, const std::string& record_id,
                          const std::string& reason) {
-  std::int64_t id = db.next_id("alerts");
-  db.execute("INSERT INTO alerts (id, raised_at, kind, user_id, person_id, record_type, record_id, reason, status) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')",
-             {id, now.iso(), kind, user.value, person ? store::Value(person->value) : store::null(), record_type, record_id, reason});
+  std::int64_t id = db.insert_returning_id(
+      "INSERT INTO alerts (raised_at, kind, user_id, person_id, record_type, record_id, reason, "
+      "status) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, 'open')",
+      {now.iso(), kind, user.value, person ? store::Value(person->value) : store::null(),
+       record_type, record_id, reason});
   return id;
 }
 
 Outcome<std::vector<PersonMatch>> find_persons(const CareContext& ctx, const PersonQuery& q) {
-  bool allowed = ctx.role_grants(Activity::TracePerson);
-  if (!allowed) {
-    ctx.reads.record(actor_event(ctx, "search", "person", "", std::nullopt, false));
-    return forbidden("your role may not search for people");
-  }
+  auto gate = ctx.gate();
+  auto pass = gate.pass_role(Op::PersonSearch);
+  if (!pass) return forbidden("your role may not search for people");
   std::vector<RecordRow> candidates;
-  std::string sql = std::string("SELECT ") + kRecordColumns + " FROM local_records lr JOIN organisations o ON o.id = lr.organisation_id WHERE ";
+  std::string sql =
+      std::string("SELECT ") + kRecordColumns +
+      " FROM local_records lr JOIN organisations o ON o.id = lr.organisation_id WHERE ";
   if (!q.nhs_number.empty()) {
     auto n = NhsNumber::parse(q.nhs_number);
     if (!n) return invalid("nhs_number: " + n.error().message);
-    ctx.db.query(sql + "lr.nhs_number = ?", {std::string(n->digits())}, [&](const store::Row& r) { candidates.push_back(record_from(r)); });
+    ctx.db.query(sql + "lr.nhs_number = ?", {std::string(n->digits())},
+                 [&](const store::Row& r) { candidates.push_back(record_from(r)); });
   } else {
     if (q.birth_date.empty() || (q.family_name.empty() && q.given_name.empty()))
-      return invalid("search by nhs_number, or by birth_date with family_name and/or given_name (and postcode if known)");
+      return invalid(
+          "search by nhs_number, or by birth_date with family_name and/or given_name (and postcode "
+          "if known)");
     auto d = Date::parse_iso(q.birth_date);
     if (!d) return invalid("birth_date: " + d.error().message);
     std::string swapped = d->iso();
@@ -242,28 +260,38 @@ Outcome<std::vector<PersonMatch>> find_persons(const CareContext& ctx, const Per
     // Everyone born that day (or with day and month swapped), from the demographics index alone;
     // the full record is read only for the best match of each person who matches.
     Asked asked(q);
-    std::map<std::int64_t, std::pair<double, std::int64_t>> best_record;  // person → probability, record
-    ctx.db.query("SELECT lr.id, COALESCE(lr.person_id, 0), lr.given_name, lr.family_name, lr.birth_date, lr.postcode "
-                 "FROM local_records lr WHERE lr.birth_date IN (?, ?)",
-                 {d->iso(), alt}, [&](const store::Row& r) {
-                   RecordRow x;
-                   x.person = r.integer(1);
-                   if (x.person == 0) return;  // not yet in the person index
-                   x.given = r.text(2);
-                   x.family = r.text(3);
-                   x.birth_date = r.text(4);
-                   x.postcode = r.text(5);
-                   double p = match_probability(asked, x);
-                   auto& b = best_record[x.person];
-                   if (p >= 0.5 && p > b.first) b = {p, r.integer(0)};
-                 });
+    std::map<std::int64_t, std::pair<double, std::int64_t>>
+        best_record;  // person → probability, record
+    ctx.db.query(
+        "SELECT lr.id, COALESCE(lr.person_id, 0), lr.given_name, lr.family_name, lr.birth_date, "
+        "lr.postcode "
+        "FROM local_records lr WHERE lr.birth_date IN (?, ?)",
+        {d->iso(), alt}, [&](const store::Row& r) {
+          RecordRow x;
+          x.person = r.integer(1);
+          if (x.person == 0) return;  // not yet in the person index
+          x.given = r.text(2);
+          x.family = r.text(3);
+          x.birth_date = r.text(4);
+          x.postcode = r.text(5);
+          double p = match_probability(asked, x);
+          auto& b = best_record[x.person];
+          if (p >= 0.5 && p > b.first) b = {p, r.integer(0)};
+        });
     for (const auto& [person, b] : best_record)
-      if (b.second != 0) ctx.db.query(sql + "lr.id = ?", {b.second}, [&](const store::Row& r) { candidates.push_back(record_from(r)); });
+      if (b.second != 0)
+        ctx.db.query(sql + "lr.id = ?", {b.second},
+                     [&](const store::Row& r) { candidates.push_back(record_from(r)); });
   }
   std::map<std::int64_t, PersonMatch> best;
   const Asked asked(q);
   for (const auto& r : candidates) {
     if (r.person == 0) continue;  // not yet in the person index
+    // A record shows only where the person's consent lets its organisation's information reach
+    // the user's.
+    EntryFacts e;
+    e.organisation = r.organisation;
+    if (!gate.decide(Op::PersonSearch, PersonId(r.person), e).allowed) continue;
     double p = match_probability(asked, r);
     if (p < 0.5) continue;
     auto& m = best[r.person];
@@ -280,31 +308,30 @@ Outcome<std::vector<PersonMatch>> find_persons(const CareContext& ctx, const Per
   }
   std::vector<PersonMatch> out;
   for (auto& [id, m] : best) out.push_back(std::move(m));
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.confidence > b.confidence; });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.confidence > b.confidence; });
   if (out.size() > q.limit) out.resize(q.limit);
-  std::vector<governance::AuditEvent> events;
-  if (out.empty()) events.push_back(actor_event(ctx, "search", "person", "", std::nullopt, true));
-  for (const auto& m : out) events.push_back(actor_event(ctx, "search", "person", std::to_string(m.person.value), m.person, true));
-  ctx.reads.record(std::move(events));
+  for (const auto& m : out)
+    gate.record_read(*pass.permit, "person", std::to_string(m.person.value), m.person);
   return out;
 }
 
 Outcome<PersonSummary> person_summary(const CareContext& ctx, PersonId person) {
   auto records = records_of(ctx.db, person);
-  if (records.empty() && !detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
-  auto access = ctx.access(person);
-  auto d = access.decide(Activity::ViewRecord, true);
-  ctx.reads.record(access.event("read", "person_summary", std::to_string(person.value), d));
-  if (!d.allowed) return forbidden(std::string(d.explanation()));
+  if (records.empty() && !detail::person_exists(ctx.db, person))
+    return not_found("no person " + std::to_string(person.value));
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::PersonSummary, person, std::to_string(person.value));
+  if (!pass) return detail::refused(pass.decision, "person");
   PersonSummary s;
   s.id = person;
-  s.relationship = std::string(to_code(access.relationship()));
-  s.by_override = d.by_override;
+  s.relationship = std::string(to_code(gate.person(person).relationship()));
+  s.by_override = pass.decision.by_override;
   // Demographics from the record the user may see that is most authoritative.
   const RecordRow* shown = nullptr;
   int best_rank = -1;
   for (const auto& r : records) {
-    int rank = detail::display_rank(access, r.organisation, r.nhs_status);
+    int rank = detail::display_rank(gate, person, r.organisation, r.nhs_status);
     if (rank > best_rank) best_rank = rank, shown = &r;
   }
   for (const auto& r : records)
@@ -317,166 +344,216 @@ Outcome<PersonSummary> person_summary(const CareContext& ctx, PersonId person) {
     s.address = shown->address;
     s.postcode = shown->postcode;
   }
-  s.known_to = load_known_to(ctx, access, records);
+  s.known_to = load_known_to(ctx, gate, person, records);
   ctx.db.query(
-      "SELECT r.id, ft.name, tt.name, r.status, r.sent_at, r.service_requested, tt.organisation_id, ft.organisation_id "
-      "FROM referrals r JOIN teams ft ON ft.id = r.from_team_id JOIN teams tt ON tt.id = r.to_team_id "
+      "SELECT r.id, ft.name, tt.name, r.status, r.sent_at, r.service_requested, "
+      "tt.organisation_id, ft.organisation_id "
+      "FROM referrals r JOIN teams ft ON ft.id = r.from_team_id JOIN teams tt ON tt.id = "
+      "r.to_team_id "
       "WHERE r.person_id = ? AND r.status IN ('sent', 'accepted', 'scheduled') ORDER BY r.sent_at",
       {person.value}, [&](const store::Row& row) {
         EntryFacts e;
         e.organisation = OrganisationId(row.integer(7));
-        e.summary_level = true;
-        if (!access.decide(Activity::ViewRecord, e).allowed) return;
+        if (!gate.decide(Op::PersonSummary, person, e).allowed) return;
         e.organisation = OrganisationId(row.integer(6));
-        if (!access.decide(Activity::ViewRecord, e).allowed) return;
-        s.referrals.push_back({ReferralId(row.integer(0)), row.text(1), row.text(2), row.text(3), row.text(4), row.optional_text(5)});
+        if (!gate.decide(Op::PersonSummary, person, e).allowed) return;
+        s.referrals.push_back({ReferralId(row.integer(0)), row.text(1), row.text(2), row.text(3),
+                               row.text(4), row.optional_text(5)});
       });
   return s;
 }
 
 Outcome<KnownTo> known_to(const CareContext& ctx, PersonId person) {
   auto records = records_of(ctx.db, person);
-  if (records.empty() && !detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
-  auto access = ctx.access(person);
-  auto d = access.decide(Activity::ViewRecord, true);
-  ctx.reads.record(access.event("read", "known_to", std::to_string(person.value), d));
-  if (!d.allowed) return forbidden(std::string(d.explanation()));
-  return load_known_to(ctx, access, records);
+  if (records.empty() && !detail::person_exists(ctx.db, person))
+    return not_found("no person " + std::to_string(person.value));
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::PersonKnownTo, person, std::to_string(person.value));
+  if (!pass) return detail::refused(pass.decision, "person");
+  return load_known_to(ctx, gate, person, records);
 }
 
-Outcome<std::vector<TimelineEntry>> timeline(const CareContext& ctx, PersonId person, std::size_t limit) {
-  if (!detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
-  auto access = ctx.access(person);
-  auto d = access.decide(Activity::ViewRecord);
-  ctx.reads.record(access.event("read", "timeline", std::to_string(person.value), d));
-  if (!d.allowed) return forbidden(std::string(d.explanation()));
-  std::vector<std::pair<TimelineEntry, EntryFacts>> all;
+Outcome<std::vector<TimelineEntry>> timeline(const CareContext& ctx, PersonId person,
+                                             std::size_t limit) {
+  if (!detail::person_exists(ctx.db, person))
+    return not_found("no person " + std::to_string(person.value));
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::PersonTimeline, person, std::to_string(person.value));
+  if (!pass) return detail::refused(pass.decision, "person");
+  // Each entry with the parts of the record it shows (a referral shows the sender's and the
+  // receiver's information: the person's consent must allow both).
+  struct Shown {
+    TimelineEntry entry;
+    EntryFacts facts;
+    std::optional<EntryFacts> also;
+  };
+  std::vector<Shown> all;
   auto facts = [](std::int64_t org, std::optional<std::int64_t> team, bool sensitive) {
     EntryFacts e;
     e.organisation = OrganisationId(org);
     if (team) e.team = TeamId(*team);
-    e.sensitivity = sensitive ? governance::Sensitivity::Sensitive : governance::Sensitivity::Normal;
+    e.sensitivity =
+        sensitive ? governance::Sensitivity::Sensitive : governance::Sensitivity::Normal;
     return e;
   };
-  ctx.db.query("SELECT a.activity_date, a.service, a.organisation_id, o.name, a.team_id, t.name, a.units FROM activity a "
-               "JOIN local_records lr ON lr.id = a.local_record_id JOIN organisations o ON o.id = a.organisation_id "
-               "LEFT JOIN teams t ON t.id = a.team_id WHERE lr.person_id = ? ORDER BY a.activity_date DESC LIMIT ?",
-               {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
-                 std::string service = r.text(1);
-                 std::string what = service;
-                 for (auto& c : what)
-                   if (c == '_') c = ' ';
-                 all.push_back({{r.text(0), "activity", r.text(3), what, r.optional_text(5)},
-                                facts(r.integer(2), r.optional_integer(4), service.find("mental_health") != std::string::npos)});
-               });
-  ctx.db.query("SELECT r.sent_at, r.status, ft.organisation_id, fo.name, ft.name, tt.name, r.service_requested FROM referrals r "
-               "JOIN teams ft ON ft.id = r.from_team_id JOIN teams tt ON tt.id = r.to_team_id JOIN organisations fo ON fo.id = ft.organisation_id "
-               "WHERE r.person_id = ? ORDER BY r.sent_at DESC LIMIT ?",
-               {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
-                 all.push_back({{r.text(0), "referral", r.text(3), "referred to " + r.text(5) + " (" + r.text(1) + ")" +
-                                                                    (r.is_null(6) ? "" : ": " + r.text(6)),
-                                 r.text(4)},
-                                facts(r.integer(2), std::nullopt, false)});
-               });
-  ctx.db.query("SELECT a.starts_at, a.status, t.organisation_id, o.name, t.name, a.place FROM appointments a JOIN teams t ON t.id = a.team_id "
-               "JOIN organisations o ON o.id = t.organisation_id WHERE a.person_id = ? ORDER BY a.starts_at DESC LIMIT ?",
-               {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
-                 all.push_back({{r.text(0), "appointment", r.text(3), "visit (" + r.text(1) + "), " + r.text(5), r.text(4)},
-                                facts(r.integer(2), std::nullopt, false)});
-               });
-  ctx.db.query("SELECT n.written_at, n.category, n.organisation_id, o.name, n.team_id, t.name, n.sensitivity FROM case_notes n "
-               "JOIN organisations o ON o.id = n.organisation_id JOIN teams t ON t.id = n.team_id WHERE n.person_id = ? AND n.version = 1 "
-               "ORDER BY n.written_at DESC LIMIT ?",
-               {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
-                 EntryFacts e = facts(r.integer(2), r.integer(4), false);
-                 e.sensitivity = governance::sensitivity_from_code(r.text(6)).ok() ? *governance::sensitivity_from_code(r.text(6))
-                                                                                    : governance::Sensitivity::Normal;
-                 if (e.sensitivity == governance::Sensitivity::Sealed) e.sensitivity = governance::Sensitivity::Normal;  // its existence shows
-                 all.push_back({{r.text(0), "note", r.text(3), r.text(1) + " note", r.text(5)}, e});
-               });
-  ctx.db.query("SELECT a.started_at, a.kind, a.organisation_id, o.name FROM assessments a JOIN organisations o ON o.id = a.organisation_id "
-               "WHERE a.person_id = ? ORDER BY a.started_at DESC LIMIT ?",
-               {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
-                 all.push_back({{r.text(0), "assessment", r.text(3), r.text(1) + " assessment started", std::nullopt},
-                                facts(r.integer(2), std::nullopt, false)});
-               });
+  ctx.db.query(
+      "SELECT a.activity_date, a.service, a.organisation_id, o.name, a.team_id, t.name, a.units "
+      "FROM activity a "
+      "JOIN local_records lr ON lr.id = a.local_record_id JOIN organisations o ON o.id = "
+      "a.organisation_id "
+      "LEFT JOIN teams t ON t.id = a.team_id WHERE lr.person_id = ? ORDER BY a.activity_date DESC "
+      "LIMIT ?",
+      {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
+        std::string service = r.text(1);
+        std::string what = service;
+        for (auto& c : what)
+          if (c == '_') c = ' ';
+        all.push_back({{r.text(0), "activity", r.text(3), what, r.optional_text(5)},
+                       facts(r.integer(2), r.optional_integer(4),
+                             service.find("mental_health") != std::string::npos),
+                       std::nullopt});
+      });
+  ctx.db.query(
+      "SELECT r.sent_at, r.status, ft.organisation_id, fo.name, ft.name, tt.name, "
+      "r.service_requested, tt.organisation_id "
+      "FROM referrals r "
+      "JOIN teams ft ON ft.id = r.from_team_id JOIN teams tt ON tt.id = r.to_team_id JOIN "
+      "organisations fo ON fo.id = ft.organisation_id "
+      "WHERE r.person_id = ? ORDER BY r.sent_at DESC LIMIT ?",
+      {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
+        all.push_back({{r.text(0), "referral", r.text(3),
+                        "referred to " + r.text(5) + " (" + r.text(1) + ")" +
+                            (r.is_null(6) ? "" : ": " + r.text(6)),
+                        r.text(4)},
+                       facts(r.integer(2), std::nullopt, false),
+                       facts(r.integer(7), std::nullopt, false)});
+      });
+  ctx.db.query(
+      "SELECT a.starts_at, a.status, t.organisation_id, o.name, t.name, a.place FROM appointments "
+      "a JOIN teams t ON t.id = a.team_id "
+      "JOIN organisations o ON o.id = t.organisation_id WHERE a.person_id = ? ORDER BY a.starts_at "
+      "DESC LIMIT ?",
+      {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
+        all.push_back({{r.text(0), "appointment", r.text(3),
+                        "visit (" + r.text(1) + "), " + r.text(5), r.text(4)},
+                       facts(r.integer(2), std::nullopt, false),
+                       std::nullopt});
+      });
+  ctx.db.query(
+      "SELECT n.written_at, n.category, n.organisation_id, o.name, n.team_id, t.name, "
+      "n.sensitivity FROM case_notes n "
+      "JOIN organisations o ON o.id = n.organisation_id JOIN teams t ON t.id = n.team_id WHERE "
+      "n.person_id = ? AND n.version = 1 "
+      "ORDER BY n.written_at DESC LIMIT ?",
+      {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
+        EntryFacts e = facts(r.integer(2), r.integer(4), false);
+        e.sensitivity = governance::sensitivity_from_code(r.text(6)).ok()
+                            ? *governance::sensitivity_from_code(r.text(6))
+                            : governance::Sensitivity::Normal;
+        if (e.sensitivity == governance::Sensitivity::Sealed)
+          e.sensitivity = governance::Sensitivity::Normal;  // its existence shows
+        all.push_back(
+            {{r.text(0), "note", r.text(3), r.text(1) + " note", r.text(5)}, e, std::nullopt});
+      });
+  ctx.db.query(
+      "SELECT a.started_at, a.kind, a.organisation_id, o.name FROM assessments a JOIN "
+      "organisations o ON o.id = a.organisation_id "
+      "WHERE a.person_id = ? ORDER BY a.started_at DESC LIMIT ?",
+      {person.value, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
+        all.push_back(
+            {{r.text(0), "assessment", r.text(3), r.text(1) + " assessment started", std::nullopt},
+             facts(r.integer(2), std::nullopt, false),
+             std::nullopt});
+      });
   std::vector<TimelineEntry> out;
-  for (auto& [entry, e] : all)
-    if (access.decide(Activity::ViewRecord, e).allowed) out.push_back(std::move(entry));
+  for (auto& x : all)
+    if (gate.decide(Op::PersonTimeline, person, x.facts).allowed &&
+        (!x.also || gate.decide(Op::PersonTimeline, person, *x.also).allowed))
+      out.push_back(std::move(x.entry));
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.at > b.at; });
   if (out.size() > limit) out.resize(limit);
   return out;
 }
 
-Outcome<BreakGlassGrant> break_glass(const CareContext& ctx, PersonId person, const std::string& reason, int hours) {
-  if (!detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
-  auto access = ctx.access(person);
+Outcome<BreakGlassGrant> break_glass(const CareContext& ctx, PersonId person,
+                                     const std::string& reason, int hours) {
+  if (!detail::person_exists(ctx.db, person))
+    return not_found("no person " + std::to_string(person.value));
   std::string trimmed = reason;
   trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));
-  store::Transaction tx(ctx.db);
-  if (!ctx.role_grants(Activity::BreakGlass)) {
-    governance::AccessDecision denied;
-    denied.reason = governance::DenyReason::Role;
-    governance::append_audit(ctx.db, access.event("break_glass", "person", std::to_string(person.value), denied));
-    tx.commit();
-    return forbidden("your role may not override access controls");
-  }
-  if (trimmed.size() < 10) return invalid("reason: say why you need this record (at least 10 characters)");
+  auto gate = ctx.gate();
+  auto pass = gate.pass_role(Op::BreakGlass, person, std::to_string(person.value));
+  if (!pass) return forbidden("your role may not override access controls");
+  if (trimmed.size() < 10)
+    return invalid("reason: say why you need this record (at least 10 characters)");
   if (hours < 1 || hours > 24) return invalid("hours: an override lasts 1 to 24 hours");
+  store::Transaction tx(ctx.db);
   BreakGlassGrant g;
-  g.id = ctx.db.next_id("break_glass");
   g.expires_at = ctx.now.plus_seconds(std::int64_t{hours} * 3600).iso();
-  ctx.db.execute("INSERT INTO break_glass (id, user_id, person_id, reason, started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                 {g.id, ctx.actor.user.id.value, person.value, trimmed, ctx.now.iso(), g.expires_at});
-  g.alert_id = raise_alert(ctx.db, ctx.now, "break_glass", ctx.actor.user.id, person, "break_glass", std::to_string(g.id), trimmed);
-  governance::AccessDecision ok;
-  ok.allowed = true;
-  ok.by_override = true;
-  governance::append_audit(ctx.db, access.event("break_glass", "break_glass", std::to_string(g.id), ok));
+  g.id = ctx.db.insert_returning_id(
+      "INSERT INTO break_glass (user_id, person_id, reason, started_at, expires_at) VALUES (?, ?, "
+      "?, ?, ?)",
+      {ctx.actor.user.id.value, person.value, trimmed, ctx.now.iso(), g.expires_at});
+  g.alert_id = raise_alert(ctx.db, ctx.now, "break_glass", ctx.actor.user.id, person, "break_glass",
+                           std::to_string(g.id), trimmed);
+  gate.record(*pass.permit, std::to_string(g.id));
   tx.commit();
   return g;
 }
 
-Outcome<ConsentChoice> record_consent(const CareContext& ctx, PersonId person, OrganisationId organisation,
-                                      const std::string& direction, bool allowed) {
-  if (direction != "share_out" && direction != "share_in") return invalid("direction: share_out or share_in");
-  if (!detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
-  auto name = ctx.db.query_text("SELECT name FROM organisations WHERE id = ?", {organisation.value});
-  if (!name) return invalid("organisation_id: no organisation " + std::to_string(organisation.value));
-  auto access = ctx.access(person);
-  auto d = access.decide(Activity::Consent);
+Outcome<ConsentChoice> record_consent(const CareContext& ctx, PersonId person,
+                                      OrganisationId organisation, const std::string& direction,
+                                      bool allowed) {
+  if (direction != "share_out" && direction != "share_in")
+    return invalid("direction: share_out or share_in");
+  if (!detail::person_exists(ctx.db, person))
+    return not_found("no person " + std::to_string(person.value));
+  auto name =
+      ctx.db.query_text("SELECT name FROM organisations WHERE id = ?", {organisation.value});
+  if (!name)
+    return invalid("organisation_id: no organisation " + std::to_string(organisation.value));
+  // A choice about organisation X's information is the person's, recorded by X's own staff with
+  // a relationship of their own (never under an override).
+  auto gate = ctx.gate();
+  EntryFacts e;
+  e.organisation = organisation;
+  auto pass = gate.pass(Op::ConsentRecord, person, e);
+  if (!pass) return detail::refused(pass.decision, "person");
   store::Transaction tx(ctx.db);
   ConsentChoice c;
-  if (d.allowed) {
-    c.id = ctx.db.next_id("consents");
+  {
     c.organisation = organisation;
     c.organisation_name = *name;
     c.direction = direction;
     c.allowed = allowed;
     c.recorded_at = ctx.now.iso();
-    ctx.db.execute("INSERT INTO consents (id, person_id, organisation_id, direction, allowed, recorded_at, recorded_by_user_id) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   {c.id, person.value, organisation.value, direction, std::int64_t{allowed ? 1 : 0}, c.recorded_at,
-                    ctx.actor.user.id.value});
+    c.id = ctx.db.insert_returning_id(
+        "INSERT INTO consents (person_id, organisation_id, direction, allowed, recorded_at, "
+        "recorded_by_user_id) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        {person.value, organisation.value, direction, std::int64_t{allowed ? 1 : 0}, c.recorded_at,
+         ctx.actor.user.id.value});
   }
-  governance::append_audit(ctx.db, access.event("create", "consent", d.allowed ? std::to_string(c.id) : "", d));
+  gate.record(*pass.permit, std::to_string(c.id));
   tx.commit();
-  if (!d.allowed) return forbidden(std::string(d.explanation()));
   return c;
 }
 
 Outcome<std::vector<ConsentChoice>> consents(const CareContext& ctx, PersonId person) {
-  if (!detail::person_exists(ctx.db, person)) return not_found("no person " + std::to_string(person.value));
-  auto access = ctx.access(person);
-  auto d = access.decide(Activity::ViewRecord, true);
-  ctx.reads.record(access.event("read", "consent", std::to_string(person.value), d));
-  if (!d.allowed) return forbidden(std::string(d.explanation()));
+  if (!detail::person_exists(ctx.db, person))
+    return not_found("no person " + std::to_string(person.value));
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::ConsentList, person, std::to_string(person.value));
+  if (!pass) return detail::refused(pass.decision, "person");
   std::vector<ConsentChoice> out;
-  ctx.db.query("SELECT c.id, c.organisation_id, o.name, c.direction, c.allowed, c.recorded_at FROM consents c "
-               "JOIN organisations o ON o.id = c.organisation_id WHERE c.person_id = ? ORDER BY c.id",
-               {person.value}, [&](const store::Row& r) {
-                 out.push_back({r.integer(0), OrganisationId(r.integer(1)), r.text(2), r.text(3), r.text(5), r.integer(4) != 0});
-               });
+  ctx.db.query(
+      "SELECT c.id, c.organisation_id, o.name, c.direction, c.allowed, c.recorded_at FROM consents "
+      "c "
+      "JOIN organisations o ON o.id = c.organisation_id WHERE c.person_id = ? ORDER BY c.id",
+      {person.value}, [&](const store::Row& r) {
+        out.push_back({r.integer(0), OrganisationId(r.integer(1)), r.text(2), r.text(3), r.text(5),
+                       r.integer(4) != 0});
+      });
   return out;
 }
 

@@ -7,12 +7,20 @@
 namespace jc::care {
 namespace {
 
-using governance::Activity;
+using governance::EntryFacts;
+using governance::Op;
+
+EntryFacts held_by(OrganisationId organisation) {
+  EntryFacts e;
+  e.organisation = organisation;
+  return e;
+}
 
 std::optional<CarePlan> load_plan(store::Database& db, std::int64_t id, const std::string& today) {
   std::optional<CarePlan> p;
   db.query(
-      "SELECT p.id, p.person_id, p.status, p.created_at, p.review_date, o.name, s.display_name "
+      "SELECT p.id, p.person_id, p.status, p.created_at, p.review_date, o.name, s.display_name, "
+      "p.organisation_id "
       "FROM care_plans p "
       "JOIN organisations o ON o.id = p.organisation_id LEFT JOIN staff_users s ON s.id = "
       "p.key_worker_user_id WHERE p.id = ?",
@@ -25,6 +33,7 @@ std::optional<CarePlan> load_plan(store::Database& db, std::int64_t id, const st
         x.review_date = q.text(4);
         x.organisation = q.text(5);
         x.key_worker = q.optional_text(6);
+        x.organisation_id = OrganisationId(q.integer(7));
         p = std::move(x);
       });
   if (!p) return p;
@@ -56,9 +65,11 @@ std::optional<CarePlan> load_plan(store::Database& db, std::int64_t id, const st
 std::optional<PersonalBudget> load_budget(store::Database& db, std::int64_t id) {
   std::optional<PersonalBudget> b;
   db.query(
-      "SELECT id, person_id, care_plan_id, kind, mode, annual_amount_pence, start_date, "
-      "review_date FROM personal_budgets "
-      "WHERE id = ?",
+      "SELECT b.id, b.person_id, b.care_plan_id, b.kind, b.mode, b.annual_amount_pence, "
+      "b.start_date, "
+      "b.review_date, s.organisation_id FROM personal_budgets b JOIN staff_users s ON s.id = "
+      "b.created_by_user_id "
+      "WHERE b.id = ?",
       {id}, [&](const store::Row& q) {
         PersonalBudget x;
         x.id = q.integer(0);
@@ -69,6 +80,7 @@ std::optional<PersonalBudget> load_budget(store::Database& db, std::int64_t id) 
         x.annual_amount_pence = q.integer(5);
         x.start_date = q.text(6);
         x.review_date = q.text(7);
+        x.organisation_id = OrganisationId(q.integer(8));
         b = std::move(x);
       });
   if (!b) return b;
@@ -98,9 +110,9 @@ Outcome<CarePlan> create_care_plan(const CareContext& ctx, PersonId person, cons
   if (!detail::person_exists(ctx.db, person))
     return not_found("no person " + std::to_string(person.value));
   if (!valid_date(in.review_date)) return invalid("review_date: an ISO date such as 2027-05-31");
-  auto access = ctx.access(person);
-  auto d = access.decide(Activity::CarePlans);
-  if (!d.allowed) return detail::refuse(ctx, access, "create", "care_plan", "", d);
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::CarePlanCreate, person);
+  if (!pass) return detail::refused(pass.decision, "care_plan");
   if (in.key_worker &&
       !ctx.db.query_integer("SELECT 1 FROM staff_users WHERE id = ? AND active = 1",
                             {in.key_worker->value}))
@@ -110,14 +122,13 @@ Outcome<CarePlan> create_care_plan(const CareContext& ctx, PersonId person, cons
   ctx.db.execute(
       "UPDATE care_plans SET status = 'superseded' WHERE person_id = ? AND status = 'active'",
       {person.value});
-  std::int64_t id = ctx.db.next_id("care_plans");
-  ctx.db.execute(
-      "INSERT INTO care_plans (id, person_id, status, created_at, created_by_user_id, "
+  std::int64_t id = ctx.db.insert_returning_id(
+      "INSERT INTO care_plans (person_id, status, created_at, created_by_user_id, "
       "organisation_id, key_worker_user_id, "
-      "review_date) VALUES (?, ?, 'active', ?, ?, ?, ?, ?)",
-      {id, person.value, ctx.now.iso(), ctx.actor.user.id.value, ctx.actor.user.organisation.value,
+      "review_date) VALUES (?, 'active', ?, ?, ?, ?, ?)",
+      {person.value, ctx.now.iso(), ctx.actor.user.id.value, ctx.actor.user.organisation.value,
        in.key_worker ? store::Value(in.key_worker->value) : store::null(), in.review_date});
-  governance::append_audit(ctx.db, access.event("create", "care_plan", std::to_string(id), d));
+  gate.record(*pass.permit, std::to_string(id));
   tx.commit();
   return *load_plan(ctx.db, id, ctx.now.iso().substr(0, 10));
 }
@@ -143,20 +154,23 @@ Outcome<CarePlan> add_plan_line(const CareContext& ctx, std::int64_t plan_id,
   if (!valid_date(in.start_date)) return invalid("start_date: an ISO date");
   if (!in.end_date.empty() && (!valid_date(in.end_date) || in.end_date < in.start_date))
     return invalid("end_date: an ISO date on or after start_date");
-  auto access = ctx.access(plan->person);
-  auto d = access.decide(Activity::CarePlans);
-  if (!d.allowed) return detail::refuse(ctx, access, "update", "care_plan", "", d);
+  // The plan is its organisation's: another organisation's staff change it only where the
+  // person's consent lets them see it.
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::CarePlanAddLine, plan->person, held_by(plan->organisation_id),
+                        std::to_string(plan_id));
+  if (!pass) return detail::refused(pass.decision, "care_plan");
   if (plan->status != "active")
     return conflict("care plan " + std::to_string(plan_id) + " is " + plan->status);
   store::Transaction tx(ctx.db);
-  ctx.db.execute(
-      "INSERT INTO care_plan_lines (id, care_plan_id, provider_organisation_id, service, funder, "
+  ctx.db.insert_returning_id(
+      "INSERT INTO care_plan_lines (care_plan_id, provider_organisation_id, service, funder, "
       "pool_id, units_per_week, "
-      "unit_cost_pence, start_date, end_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {ctx.db.next_id("care_plan_lines"), plan_id, in.provider.value, in.service, in.funder,
-       store::optional_value(in.pool_id), in.units_per_week, in.unit_cost_pence, in.start_date,
+      "unit_cost_pence, start_date, end_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {plan_id, in.provider.value, in.service, in.funder, store::optional_value(in.pool_id),
+       in.units_per_week, in.unit_cost_pence, in.start_date,
        in.end_date.empty() ? store::null() : store::Value(in.end_date)});
-  governance::append_audit(ctx.db, access.event("update", "care_plan", std::to_string(plan_id), d));
+  gate.record(*pass.permit, std::to_string(plan_id));
   tx.commit();
   return *load_plan(ctx.db, plan_id, ctx.now.iso().substr(0, 10));
 }
@@ -164,15 +178,20 @@ Outcome<CarePlan> add_plan_line(const CareContext& ctx, std::int64_t plan_id,
 Outcome<std::vector<CarePlan>> care_plans(const CareContext& ctx, PersonId person) {
   if (!detail::person_exists(ctx.db, person))
     return not_found("no person " + std::to_string(person.value));
-  auto access = ctx.access(person);
-  auto d = access.decide(Activity::ViewRecord);
-  ctx.reads.record(access.event("read", "care_plans", std::to_string(person.value), d));
-  if (!d.allowed) return forbidden(std::string(d.explanation()));
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::CarePlanList, person, std::to_string(person.value));
+  if (!pass) return detail::refused(pass.decision, "person");
   std::vector<std::int64_t> ids;
   ctx.db.query("SELECT id FROM care_plans WHERE person_id = ? ORDER BY id DESC", {person.value},
                [&](const store::Row& q) { ids.push_back(q.integer(0)); });
   std::vector<CarePlan> out;
-  for (auto id : ids) out.push_back(*load_plan(ctx.db, id, ctx.now.iso().substr(0, 10)));
+  for (auto id : ids) {
+    auto plan = load_plan(ctx.db, id, ctx.now.iso().substr(0, 10));
+    if (!gate.decide(Op::CarePlanList, person, held_by(plan->organisation_id)).allowed)
+      continue;  // consent: withheld
+    gate.record_read(*pass.permit, "care_plan", std::to_string(id), person);
+    out.push_back(std::move(*plan));
+  }
   return out;
 }
 
@@ -209,24 +228,22 @@ Outcome<PersonalBudget> create_personal_budget(const CareContext& ctx, PersonId 
   if (in.care_plan_id && ctx.db.query_integer("SELECT person_id FROM care_plans WHERE id = ?",
                                               {*in.care_plan_id}) != person.value)
     return invalid("care_plan_id: not a care plan of this person");
-  auto access = ctx.access(person);
-  auto d = access.decide(Activity::Budgets);
-  if (!d.allowed) return detail::refuse(ctx, access, "create", "personal_budget", "", d);
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::BudgetCreate, person);
+  if (!pass) return detail::refused(pass.decision, "personal_budget");
   store::Transaction tx(ctx.db);
-  std::int64_t id = ctx.db.next_id("personal_budgets");
-  ctx.db.execute(
-      "INSERT INTO personal_budgets (id, person_id, care_plan_id, kind, mode, annual_amount_pence, "
+  std::int64_t id = ctx.db.insert_returning_id(
+      "INSERT INTO personal_budgets (person_id, care_plan_id, kind, mode, annual_amount_pence, "
       "start_date, review_date, "
-      "created_at, created_by_user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {id, person.value, store::optional_value(in.care_plan_id), in.kind, in.mode,
+      "created_at, created_by_user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {person.value, store::optional_value(in.care_plan_id), in.kind, in.mode,
        in.annual_amount_pence, in.start_date, in.review_date, ctx.now.iso(),
        ctx.actor.user.id.value});
   for (const auto& [funder, pence] : in.funders)
     ctx.db.execute(
         "INSERT INTO personal_budget_funders (budget_id, funder, amount_pence) VALUES (?, ?, ?)",
         {id, funder, pence});
-  governance::append_audit(ctx.db,
-                           access.event("create", "personal_budget", std::to_string(id), d));
+  gate.record(*pass.permit, std::to_string(id));
   tx.commit();
   return *load_budget(ctx.db, id);
 }
@@ -243,18 +260,17 @@ Outcome<PersonalBudget> record_budget_entry(const CareContext& ctx, std::int64_t
     return invalid("description: what the money was spent on");
   if (kind == "refund" && amount > b->spent_pence)
     return invalid("amount_pence: a refund cannot exceed what was spent");
-  auto access = ctx.access(b->person);
-  auto d = access.decide(Activity::Budgets);
-  if (!d.allowed) return detail::refuse(ctx, access, "update", "personal_budget", "", d);
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::BudgetRecordEntry, b->person, held_by(b->organisation_id),
+                        std::to_string(budget_id));
+  if (!pass) return detail::refused(pass.decision, "personal_budget");
   store::Transaction tx(ctx.db);
-  ctx.db.execute(
-      "INSERT INTO personal_budget_ledger (id, budget_id, entry_date, kind, description, "
+  ctx.db.insert_returning_id(
+      "INSERT INTO personal_budget_ledger (budget_id, entry_date, kind, description, "
       "amount_pence, recorded_by_user_id, "
-      "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      {ctx.db.next_id("personal_budget_ledger"), budget_id, entry_date, kind, description, amount,
-       ctx.actor.user.id.value, ctx.now.iso()});
-  governance::append_audit(ctx.db,
-                           access.event("update", "personal_budget", std::to_string(budget_id), d));
+      "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {budget_id, entry_date, kind, description, amount, ctx.actor.user.id.value, ctx.now.iso()});
+  gate.record(*pass.permit, std::to_string(budget_id));
   tx.commit();
   return *load_budget(ctx.db, budget_id);
 }
@@ -262,15 +278,20 @@ Outcome<PersonalBudget> record_budget_entry(const CareContext& ctx, std::int64_t
 Outcome<std::vector<PersonalBudget>> personal_budgets(const CareContext& ctx, PersonId person) {
   if (!detail::person_exists(ctx.db, person))
     return not_found("no person " + std::to_string(person.value));
-  auto access = ctx.access(person);
-  auto d = access.decide(Activity::ViewRecord);
-  ctx.reads.record(access.event("read", "personal_budgets", std::to_string(person.value), d));
-  if (!d.allowed) return forbidden(std::string(d.explanation()));
+  auto gate = ctx.gate();
+  auto pass = gate.pass(Op::BudgetList, person, std::to_string(person.value));
+  if (!pass) return detail::refused(pass.decision, "person");
   std::vector<std::int64_t> ids;
   ctx.db.query("SELECT id FROM personal_budgets WHERE person_id = ? ORDER BY id", {person.value},
                [&](const store::Row& q) { ids.push_back(q.integer(0)); });
   std::vector<PersonalBudget> out;
-  for (auto id : ids) out.push_back(*load_budget(ctx.db, id));
+  for (auto id : ids) {
+    auto budget = load_budget(ctx.db, id);
+    if (!gate.decide(Op::BudgetList, person, held_by(budget->organisation_id)).allowed)
+      continue;  // consent: withheld
+    gate.record_read(*pass.permit, "personal_budget", std::to_string(id), person);
+    out.push_back(std::move(*budget));
+  }
   return out;
 }
 

@@ -29,6 +29,7 @@ struct CarePlan {
   std::int64_t id = 0;
   PersonId person;
   std::string status, created_at, review_date, organisation;
+  OrganisationId organisation_id;  // whose plan it is: the person's consent governs its flow out
   std::optional<std::string> key_worker;
   std::vector<PlanLine> lines;
   std::int64_t weekly_cost_pence = 0;  // of the lines current on the day asked
@@ -46,7 +47,8 @@ struct NewPlanLine {
   std::int64_t units_per_week = 0, unit_cost_pence = 0;
   std::string start_date, end_date;
 };
-Outcome<CarePlan> add_plan_line(const CareContext& ctx, std::int64_t plan_id, const NewPlanLine& line);
+Outcome<CarePlan> add_plan_line(const CareContext& ctx, std::int64_t plan_id,
+                                const NewPlanLine& line);
 Outcome<std::vector<CarePlan>> care_plans(const CareContext& ctx, PersonId person);
 
 struct BudgetEntry {
@@ -58,6 +60,7 @@ struct BudgetEntry {
 struct PersonalBudget {
   std::int64_t id = 0;
   PersonId person;
+  OrganisationId organisation_id;  // the organisation that set it up
   std::optional<std::int64_t> care_plan_id;
   std::string kind, mode, start_date, review_date;
   std::int64_t annual_amount_pence = 0;
@@ -74,10 +77,13 @@ struct NewBudget {
   std::vector<std::pair<std::string, std::int64_t>> funders;  // must add up to the annual amount
   std::string start_date, review_date;
 };
-Outcome<PersonalBudget> create_personal_budget(const CareContext& ctx, PersonId person, const NewBudget& budget);
+Outcome<PersonalBudget> create_personal_budget(const CareContext& ctx, PersonId person,
+                                               const NewBudget& budget);
 // kind: spend (positive amount, reduces the balance) or refund (positive, restores it).
-Outcome<PersonalBudget> record_budget_entry(const CareContext& ctx, std::int64_t budget_id, const std::string& kind,
-                                            const std::string& entry_date, const std::string& description, std::int64_t amount_pence);
+Outcome<PersonalBudget> record_budget_entry(const CareContext& ctx, std::int64_t budget_id,
+                                            const std::string& kind, const std::string& entry_date,
+                                            const std::string& description,
+                                            std::int64_t amount_pence);
 Outcome<std::vector<PersonalBudget>> personal_budgets(const CareContext& ctx, PersonId person);
 
 }  // namespace jc::care

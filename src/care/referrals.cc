@@ -8,15 +8,19 @@
 namespace jc::care {
 namespace {
 
-using governance::Activity;
+using governance::DenyReason;
 using governance::EntryFacts;
+using governance::Op;
 
 constexpr const char* kReferralColumns =
-    "r.id, COALESCE(r.person_id, 0), r.from_team_id, ft.name, r.to_team_id, tt.name, r.status, r.sent_at, r.service_requested, "
-    "r.urgency, r.reason, r.accepted_at, r.first_contact_at, r.closed_at, r.allocated_user_id, au.display_name, "
+    "r.id, COALESCE(r.person_id, 0), r.from_team_id, ft.name, r.to_team_id, tt.name, r.status, "
+    "r.sent_at, r.service_requested, "
+    "r.urgency, r.reason, r.accepted_at, r.first_contact_at, r.closed_at, r.allocated_user_id, "
+    "au.display_name, "
     "r.previous_referral_id, ft.organisation_id, tt.organisation_id";
 constexpr const char* kReferralFrom =
-    " FROM referrals r JOIN teams ft ON ft.id = r.from_team_id JOIN teams tt ON tt.id = r.to_team_id "
+    " FROM referrals r JOIN teams ft ON ft.id = r.from_team_id JOIN teams tt ON tt.id = "
+    "r.to_team_id "
     "LEFT JOIN staff_users au ON au.id = r.allocated_user_id ";
 
 struct Row {
@@ -68,44 +72,66 @@ std::optional<Row> load_row(store::Database& db, ReferralId id, Timestamp now) {
 }
 
 void load_details(store::Database& db, Referral& r) {
-  db.query("SELECT e.occurred_at, e.event, e.from_status, e.to_status, e.detail, s.display_name FROM referral_events e "
-           "LEFT JOIN staff_users s ON s.id = e.user_id WHERE e.referral_id = ? ORDER BY e.id",
-           {r.id.value}, [&](const store::Row& q) {
-             r.events.push_back({q.text(0), q.text(1), q.text(3), q.optional_text(2), q.optional_text(4), q.optional_text(5)});
-           });
-  db.query("SELECT a.id, a.starts_at, a.place, a.status, a.practitioner_user_id, s.display_name, a.team_id, t.name "
-           "FROM appointments a JOIN teams t ON t.id = a.team_id LEFT JOIN staff_users s ON s.id = a.practitioner_user_id "
-           "WHERE a.referral_id = ? ORDER BY a.starts_at",
-           {r.id.value}, [&](const store::Row& q) {
-             r.appointments.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.optional_integer(4), q.optional_text(5),
-                                       TeamId(q.integer(6)), q.text(7)});
-           });
+  db.query(
+      "SELECT e.occurred_at, e.event, e.from_status, e.to_status, e.detail, s.display_name FROM "
+      "referral_events e "
+      "LEFT JOIN staff_users s ON s.id = e.user_id WHERE e.referral_id = ? ORDER BY e.id",
+      {r.id.value}, [&](const store::Row& q) {
+        r.events.push_back({q.text(0), q.text(1), q.text(3), q.optional_text(2), q.optional_text(4),
+                            q.optional_text(5)});
+      });
+  db.query(
+      "SELECT a.id, a.starts_at, a.place, a.status, a.practitioner_user_id, s.display_name, "
+      "a.team_id, t.name "
+      "FROM appointments a JOIN teams t ON t.id = a.team_id LEFT JOIN staff_users s ON s.id = "
+      "a.practitioner_user_id "
+      "WHERE a.referral_id = ? ORDER BY a.starts_at",
+      {r.id.value}, [&](const store::Row& q) {
+        r.appointments.push_back({q.integer(0), q.text(1), q.text(2), q.text(3),
+                                  q.optional_integer(4), q.optional_text(5), TeamId(q.integer(6)),
+                                  q.text(7)});
+      });
 }
 
 // The name and NHS number of the person as the user may see them (summary level).
-void fill_person(store::Database& db, const governance::PersonAccess& access, Referral& r) {
+void fill_person(store::Database& db, governance::Gate& gate, Referral& r) {
   int best = -1;
-  db.query("SELECT organisation_id, given_name, family_name, COALESCE(nhs_number, ''), nhs_number_status FROM local_records "
-           "WHERE person_id = ? ORDER BY id",
-           {r.person.value}, [&](const store::Row& q) {
-             int rank = detail::display_rank(access, OrganisationId(q.integer(0)), q.text(4));
-             if (rank < 0 || rank <= best) return;
-             best = rank;
-             r.person_name = q.text(1) + " " + q.text(2);
-             if (q.text(4) == "01") r.person_nhs_number = q.text(3);
-           });
+  db.query(
+      "SELECT organisation_id, given_name, family_name, COALESCE(nhs_number, ''), "
+      "nhs_number_status FROM local_records "
+      "WHERE person_id = ? ORDER BY id",
+      {r.person.value}, [&](const store::Row& q) {
+        int rank = detail::display_rank(gate, r.person, OrganisationId(q.integer(0)), q.text(4));
+        if (rank < 0 || rank <= best) return;
+        best = rank;
+        r.person_name = q.text(1) + " " + q.text(2);
+        if (q.text(4) == "01") r.person_nhs_number = q.text(3);
+      });
 }
 
-void add_event(store::Database& db, ReferralId id, Timestamp now, StaffUserId user, const std::string& event,
-               std::optional<std::string> from, const std::string& to, const std::string& detail) {
-  db.execute("INSERT INTO referral_events (id, referral_id, occurred_at, user_id, event, from_status, to_status, detail) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-             {db.next_id("referral_events"), id.value, now.iso(), user.value, event, store::optional_value(from), to,
-              detail.empty() ? store::null() : store::Value(detail)});
+void add_event(store::Database& db, ReferralId id, Timestamp now, StaffUserId user,
+               const std::string& event, std::optional<std::string> from, const std::string& to,
+               const std::string& detail) {
+  db.insert_returning_id(
+      "INSERT INTO referral_events (referral_id, occurred_at, user_id, event, from_status, "
+      "to_status, detail) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {id.value, now.iso(), user.value, event, store::optional_value(from), to,
+       detail.empty() ? store::null() : store::Value(detail)});
+}
+
+// A part of a referral as the access rule sees it (the sender's information or the receiver's);
+// `party`: the user's team is the end of the referral the operation needs.
+EntryFacts part(OrganisationId organisation, bool party) {
+  EntryFacts e;
+  e.organisation = organisation;
+  e.party = party;
+  return e;
 }
 
 std::optional<TeamId> team_of_user(store::Database& db, StaffUserId user) {
-  auto t = db.query_integer("SELECT team_id FROM staff_users WHERE id = ? AND active = 1", {user.value});
+  auto t =
+      db.query_integer("SELECT team_id FROM staff_users WHERE id = ? AND active = 1", {user.value});
   if (!t) return std::nullopt;
   return TeamId(*t);
 }
@@ -114,32 +140,42 @@ std::optional<TeamId> team_of_user(store::Database& db, StaffUserId user) {
 
 Outcome<Referral> send_referral(const CareContext& ctx, const NewReferral& in) {
   const auto& user = ctx.actor.user;
-  if (!user.team) return forbidden("only a member of a team may send a referral");
-  auto to_org = ctx.db.query_integer("SELECT organisation_id FROM teams WHERE id = ?", {in.to_team.value});
+  auto gate = ctx.gate();
+  if (!user.team) {
+    gate.refuse(Op::ReferralSend, in.person, DenyReason::Party);
+    return forbidden("only a member of a team may send a referral");
+  }
+  auto to_org =
+      ctx.db.query_integer("SELECT organisation_id FROM teams WHERE id = ?", {in.to_team.value});
   if (!to_org) return invalid("to_team_id: no team " + std::to_string(in.to_team.value));
   if (in.to_team == *user.team) return invalid("to_team_id: a team cannot refer to itself");
   if (in.urgency != "routine" && in.urgency != "urgent" && in.urgency != "emergency")
     return invalid("urgency: routine, urgent or emergency");
-  if (detail::trimmed(in.reason).empty()) return invalid("reason: say what is asked of the other team");
+  if (detail::trimmed(in.reason).empty())
+    return invalid("reason: say what is asked of the other team");
   // The sender's own record of the person, else the first organisation's.
-  auto record = ctx.db.query_integer("SELECT id FROM local_records WHERE person_id = ? ORDER BY organisation_id = ? DESC, id LIMIT 1",
-                                     {in.person.value, user.organisation.value});
+  auto record = ctx.db.query_integer(
+      "SELECT id FROM local_records WHERE person_id = ? ORDER BY organisation_id = ? DESC, id "
+      "LIMIT 1",
+      {in.person.value, user.organisation.value});
   if (!record) return not_found("no person " + std::to_string(in.person.value));
-  auto access = ctx.access(in.person);
-  auto d = access.decide(Activity::SendReferrals);
-  if (!d.allowed) return detail::refuse(ctx, access, "create", "referral", "", d);
+  auto pass = gate.pass(Op::ReferralSend, in.person);
+  if (!pass) return detail::refused(pass.decision, "referral");
   store::Transaction tx(ctx.db);
-  ReferralId id(ctx.db.next_id("referrals"));
-  ctx.db.execute("INSERT INTO referrals (id, local_record_id, from_team_id, to_team_id, sent_at, status, reason, person_id, "
-                 "service_requested, urgency, sent_by_user_id) VALUES (?, ?, ?, ?, ?, 'sent', ?, ?, ?, ?, ?)",
-                 {id.value, *record, user.team->value, in.to_team.value, ctx.now.iso(), detail::trimmed(in.reason), in.person.value,
-                  in.service_requested.empty() ? store::null() : store::Value(in.service_requested), in.urgency, user.id.value});
+  ReferralId id(ctx.db.insert_returning_id(
+      "INSERT INTO referrals (local_record_id, from_team_id, to_team_id, sent_at, status, reason, "
+      "person_id, "
+      "service_requested, urgency, sent_by_user_id) VALUES (?, ?, ?, ?, 'sent', ?, ?, ?, ?, ?)",
+      {*record, user.team->value, in.to_team.value, ctx.now.iso(), detail::trimmed(in.reason),
+       in.person.value,
+       in.service_requested.empty() ? store::null() : store::Value(in.service_requested),
+       in.urgency, user.id.value}));
   add_event(ctx.db, id, ctx.now, user.id, "sent", std::nullopt, "sent", "");
-  governance::append_audit(ctx.db, access.event("create", "referral", std::to_string(id.value), d));
+  gate.record(*pass.permit, std::to_string(id.value));
   tx.commit();
   auto row = load_row(ctx.db, id, ctx.now);
   Referral r = row->r;
-  fill_person(ctx.db, access, r);
+  fill_person(ctx.db, gate, r);
   load_details(ctx.db, r);
   return r;
 }
@@ -147,26 +183,18 @@ Outcome<Referral> send_referral(const CareContext& ctx, const NewReferral& in) {
 Outcome<Referral> get_referral(const CareContext& ctx, ReferralId id) {
   auto row = load_row(ctx.db, id, ctx.now);
   if (!row || !row->r.person.valid()) return not_found("no referral " + std::to_string(id.value));
-  auto access = ctx.access(row->r.person);
-  // Either end of the referral sees it: the receiving team (relationship: referred or active)
-  // and the sending team (its own record).
-  bool own_team = ctx.actor.user.team && (*ctx.actor.user.team == row->r.from_team || *ctx.actor.user.team == row->r.to_team);
-  EntryFacts e;
-  e.organisation = row->from_org;
-  e.summary_level = true;
-  auto d = access.decide(Activity::ViewRecord, e);
-  if (d.allowed) {
-    e.organisation = row->to_org;
-    d = access.decide(Activity::ViewRecord, e);
-  }
-  if (!d.allowed && own_team && ctx.role_grants(Activity::ViewRecord)) {
-    d.allowed = true;
-    d.reason = governance::DenyReason::None;
-  }
-  ctx.reads.record(access.event("read", "referral", std::to_string(id.value), d));
-  if (!d.allowed) return forbidden(std::string(d.explanation()));
+  // Either end of the referral may read it (that one; a team's other relationships are its own);
+  // anyone else needs an open involvement, or an override. Both organisations' information is in
+  // it, so the person's consent must allow both flows.
+  auto gate = ctx.gate();
+  bool party = ctx.actor.user.team &&
+               (*ctx.actor.user.team == row->r.from_team || *ctx.actor.user.team == row->r.to_team);
+  auto pass =
+      gate.pass(Op::ReferralRead, row->r.person,
+                {part(row->from_org, party), part(row->to_org, party)}, std::to_string(id.value));
+  if (!pass) return detail::refused(pass.decision, "referral");
   Referral r = row->r;
-  fill_person(ctx.db, access, r);
+  fill_person(ctx.db, gate, r);
   load_details(ctx.db, r);
   return r;
 }
@@ -176,60 +204,78 @@ Outcome<Referral> act_on_referral(const CareContext& ctx, ReferralId id, const R
   if (!row || !row->r.person.valid()) return not_found("no referral " + std::to_string(id.value));
   const Referral& r = row->r;
   const auto& user = ctx.actor.user;
-  auto access = ctx.access(r.person);
   bool receiving = user.team && *user.team == r.to_team;
   bool sending = user.team && *user.team == r.from_team;
 
-  // Which statuses each action may start from.
-  struct Step {
+  // The moves of the lifecycle: the statuses each starts from, where it leads, and the operation
+  // it is for the receiving team and (where the sender may take it) for the sending team: the
+  // sender may book a visit into the receiving team's diary (a social worker booking a health
+  // visitor's visit) or withdraw the referral.
+  struct Move {
     const char* action;
     std::vector<std::string> from;
     const char* to;
+    Op receiver;
+    std::optional<Op> sender;
   };
-  static const std::vector<Step> kSteps = {
-      {"accept", {"sent"}, "accepted"},
-      {"decline", {"sent"}, "declined"},
-      {"redirect", {"sent"}, "redirected"},
-      {"allocate", {"accepted", "scheduled"}, ""},
-      {"schedule", {"accepted", "scheduled"}, "scheduled"},
-      {"complete", {"accepted", "scheduled"}, "completed"},
-      {"cancel", {"sent", "accepted", "scheduled"}, "cancelled"},
+  static const std::vector<Move> kMoves = {
+      {"accept", {"sent"}, "accepted", Op::ReferralAccept, std::nullopt},
+      {"decline", {"sent"}, "declined", Op::ReferralDecline, std::nullopt},
+      {"redirect", {"sent"}, "redirected", Op::ReferralRedirect, std::nullopt},
+      {"allocate", {"accepted", "scheduled"}, "", Op::ReferralAllocate, std::nullopt},
+      {"schedule", {"accepted", "scheduled"}, "scheduled", Op::ReferralSchedule, Op::ReferralBook},
+      {"complete", {"accepted", "scheduled"}, "completed", Op::ReferralComplete, std::nullopt},
+      {"cancel",
+       {"sent", "accepted", "scheduled"},
+       "cancelled",
+       Op::ReferralCancel,
+       Op::ReferralWithdraw},
   };
-  auto step = std::find_if(kSteps.begin(), kSteps.end(), [&](const Step& s) { return a.action == s.action; });
-  if (step == kSteps.end()) return invalid("action: accept, decline, redirect, allocate, schedule, complete or cancel");
+  auto step = std::find_if(kMoves.begin(), kMoves.end(),
+                           [&](const Move& s) { return a.action == s.action; });
+  if (step == kMoves.end())
+    return invalid("action: accept, decline, redirect, allocate, schedule, complete or cancel");
 
-  // Who may take the step: the receiving team; the sender may also book a visit into the
-  // receiving team's diary (a social worker scheduling a health visitor's visit) or cancel.
-  bool may = false;
-  if (a.action == "schedule") may = (receiving && ctx.role_grants(Activity::ManageReferrals)) ||
-                                    (sending && ctx.role_grants(Activity::SendReferrals));
-  else if (a.action == "cancel") may = (receiving && ctx.role_grants(Activity::ManageReferrals)) ||
-                                       (sending && ctx.role_grants(Activity::SendReferrals));
-  else may = receiving && ctx.role_grants(Activity::ManageReferrals);
-  if (!may) {
-    bool role = ctx.role_grants(Activity::ManageReferrals) || ctx.role_grants(Activity::SendReferrals);
-    return detail::refuse(ctx, access, "update", "referral", std::to_string(id.value), role ? governance::AccessDecision{} : detail::role_denied(),
-                  role ? "only the receiving team may " + a.action + " this referral" : "your role may not act on referrals");
-  }
-  if (std::find(step->from.begin(), step->from.end(), r.status) == step->from.end()) {
+  // The operation this move is for this user: the sender's where it has one and the user is the
+  // sender, else the receiver's (refused unless the user is of the receiving team).
+  bool as_sender = sending && !receiving && step->sender;
+  Op op = as_sender ? *step->sender : step->receiver;
+  bool party = as_sender || receiving;
+  // A move the referral's status does not allow is a conflict for either end, and changes
+  // nothing; anyone else learns nothing of the referral from it.
+  if (party && std::find(step->from.begin(), step->from.end(), r.status) == step->from.end()) {
     std::string allowed;
     for (const auto& s : step->from) allowed += (allowed.empty() ? "" : ", ") + s;
-    return conflict("cannot " + a.action + " a referral that is " + r.status + " (only from: " + allowed + ")");
+    return conflict("cannot " + a.action + " a referral that is " + r.status +
+                    " (only from: " + allowed + ")");
   }
+  auto gate = ctx.gate();
+  auto pass = gate.pass(op, r.person, {part(row->from_org, party), part(row->to_org, party)},
+                        std::to_string(id.value));
+  if (!pass) {
+    if (pass.decision.reason == DenyReason::Party)
+      return forbidden("only the receiving team may " + a.action + " this referral");
+    if (pass.decision.reason == DenyReason::Role)
+      return forbidden("your role may not " + a.action + " referrals");
+    return detail::refused(pass.decision, "referral");
+  }
+  const governance::Permit& permit = *pass.permit;
   std::string reason = detail::trimmed(a.reason);
   if ((a.action == "decline" || a.action == "redirect" || a.action == "cancel") && reason.empty())
     return invalid("reason: say why the referral is " + std::string(step->to));
   std::optional<TeamId> redirect_team;
   if (a.action == "redirect") {
     if (!a.redirect_to) return invalid("redirect_to_team_id: which team should have it");
-    if (*a.redirect_to == r.to_team) return invalid("redirect_to_team_id: the referral is already with that team");
+    if (*a.redirect_to == r.to_team)
+      return invalid("redirect_to_team_id: the referral is already with that team");
     if (!ctx.db.query_integer("SELECT 1 FROM teams WHERE id = ?", {a.redirect_to->value}))
       return invalid("redirect_to_team_id: no team " + std::to_string(a.redirect_to->value));
     redirect_team = a.redirect_to;
   }
   if (a.allocate_to) {
     auto t = team_of_user(ctx.db, *a.allocate_to);
-    if (!t || *t != r.to_team) return invalid("allocate_to_user_id: not an active member of " + r.to_team_name);
+    if (!t || *t != r.to_team)
+      return invalid("allocate_to_user_id: not an active member of " + r.to_team_name);
   } else if (a.action == "allocate") {
     return invalid("allocate_to_user_id: whom to allocate the case to");
   }
@@ -241,140 +287,184 @@ Outcome<Referral> act_on_referral(const CareContext& ctx, ReferralId id, const R
     if (detail::trimmed(a.place).empty()) return invalid("place: where the visit is");
     if (!a.practitioner) return invalid("practitioner_user_id: who will visit");
     auto t2 = team_of_user(ctx.db, *a.practitioner);
-    if (!t2 || *t2 != r.to_team) return invalid("practitioner_user_id: not an active member of " + r.to_team_name);
+    if (!t2 || *t2 != r.to_team)
+      return invalid("practitioner_user_id: not an active member of " + r.to_team_name);
   }
-  governance::AccessDecision ok;
-  ok.allowed = true;
-  ok.by_override = false;
-
   store::Transaction tx(ctx.db);
   // Re-read the status inside the transaction: another user may have acted first.
   auto now_status = ctx.db.query_text("SELECT status FROM referrals WHERE id = ?", {id.value});
-  if (!now_status || *now_status != r.status) return conflict("the referral changed meanwhile: it is now " + now_status.value_or("gone"));
+  if (!now_status || *now_status != r.status)
+    return conflict("the referral changed meanwhile: it is now " + now_status.value_or("gone"));
   std::string now = ctx.now.iso();
   ReferralId result = id;
   if (a.action == "accept") {
-    ctx.db.execute("UPDATE referrals SET status = 'accepted', accepted_at = ?, responded_at = ?, allocated_user_id = ? WHERE id = ?",
-                   {now, now, a.allocate_to ? store::Value(a.allocate_to->value) : store::null(), id.value});
+    ctx.db.execute(
+        "UPDATE referrals SET status = 'accepted', accepted_at = ?, responded_at = ?, "
+        "allocated_user_id = ? WHERE id = ?",
+        {now, now, a.allocate_to ? store::Value(a.allocate_to->value) : store::null(), id.value});
     auto service = ctx.db.query_text("SELECT service FROM teams WHERE id = ?", {r.to_team.value});
-    std::int64_t inv = ctx.db.next_id("involvements");
-    ctx.db.execute("INSERT INTO involvements (id, person_id, team_id, service, key_worker_user_id, referral_id, started_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   {inv, r.person.value, r.to_team.value, service.value_or(""),
-                    a.allocate_to ? store::Value(a.allocate_to->value) : store::null(), id.value, now});
-    governance::append_audit(ctx.db, access.event("create", "involvement", std::to_string(inv), ok));
+    std::int64_t inv = ctx.db.insert_returning_id(
+        "INSERT INTO involvements (person_id, team_id, service, key_worker_user_id, referral_id, "
+        "started_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        {r.person.value, r.to_team.value, service.value_or(""),
+         a.allocate_to ? store::Value(a.allocate_to->value) : store::null(), id.value, now});
+    gate.record(permit, std::to_string(inv), "involvement", "create");
   } else if (a.action == "decline") {
-    ctx.db.execute("UPDATE referrals SET status = 'declined', responded_at = ?, closed_at = ?, reason = ? WHERE id = ?",
-                   {now, now, reason, id.value});
+    ctx.db.execute(
+        "UPDATE referrals SET status = 'declined', responded_at = ?, closed_at = ?, reason = ? "
+        "WHERE id = ?",
+        {now, now, reason, id.value});
   } else if (a.action == "redirect") {
-    ctx.db.execute("UPDATE referrals SET status = 'redirected', responded_at = ?, closed_at = ? WHERE id = ?", {now, now, id.value});
-    result = ReferralId(ctx.db.next_id("referrals"));
-    auto record = ctx.db.query_integer("SELECT local_record_id FROM referrals WHERE id = ?", {id.value});
-    ctx.db.execute("INSERT INTO referrals (id, local_record_id, from_team_id, to_team_id, sent_at, status, reason, person_id, "
-                   "service_requested, urgency, sent_by_user_id, previous_referral_id) VALUES (?, ?, ?, ?, ?, 'sent', ?, ?, ?, ?, ?, ?)",
-                   {result.value, *record, r.to_team.value, redirect_team->value, now, reason, r.person.value,
-                    store::optional_value(r.service_requested), store::optional_value(r.urgency), user.id.value, id.value});
-    add_event(ctx.db, result, ctx.now, user.id, "sent", std::nullopt, "sent", "redirected from referral " + std::to_string(id.value));
-    governance::append_audit(ctx.db, access.event("create", "referral", std::to_string(result.value), ok));
+    ctx.db.execute(
+        "UPDATE referrals SET status = 'redirected', responded_at = ?, closed_at = ? WHERE id = ?",
+        {now, now, id.value});
+    auto record =
+        ctx.db.query_integer("SELECT local_record_id FROM referrals WHERE id = ?", {id.value});
+    result = ReferralId(ctx.db.insert_returning_id(
+        "INSERT INTO referrals (local_record_id, from_team_id, to_team_id, sent_at, status, "
+        "reason, person_id, "
+        "service_requested, urgency, sent_by_user_id, previous_referral_id) VALUES (?, ?, ?, ?, "
+        "'sent', ?, ?, ?, ?, ?, ?)",
+        {*record, r.to_team.value, redirect_team->value, now, reason, r.person.value,
+         store::optional_value(r.service_requested), store::optional_value(r.urgency),
+         user.id.value, id.value}));
+    add_event(ctx.db, result, ctx.now, user.id, "sent", std::nullopt, "sent",
+              "redirected from referral " + std::to_string(id.value));
+    gate.record(permit, std::to_string(result.value), "referral", "create");
   } else if (a.action == "allocate") {
-    ctx.db.execute("UPDATE referrals SET allocated_user_id = ? WHERE id = ?", {a.allocate_to->value, id.value});
-    ctx.db.execute("UPDATE involvements SET key_worker_user_id = ? WHERE referral_id = ? AND ended_at IS NULL",
+    ctx.db.execute("UPDATE referrals SET allocated_user_id = ? WHERE id = ?",
                    {a.allocate_to->value, id.value});
+    ctx.db.execute(
+        "UPDATE involvements SET key_worker_user_id = ? WHERE referral_id = ? AND ended_at IS NULL",
+        {a.allocate_to->value, id.value});
   } else if (a.action == "schedule") {
-    std::int64_t appt = ctx.db.next_id("appointments");
-    ctx.db.execute("INSERT INTO appointments (id, referral_id, person_id, team_id, practitioner_user_id, starts_at, place, status, "
-                   "booked_by_user_id, booked_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?)",
-                   {appt, id.value, r.person.value, r.to_team.value, a.practitioner->value, starts->iso(), detail::trimmed(a.place),
-                    user.id.value, now});
+    std::int64_t appt = ctx.db.insert_returning_id(
+        "INSERT INTO appointments (referral_id, person_id, team_id, practitioner_user_id, "
+        "starts_at, place, status, "
+        "booked_by_user_id, booked_at) VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, ?)",
+        {id.value, r.person.value, r.to_team.value, a.practitioner->value, starts->iso(),
+         detail::trimmed(a.place), user.id.value, now});
     ctx.db.execute("UPDATE referrals SET status = 'scheduled' WHERE id = ?", {id.value});
-    governance::append_audit(ctx.db, access.event("create", "appointment", std::to_string(appt), ok));
+    gate.record(permit, std::to_string(appt), "appointment", "create");
   } else if (a.action == "complete") {
     // First contact: the first booked visit that has happened, else now.
-    auto first = ctx.db.query_text("SELECT MIN(starts_at) FROM appointments WHERE referral_id = ? AND status <> 'cancelled' AND starts_at <= ?",
-                                   {id.value, now});
-    ctx.db.execute("UPDATE referrals SET status = 'completed', closed_at = ?, first_contact_at = COALESCE(first_contact_at, ?) WHERE id = ?",
-                   {now, first.value_or(now), id.value});
-    ctx.db.execute("UPDATE appointments SET status = 'attended' WHERE referral_id = ? AND status = 'booked' AND starts_at <= ?",
-                   {id.value, now});
+    auto first = ctx.db.query_text(
+        "SELECT MIN(starts_at) FROM appointments WHERE referral_id = ? AND status <> 'cancelled' "
+        "AND starts_at <= ?",
+        {id.value, now});
+    ctx.db.execute(
+        "UPDATE referrals SET status = 'completed', closed_at = ?, first_contact_at = "
+        "COALESCE(first_contact_at, ?) WHERE id = ?",
+        {now, first.value_or(now), id.value});
+    ctx.db.execute(
+        "UPDATE appointments SET status = 'attended' WHERE referral_id = ? AND status = 'booked' "
+        "AND starts_at <= ?",
+        {id.value, now});
   } else if (a.action == "cancel") {
-    ctx.db.execute("UPDATE referrals SET status = 'cancelled', closed_at = ?, reason = ? WHERE id = ?", {now, reason, id.value});
-    ctx.db.execute("UPDATE appointments SET status = 'cancelled' WHERE referral_id = ? AND status = 'booked'", {id.value});
+    ctx.db.execute(
+        "UPDATE referrals SET status = 'cancelled', closed_at = ?, reason = ? WHERE id = ?",
+        {now, reason, id.value});
+    ctx.db.execute(
+        "UPDATE appointments SET status = 'cancelled' WHERE referral_id = ? AND status = 'booked'",
+        {id.value});
   }
   std::string to = *step->to ? step->to : r.status;
   std::string detail = reason;
-  if (a.action == "allocate" || (a.action == "accept" && a.allocate_to)) detail = "allocated to user " + std::to_string(a.allocate_to->value);
+  if (a.action == "allocate" || (a.action == "accept" && a.allocate_to))
+    detail = "allocated to user " + std::to_string(a.allocate_to->value);
   if (a.action == "schedule") detail = "visit " + starts->iso() + " at " + detail::trimmed(a.place);
-  if (a.action == "redirect") detail = "to team " + std::to_string(redirect_team->value) + ": " + reason;
+  if (a.action == "redirect")
+    detail = "to team " + std::to_string(redirect_team->value) + ": " + reason;
   add_event(ctx.db, id, ctx.now, user.id, a.action, r.status, to, detail);
-  governance::append_audit(ctx.db, access.event("update", "referral", std::to_string(id.value), ok));
+  gate.record(permit, std::to_string(id.value));
   tx.commit();
   auto fresh = load_row(ctx.db, result, ctx.now);
   Referral out = fresh->r;
-  fill_person(ctx.db, access, out);
+  fill_person(ctx.db, gate, out);
   load_details(ctx.db, out);
   return out;
 }
 
-Outcome<Inbox> team_inbox(const CareContext& ctx, TeamId team, const std::vector<std::string>& statuses, std::size_t offset,
+Outcome<Inbox> team_inbox(const CareContext& ctx, TeamId team,
+                          const std::vector<std::string>& statuses, std::size_t offset,
                           std::size_t limit) {
   const auto& user = ctx.actor.user;
   auto name = ctx.db.query_text("SELECT name FROM teams WHERE id = ?", {team.value});
   if (!name) return not_found("no team " + std::to_string(team.value));
-  if (!user.team || *user.team != team || !ctx.role_grants(Activity::ManageReferrals))
-    return forbidden("only members of " + *name + " who manage referrals may open its inbox");
-  std::vector<std::string> wanted = statuses.empty() ? std::vector<std::string>{"sent", "accepted", "scheduled"} : statuses;
-  static const std::vector<std::string> kStatuses = {"sent", "accepted", "declined", "redirected", "scheduled", "completed", "cancelled"};
+  auto gate = ctx.gate();
+  std::string refusal = "only members of " + *name + " who manage referrals may open its inbox";
+  if (!user.team || *user.team != team) {
+    gate.refuse(Op::ReferralInbox, std::nullopt, DenyReason::Party,
+                "team " + std::to_string(team.value));
+    return forbidden(refusal);
+  }
+  std::vector<std::string> wanted =
+      statuses.empty() ? std::vector<std::string>{"sent", "accepted", "scheduled"} : statuses;
+  static const std::vector<std::string> kStatuses = {
+      "sent", "accepted", "declined", "redirected", "scheduled", "completed", "cancelled"};
   std::string in;
   store::Params params{team.value};
   for (const auto& s : wanted) {
-    if (std::find(kStatuses.begin(), kStatuses.end(), s) == kStatuses.end()) return invalid("status: no status \"" + s + "\"");
+    if (std::find(kStatuses.begin(), kStatuses.end(), s) == kStatuses.end())
+      return invalid("status: no status \"" + s + "\"");
     in += in.empty() ? "?" : ", ?";
     params.push_back(s);
   }
+  auto pass = gate.pass_role(Op::ReferralInbox, std::nullopt, "team " + std::to_string(team.value));
+  if (!pass) return forbidden(refusal);
   Inbox box;
   box.team = team;
   box.team_name = *name;
-  box.total = ctx.db.query_integer("SELECT COUNT(*) FROM referrals r WHERE r.to_team_id = ? AND r.status IN (" + in + ")", params).value_or(0);
+  box.total = ctx.db
+                  .query_integer(
+                      "SELECT COUNT(*) FROM referrals r WHERE r.to_team_id = ? AND r.status IN (" +
+                          in + ")",
+                      params)
+                  .value_or(0);
   params.push_back(static_cast<std::int64_t>(std::min<std::size_t>(limit, 200)));
   params.push_back(static_cast<std::int64_t>(offset));
   std::vector<Row> rows;
-  ctx.db.query(std::string("SELECT ") + kReferralColumns + kReferralFrom + "WHERE r.to_team_id = ? AND r.status IN (" + in +
+  ctx.db.query(std::string("SELECT ") + kReferralColumns + kReferralFrom +
+                   "WHERE r.to_team_id = ? AND r.status IN (" + in +
                    ") ORDER BY r.sent_at, r.id LIMIT ? OFFSET ?",
                params, [&](const store::Row& q) { rows.push_back(row_from(q, ctx.now)); });
-  std::vector<governance::AuditEvent> events;
   for (auto& row : rows) {
     if (row.r.person.valid()) {
-      auto access = ctx.access(row.r.person);
-      fill_person(ctx.db, access, row.r);
-      governance::AccessDecision ok;
-      ok.allowed = true;
-      events.push_back(access.event("read", "referral", std::to_string(row.r.id.value), ok));
+      fill_person(ctx.db, gate, row.r);
+      gate.record_read(*pass.permit, "referral", std::to_string(row.r.id.value), row.r.person);
     }
     box.referrals.push_back(std::move(row.r));
   }
-  if (!events.empty()) ctx.reads.record(std::move(events));
   return box;
 }
 
-Outcome<Done> close_involvement(const CareContext& ctx, std::int64_t involvement_id, const std::string& reason) {
+Outcome<Done> close_involvement(const CareContext& ctx, std::int64_t involvement_id,
+                                const std::string& reason) {
   std::optional<std::pair<std::int64_t, std::int64_t>> inv;  // person, team
   std::optional<std::string> ended;
-  ctx.db.query("SELECT person_id, team_id, ended_at FROM involvements WHERE id = ?", {involvement_id}, [&](const store::Row& q) {
-    inv = std::pair{q.integer(0), q.integer(1)};
-    ended = q.optional_text(2);
-  });
+  ctx.db.query("SELECT person_id, team_id, ended_at FROM involvements WHERE id = ?",
+               {involvement_id}, [&](const store::Row& q) {
+                 inv = std::pair{q.integer(0), q.integer(1)};
+                 ended = q.optional_text(2);
+               });
   if (!inv) return not_found("no involvement " + std::to_string(involvement_id));
-  auto access = ctx.access(PersonId(inv->first));
-  if (!ctx.actor.user.team || ctx.actor.user.team->value != inv->second || !ctx.role_grants(Activity::ManageReferrals))
-    return detail::refuse(ctx, access, "update", "involvement", std::to_string(involvement_id), detail::role_denied(),
-                          "only the team's own members may close its involvement");
-  if (ended) return conflict("the involvement ended on " + *ended);
+  bool party = ctx.actor.user.team && ctx.actor.user.team->value == inv->second;
+  if (ended && party) return conflict("the involvement ended on " + *ended);
+  auto gate = ctx.gate();
+  EntryFacts e;
+  e.organisation = ctx.actor.user.organisation;
+  e.party = party;
+  auto pass =
+      gate.pass(Op::InvolvementClose, PersonId(inv->first), e, std::to_string(involvement_id));
+  if (!pass)
+    return detail::refused(pass.decision, "involvement",
+                           "only the team's own members may close its involvement");
   if (detail::trimmed(reason).empty()) return invalid("reason: why the involvement ends");
   store::Transaction tx(ctx.db);
-  ctx.db.execute("UPDATE involvements SET ended_at = ?, end_reason = ? WHERE id = ?", {ctx.now.iso(), detail::trimmed(reason), involvement_id});
-  governance::AccessDecision ok;
-  ok.allowed = true;
-  governance::append_audit(ctx.db, access.event("update", "involvement", std::to_string(involvement_id), ok));
+  ctx.db.execute("UPDATE involvements SET ended_at = ?, end_reason = ? WHERE id = ?",
+                 {ctx.now.iso(), detail::trimmed(reason), involvement_id});
+  gate.record(*pass.permit, std::to_string(involvement_id));
   tx.commit();
   return Done{};
 }

@@ -202,6 +202,7 @@ struct ServeArgs {
   std::size_t max_connections = jc::server::ServerOptions{}.max_connections;
   bool secure_cookies = false;
   double sign_ins_per_minute = jc::server::ApiOptions{}.sign_ins_per_minute;
+  std::string disclosure = "nhs-digital";
 };
 
 int run_serve(const ServeArgs& a) {
@@ -236,6 +237,8 @@ int run_serve(const ServeArgs& a) {
   ao.warm_reports = true;
   ao.secure_cookies = a.secure_cookies;
   ao.sign_ins_per_minute = a.sign_ins_per_minute;
+  ao.disclosure = a.disclosure == "one-to-five" ? jc::insight::DisclosureRule::OneToFive
+                                                : jc::insight::DisclosureRule::NhsDigital;
   jc::server::Api api(pool, metrics, jc::governance::Authenticator{}, ao);
   jc::server::ServerOptions so;
   so.address = a.address;
@@ -328,6 +331,10 @@ int main(int argc, char** argv) {
       ->add_option("--sign-ins-per-minute", serve_args.sign_ins_per_minute,
                    "Sign-ins one client address may try a minute (default 30; 0: no limit)")
       ->check(CLI::Range(0.0, 1e6));
+  serve
+      ->add_option("--disclosure", serve_args.disclosure,
+                   "The disclosure rule of published counts: nhs-digital (default) or one-to-five")
+      ->check(CLI::IsMember({"nhs-digital", "one-to-five"}));
   serve
       ->add_option("--max-connections", serve_args.max_connections,
                    "Connections open at once; more are answered 503 (default 512)")

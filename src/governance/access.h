@@ -68,6 +68,20 @@ enum class Relationship {
 };
 std::string_view to_code(Relationship r);
 
+// What an operation needs of the user's team beyond the role (operations.h declares it per
+// operation).
+enum class Scope : std::uint8_t {
+  Role,    // the role alone (search, the override itself, governance's own reviews)
+  Triage,  // a summary-level read: a referral waiting with the team is enough; break-glass may
+           // stand in
+  Read,    // a read of the record: an open involvement; break-glass may stand in
+  TriageChange,  // a move of a referral waiting with the team: it, or an open involvement; never
+                 // break-glass
+  Change,        // a change: an open involvement of the user's team; never break-glass
+};
+std::string_view to_code(Scope s);
+inline bool is_change(Scope s) { return s == Scope::TriageChange || s == Scope::Change; }
+
 enum class Sensitivity { Normal, Sensitive, Sealed, SealedLocked };
 std::string_view to_code(Sensitivity s);
 Result<Sensitivity> sensitivity_from_code(std::string_view code);
@@ -77,19 +91,35 @@ struct AccessFacts {
   Role role = Role::SocialWorker;
   Activity activity = Activity::ViewRecord;
   Relationship relationship = Relationship::None;
-  bool break_glass = false;         // the user has a live break-glass override for this person
-  bool same_organisation = true;    // the entry was recorded by the user's own organisation
-  bool share_out_denied = false;    // the person refused sharing out of the recording organisation
-  bool share_in_denied = false;     // the person refused sharing into the user's organisation
+  bool break_glass = false;       // the user has a live break-glass override for this person
+  bool same_organisation = true;  // the entry was recorded by the user's own organisation
+  bool share_out_denied = false;  // the person refused sharing out of the recording organisation
+  bool share_in_denied = false;   // the person refused sharing into the user's organisation
   Sensitivity sensitivity = Sensitivity::Normal;
-  bool authoring_team = false;      // the user belongs to the team that wrote the entry
-  bool seal_broken = false;         // the user has broken this entry's seal, with a reason
-  // The resource is summary level (demographics, who knows the person, the referral itself): a
-  // pending referral to the user's team is relationship enough to triage it.
-  bool summary_level = false;
+  bool authoring_team = false;  // the user belongs to the team that wrote the entry
+  bool seal_broken = false;     // the user has broken this entry's seal, with a reason
+  Scope scope = Scope::Read;    // what the operation needs (operations.h)
+  // Whether the user's team holds the part the entry asks for: the sending or receiving team of
+  // a referral, the authoring team of a note being corrected. Unset: the entry asks for none.
+  // A change needs it; for a triage read of a referral it stands for the relationship (either end
+  // of a referral may read that referral, and only that one).
+  std::optional<bool> party;
+  // Only the organisation the entry belongs to may do this (a consent choice).
+  bool own_organisation_only = false;
 };
 
-enum class DenyReason { None, Role, Relationship, Consent, Sealed, Invisible, Sensitive };
+enum class DenyReason {
+  None,
+  Role,
+  Relationship,
+  Consent,
+  Sealed,
+  Invisible,
+  Sensitive,
+  Party,
+  Organisation,
+  OverrideReadsOnly
+};
 std::string_view to_code(DenyReason r);
 
 struct AccessDecision {

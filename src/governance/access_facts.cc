@@ -5,44 +5,64 @@ namespace jc::governance {
 Relationship team_relationship(store::Database& db, std::optional<TeamId> team, PersonId person) {
   if (!team) return Relationship::None;
   Relationship r = Relationship::None;
-  db.query("SELECT ended_at IS NULL FROM involvements WHERE person_id = ? AND team_id = ?", {person.value, team->value},
-           [&](const store::Row& row) {
-             if (row.integer(0) != 0) r = Relationship::Active;
-             else if (r != Relationship::Active) r = Relationship::Ended;
+  db.query("SELECT ended_at IS NULL FROM involvements WHERE person_id = ? AND team_id = ?",
+           {person.value, team->value}, [&](const store::Row& row) {
+             if (row.integer(0) != 0)
+               r = Relationship::Active;
+             else if (r != Relationship::Active)
+               r = Relationship::Ended;
            });
   if (r == Relationship::Active) return r;
-  auto pending = db.query_integer("SELECT 1 FROM referrals WHERE person_id = ? AND to_team_id = ? AND status = 'sent' LIMIT 1",
-                                  {person.value, team->value});
+  auto pending = db.query_integer(
+      "SELECT 1 FROM referrals WHERE person_id = ? AND to_team_id = ? AND status = 'sent' LIMIT 1",
+      {person.value, team->value});
   return pending ? Relationship::Referred : r;
 }
 
-PersonAccess::PersonAccess(store::Database& db, const RoleTable& roles, const Actor& actor, PersonId person, Timestamp now)
+PersonAccess::PersonAccess(store::Database& db, const RoleTable& roles, const Actor& actor,
+                           PersonId person, Timestamp now)
     : roles_(roles), actor_(actor), person_(person), now_(now) {
   relationship_ = team_relationship(db, actor.user.team, person);
   // Overrides, consent choices and broken seals in one query (each usually empty).
-  std::map<std::pair<std::int64_t, std::string>, bool> latest;  // the latest consent per organisation and direction
-  db.query("SELECT 0, id, '', 1, id FROM break_glass WHERE user_id = ? AND person_id = ? AND expires_at > ? "
-           "UNION ALL SELECT 1, organisation_id, direction, allowed, id FROM consents WHERE person_id = ? "
-           "UNION ALL SELECT 2, sb.note_id, '', 1, sb.id FROM seal_breaks sb JOIN case_notes n ON n.id = sb.note_id "
-           "WHERE sb.user_id = ? AND n.person_id = ? ORDER BY 1, 5",
-           {actor.user.id.value, person.value, now.iso(), person.value, actor.user.id.value, person.value},
-           [&](const store::Row& r) {
-             switch (r.integer(0)) {
-               case 0: break_glass_ = true; break;
-               case 1: latest[{r.integer(1), r.text(2)}] = r.integer(3) != 0; break;
-               default: seals_broken_.insert(r.integer(1)); break;
-             }
-           });
+  std::map<std::pair<std::int64_t, std::string>, bool>
+      latest;  // the latest consent per organisation and direction
+  db.query(
+      "SELECT 0, id, '', 1, id FROM break_glass WHERE user_id = ? AND person_id = ? AND expires_at "
+      "> ? "
+      "UNION ALL SELECT 1, organisation_id, direction, allowed, id FROM consents WHERE person_id = "
+      "? "
+      "UNION ALL SELECT 2, sb.note_id, '', 1, sb.id FROM seal_breaks sb JOIN case_notes n ON n.id "
+      "= sb.note_id "
+      "WHERE sb.user_id = ? AND n.person_id = ? ORDER BY 1, 5",
+      {actor.user.id.value, person.value, now.iso(), person.value, actor.user.id.value,
+       person.value},
+      [&](const store::Row& r) {
+        switch (r.integer(0)) {
+          case 0:
+            break_glass_ = true;
+            break;
+          case 1:
+            latest[{r.integer(1), r.text(2)}] = r.integer(3) != 0;
+            break;
+          default:
+            seals_broken_.insert(r.integer(1));
+            break;
+        }
+      });
   for (const auto& [key, allowed] : latest) {
     if (allowed) continue;
     (key.second == "share_out" ? refused_out_ : refused_in_).insert(key.first);
   }
 }
 
-AccessDecision PersonAccess::decide(Activity activity, const EntryFacts& e) const {
+AccessDecision PersonAccess::decide(Op op, const EntryFacts& e) const {
+  const Operation& o = operation(op);
   AccessFacts f;
   f.role = actor_.user.role;
-  f.activity = activity;
+  f.activity = o.activity;
+  f.scope = o.scope;
+  f.own_organisation_only = o.own_organisation_only;
+  f.party = e.party;
   f.relationship = relationship_;
   f.break_glass = break_glass_;
   f.same_organisation = e.organisation == actor_.user.organisation;
@@ -51,15 +71,18 @@ AccessDecision PersonAccess::decide(Activity activity, const EntryFacts& e) cons
   f.sensitivity = e.sensitivity;
   f.authoring_team = e.team && actor_.user.team && *e.team == *actor_.user.team;
   f.seal_broken = e.note_id && seals_broken_.count(*e.note_id) > 0;
-  f.summary_level = e.summary_level;
   return governance::decide(roles_, f);
 }
 
-AccessDecision PersonAccess::decide(Activity activity, bool summary_level) const {
+AccessDecision PersonAccess::decide(Op op) const {
   EntryFacts e;
   e.organisation = actor_.user.organisation;
-  e.summary_level = summary_level;
-  return decide(activity, e);
+  return decide(op, e);
+}
+
+AuditEvent PersonAccess::event(const Operation& op, std::string record_id,
+                               const AccessDecision& d) const {
+  return event(std::string(op.action), std::string(op.record_type), std::move(record_id), d);
 }
 
 AuditEvent PersonAccess::event(std::string action, std::string record_type, std::string record_id,

@@ -14,6 +14,7 @@
 #include "core/time.h"
 #include "governance/access.h"
 #include "governance/audit.h"
+#include "governance/operations.h"
 #include "store/database.h"
 
 namespace jc::governance {
@@ -30,17 +31,20 @@ struct EntryFacts {
   std::optional<TeamId> team;   // the team that wrote it, for seals
   Sensitivity sensitivity = Sensitivity::Normal;
   std::optional<std::int64_t> note_id;  // for seal breaks
-  bool summary_level = false;
+  std::optional<bool> party;            // see AccessFacts::party
 };
 
 Relationship team_relationship(store::Database& db, std::optional<TeamId> team, PersonId person);
 
 class PersonAccess {
  public:
-  PersonAccess(store::Database& db, const RoleTable& roles, const Actor& actor, PersonId person, Timestamp now);
-  AccessDecision decide(Activity activity, const EntryFacts& entry) const;
-  // The decision for an activity on the person as a whole, recorded by the user's own organisation.
-  AccessDecision decide(Activity activity, bool summary_level = false) const;
+  PersonAccess(store::Database& db, const RoleTable& roles, const Actor& actor, PersonId person,
+               Timestamp now);
+  // The decision for an operation (its activity, scope and limits from operations.h) on one entry.
+  AccessDecision decide(Op op, const EntryFacts& entry) const;
+  // The decision for an operation on the person as a whole, as recorded by the user's own
+  // organisation.
+  AccessDecision decide(Op op) const;
   Relationship relationship() const { return relationship_; }
   bool break_glass() const { return break_glass_; }
   PersonId person() const { return person_; }
@@ -48,8 +52,10 @@ class PersonAccess {
   // Consent as recorded: false when the person refused sharing out of / into the organisation.
   bool shares_out(OrganisationId org) const { return !refused_out_.count(org.value); }
   bool shares_in(OrganisationId org) const { return !refused_in_.count(org.value); }
-  // An audit event for this user and person, filled but for action, record and outcome.
-  AuditEvent event(std::string action, std::string record_type, std::string record_id, const AccessDecision& d) const;
+  // The audit event of an operation's outcome for this user and person (the gate writes it).
+  AuditEvent event(const Operation& op, std::string record_id, const AccessDecision& d) const;
+  AuditEvent event(std::string action, std::string record_type, std::string record_id,
+                   const AccessDecision& d) const;
 
  private:
   const RoleTable& roles_;

@@ -59,43 +59,48 @@ struct IndexedRecords {
 
 IndexedRecords load_records(store::Database& db) {
   IndexedRecords out;
-  db.query("SELECT id, nhs_number, given_name, family_name, birth_date, sex, address, postcode, person_id FROM local_records "
-           "ORDER BY id",
-           {}, [&](const store::Row& r) {
-             out.records.push_back(from_row(r));
-             out.ids.push_back(r.integer(0));
-             out.person.push_back(r.is_null(8) ? 0 : r.integer(8));
-           });
+  db.query(
+      "SELECT id, nhs_number, given_name, family_name, birth_date, sex, address, postcode, "
+      "person_id FROM local_records "
+      "ORDER BY id",
+      {}, [&](const store::Row& r) {
+        out.records.push_back(from_row(r));
+        out.ids.push_back(r.integer(0));
+        out.person.push_back(r.is_null(8) ? 0 : r.integer(8));
+      });
   return out;
 }
 
 void save_model(store::Database& db, const LinkageModel& model) {
-  db.execute("INSERT INTO linkage_models (id, created_at, parameters) VALUES (?, ?, ?)",
-             {db.next_id("linkage_models"), Timestamp::now().iso(), model.parameters_json()});
-  db.sync_id_sequence("linkage_models");
+  db.insert_returning_id("INSERT INTO linkage_models (created_at, parameters) VALUES (?, ?)",
+                         {Timestamp::now().iso(), model.parameters_json()});
 }
 
-void queue_for_review(store::Database& db, const std::vector<Link>& review, const std::vector<std::int64_t>& left_ids,
+void queue_for_review(store::Database& db, const std::vector<Link>& review,
+                      const std::vector<std::int64_t>& left_ids,
                       const std::vector<std::int64_t>& right_ids) {
   std::string now = Timestamp::now().iso();
   for (const Link& l : review) {
     std::int64_t a = left_ids[l.left], b = right_ids[l.right];
     if (a > b) std::swap(a, b);
-    db.execute("INSERT INTO linkage_review (left_record_id, right_record_id, match_probability, status, created_at) "
-               "VALUES (?, ?, ?, 'open', ?) ON CONFLICT DO NOTHING",
-               {a, b, l.probability, now});
+    db.execute(
+        "INSERT INTO linkage_review (left_record_id, right_record_id, match_probability, status, "
+        "created_at) "
+        "VALUES (?, ?, ?, 'open', ?) ON CONFLICT DO NOTHING",
+        {a, b, l.probability, now});
   }
 }
 
 // Tables whose rows refer to a person (the care record): they follow the person when persons merge
 // or the index is rebuilt.
-constexpr const char* kPersonReferences[] = {"involvements", "appointments",       "case_notes", "consents",
-                                             "break_glass",  "alerts",             "assessments", "assessment_answers",
-                                             "chc_cases",    "care_plans",         "personal_budgets"};
+constexpr const char* kPersonReferences[] = {
+    "involvements", "appointments",       "case_notes", "consents",   "break_glass",     "alerts",
+    "assessments",  "assessment_answers", "chc_cases",  "care_plans", "personal_budgets"};
 
 void repoint_person(store::Database& db, std::int64_t from, std::int64_t to) {
   for (const char* table : kPersonReferences)
-    db.execute(std::string("UPDATE ") + table + " SET person_id = ? WHERE person_id = ?", {to, from});
+    db.execute(std::string("UPDATE ") + table + " SET person_id = ? WHERE person_id = ?",
+               {to, from});
 }
 
 // A referral is about the person its sender's record belongs to.
@@ -103,30 +108,38 @@ void repoint_person(store::Database& db, std::int64_t from, std::int64_t to) {
 // keep persons in memory (the analytic engine) see the index's version move.
 void refresh_referral_persons(store::Database& db) {
   db.bump_data_version("person_index");
-  db.execute("UPDATE referrals SET person_id = (SELECT person_id FROM local_records lr WHERE lr.id = referrals.local_record_id)");
+  db.execute(
+      "UPDATE referrals SET person_id = (SELECT person_id FROM local_records lr WHERE lr.id = "
+      "referrals.local_record_id)");
 }
 
 // Moves every record of `merged` to `kept` and removes `merged`, recording which records moved so
 // undo_merge can put them back.
-void merge_persons(store::Database& db, std::int64_t kept, std::int64_t merged, const std::string& reason,
-                   const std::string& now) {
+void merge_persons(store::Database& db, std::int64_t kept, std::int64_t merged,
+                   const std::string& reason, const std::string& now) {
   std::string moved;
   db.query("SELECT id FROM local_records WHERE person_id = ? ORDER BY id", {merged},
-           [&](const store::Row& r) { moved += (moved.empty() ? "" : ",") + std::to_string(r.integer(0)); });
+           [&](const store::Row& r) {
+             moved += (moved.empty() ? "" : ",") + std::to_string(r.integer(0));
+           });
   // The care record's rows that were the merged person's, so an undo can hand them back.
   std::string rows;
   for (const char* table : kPersonReferences) {
     std::string ids;
     db.query(std::string("SELECT id FROM ") + table + " WHERE person_id = ? ORDER BY id", {merged},
-             [&](const store::Row& r) { ids += (ids.empty() ? "" : ",") + std::to_string(r.integer(0)); });
+             [&](const store::Row& r) {
+               ids += (ids.empty() ? "" : ",") + std::to_string(r.integer(0));
+             });
     if (!ids.empty()) rows += (rows.empty() ? "" : ";") + std::string(table) + ":" + ids;
   }
   db.execute("UPDATE local_records SET person_id = ? WHERE person_id = ?", {kept, merged});
   db.bump_data_version("person_index");
   repoint_person(db, merged, kept);
-  db.execute("INSERT INTO person_merges (id, merged_at, kept_person_id, merged_person_id, record_ids, reason, moved_rows) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-             {db.next_id("person_merges"), now, kept, merged, moved, reason, rows});
+  db.insert_returning_id(
+      "INSERT INTO person_merges (merged_at, kept_person_id, merged_person_id, record_ids, reason, "
+      "moved_rows) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {now, kept, merged, moved, reason, rows});
   db.execute("DELETE FROM persons WHERE id = ?", {merged});
 }
 
@@ -153,7 +166,8 @@ Result<IndexSummary> rebuild_person_index(store::Database& db, const LinkOptions
   std::unordered_map<std::uint32_t, std::int64_t> person_of_root;
   std::unordered_map<std::int64_t, std::int64_t> person_of_record;
   std::unordered_set<std::int64_t> existing;
-  db.query("SELECT id FROM persons", {}, [&](const store::Row& r) { existing.insert(r.integer(0)); });
+  db.query("SELECT id FROM persons", {},
+           [&](const store::Row& r) { existing.insert(r.integer(0)); });
   auto persons = db.bulk_insert("persons", {"id", "nhs_number", "created_at"});
   std::string now = Timestamp::now().iso();
   std::unordered_set<std::int64_t> fresh;
@@ -164,16 +178,21 @@ Result<IndexSummary> rebuild_person_index(store::Database& db, const LinkOptions
     fresh.insert(ids[v]);
     ++s.persons;
     if (!existing.count(ids[v]))
-      persons->add({ids[v], records[v].identifier.empty() ? store::null() : store::Value(records[v].identifier), now});
+      persons->add(
+          {ids[v],
+           records[v].identifier.empty() ? store::null() : store::Value(records[v].identifier),
+           now});
   }
   persons->finish();
   db.sync_id_sequence("persons");
   for (std::uint32_t v = 0; v < records.size(); ++v) {
-    db.execute("UPDATE local_records SET person_id = ? WHERE id = ?", {person_of_record[ids[v]], ids[v]});
+    db.execute("UPDATE local_records SET person_id = ? WHERE id = ?",
+               {person_of_record[ids[v]], ids[v]});
   }
   for (std::int64_t old : existing) {
     if (fresh.count(old)) continue;
-    if (auto it = person_of_record.find(old); it != person_of_record.end()) repoint_person(db, old, it->second);
+    if (auto it = person_of_record.find(old); it != person_of_record.end())
+      repoint_person(db, old, it->second);
     db.execute("DELETE FROM persons WHERE id = ?", {old});
   }
   refresh_referral_persons(db);
@@ -187,7 +206,8 @@ Result<IndexSummary> rebuild_person_index(store::Database& db, const LinkOptions
 
 Result<IndexSummary> link_new_records(store::Database& db, const LinkOptions& o) {
   auto params = db.query_text("SELECT parameters FROM linkage_models ORDER BY id DESC LIMIT 1");
-  if (!params) return Error{"there is no trained linkage model yet: run a full `jointcare link --db` first"};
+  if (!params)
+    return Error{"there is no trained linkage model yet: run a full `jointcare link --db` first"};
   auto model = LinkageModel::from_parameters_json(*params);
   if (!model) return model.error();
   IndexedRecords all = load_records(db);
@@ -211,14 +231,18 @@ Result<IndexSummary> link_new_records(store::Database& db, const LinkOptions& o)
   std::vector<Link> scored, review;
   for (auto [fi, j] : candidates->pairs) {
     std::uint32_t i = fresh_index[fi];
-    if (i == j || (all.person[j] == 0 && j < i)) continue;  // itself, or a new pair seen from the other side
+    if (i == j || (all.person[j] == 0 && j < i))
+      continue;  // itself, or a new pair seen from the other side
     Explanation e = model->score(all.records[i], all.records[j]);
     Link l{std::min(i, j), std::max(i, j), e.probability, e.weight};
-    if (e.probability >= o.threshold) scored.push_back(l);
-    else if (e.probability >= o.review_threshold) review.push_back(l);
+    if (e.probability >= o.threshold)
+      scored.push_back(l);
+    else if (e.probability >= o.review_threshold)
+      review.push_back(l);
   }
   std::sort(scored.begin(), scored.end(), [](const Link& a, const Link& b) {
-    return a.weight != b.weight ? a.weight > b.weight : std::tie(a.left, a.right) < std::tie(b.left, b.right);
+    return a.weight != b.weight ? a.weight > b.weight
+                                : std::tie(a.left, a.right) < std::tie(b.left, b.right);
   });
   // Groups start as the existing persons; new records join them under the same guard as a full run.
   PersonClusters clusters(all.records, *model, o);
@@ -249,8 +273,10 @@ Result<IndexSummary> link_new_records(store::Database& db, const LinkOptions& o)
     std::int64_t kept;
     if (persons.empty()) {
       kept = lowest_record;  // as a full run numbers persons
-      if (db.query_integer("SELECT COUNT(*) FROM persons WHERE id = ?", {kept}).value_or(0) > 0) kept = db.next_id("persons");
-      db.execute("INSERT INTO persons (id, nhs_number, created_at) VALUES (?, NULL, ?)", {kept, now});
+      if (db.query_integer("SELECT COUNT(*) FROM persons WHERE id = ?", {kept}).value_or(0) > 0)
+        kept = db.lock_and_next_id("persons");
+      db.execute("INSERT INTO persons (id, nhs_number, created_at) VALUES (?, NULL, ?)",
+                 {kept, now});
       ++s.persons;
     } else {
       kept = persons.front();
@@ -260,7 +286,8 @@ Result<IndexSummary> link_new_records(store::Database& db, const LinkOptions& o)
       }
     }
     for (std::uint32_t m : members)
-      if (all.person[m] == 0) db.execute("UPDATE local_records SET person_id = ? WHERE id = ?", {kept, all.ids[m]});
+      if (all.person[m] == 0)
+        db.execute("UPDATE local_records SET person_id = ? WHERE id = ?", {kept, all.ids[m]});
   }
   db.sync_id_sequence("persons");
   db.sync_id_sequence("person_merges");
@@ -273,28 +300,40 @@ Result<IndexSummary> link_new_records(store::Database& db, const LinkOptions& o)
 
 std::vector<ReviewItem> open_reviews(store::Database& db, std::size_t limit) {
   std::vector<ReviewItem> out;
-  db.query("SELECT id, left_record_id, right_record_id, match_probability FROM linkage_review WHERE status = 'open' "
-           "ORDER BY match_probability DESC, id LIMIT ?",
-           {static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
-             out.push_back({r.integer(0), r.integer(1), r.integer(2), r.real(3)});
-           });
+  db.query(
+      "SELECT id, left_record_id, right_record_id, match_probability FROM linkage_review WHERE "
+      "status = 'open' "
+      "ORDER BY match_probability DESC, id LIMIT ?",
+      {static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
+        out.push_back({r.integer(0), r.integer(1), r.integer(2), r.real(3)});
+      });
   return out;
 }
 
 Status decide_review(store::Database& db, std::int64_t review_id, bool accept) {
   std::optional<ReviewItem> item;
-  db.query("SELECT id, left_record_id, right_record_id, match_probability FROM linkage_review WHERE id = ? AND status = 'open'",
-           {review_id}, [&](const store::Row& r) { item = ReviewItem{r.integer(0), r.integer(1), r.integer(2), r.real(3)}; });
+  db.query(
+      "SELECT id, left_record_id, right_record_id, match_probability FROM linkage_review WHERE id "
+      "= ? AND status = 'open'",
+      {review_id}, [&](const store::Row& r) {
+        item = ReviewItem{r.integer(0), r.integer(1), r.integer(2), r.real(3)};
+      });
   if (!item) return Error{"no open review " + std::to_string(review_id)};
   store::Transaction tx(db);
   std::string now = Timestamp::now().iso();
   db.execute("UPDATE linkage_review SET status = ?, decided_at = ? WHERE id = ?",
              {std::string(accept ? "accepted" : "rejected"), now, review_id});
   if (accept) {
-    auto a = db.query_integer("SELECT person_id FROM local_records WHERE id = ?", {item->left_record});
-    auto b = db.query_integer("SELECT person_id FROM local_records WHERE id = ?", {item->right_record});
-    if (!a || !b) return Error{"the records of review " + std::to_string(review_id) + " are not both in the person index"};
-    if (*a != *b) merge_persons(db, std::min(*a, *b), std::max(*a, *b), "clerical review " + std::to_string(review_id), now);
+    auto a =
+        db.query_integer("SELECT person_id FROM local_records WHERE id = ?", {item->left_record});
+    auto b =
+        db.query_integer("SELECT person_id FROM local_records WHERE id = ?", {item->right_record});
+    if (!a || !b)
+      return Error{"the records of review " + std::to_string(review_id) +
+                   " are not both in the person index"};
+    if (*a != *b)
+      merge_persons(db, std::min(*a, *b), std::max(*a, *b),
+                    "clerical review " + std::to_string(review_id), now);
   }
   tx.commit();
   return {};
@@ -302,8 +341,12 @@ Status decide_review(store::Database& db, std::int64_t review_id, bool accept) {
 
 Status undo_merge(store::Database& db, std::int64_t merge_id) {
   std::optional<std::tuple<std::int64_t, std::int64_t, std::string, std::string>> m;
-  db.query("SELECT kept_person_id, merged_person_id, record_ids, COALESCE(moved_rows, '') FROM person_merges WHERE id = ? AND undone_at IS NULL",
-           {merge_id}, [&](const store::Row& r) { m = std::make_tuple(r.integer(0), r.integer(1), r.text(2), r.text(3)); });
+  db.query(
+      "SELECT kept_person_id, merged_person_id, record_ids, COALESCE(moved_rows, '') FROM "
+      "person_merges WHERE id = ? AND undone_at IS NULL",
+      {merge_id}, [&](const store::Row& r) {
+        m = std::make_tuple(r.integer(0), r.integer(1), r.text(2), r.text(3));
+      });
   if (!m) return Error{"no merge " + std::to_string(merge_id) + " to undo"};
   auto [kept, merged, records, rows] = *m;
   store::Transaction tx(db);
@@ -312,12 +355,15 @@ Status undo_merge(store::Database& db, std::int64_t merge_id) {
   std::size_t start = 0;
   while (start < records.size()) {
     std::size_t comma = records.find(',', start);
-    std::string id = records.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    db.execute("UPDATE local_records SET person_id = ? WHERE id = ? AND person_id = ?", {merged, std::stoll(id), kept});
+    std::string id =
+        records.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    db.execute("UPDATE local_records SET person_id = ? WHERE id = ? AND person_id = ?",
+               {merged, std::stoll(id), kept});
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
-  // The care record's rows go back to the restored person (rows written since stay with the kept one).
+  // The care record's rows go back to the restored person (rows written since stay with the kept
+  // one).
   std::size_t at = 0;
   while (at < rows.size()) {
     std::size_t end = rows.find(';', at);
@@ -325,12 +371,15 @@ Status undo_merge(store::Database& db, std::int64_t merge_id) {
     std::size_t colon = part.find(':');
     std::string table = part.substr(0, colon);
     if (colon != std::string::npos &&
-        std::find(std::begin(kPersonReferences), std::end(kPersonReferences), table) != std::end(kPersonReferences)) {
+        std::find(std::begin(kPersonReferences), std::end(kPersonReferences), table) !=
+            std::end(kPersonReferences)) {
       std::size_t from = colon + 1;
       while (from < part.size()) {
         std::size_t comma = part.find(',', from);
-        std::string id = part.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
-        db.execute("UPDATE " + table + " SET person_id = ? WHERE id = ? AND person_id = ?", {merged, std::stoll(id), kept});
+        std::string id =
+            part.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+        db.execute("UPDATE " + table + " SET person_id = ? WHERE id = ? AND person_id = ?",
+                   {merged, std::stoll(id), kept});
         if (comma == std::string::npos) break;
         from = comma + 1;
       }
@@ -347,17 +396,20 @@ Status undo_merge(store::Database& db, std::int64_t merge_id) {
 Result<Evaluation> evaluate_person_index(store::Database& db) {
   std::unordered_map<std::string, std::string> truth;
   std::unordered_map<std::int64_t, std::vector<std::string>> by_person;
-  db.query("SELECT r.id, r.person_id, t.true_person FROM local_records r JOIN synthetic_truth t ON t.local_record_id = r.id",
-           {}, [&](const store::Row& r) {
-             std::string id = std::to_string(r.integer(0));
-             truth[id] = r.text(2);
-             if (!r.is_null(1)) by_person[r.integer(1)].push_back(id);
-           });
+  db.query(
+      "SELECT r.id, r.person_id, t.true_person FROM local_records r JOIN synthetic_truth t ON "
+      "t.local_record_id = r.id",
+      {}, [&](const store::Row& r) {
+        std::string id = std::to_string(r.integer(0));
+        truth[id] = r.text(2);
+        if (!r.is_null(1)) by_person[r.integer(1)].push_back(id);
+      });
   if (truth.empty()) return Error{"the database has no synthetic truth to evaluate against"};
   std::vector<std::pair<std::string, std::string>> predicted;
   for (const auto& [p, members] : by_person)
     for (std::size_t i = 0; i < members.size(); ++i)
-      for (std::size_t j = i + 1; j < members.size(); ++j) predicted.emplace_back(members[i], members[j]);
+      for (std::size_t j = i + 1; j < members.size(); ++j)
+        predicted.emplace_back(members[i], members[j]);
   return evaluate_links(predicted, truth, nullptr);
 }
 

@@ -21,11 +21,13 @@ Result<ImportSummary> import_extract(store::Database& db, const ImportRequest& r
 
   ImportSummary summary;
   store::Transaction tx(db);
-  std::int64_t next_id = db.next_id("local_records");
-  auto writer = db.bulk_insert("local_records",
-                               {"id", "organisation_id", "source_system", "local_id", "nhs_number",
-                                "nhs_number_status", "given_name", "family_name", "birth_date", "sex", "address",
-                                "postcode"});
+  // A bulk load (COPY on PostgreSQL) numbers its own rows, so it holds the table for the
+  // transaction: no other writer can take an id in the run.
+  std::int64_t next_id = db.lock_and_next_id("local_records");
+  auto writer =
+      db.bulk_insert("local_records", {"id", "organisation_id", "source_system", "local_id",
+                                       "nhs_number", "nhs_number_status", "given_name",
+                                       "family_name", "birth_date", "sex", "address", "postcode"});
   std::string source_system = req.profile.source_system.value_or("import");
   while (true) {
     auto rec = (*reader)->next();
@@ -34,34 +36,38 @@ Result<ImportSummary> import_extract(store::Database& db, const ImportRequest& r
     const ExtractRecord& r = **rec;
     auto [it, fresh] = seen.emplace(r.id, r.line);
     if (!fresh) {
-      std::string where = it->second > 0 ? "line " + std::to_string(it->second) + " of this file" : "the database";
-      return Error{req.csv_path + ":" + std::to_string(r.line) + ": field " + req.profile.id + ": the record id \"" +
-                   r.id + "\" is already used (" + where + ")"};
+      std::string where =
+          it->second > 0 ? "line " + std::to_string(it->second) + " of this file" : "the database";
+      return Error{req.csv_path + ":" + std::to_string(r.line) + ": field " + req.profile.id +
+                   ": the record id \"" + r.id + "\" is already used (" + where + ")"};
     }
     std::string postcode = r.postcode;
     if (!postcode.empty()) {
       auto pc = Postcode::parse(postcode);
       if (!pc) {
-        return Error{req.csv_path + ":" + std::to_string(r.line) + ": field " + req.profile.postcode.front() +
-                     ": \"" + postcode + "\" is not a postcode: " + pc.error().message};
+        return Error{req.csv_path + ":" + std::to_string(r.line) + ": field " +
+                     req.profile.postcode.front() + ": \"" + postcode +
+                     "\" is not a postcode: " + pc.error().message};
       }
       postcode = pc->full();
     }
     std::string address = r.address;
     if (!r.town.empty()) address += (address.empty() ? "" : ", ") + r.town;
-    writer->add({next_id++, org->id.value, source_system, r.id, store::optional_value(r.nhs_number),
-                 to_code(r.nhs_number ? NhsNumberStatus::PresentNotTraced : NhsNumberStatus::TraceRequired),
-                 r.given_name, r.family_name,
-                 r.birth_date ? store::Value(r.birth_date->iso()) : store::null(), std::string(to_code(r.sex)),
-                 address, postcode});
+    writer->add(
+        {next_id++, org->id.value, source_system, r.id, store::optional_value(r.nhs_number),
+         to_code(r.nhs_number ? NhsNumberStatus::PresentNotTraced : NhsNumberStatus::TraceRequired),
+         r.given_name, r.family_name,
+         r.birth_date ? store::Value(r.birth_date->iso()) : store::null(),
+         std::string(to_code(r.sex)), address, postcode});
     ++summary.records;
     if (r.nhs_number) ++summary.with_nhs_number;
   }
   writer->finish();
   db.sync_id_sequence("local_records");
-  db.execute("INSERT INTO imports (id, organisation_id, file_name, record_count, imported_at) VALUES (?, ?, ?, ?, ?)",
-             {db.next_id("imports"), org->id.value, req.csv_path, summary.records, Timestamp::now().iso()});
-  db.sync_id_sequence("imports");
+  db.insert_returning_id(
+      "INSERT INTO imports (organisation_id, file_name, record_count, imported_at) VALUES (?, ?, "
+      "?, ?)",
+      {org->id.value, req.csv_path, summary.records, Timestamp::now().iso()});
   tx.commit();
   return summary;
 }

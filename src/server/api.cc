@@ -232,9 +232,12 @@ HttpResponse Api::engine_report(store::Database& db, const HttpRequest& req) {
     if (text && cc.format == "csv")
       return HttpResponse{200, "text/csv; charset=utf-8", std::move(*text), {}, {}, {}};
   } else {
-    text = engine_.jsna(query_value(req.query, "disclosure") == "one-to-five"
-                            ? insight::DisclosureRule::OneToFive
-                            : insight::DisclosureRule::NhsDigital);
+    if (!query_value(req.query, "disclosure").empty())
+      return error_response(
+          400, "bad_request",
+          "disclosure: the disclosure rule is the area's, set when the server starts "
+          "(jointcare serve --disclosure), not chosen per request");
+    text = engine_.jsna(options_.disclosure);
   }
   if (!text) return error_response(400, "bad_request", text.error().message);
   return HttpResponse{200, "application/json", std::move(*text), {}, {}, {}};
@@ -479,19 +482,33 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     if (p == "/api/v1/pathways/conformance" && m == "POST") {
       // The target pathway (TOML) in the body; the journeys from the named pathway.
       label = p;
-      if (!roles_.grants(user->role, governance::Activity::Aggregates))
-        return error_response(403, "forbidden", "your role may not see pathway analyses");
+      governance::CollectingAudit look;
+      const governance::Actor analyst{*user, "commissioning"};
+      governance::Gate gate(*db, roles_, analyst, look, Timestamp::now());
+      bool allowed = static_cast<bool>(
+          gate.pass_role(governance::Op::CommissioningRead, std::nullopt, "pathways/conformance"));
+      auto audited = [writer = audit_.get(),
+                      events = std::make_shared<std::vector<governance::AuditEvent>>(look.take())](
+                         HttpResponse r) {
+        r.hold = [writer, events](std::function<void(bool)> release) {
+          writer->submit(std::move(*events), std::move(release));
+        };
+        return r;
+      };
+      if (!allowed)
+        return audited(error_response(403, "forbidden", "your role may not see pathway analyses"));
       auto target = pathways::TargetPathway::parse(req.body, "request body");
       if (!target) return error_response(400, "bad_request", target.error().message);
       // Reading every journey and aligning it: on the worker pool.
       HttpResponse deferred;
-      deferred.deferred = [this, target = *target, name = query_value(req.query, "pathway")] {
+      deferred.deferred = [this, target = *target, name = query_value(req.query, "pathway"),
+                           audited] {
         auto conn = pool_.acquire();
         auto log = pathways::read_store_log(*conn, name.empty() ? "referrals" : name);
-        if (!log) return error_response(400, "bad_request", log.error().message);
+        if (!log) return audited(error_response(400, "bad_request", log.error().message));
         auto text = pathways::render_conformance(*log, target, "json");
-        if (!text) return error_response(400, "bad_request", text.error().message);
-        return HttpResponse{200, "application/json", *text, {}, {}, {}};
+        if (!text) return audited(error_response(400, "bad_request", text.error().message));
+        return audited(HttpResponse{200, "application/json", *text, {}, {}, {}});
       };
       return deferred;
     }
@@ -501,20 +518,16 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
         p == "/api/v1/budgets/practices" || p == "/api/v1/scenario" || p == "/api/v1/plan") {
       // Commissioning analyses (pseudonymised or aggregate); every look is audited like any other.
       label = p;
-      bool allowed = roles_.grants(user->role, governance::Activity::Aggregates);
-      governance::AuditEvent e;
-      e.occurred_at = Timestamp::now();
-      e.user_id = user->id.value;
-      e.user_role = std::string(to_code(user->role));
-      e.organisation_id = user->organisation.value;
-      e.action = "read";
-      e.record_type = p.substr(8);
-      e.record_id = "all";
-      e.purpose = "commissioning";
-      e.outcome = allowed ? "success" : "denied";
-      auto audited = [writer = audit_.get(), e](HttpResponse r) {
-        r.hold = [writer, e](std::function<void(bool)> release) {
-          writer->submit({e}, std::move(release));
+      governance::CollectingAudit look;
+      const governance::Actor analyst{*user, "commissioning"};
+      governance::Gate gate(*db, roles_, analyst, look, Timestamp::now());
+      bool allowed = static_cast<bool>(
+          gate.pass_role(governance::Op::CommissioningRead, std::nullopt, p.substr(8)));
+      auto audited = [writer = audit_.get(),
+                      events = std::make_shared<std::vector<governance::AuditEvent>>(look.take())](
+                         HttpResponse r) {
+        r.hold = [writer, events](std::function<void(bool)> release) {
+          writer->submit(*events, std::move(release));
         };
         return r;
       };

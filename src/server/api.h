@@ -29,6 +29,9 @@ struct ApiOptions {
       false;  // the session cookie only over HTTPS (behind a TLS-terminating proxy)
   // Sign-ins a client address may try a minute (and at once); beyond, 429. 0: no limit.
   double sign_ins_per_minute = 30;
+  // The disclosure rule the JSNA's counts are published under: the area's choice, not the
+  // reader's (a request cannot ask for another).
+  insight::DisclosureRule disclosure = insight::DisclosureRule::NhsDigital;
 };
 
 class Api {

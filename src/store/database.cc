@@ -28,22 +28,36 @@ std::optional<std::string> Database::query_text(std::string_view sql, const Para
   return out;
 }
 
-std::int64_t Database::next_id(std::string_view table) {
+std::int64_t Database::insert_returning_id(std::string_view insert_sql, const Params& params) {
+  std::optional<std::int64_t> id;
+  query(std::string(insert_sql) + " RETURNING id", params,
+        [&](const Row& row) { id = row.integer(0); });
+  if (!id) throw StoreError("an insert returned no id");
+  return *id;
+}
+
+std::int64_t Database::lock_and_next_id(std::string_view table) {
+  if (!in_transaction()) throw StoreError("lock_and_next_id needs a write transaction");
+  if (dialect() == Dialect::Postgres)
+    execute("LOCK TABLE " + std::string(table) + " IN EXCLUSIVE MODE");
   return query_integer("SELECT COALESCE(MAX(id), 0) + 1 FROM " + std::string(table)).value_or(1);
 }
 
 int Database::schema_version() {
-  return static_cast<int>(query_integer("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").value_or(0));
+  return static_cast<int>(
+      query_integer("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").value_or(0));
 }
 
 std::int64_t Database::data_version(std::string_view name) {
-  return query_integer("SELECT version FROM data_versions WHERE name = ?", {std::string(name)}).value_or(0);
+  return query_integer("SELECT version FROM data_versions WHERE name = ?", {std::string(name)})
+      .value_or(0);
 }
 
 void Database::bump_data_version(std::string_view name) {
-  execute("INSERT INTO data_versions (name, version) VALUES (?, 1) "
-          "ON CONFLICT (name) DO UPDATE SET version = data_versions.version + 1",
-          {std::string(name)});
+  execute(
+      "INSERT INTO data_versions (name, version) VALUES (?, 1) "
+      "ON CONFLICT (name) DO UPDATE SET version = data_versions.version + 1",
+      {std::string(name)});
 }
 
 // The same columns and chain as audit_events. The events are written in order of id and nothing
@@ -95,11 +109,14 @@ std::string access_log_path(std::string_view sqlite_path, std::size_t part) {
   return stem(sqlite_path) + ".access-" + std::to_string(part + 1) + ".db";
 }
 
-std::string access_log_lock_path(std::string_view sqlite_path) { return stem(sqlite_path) + ".access.lock"; }
+std::string access_log_lock_path(std::string_view sqlite_path) {
+  return stem(sqlite_path) + ".access.lock";
+}
 
 bool is_postgres_target(std::string_view target) {
   return target.starts_with("postgres://") || target.starts_with("postgresql://") ||
-         target.find("dbname=") != std::string_view::npos || target.find("host=") != std::string_view::npos;
+         target.find("dbname=") != std::string_view::npos ||
+         target.find("host=") != std::string_view::npos;
 }
 
 std::unique_ptr<Database> open_database(const std::string& target) {
@@ -115,7 +132,8 @@ std::unique_ptr<Database> open_database(const std::string& target) {
         std::string log = access_log_path(target, part);
         if (std::filesystem::exists(log, ec))
           throw StoreError("cannot create the database " + target + ": " + log +
-                           " is the access log of another database (move it away, or restore the database beside it)");
+                           " is the access log of another database (move it away, or restore the "
+                           "database beside it)");
       }
     }
     db = std::make_unique<SqliteDatabase>(target);

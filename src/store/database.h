@@ -109,9 +109,14 @@ class Database {
   // The first column of the first row, or nullopt when there is no row or it is NULL.
   std::optional<std::int64_t> query_integer(std::string_view sql, const Params& params = {});
   std::optional<std::string> query_text(std::string_view sql, const Params& params = {});
-  // Next free id of a table (max(id) + 1): for loaders that assign ids themselves inside a
-  // write transaction.
-  std::int64_t next_id(std::string_view table);
+  // Runs an INSERT into a table whose key the database generates (@ID_PK@) and returns the new
+  // row's id (the statement gets `RETURNING id`).
+  std::int64_t insert_returning_id(std::string_view insert_sql, const Params& params);
+  // For bulk loaders that assign a run of ids themselves: locks the table against other writers
+  // for the rest of the transaction (SQLite: the write transaction already excludes them;
+  // PostgreSQL: LOCK TABLE ... IN EXCLUSIVE MODE) and returns the next free id. The loader must
+  // call sync_id_sequence after its rows. Everything else lets the database choose the id.
+  std::int64_t lock_and_next_id(std::string_view table);
   // The migration version the schema is at.
   int schema_version();
   // Change counters (table data_versions) for readers that keep a copy in memory: 0 until first
@@ -123,7 +128,8 @@ class Database {
   int depth_ = 0;
 };
 
-// Commits on commit(), rolls back when it goes out of scope without one (exception or early return).
+// Commits on commit(), rolls back when it goes out of scope without one (exception or early
+// return).
 class Transaction {
  public:
   explicit Transaction(Database& db) : db_(db) { db_.begin(); }

@@ -45,15 +45,26 @@ std::optional<StaffUser> find_staff(Database& db, StaffUserId id) {
 }
 
 StaffUserId insert_staff(Database& db, const StaffUser& u, const std::string& password_hash) {
-  std::int64_t id = u.id.valid() ? u.id.value : db.next_id("staff_users");
+  Params values{u.username,
+                u.display_name,
+                std::string(to_code(u.role)),
+                u.organisation.value,
+                u.team ? Value(u.team->value) : null(),
+                password_hash,
+                std::int64_t{u.active ? 1 : 0}};
+  constexpr const char* kColumns =
+      "username, display_name, role, organisation_id, team_id, password_hash, active";
+  if (!u.id.valid())
+    return StaffUserId(db.insert_returning_id(
+        std::string("INSERT INTO staff_users (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+        values));
+  // An area's own numbering (the generator): the sequence is moved past it.
+  values.insert(values.begin(), u.id.value);
   db.execute(
-      "INSERT INTO staff_users (id, username, display_name, role, organisation_id, team_id, "
-      "password_hash, "
-      "active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      {id, u.username, u.display_name, std::string(to_code(u.role)), u.organisation.value,
-       u.team ? Value(u.team->value) : null(), password_hash, std::int64_t{u.active ? 1 : 0}});
+      std::string("INSERT INTO staff_users (id, ") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      values);
   db.sync_id_sequence("staff_users");
-  return StaffUserId(id);
+  return u.id;
 }
 
 int reserve_login_attempt(Database& db, StaffUserId id, Timestamp now, int max_attempts,

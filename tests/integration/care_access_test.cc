@@ -21,7 +21,11 @@ enum class Rel { None, Active, Ended };
 enum class Consent { Allow, ShareOutDenied, ShareInDenied };
 
 const char* name(Rel r) { return r == Rel::None ? "none" : r == Rel::Active ? "active" : "ended"; }
-const char* name(Consent c) { return c == Consent::Allow ? "allow" : c == Consent::ShareOutDenied ? "share-out denied" : "share-in denied"; }
+const char* name(Consent c) {
+  return c == Consent::Allow            ? "allow"
+         : c == Consent::ShareOutDenied ? "share-out denied"
+                                        : "share-in denied";
+}
 
 class CareAccessMatrix : public testing::DatabaseTest {};
 
@@ -38,7 +42,8 @@ TEST_P(CareAccessMatrix, EveryRoleRelationshipConsentSensitivityAndAction) {
     for (Rel rel : {Rel::None, Rel::Active, Rel::Ended}) {
       for (Consent consent : {Consent::Allow, Consent::ShareOutDenied, Consent::ShareInDenied}) {
         for (const char* sensitivity : sensitivities) {
-          SCOPED_TRACE(std::string(to_code(role)) + " / " + name(rel) + " / " + name(consent) + " / " + sensitivity);
+          SCOPED_TRACE(std::string(to_code(role)) + " / " + name(rel) + " / " + name(consent) +
+                       " / " + sensitivity);
           PersonId p = w.person("Ann", "Case" + std::to_string(++n), "9434765919");
           // Social work's relationship: team 2 is the reader's team.
           if (rel != Rel::None) w.involve(TeamId(2), p, rel == Rel::Ended);
@@ -46,7 +51,8 @@ TEST_P(CareAccessMatrix, EveryRoleRelationshipConsentSensitivityAndAction) {
           if (consent == Consent::ShareOutDenied) w.consent(p, 1, "share_out", false);
           if (consent == Consent::ShareInDenied) w.consent(p, 2, "share_in", false);
           auto dn = w.as(w.dn);
-          auto note = add_note(dn, p, NewNote{"visit", sensitivity, "Dressing changed; pain controlled."});
+          auto note =
+              add_note(dn, p, NewNote{"visit", sensitivity, "Dressing changed; pain controlled."});
           ASSERT_TRUE(note.ok()) << note.failure().message;
 
           // --- read: the expectation, from the rule ---
@@ -64,7 +70,8 @@ TEST_P(CareAccessMatrix, EveryRoleRelationshipConsentSensitivityAndAction) {
           auto list = list_notes(ctx, p);
           ++cases;
           EXPECT_EQ(list.ok(), list_ok);
-          EXPECT_GT(w.audit_count(AuditTrail::Access), before) << "every read is audited, allowed or not";
+          EXPECT_GT(w.audit_count(AuditTrail::Access), before)
+              << "every read is audited, allowed or not";
           EXPECT_EQ(w.audit_count(AuditTrail::Record), changes_before) << "a read changes nothing";
           EXPECT_EQ(w.last_outcome(reader, p, AuditTrail::Access), list_ok ? "success" : "denied");
           if (list.ok()) {
@@ -96,7 +103,9 @@ TEST_P(CareAccessMatrix, EveryRoleRelationshipConsentSensitivityAndAction) {
           EXPECT_EQ(w.last_outcome(reader, p, AuditTrail::Record), write_ok ? "success" : "denied");
           if (written.ok()) ++allowed_writes;
           if (!write_ok) {
-            EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM case_notes WHERE person_id = ?", {p.value}), 1);
+            EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM case_notes WHERE person_id = ?",
+                                         {p.value}),
+                      1);
           }
         }
       }
@@ -135,14 +144,19 @@ TEST_P(CareAccessMatrix, BreakGlassAndSealBreaksRaiseAlerts) {
   EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM alerts"), 0);
   auto grant = break_glass(sw, p, "Found collapsed at home; ambulance crew asking for history");
   ASSERT_TRUE(grant.ok()) << grant.failure().message;
-  EXPECT_EQ(db_->query_text("SELECT kind FROM alerts WHERE id = ?", {store::Value(grant->alert_id)}), "break_glass");
-  EXPECT_EQ(db_->query_text("SELECT status FROM alerts WHERE id = ?", {store::Value(grant->alert_id)}), "open");
+  EXPECT_EQ(
+      db_->query_text("SELECT kind FROM alerts WHERE id = ?", {store::Value(grant->alert_id)}),
+      "break_glass");
+  EXPECT_EQ(
+      db_->query_text("SELECT status FROM alerts WHERE id = ?", {store::Value(grant->alert_id)}),
+      "open");
   auto now_allowed = list_notes(sw, p);
   ASSERT_TRUE(now_allowed.ok());
   ASSERT_EQ(now_allowed->size(), 2u);
   EXPECT_TRUE((*now_allowed)[1].by_override);  // the normal note, read by override
   EXPECT_TRUE((*now_allowed)[0].sealed_to_you);
-  EXPECT_EQ(db_->access_log().query_text("SELECT purpose FROM access_events WHERE user_id = ? AND action = 'read' ORDER BY id DESC LIMIT 1",
+  EXPECT_EQ(db_->access_log().query_text("SELECT purpose FROM access_events WHERE user_id = ? AND "
+                                         "action = 'read' ORDER BY id DESC LIMIT 1",
                                          {w.sw.id.value}),
             "direct care (override)");
 
@@ -153,7 +167,8 @@ TEST_P(CareAccessMatrix, BreakGlassAndSealBreaksRaiseAlerts) {
   // Seal break: a social worker's role may not; the team manager (with a relationship) may.
   w.involve(TeamId(2), p);
   auto sw2 = w.as(w.sw);
-  auto not_allowed = break_seal(sw2, sealed->note_id, "Need the safeguarding detail for a strategy meeting");
+  auto not_allowed =
+      break_seal(sw2, sealed->note_id, "Need the safeguarding detail for a strategy meeting");
   ASSERT_FALSE(not_allowed.ok());
   EXPECT_EQ(not_allowed.failure().fault, Fault::Forbidden);
   auto mgr = w.as(w.sw_manager);
@@ -233,13 +248,15 @@ TEST(AccessRule, OverridesDoNotOverrideConsentOrLocks) {
   f.sensitivity = governance::Sensitivity::Normal;
   f.relationship = governance::Relationship::Referred;
   f.break_glass = false;
-  EXPECT_FALSE(governance::decide(roles, f).allowed);  // a pending referral is not a care relationship
-  f.summary_level = true;
+  EXPECT_FALSE(
+      governance::decide(roles, f).allowed);  // a pending referral is not a care relationship
+  f.scope = governance::Scope::Triage;
   EXPECT_TRUE(governance::decide(roles, f).allowed);  // but is enough to triage it
 }
 
 TEST(AccessRule, RoleTableErrorsNameTheLine) {
-  auto bad = RoleTable::parse("[roles]\ndistrict_nurse = [\"view_record\"]\nsocial_worker = [\"fly\"]\n", "roles.toml");
+  auto bad = RoleTable::parse(
+      "[roles]\ndistrict_nurse = [\"view_record\"]\nsocial_worker = [\"fly\"]\n", "roles.toml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("roles.toml:3"), std::string::npos) << bad.error().message;
   EXPECT_NE(bad.error().message.find("fly"), std::string::npos);

@@ -39,21 +39,26 @@ TEST(AnalyticEngine, RefreshesIncrementallyAndAgreesWithAFreshLoad) {
 
   // A new record and a month of costly activity against it and against an existing record: only
   // those rows are read, and the reports equal a fresh engine's.
-  auto gp = *db->query_integer("SELECT id FROM organisations WHERE kind = 'gp_practice' ORDER BY id LIMIT 1");
+  auto gp = *db->query_integer(
+      "SELECT id FROM organisations WHERE kind = 'gp_practice' ORDER BY id LIMIT 1");
   auto lsoa = *db->query_text("SELECT code FROM lsoas ORDER BY code LIMIT 1");
-  auto record = db->next_id("local_records");
-  db->execute("INSERT INTO local_records (id, organisation_id, source_system, local_id, nhs_number, nhs_number_status, given_name, "
-              "family_name, birth_date, sex, address, postcode, lsoa_code, gp_practice_id) VALUES (?, ?, 'test', 'NEW-1', NULL, "
-              "'absent', 'Ada', 'Newcomer', '1931-02-03', 'female', '1 New Street', 'CW1 1AA', ?, ?)",
-              {record, gp, lsoa, gp});
-  auto acute = *db->query_integer("SELECT id FROM organisations WHERE kind = 'acute_trust' ORDER BY id LIMIT 1");
+  auto record = db->insert_returning_id(
+      "INSERT INTO local_records (organisation_id, source_system, local_id, nhs_number, "
+      "nhs_number_status, given_name, "
+      "family_name, birth_date, sex, address, postcode, lsoa_code, gp_practice_id) VALUES (?, "
+      "'test', 'NEW-1', NULL, "
+      "'absent', 'Ada', 'Newcomer', '1931-02-03', 'female', '1 New Street', 'CW1 1AA', ?, ?)",
+      {gp, lsoa, gp});
+  auto acute = *db->query_integer(
+      "SELECT id FROM organisations WHERE kind = 'acute_trust' ORDER BY id LIMIT 1");
   auto existing = *db->query_integer("SELECT MIN(local_record_id) FROM activity");
   auto period_start = *db->query_text("SELECT MIN(activity_date) FROM activity");
-  std::int64_t next = db->next_id("activity");
   for (int i = 0; i < 12; ++i)
-    db->execute("INSERT INTO activity (id, local_record_id, organisation_id, team_id, service, activity_date, units, cost_pence) "
-                "VALUES (?, ?, ?, NULL, 'ae_attendance', ?, 1, 5000000)",
-                {next++, i % 2 ? record : existing, acute, period_start});
+    db->execute(
+        "INSERT INTO activity (local_record_id, organisation_id, team_id, service, activity_date, "
+        "units, cost_pence) "
+        "VALUES (?, ?, NULL, 'ae_attendance', ?, 1, 5000000)",
+        {i % 2 ? record : existing, acute, period_start});
   auto added = kept.refresh(*db);
   ASSERT_TRUE(added.ok());
   EXPECT_FALSE(added->reloaded);
@@ -93,7 +98,8 @@ TEST(AnalyticEngine, TheCaseCommitteeForAPeriod) {
   EXPECT_EQ(j["period"]["from"], "2025-10-01");
   EXPECT_EQ(j["period"]["to"], "2025-12-31");
   EXPECT_EQ(j["total_cost_pence"].get<std::int64_t>(),
-            *db->query_integer("SELECT SUM(cost_pence) FROM activity WHERE activity_date >= '2025-10-01' AND activity_date <= '2025-12-31'"));
+            *db->query_integer("SELECT SUM(cost_pence) FROM activity WHERE activity_date >= "
+                               "'2025-10-01' AND activity_date <= '2025-12-31'"));
   o.from = *Date::parse_iso("2030-01-01");
   o.to = *Date::parse_iso("2030-12-31");
   EXPECT_FALSE(e.case_committee(o, pseudonym_key(*db)).ok());  // nothing in that period
@@ -113,9 +119,11 @@ TEST(AnalyticEngine, ReplicatedRowsScaleEveryTotal) {
   EXPECT_EQ(e.size().activity_rows, 3 * before.activity_rows);
   EXPECT_EQ(e.size().persons, 3 * before.persons);
   auto three = nlohmann::json::parse(agenda(e, *db));
-  EXPECT_EQ(three["total_cost_pence"].get<std::int64_t>(), 3 * one["total_cost_pence"].get<std::int64_t>());
+  EXPECT_EQ(three["total_cost_pence"].get<std::int64_t>(),
+            3 * one["total_cost_pence"].get<std::int64_t>());
   // Concentration is a share: three copies of the same people keep it.
-  EXPECT_NEAR(three["concentration"]["top_5_percent_share"].get<double>(), one["concentration"]["top_5_percent_share"].get<double>(), 0.01);
+  EXPECT_NEAR(three["concentration"]["top_5_percent_share"].get<double>(),
+              one["concentration"]["top_5_percent_share"].get<double>(), 0.01);
 }
 
 TEST(AnalyticEngine, AnEmptyStoreIsAClearError) {

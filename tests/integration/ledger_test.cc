@@ -6,11 +6,10 @@
 
 #include <gtest/gtest.h>
 
-#include "money/devolved.h"
-
 #include <map>
 #include <random>
 
+#include "money/devolved.h"
 #include "support/database_fixture.h"
 
 namespace jc::money {
@@ -20,12 +19,16 @@ class LedgerTest : public testing::DatabaseTest {
  protected:
   void SetUp() override {
     DatabaseTest::SetUp();
-    for (auto [id, ods, name, kind] : {std::tuple{1, "LA1", "Council", "council_adult_social_care"},
-                                       std::tuple{2, "ICB", "Integrated Care Board", "nhs_commissioner"},
-                                       std::tuple{3, "RX3", "Mental Health Trust", "mental_health_trust"}})
+    for (auto [id, ods, name, kind] :
+         {std::tuple{1, "LA1", "Council", "council_adult_social_care"},
+          std::tuple{2, "ICB", "Integrated Care Board", "nhs_commissioner"},
+          std::tuple{3, "RX3", "Mental Health Trust", "mental_health_trust"}})
       db_->execute("INSERT INTO organisations (id, ods_code, name, kind) VALUES (?, ?, ?, ?)",
                    {std::int64_t{id}, std::string(ods), std::string(name), std::string(kind)});
-    db_->execute("INSERT INTO pools (id, name, kind, host_organisation_id) VALUES (1, 'Better Care Fund', 'pooled', 1)");
+    db_->execute(
+        "INSERT INTO pools (id, name, kind, host_organisation_id) VALUES (1, 'Better Care Fund', "
+        "'pooled', 1)");
+    db_->sync_id_sequence("pools");
     pool = PoolId(1);
     ASSERT_TRUE(set_partner(*db_, pool, OrganisationId(1), 6000).ok());
     ASSERT_TRUE(set_partner(*db_, pool, OrganisationId(2), 4000).ok());
@@ -35,7 +38,9 @@ class LedgerTest : public testing::DatabaseTest {
     home_care = *a;
     reablement = *b;
   }
-  std::int64_t count(const char* table) { return db_->query_integer(std::string("SELECT COUNT(*) FROM ") + table).value_or(-1); }
+  std::int64_t count(const char* table) {
+    return db_->query_integer(std::string("SELECT COUNT(*) FROM ") + table).value_or(-1);
+  }
   Date d(const char* iso) { return *Date::parse_iso(iso); }
   PoolId pool;
   std::int64_t home_care = 0, reablement = 0;
@@ -103,13 +108,28 @@ TEST_P(LedgerTest, BadJournalsAreRefusedAndChangeNothing) {
     EXPECT_EQ(count("journal_entries"), entries);
     EXPECT_EQ(count("journal_lines"), lines);
   };
-  refused(Journal{pool, d("2025-05-01"), "adjustment", "", {{"fund", 100, 0}, {"contrib:LA1", 0, 99}}}, "unbalanced");
-  refused(Journal{pool, d("2025-05-01"), "adjustment", "", {{"fund", 100, 100}, {"contrib:LA1", 0, 0}}}, "either a debit or a credit");
-  refused(Journal{pool, d("2025-05-01"), "adjustment", "", {{"fund", -5, 0}, {"contrib:LA1", 0, -5}}}, "positive");
-  refused(Journal{pool, d("2025-05-01"), "adjustment", "", {{"fund", 100, 0}, {"contrib:XYZ", 0, 100}}}, "no such account");
-  refused(Journal{PoolId(99), d("2025-05-01"), "adjustment", "", {{"fund", 100, 0}, {"contrib:LA1", 0, 100}}}, "no pool");
-  refused(Journal{pool, d("2025-05-01"), "adjustment", "", {{"fund", 100, 0}}}, "at least two lines");
-  EXPECT_FALSE(contribute(*db_, pool, OrganisationId(3), 10, d("2025-05-01"), "").ok());  // not a partner
+  refused(
+      Journal{pool, d("2025-05-01"), "adjustment", "", {{"fund", 100, 0}, {"contrib:LA1", 0, 99}}},
+      "unbalanced");
+  refused(
+      Journal{pool, d("2025-05-01"), "adjustment", "", {{"fund", 100, 100}, {"contrib:LA1", 0, 0}}},
+      "either a debit or a credit");
+  refused(
+      Journal{pool, d("2025-05-01"), "adjustment", "", {{"fund", -5, 0}, {"contrib:LA1", 0, -5}}},
+      "positive");
+  refused(
+      Journal{pool, d("2025-05-01"), "adjustment", "", {{"fund", 100, 0}, {"contrib:XYZ", 0, 100}}},
+      "no such account");
+  refused(Journal{PoolId(99),
+                  d("2025-05-01"),
+                  "adjustment",
+                  "",
+                  {{"fund", 100, 0}, {"contrib:LA1", 0, 100}}},
+          "no pool");
+  refused(Journal{pool, d("2025-05-01"), "adjustment", "", {{"fund", 100, 0}}},
+          "at least two lines");
+  EXPECT_FALSE(
+      contribute(*db_, pool, OrganisationId(3), 10, d("2025-05-01"), "").ok());  // not a partner
   EXPECT_FALSE(spend(*db_, pool, 999, 10, d("2025-05-01"), "").ok());
   EXPECT_FALSE(find_pool(*db_, "No Such Pool").ok());
   EXPECT_FALSE(year_end_risk_share(*db_, pool, d("2026-03-31"), "lottery").ok());
@@ -127,8 +147,9 @@ TEST_P(LedgerTest, InvariantsHoldAfterEveryOperationOfRandomSequences) {
   const int sequences = GetParam() == testing::Backend::Sqlite ? 12 : 4;
   for (int s = 0; s < sequences; ++s) {
     // A fresh pool each sequence, the same partners.
-    std::int64_t id = db_->next_id("pools");
-    db_->execute("INSERT INTO pools (id, name, kind, host_organisation_id) VALUES (?, ?, 'pooled', 1)", {id, "Pool " + std::to_string(id)});
+    std::int64_t id = db_->insert_returning_id(
+        "INSERT INTO pools (name, kind, host_organisation_id) VALUES (?, 'pooled', 1)",
+        {"Pool " + std::to_string(s)});
     PoolId p(id);
     ASSERT_TRUE(set_partner(*db_, p, OrganisationId(1), 5500).ok());
     ASSERT_TRUE(set_partner(*db_, p, OrganisationId(2), 4500).ok());
@@ -138,18 +159,32 @@ TEST_P(LedgerTest, InvariantsHoldAfterEveryOperationOfRandomSequences) {
     std::int64_t in = 0, out = 0;
     for (int op = 0; op < 40; ++op) {
       std::int64_t amount = static_cast<std::int64_t>(rng() % 100'000) + 1;
-      Date date = Date::from_days(static_cast<std::int32_t>(d("2025-04-01").days() + static_cast<std::int32_t>(rng() % 360)));
+      Date date = Date::from_days(static_cast<std::int32_t>(
+          d("2025-04-01").days() + static_cast<std::int32_t>(rng() % 360)));
       Result<std::int64_t> r = Error{""};
       switch (rng() % 6) {
         case 0:
-        case 1: r = contribute(*db_, p, OrganisationId(1 + static_cast<std::int64_t>(rng() % 2)), amount, date, ""); if (r) in += amount; break;
+        case 1:
+          r = contribute(*db_, p, OrganisationId(1 + static_cast<std::int64_t>(rng() % 2)), amount,
+                         date, "");
+          if (r) in += amount;
+          break;
         case 2:
-        case 3: r = spend(*db_, p, *scheme, amount, date, ""); if (r) out += amount; break;
-        case 4: r = set_aside_reserve(*db_, p, amount % 5'000 + 1, date); break;
+        case 3:
+          r = spend(*db_, p, *scheme, amount, date, "");
+          if (r) out += amount;
+          break;
+        case 4:
+          r = set_aside_reserve(*db_, p, amount % 5'000 + 1, date);
+          break;
         default: {
           // A random unbalanced journal: refused, nothing changes.
           auto before = count("journal_lines");
-          auto bad = post(*db_, Journal{p, date, "adjustment", "", {{"fund", amount, 0}, {"contrib:LA1", 0, amount + 1}}});
+          auto bad = post(*db_, Journal{p,
+                                        date,
+                                        "adjustment",
+                                        "",
+                                        {{"fund", amount, 0}, {"contrib:LA1", 0, amount + 1}}});
           EXPECT_FALSE(bad.ok());
           EXPECT_EQ(count("journal_lines"), before);
           break;
@@ -169,7 +204,8 @@ TEST_P(LedgerTest, InvariantsHoldAfterEveryOperationOfRandomSequences) {
     ASSERT_TRUE(check_ledger(*db_, p).ok());
   }
   // Across everything: debits equal credits.
-  EXPECT_EQ(db_->query_integer("SELECT SUM(debit_pence) - SUM(credit_pence) FROM journal_lines"), 0);
+  EXPECT_EQ(db_->query_integer("SELECT SUM(debit_pence) - SUM(credit_pence) FROM journal_lines"),
+            0);
 }
 
 // The same for aligned budgets: random contributions and spend by either partner, reserves and
@@ -179,8 +215,9 @@ TEST_P(LedgerTest, AlignedInvariantsHoldAfterEveryOperationOfRandomSequences) {
   std::mt19937_64 rng(GetParam() == testing::Backend::Sqlite ? 21 : 22);
   const int sequences = GetParam() == testing::Backend::Sqlite ? 8 : 3;
   for (int s = 0; s < sequences; ++s) {
-    std::int64_t id = db_->next_id("pools");
-    db_->execute("INSERT INTO pools (id, name, kind, host_organisation_id) VALUES (?, ?, 'aligned', 2)", {id, "Aligned " + std::to_string(id)});
+    std::int64_t id = db_->insert_returning_id(
+        "INSERT INTO pools (name, kind, host_organisation_id) VALUES (?, 'aligned', 2)",
+        {"Aligned " + std::to_string(s)});
     PoolId p(id);
     ASSERT_TRUE(set_partner(*db_, p, OrganisationId(1), 5000).ok());
     ASSERT_TRUE(set_partner(*db_, p, OrganisationId(2), 5000).ok());
@@ -191,7 +228,8 @@ TEST_P(LedgerTest, AlignedInvariantsHoldAfterEveryOperationOfRandomSequences) {
     for (int op = 0; op < 40; ++op) {
       std::int64_t amount = static_cast<std::int64_t>(rng() % 100'000) + 1;
       std::int64_t partner = 1 + static_cast<std::int64_t>(rng() % 2);
-      Date date = Date::from_days(static_cast<std::int32_t>(d("2025-04-01").days() + static_cast<std::int32_t>(rng() % 360)));
+      Date date = Date::from_days(static_cast<std::int32_t>(
+          d("2025-04-01").days() + static_cast<std::int32_t>(rng() % 360)));
       auto lines = count("journal_lines");
       switch (rng() % 5) {
         case 0:
@@ -201,7 +239,8 @@ TEST_P(LedgerTest, AlignedInvariantsHoldAfterEveryOperationOfRandomSequences) {
           break;
         case 2:
         case 3:
-          ASSERT_TRUE(spend(*db_, p, partner == 1 ? *council_scheme : *icb_scheme, amount, date, "").ok());
+          ASSERT_TRUE(
+              spend(*db_, p, partner == 1 ? *council_scheme : *icb_scheme, amount, date, "").ok());
           own[partner] -= amount;
           break;
         default:
@@ -217,7 +256,9 @@ TEST_P(LedgerTest, AlignedInvariantsHoldAfterEveryOperationOfRandomSequences) {
     }
     auto st = statement(*db_, p, "2026-03");
     ASSERT_TRUE(st.ok());
-    EXPECT_EQ(st->by_partner.at("Council").contributions_pence - st->by_partner.at("Council").spend_pence, own[1]);
+    EXPECT_EQ(
+        st->by_partner.at("Council").contributions_pence - st->by_partner.at("Council").spend_pence,
+        own[1]);
     EXPECT_EQ(st->fund_pence, own[1] + own[2]);
   }
 }
@@ -225,7 +266,10 @@ TEST_P(LedgerTest, AlignedInvariantsHoldAfterEveryOperationOfRandomSequences) {
 // An aligned budget: each partner's schemes paid from its own fund, reported side by side; no
 // reserve, no risk share; a scheme must have an owner who is a partner.
 TEST_P(LedgerTest, AlignedBudgetsAreReportedSideBySideButOwnedApart) {
-  db_->execute("INSERT INTO pools (id, name, kind, host_organisation_id) VALUES (2, 'Continuing Healthcare', 'aligned', 2)");
+  db_->execute(
+      "INSERT INTO pools (id, name, kind, host_organisation_id) VALUES (2, 'Continuing "
+      "Healthcare', 'aligned', 2)");
+  db_->sync_id_sequence("pools");
   PoolId chc(2);
   ASSERT_TRUE(set_partner(*db_, chc, OrganisationId(1), 5000).ok());
   ASSERT_TRUE(set_partner(*db_, chc, OrganisationId(2), 5000).ok());
@@ -233,14 +277,20 @@ TEST_P(LedgerTest, AlignedBudgetsAreReportedSideBySideButOwnedApart) {
   auto unowned = add_scheme(*db_, chc, "joint packages", 10'000);
   ASSERT_FALSE(unowned.ok());
   EXPECT_NE(unowned.error().message.find("name its owner"), std::string::npos);
-  EXPECT_FALSE(add_scheme(*db_, chc, "mental health", 10'000, OrganisationId(3)).ok());  // not a partner
-  EXPECT_FALSE(add_scheme(*db_, pool, "owned", 10'000, OrganisationId(1)).ok());         // a pooled fund's scheme has no owner
+  EXPECT_FALSE(
+      add_scheme(*db_, chc, "mental health", 10'000, OrganisationId(3)).ok());  // not a partner
+  EXPECT_FALSE(add_scheme(*db_, pool, "owned", 10'000, OrganisationId(1))
+                   .ok());  // a pooled fund's scheme has no owner
   EXPECT_EQ(count("pool_schemes"), before);
   auto nursing = add_scheme(*db_, chc, "nursing homes (council)", 120'000, OrganisationId(1));
   auto chc_care = add_scheme(*db_, chc, "continuing healthcare (NHS)", 200'000, OrganisationId(2));
   ASSERT_TRUE(nursing.ok() && chc_care.ok());
-  ASSERT_TRUE(contribute(*db_, chc, OrganisationId(1), 120'000, d("2025-04-01"), "council's aligned budget").ok());
-  ASSERT_TRUE(contribute(*db_, chc, OrganisationId(2), 200'000, d("2025-04-01"), "ICB's aligned budget").ok());
+  ASSERT_TRUE(
+      contribute(*db_, chc, OrganisationId(1), 120'000, d("2025-04-01"), "council's aligned budget")
+          .ok());
+  ASSERT_TRUE(
+      contribute(*db_, chc, OrganisationId(2), 200'000, d("2025-04-01"), "ICB's aligned budget")
+          .ok());
   ASSERT_TRUE(spend(*db_, chc, *nursing, 70'000, d("2025-09-30"), "placements").ok());
   ASSERT_TRUE(spend(*db_, chc, *chc_care, 90'000, d("2025-09-30"), "packages").ok());
   // Each partner's fund moved only by its own money.
@@ -267,7 +317,13 @@ TEST_P(LedgerTest, AlignedBudgetsAreReportedSideBySideButOwnedApart) {
   EXPECT_EQ(count("journal_entries"), entries);
   // A journal that moves one partner's money to pay the other's scheme balances, but breaks the
   // aligned invariant, and check_ledger says whose.
-  ASSERT_TRUE(post(*db_, Journal{chc, d("2025-10-01"), "adjustment", "wrong fund", {{"scheme:" + std::to_string(*nursing), 5'000, 0}, {"fund:ICB", 0, 5'000}}}).ok());
+  ASSERT_TRUE(post(*db_, Journal{chc,
+                                 d("2025-10-01"),
+                                 "adjustment",
+                                 "wrong fund",
+                                 {{"scheme:" + std::to_string(*nursing), 5'000, 0},
+                                  {"fund:ICB", 0, 5'000}}})
+                  .ok());
   auto broken = check_ledger(*db_, chc);
   ASSERT_FALSE(broken.ok());
   EXPECT_NE(broken.error().message.find("aligned budget does not add up"), std::string::npos);
@@ -276,22 +332,29 @@ TEST_P(LedgerTest, AlignedBudgetsAreReportedSideBySideButOwnedApart) {
 // Commitments: active care plans' lines funded from the pool, for the weeks left in the year.
 TEST_P(LedgerTest, StatementsShowWhatActiveCarePlansCommit) {
   db_->execute("INSERT INTO persons (id, created_at) VALUES (1, '2025-01-01T00:00:00Z')");
-  db_->execute("INSERT INTO staff_users (id, username, display_name, role, organisation_id, password_hash) "
-               "VALUES (1, 'sw', 'Social Worker', 'social_worker', 1, 'x')");
+  db_->execute(
+      "INSERT INTO staff_users (id, username, display_name, role, organisation_id, password_hash) "
+      "VALUES (1, 'sw', 'Social Worker', 'social_worker', 1, 'x')");
   for (auto [id, status] : {std::pair{1, "active"}, std::pair{2, "ended"}})
-    db_->execute("INSERT INTO care_plans (id, person_id, status, created_at, created_by_user_id, organisation_id, review_date) "
-                 "VALUES (?, 1, ?, '2025-05-01T00:00:00Z', 1, 1, '2026-05-01')",
-                 {std::int64_t{id}, std::string(status)});
-  auto line = [&](std::int64_t id, std::int64_t plan, std::optional<std::int64_t> pool_id, const char* start, const char* end) {
-    db_->execute("INSERT INTO care_plan_lines (id, care_plan_id, provider_organisation_id, service, funder, pool_id, units_per_week, "
-                 "unit_cost_pence, start_date, end_date) VALUES (?, ?, 1, 'home_care', 'pool', ?, 10, 2700, ?, ?)",
-                 {id, plan, pool_id ? store::Value(*pool_id) : store::null(), std::string(start),
-                  end ? store::Value(std::string(end)) : store::null()});
+    db_->execute(
+        "INSERT INTO care_plans (id, person_id, status, created_at, created_by_user_id, "
+        "organisation_id, review_date) "
+        "VALUES (?, 1, ?, '2025-05-01T00:00:00Z', 1, 1, '2026-05-01')",
+        {std::int64_t{id}, std::string(status)});
+  auto line = [&](std::int64_t id, std::int64_t plan, std::optional<std::int64_t> pool_id,
+                  const char* start, const char* end) {
+    db_->execute(
+        "INSERT INTO care_plan_lines (id, care_plan_id, provider_organisation_id, service, funder, "
+        "pool_id, units_per_week, "
+        "unit_cost_pence, start_date, end_date) VALUES (?, ?, 1, 'home_care', 'pool', ?, 10, 2700, "
+        "?, ?)",
+        {id, plan, pool_id ? store::Value(*pool_id) : store::null(), std::string(start),
+         end ? store::Value(std::string(end)) : store::null()});
   };
-  line(1, 1, 1, "2025-05-01", nullptr);       // runs on: 1 Oct 2025 to 31 Mar 2026, 182 days = 26 weeks
-  line(2, 1, 1, "2025-05-01", "2025-10-14");  // 14 days left: 2 weeks
+  line(1, 1, 1, "2025-05-01", nullptr);  // runs on: 1 Oct 2025 to 31 Mar 2026, 182 days = 26 weeks
+  line(2, 1, 1, "2025-05-01", "2025-10-14");        // 14 days left: 2 weeks
   line(3, 1, std::nullopt, "2025-05-01", nullptr);  // not from the pool
-  line(4, 2, 1, "2025-05-01", nullptr);       // an ended plan commits nothing
+  line(4, 2, 1, "2025-05-01", nullptr);             // an ended plan commits nothing
   auto st = statement(*db_, pool, "2025-09");
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->committed_pence, (26 + 2) * 10 * 2700);

@@ -110,7 +110,12 @@ TEST_P(StoreTest, BulkLoadsManyRowsInsideATransaction) {
   EXPECT_EQ(db_->query_text("SELECT given_name FROM local_records WHERE id = 1"), "Ann\tTab");
   EXPECT_EQ(db_->query_text("SELECT family_name FROM local_records WHERE id = 1"), "O'Neil\\Back");
   EXPECT_EQ(db_->query_text("SELECT address FROM local_records WHERE id = 1"), "1 Line\nTwo");
-  EXPECT_EQ(db_->next_id("local_records"), 5001);
+  {
+    store::Transaction tx(*db_);
+    EXPECT_EQ(db_->lock_and_next_id("local_records"), 5001);
+  }
+  EXPECT_THROW(db_->lock_and_next_id("local_records"), store::StoreError)
+      << "only inside a write transaction";
   // New rows without an explicit id continue above the loaded ones.
   db_->execute(
       "INSERT INTO local_records (organisation_id, source_system, local_id, nhs_number_status, "

@@ -21,9 +21,9 @@ class CareWorld {
  public:
   explicit CareWorld(store::Database& db) : db_(db), reads_(db) {
     db.execute("INSERT INTO local_authorities (code, name) VALUES ('E06000049', 'Cheshire East')");
-    org("RX1", "Community Health Trust", "community_health_provider");   // 1
+    org("RX1", "Community Health Trust", "community_health_provider");     // 1
     org("LA1", "Council Adult Social Care", "council_adult_social_care");  // 2
-    org("RX2", "Mental Health Trust", "mental_health_trust");  // 3
+    org("RX2", "Mental Health Trust", "mental_health_trust");              // 3
     team(1, 1, "District Nursing North", "district_nursing");
     team(2, 2, "Social Work North", "social_work");
     team(3, 1, "Health Visiting North", "health_visiting");
@@ -39,46 +39,58 @@ class CareWorld {
   }
 
   // A person with a record at each of the given organisations.
-  PersonId person(const std::string& given, const std::string& family, const std::string& nhs_number,
+  PersonId person(const std::string& given, const std::string& family,
+                  const std::string& nhs_number,
                   std::initializer_list<std::int64_t> organisations = {1, 2}) {
-    std::int64_t id = db_.next_id("persons");
-    db_.execute("INSERT INTO persons (id, nhs_number, created_at) VALUES (?, ?, '2026-01-01T00:00:00Z')", {id, nhs_number});
+    std::int64_t id = db_.insert_returning_id(
+        "INSERT INTO persons (nhs_number, created_at) VALUES (?, '2026-01-01T00:00:00Z')",
+        {nhs_number});
     for (auto org : organisations) {
-      std::int64_t rec = db_.next_id("local_records");
-      db_.execute("INSERT INTO local_records (id, organisation_id, source_system, local_id, nhs_number, nhs_number_status, given_name, "
-                  "family_name, birth_date, sex, address, postcode, person_id) VALUES (?, ?, 'test', ?, ?, '01', ?, ?, '1941-03-07', "
-                  "'female', '1 High Street', 'CW1 2AB', ?)",
-                  {rec, org, "L" + std::to_string(rec), nhs_number, given, family, id});
+      db_.insert_returning_id(
+          "INSERT INTO local_records (organisation_id, source_system, local_id, nhs_number, "
+          "nhs_number_status, given_name, "
+          "family_name, birth_date, sex, address, postcode, person_id) VALUES (?, 'test', ?, ?, "
+          "'01', ?, ?, '1941-03-07', "
+          "'female', '1 High Street', 'CW1 2AB', ?)",
+          {org, "L" + std::to_string(id) + "-" + std::to_string(org), nhs_number, given, family,
+           id});
     }
     return PersonId(id);
   }
 
-  std::int64_t involve(TeamId team, PersonId person, bool ended = false, std::optional<StaffUserId> key_worker = std::nullopt) {
-    std::int64_t id = db_.next_id("involvements");
-    db_.execute("INSERT INTO involvements (id, person_id, team_id, service, key_worker_user_id, started_at, ended_at) "
-                "VALUES (?, ?, ?, 'test', ?, '2026-01-02T09:00:00Z', ?)",
-                {id, person.value, team.value, key_worker ? store::Value(key_worker->value) : store::null(),
-                 ended ? store::Value(std::string("2026-02-01T09:00:00Z")) : store::null()});
-    return id;
+  std::int64_t involve(TeamId team, PersonId person, bool ended = false,
+                       std::optional<StaffUserId> key_worker = std::nullopt) {
+    return db_.insert_returning_id(
+        "INSERT INTO involvements (person_id, team_id, service, key_worker_user_id, started_at, "
+        "ended_at) "
+        "VALUES (?, ?, 'test', ?, '2026-01-02T09:00:00Z', ?)",
+        {person.value, team.value, key_worker ? store::Value(key_worker->value) : store::null(),
+         ended ? store::Value(std::string("2026-02-01T09:00:00Z")) : store::null()});
   }
 
-  void consent(PersonId person, std::int64_t organisation, const std::string& direction, bool allowed) {
-    db_.execute("INSERT INTO consents (id, person_id, organisation_id, direction, allowed, recorded_at) VALUES (?, ?, ?, ?, ?, "
-                "'2026-01-03T09:00:00Z')",
-                {db_.next_id("consents"), person.value, organisation, direction, std::int64_t{allowed ? 1 : 0}});
+  void consent(PersonId person, std::int64_t organisation, const std::string& direction,
+               bool allowed) {
+    db_.execute(
+        "INSERT INTO consents (person_id, organisation_id, direction, allowed, recorded_at) VALUES "
+        "(?, ?, ?, ?, "
+        "'2026-01-03T09:00:00Z')",
+        {person.value, organisation, direction, std::int64_t{allowed ? 1 : 0}});
   }
 
   care::CareContext as(const StaffUser& u, Timestamp now = Timestamp::from_seconds(1'790'000'000)) {
-    return care::CareContext{db_, governance::RoleTable::built_in(), governance::Actor{u, "direct care"}, reads_, now};
+    return care::CareContext{db_, governance::RoleTable::built_in(),
+                             governance::Actor{u, "direct care"}, reads_, now};
   }
 
   // A user with the given role in a team, made on demand (the matrix needs every role).
-  StaffUser user(const std::string& name, Role role, std::int64_t organisation, std::optional<std::int64_t> team) {
-    std::int64_t id = db_.next_id("staff_users");
-    db_.execute("INSERT INTO staff_users (id, username, display_name, role, organisation_id, team_id, password_hash) VALUES "
-                "(?, ?, ?, ?, ?, ?, 'x')",
-                {id, name + std::to_string(id), "User " + name, std::string(to_code(role)), organisation,
-                 team ? store::Value(*team) : store::null()});
+  StaffUser user(const std::string& name, Role role, std::int64_t organisation,
+                 std::optional<std::int64_t> team) {
+    std::int64_t id = db_.insert_returning_id(
+        "INSERT INTO staff_users (username, display_name, role, organisation_id, team_id, "
+        "password_hash) VALUES "
+        "(?, ?, ?, ?, ?, 'x')",
+        {name + std::to_string(++users_), "User " + name, std::string(to_code(role)), organisation,
+         team ? store::Value(*team) : store::null()});
     StaffUser u;
     u.id = StaffUserId(id);
     u.username = name;
@@ -95,12 +107,16 @@ class CareWorld {
                ? db_.access_log().query_integer("SELECT COUNT(*) FROM access_events").value_or(0)
                : db_.query_integer("SELECT COUNT(*) FROM audit_events").value_or(0);
   }
-  std::int64_t audit_count() { return audit_count(governance::AuditTrail::Record) + audit_count(governance::AuditTrail::Access); }
+  std::int64_t audit_count() {
+    return audit_count(governance::AuditTrail::Record) +
+           audit_count(governance::AuditTrail::Access);
+  }
   // The newest event's outcome for a user and person in one trail.
   std::string last_outcome(const StaffUser& u, PersonId p, governance::AuditTrail trail) {
     bool access = trail == governance::AuditTrail::Access;
     return (access ? db_.access_log() : db_)
-        .query_text(std::string("SELECT outcome FROM ") + (access ? "access_events" : "audit_events") +
+        .query_text(std::string("SELECT outcome FROM ") +
+                        (access ? "access_events" : "audit_events") +
                         " WHERE user_id = ? AND person_id = ? ORDER BY id DESC LIMIT 1",
                     {u.id.value, p.value})
         .value_or("none");
@@ -110,13 +126,17 @@ class CareWorld {
 
  private:
   void org(const std::string& code, const std::string& name, const std::string& kind) {
-    db_.execute("INSERT INTO organisations (id, ods_code, name, kind) VALUES (?, ?, ?, ?)", {db_.next_id("organisations"), code, name, kind});
+    db_.insert_returning_id("INSERT INTO organisations (ods_code, name, kind) VALUES (?, ?, ?)",
+                            {code, name, kind});
   }
-  void team(std::int64_t id, std::int64_t org, const std::string& name, const std::string& service) {
-    db_.execute("INSERT INTO teams (id, organisation_id, name, service) VALUES (?, ?, ?, ?)", {id, org, name, service});
+  void team(std::int64_t id, std::int64_t org, const std::string& name,
+            const std::string& service) {
+    db_.execute("INSERT INTO teams (id, organisation_id, name, service) VALUES (?, ?, ?, ?)",
+                {id, org, name, service});
   }
   store::Database& db_;
   governance::DirectAudit reads_;
+  int users_ = 0;
 };
 
 }  // namespace jc::testing

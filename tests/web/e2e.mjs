@@ -140,8 +140,9 @@ try {
     await page.locator("#q-re1").fill("Lives alone");
     await page.getByRole("button", { name: "Save answers" }).click();
     await page.locator("#assessment .jc-answered", { hasText: "Answered by Sam Worker" }).first().waitFor();
-    // The person's consent choice, recorded by the social worker.
-    await page.locator("#consent-org").selectOption({ label: "Cheshire East and Wirral Partnership NHS Foundation Trust" });
+    // The person's consent choice about the council's information, recorded by the council's
+    // social worker (a choice about another organisation's information is that organisation's).
+    await page.locator("#consent-org", { hasText: "Council" }).waitFor();
     await page.getByRole("button", { name: "Record consent" }).click();
     await page.locator("#consents li", { hasText: "refused" }).first().waitFor();
     await page.screenshot({ path: path.join(outDir, "assessment.png"), fullPage: true });

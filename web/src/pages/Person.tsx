@@ -84,7 +84,7 @@ export function PersonPage({ user, personId }: { user: User; personId: number })
         <div>
           <KnownToPanel summary={s} />
           {fullAccess && <ReferForm personId={personId} user={user} />}
-          {fullAccess && <Consents personId={personId} />}
+          {fullAccess && <Consents personId={personId} user={user} />}
         </div>
       </div>
     </>
@@ -399,10 +399,11 @@ function PlansAndBudgets({ personId }: { personId: number }) {
   );
 }
 
-function Consents({ personId }: { personId: number }) {
+// A person's consent choices. Staff record the person's choice for their own organisation's
+// information only (the server refuses any other).
+function Consents({ personId, user }: { personId: number; user: User }) {
   const [items, setItems] = useState<Consent[]>([]);
   const [orgs, setOrgs] = useState<{ id: number; name: string }[]>([]);
-  const [org, setOrg] = useState("");
   const [direction, setDirection] = useState("share_out");
   const [allowed, setAllowed] = useState("false");
   const [error, setError] = useState("");
@@ -419,7 +420,7 @@ function Consents({ personId }: { personId: number }) {
     try {
       await api(`/api/v1/persons/${personId}/consents`, {
         method: "POST",
-        body: { organisation_id: Number(org), direction, allowed: allowed === "true" },
+        body: { organisation_id: user.organisation_id, direction, allowed: allowed === "true" },
       });
       load();
     } catch (err) {
@@ -441,13 +442,9 @@ function Consents({ personId }: { personId: number }) {
       <form onSubmit={record}>
         <h3 className="nhsuk-heading-s">Record the person's choice</h3>
         {error && <p className="nhsuk-error-message">{error}</p>}
-        <div className="nhsuk-form-group">
-          <label className="nhsuk-label" htmlFor="consent-org">Organisation</label>
-          <select className="nhsuk-select" id="consent-org" value={org} onChange={(e) => setOrg(e.target.value)}>
-            <option value="">Choose an organisation</option>
-            {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
-          </select>
-        </div>
+        <p className="nhsuk-body" id="consent-org">
+          For {orgs.find((o) => o.id === user.organisation_id)?.name ?? "your organisation"}'s information
+        </p>
         <div className="jc-actions">
           <div className="nhsuk-form-group">
             <label className="nhsuk-label" htmlFor="consent-direction">Flow</label>

@@ -1,0 +1,127 @@
+#include "governance/gate.h"
+
+namespace jc::governance {
+
+Gate::Gate(store::Database& db, const RoleTable& roles, const Actor& actor, AuditSink& reads,
+           Timestamp now)
+    : db_(db), roles_(roles), actor_(actor), reads_(reads), now_(now) {}
+
+const PersonAccess& Gate::person(PersonId person) {
+  auto it = people_.find(person.value);
+  if (it == people_.end())
+    it = people_.emplace(person.value, PersonAccess(db_, roles_, actor_, person, now_)).first;
+  return it->second;
+}
+
+AccessDecision Gate::decide(Op op, PersonId p, const EntryFacts& entry) {
+  return person(p).decide(op, entry);
+}
+
+AuditEvent Gate::event(const Operation& op, std::optional<PersonId> person, std::string record_id,
+                       const AccessDecision& d) const {
+  AuditEvent e;
+  e.occurred_at = now_;
+  e.user_id = actor_.user.id.value;
+  e.user_role = std::string(to_code(actor_.user.role));
+  e.organisation_id = actor_.user.organisation.value;
+  if (person) e.person_id = person->value;
+  e.action = std::string(op.action);
+  e.record_type = std::string(op.record_type);
+  e.record_id = std::move(record_id);
+  std::string purpose = op.purpose.empty() ? actor_.purpose : std::string(op.purpose);
+  e.purpose = d.by_override ? purpose + " (override)" : purpose;
+  e.outcome = d.allowed ? "success" : "denied";
+  return e;
+}
+
+void Gate::audit(const Operation& op, AuditEvent e) {
+  if (op.trail == AuditTrail::Access) {
+    reads_.record(std::move(e));
+    return;
+  }
+  // A refused change: in a transaction of its own (nothing else is written).
+  store::Transaction tx(db_);
+  append_audit(db_, std::move(e));
+  tx.commit();
+}
+
+Passage Gate::pass(Op op, PersonId p, const EntryFacts& entry, std::string record_id) {
+  return pass(op, p, {entry}, std::move(record_id));
+}
+
+Passage Gate::pass(Op op, PersonId p, std::initializer_list<EntryFacts> entries,
+                   std::string record_id) {
+  const Operation& o = operation(op);
+  Passage out;
+  out.decision.allowed = entries.size() > 0;
+  for (const auto& e : entries) {
+    auto d = person(p).decide(op, e);
+    if (!d.allowed) {
+      out.decision = d;
+      break;
+    }
+    out.decision.by_override = out.decision.by_override || d.by_override;
+  }
+  if (out.decision.allowed) {
+    if (o.is_override) out.decision.by_override = true;
+    if (o.trail == AuditTrail::Access)
+      reads_.record(event(o, p, std::move(record_id), out.decision));
+    out.permit = Permit(o, out.decision, p);
+  } else {
+    audit(o, event(o, p, std::move(record_id), out.decision));
+  }
+  return out;
+}
+
+Passage Gate::pass(Op op, PersonId p, std::string record_id) {
+  EntryFacts e;
+  e.organisation = actor_.user.organisation;
+  return pass(op, p, e, std::move(record_id));
+}
+
+Passage Gate::pass_role(Op op, std::optional<PersonId> p, std::string record_id) {
+  const Operation& o = operation(op);
+  AccessFacts f;
+  f.role = actor_.user.role;
+  f.activity = o.activity;
+  f.scope = Scope::Role;
+  Passage out;
+  out.decision = governance::decide(roles_, f);
+  if (out.decision.allowed) {
+    if (o.is_override) out.decision.by_override = true;
+    if (o.trail == AuditTrail::Access)
+      reads_.record(event(o, p, std::move(record_id), out.decision));
+    out.permit = Permit(o, out.decision, p);
+  } else {
+    audit(o, event(o, p, std::move(record_id), out.decision));
+  }
+  return out;
+}
+
+AccessDecision Gate::refuse(Op op, std::optional<PersonId> p, DenyReason reason,
+                            std::string record_id) {
+  AccessDecision d;
+  d.reason = reason;
+  audit(operation(op), event(operation(op), p, std::move(record_id), d));
+  return d;
+}
+
+void Gate::record(const Permit& permit, std::string record_id, std::string_view record_type,
+                  std::string_view action) {
+  if (!db_.in_transaction())
+    throw store::StoreError("a change's audit event is written inside the change's transaction");
+  AuditEvent e =
+      event(permit.operation(), permit.person(), std::move(record_id), permit.decision());
+  if (!record_type.empty()) e.record_type = std::string(record_type);
+  if (!action.empty()) e.action = std::string(action);
+  append_audit(db_, std::move(e));
+}
+
+void Gate::record_read(const Permit& permit, std::string_view record_type, std::string record_id,
+                       std::optional<PersonId> person) {
+  AuditEvent e = event(permit.operation(), person, std::move(record_id), permit.decision());
+  e.record_type = std::string(record_type);
+  reads_.record(std::move(e));
+}
+
+}  // namespace jc::governance
