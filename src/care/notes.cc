@@ -173,8 +173,11 @@ Outcome<CaseNote> break_seal(const CareContext& ctx, std::int64_t note_id,
   CaseNote n = v.back();
   auto gate = ctx.gate();
   EntryFacts e = facts_of(n);
-  if (!gate.decide(Op::NoteHistory, n.person, e).visible)
+  if (!gate.decide(Op::NoteHistory, n.person, e).visible) {
+    gate.pass(Op::NoteBreakSeal, n.person, e,
+              std::to_string(note_id));  // refused, and audited as such
     return not_found("no note " + std::to_string(note_id));
+  }
   if (n.sensitivity != "sealed")
     return invalid("note " + std::to_string(note_id) + " is not sealed");
   // Breaking the seal needs everything reading the note unsealed would, and the role to break it.

@@ -22,7 +22,9 @@ void put(std::string& out, const std::string& field) {
   out += ';';
 }
 
-store::Value nullable(const std::optional<std::int64_t>& v) { return v ? store::Value(*v) : store::null(); }
+store::Value nullable(const std::optional<std::int64_t>& v) {
+  return v ? store::Value(*v) : store::null();
+}
 
 AuditEvent from_row(const store::Row& r) {
   AuditEvent e;
@@ -40,12 +42,15 @@ AuditEvent from_row(const store::Row& r) {
   e.outcome = r.text(10);
   e.previous_hash = r.text(11);
   e.hash = r.text(12);
+  e.operation = r.text(13);
+  e.reason = r.text(14);
   return e;
 }
 
 constexpr const char* kColumns =
-    "id, occurred_at, user_id, user_role, organisation_id, person_id, action, record_type, record_id, purpose, outcome, "
-    "previous_hash, hash";
+    "id, occurred_at, user_id, user_role, organisation_id, person_id, action, record_type, "
+    "record_id, purpose, outcome, "
+    "previous_hash, hash, operation, reason";
 
 constexpr AuditTrail kTrails[] = {AuditTrail::Record, AuditTrail::Access};
 
@@ -56,7 +61,9 @@ std::vector<store::Database*> stores_of(store::Database& db, AuditTrail trail) {
   for (std::size_t i = 0; i < db.access_log_parts(); ++i) parts.push_back(&db.access_log(i));
   return parts;
 }
-std::string table(AuditTrail trail) { return trail == AuditTrail::Access ? "access_events" : "audit_events"; }
+std::string table(AuditTrail trail) {
+  return trail == AuditTrail::Access ? "access_events" : "audit_events";
+}
 
 // The access log's index: segments of 2^16 ids; entries by person, user and organisation.
 constexpr int kSegmentBits = 16;
@@ -83,7 +90,8 @@ std::size_t index_events(store::Database& part, std::size_t limit) {
   std::vector<IndexEntry> entries;
   std::int64_t last = through;
   std::size_t events = 0;
-  part.query(std::string("SELECT ") + kIndexedColumns + " FROM access_events WHERE id > ? ORDER BY id LIMIT ?",
+  part.query(std::string("SELECT ") + kIndexedColumns +
+                 " FROM access_events WHERE id > ? ORDER BY id LIMIT ?",
              {through, static_cast<std::int64_t>(limit)}, [&](const store::Row& r) {
                last = r.integer(0);
                ++events;
@@ -91,7 +99,8 @@ std::size_t index_events(store::Database& part, std::size_t limit) {
              });
   if (events == 0) return 0;
   // In the index's order: each segment's entries go in as runs, not at random.
-  std::sort(entries.begin(), entries.end(), [](const IndexEntry& a, const IndexEntry& b) { return a.tied() < b.tied(); });
+  std::sort(entries.begin(), entries.end(),
+            [](const IndexEntry& a, const IndexEntry& b) { return a.tied() < b.tied(); });
   auto writer = part.bulk_insert("access_index", {"segment", "kind", "key_id", "event_id"});
   for (const auto& e : entries) writer->add({e.segment, e.kind, e.key, e.event_id});
   writer->finish();
@@ -108,12 +117,13 @@ struct Head {
 Head head_of(const std::vector<store::Database*>& stores, const std::string& name) {
   Head head;
   for (std::size_t i = 0; i < stores.size(); ++i) {
-    stores[i]->query("SELECT id, hash FROM " + name + " ORDER BY id DESC LIMIT 1", {}, [&](const store::Row& r) {
-      if (r.integer(0) <= head.id) return;
-      head.id = r.integer(0);
-      head.hash = r.text(1);
-      head.part = i;
-    });
+    stores[i]->query("SELECT id, hash FROM " + name + " ORDER BY id DESC LIMIT 1", {},
+                     [&](const store::Row& r) {
+                       if (r.integer(0) <= head.id) return;
+                       head.id = r.integer(0);
+                       head.hash = r.text(1);
+                       head.part = i;
+                     });
   }
   return head;
 }
@@ -124,7 +134,8 @@ void verify_trail(store::Database& main, AuditTrail trail, AuditVerification& v)
   constexpr std::int64_t kWindow = 50'000;
   const auto stores = stores_of(main, trail);
   const std::string name = table(trail);
-  const std::string select = std::string("SELECT ") + kColumns + " FROM " + name + " WHERE id >= ? AND id < ? ORDER BY id";
+  const std::string select =
+      std::string("SELECT ") + kColumns + " FROM " + name + " WHERE id >= ? AND id < ? ORDER BY id";
   std::string previous = kGenesis;
   std::int64_t expected_id = 1, events = 0, from = std::numeric_limits<std::int64_t>::min();
   for (;;) {
@@ -135,9 +146,12 @@ void verify_trail(store::Database& main, AuditTrail trail, AuditVerification& v)
     }
     if (!start) break;
     std::vector<AuditEvent> window;
-    for (auto* db : stores) db->query(select, {*start, *start + kWindow}, [&](const store::Row& r) { window.push_back(from_row(r)); });
+    for (auto* db : stores)
+      db->query(select, {*start, *start + kWindow},
+                [&](const store::Row& r) { window.push_back(from_row(r)); });
     if (stores.size() > 1) {
-      std::stable_sort(window.begin(), window.end(), [](const AuditEvent& a, const AuditEvent& b) { return a.id < b.id; });
+      std::stable_sort(window.begin(), window.end(),
+                       [](const AuditEvent& a, const AuditEvent& b) { return a.id < b.id; });
     }
     for (const auto& e : window) {
       ++events;
@@ -149,9 +163,11 @@ void verify_trail(store::Database& main, AuditTrail trail, AuditVerification& v)
         v.problem = std::move(why);
       };
       if (e.id != expected_id) {
-        bad("expected event " + std::to_string(expected_id) + " here: events before it were removed or reordered");
+        bad("expected event " + std::to_string(expected_id) +
+            " here: events before it were removed or reordered");
       } else if (e.previous_hash != previous) {
-        bad("its link to the event before does not match: an event before it was removed, reordered or altered");
+        bad("its link to the event before does not match: an event before it was removed, "
+            "reordered or altered");
       } else if (audit_hash(e) != e.hash) {
         bad("its content does not match its hash: it was altered");
       }
@@ -176,30 +192,37 @@ void verify_access_index(store::Database& main, AuditVerification& v) {
       v.intact = false;
       v.bad_trail = AuditTrail::Access;
       v.first_bad_id = id;
-      v.problem = "the access log's index does not match it: an index entry was removed, altered or added";
+      v.problem =
+          "the access log's index does not match it: an index entry was removed, altered or added";
     };
     for (std::int64_t segment = 0; segment <= last_segment && v.intact; ++segment) {
       std::vector<IndexEntry> expected, indexed;
-      part->query(std::string("SELECT ") + kIndexedColumns + " FROM access_events WHERE id >= ? AND id < ? AND id <= ?",
+      part->query(std::string("SELECT ") + kIndexedColumns +
+                      " FROM access_events WHERE id >= ? AND id < ? AND id <= ?",
                   {segment << kSegmentBits, (segment + 1) << kSegmentBits, through},
                   [&](const store::Row& r) { entries_of(r, expected); });
-      part->query("SELECT segment, kind, key_id, event_id FROM access_index WHERE segment = ?", {segment}, [&](const store::Row& r) {
-        indexed.push_back({r.integer(0), r.integer(1), r.integer(2), r.integer(3)});
-      });
+      part->query("SELECT segment, kind, key_id, event_id FROM access_index WHERE segment = ?",
+                  {segment}, [&](const store::Row& r) {
+                    indexed.push_back({r.integer(0), r.integer(1), r.integer(2), r.integer(3)});
+                  });
       auto by_event = [](const IndexEntry& a, const IndexEntry& b) {
         return std::tie(a.event_id, a.kind, a.key) < std::tie(b.event_id, b.kind, b.key);
       };
       std::sort(expected.begin(), expected.end(), by_event);
       std::sort(indexed.begin(), indexed.end(), by_event);
-      auto [e, i] = std::mismatch(expected.begin(), expected.end(), indexed.begin(), indexed.end(),
-                                  [](const IndexEntry& a, const IndexEntry& b) { return a.tied() == b.tied(); });
+      auto [e, i] = std::mismatch(
+          expected.begin(), expected.end(), indexed.begin(), indexed.end(),
+          [](const IndexEntry& a, const IndexEntry& b) { return a.tied() == b.tied(); });
       if (e != expected.end() || i != indexed.end()) {
-        mismatch(std::min(e != expected.end() ? e->event_id : std::numeric_limits<std::int64_t>::max(),
-                          i != indexed.end() ? i->event_id : std::numeric_limits<std::int64_t>::max()));
+        mismatch(
+            std::min(e != expected.end() ? e->event_id : std::numeric_limits<std::int64_t>::max(),
+                     i != indexed.end() ? i->event_id : std::numeric_limits<std::int64_t>::max()));
       }
     }
     if (v.intact) {
-      if (auto beyond = part->query_integer("SELECT MIN(event_id) FROM access_index WHERE segment > ?", {last_segment})) mismatch(*beyond);
+      if (auto beyond = part->query_integer(
+              "SELECT MIN(event_id) FROM access_index WHERE segment > ?", {last_segment}))
+        mismatch(*beyond);
     }
     if (!v.intact) return;  // the first part's problem stands
   }
@@ -207,7 +230,9 @@ void verify_access_index(store::Database& main, AuditVerification& v) {
 
 }  // namespace
 
-const char* trail_name(AuditTrail trail) { return trail == AuditTrail::Access ? "access" : "record"; }
+const char* trail_name(AuditTrail trail) {
+  return trail == AuditTrail::Access ? "access" : "record";
+}
 
 std::string audit_hash(const AuditEvent& e) {
   std::string s;
@@ -222,6 +247,11 @@ std::string audit_hash(const AuditEvent& e) {
   put(s, e.record_id);
   put(s, e.purpose);
   put(s, e.outcome);
+  // Set only on events written since the gate names operations: earlier events keep their hash.
+  if (!e.operation.empty() || !e.reason.empty()) {
+    put(s, e.operation);
+    put(s, e.reason);
+  }
   put(s, e.previous_hash);
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
   unsigned char digest[crypto_hash_sha256_BYTES];
@@ -231,11 +261,13 @@ std::string audit_hash(const AuditEvent& e) {
   return hex;
 }
 
-std::size_t append_audit_batch(store::Database& main, std::vector<AuditEvent>& events, AuditTrail trail,
-                               std::optional<std::size_t> part, std::size_t index_backlog) {
+std::size_t append_audit_batch(store::Database& main, std::vector<AuditEvent>& events,
+                               AuditTrail trail, std::optional<std::size_t> part,
+                               std::size_t index_backlog) {
   const auto stores = stores_of(main, trail);
   const std::string name = table(trail);
-  std::optional<store::AccessLogLock> appending;  // SQLite: the access log's appenders, one at a time
+  std::optional<store::AccessLogLock>
+      appending;  // SQLite: the access log's appenders, one at a time
   if (trail == AuditTrail::Access) appending.emplace(main);
   // By default the part holding the newest event; the lock above keeps it so (SQLite has parts).
   std::optional<Head> head;
@@ -245,12 +277,14 @@ std::size_t append_audit_batch(store::Database& main, std::vector<AuditEvent>& e
   auto& db = *stores[target];
   store::Transaction tx(db);
   if (db.dialect() == store::Dialect::Postgres) {  // one appender at a time, per chain
-    db.execute_script(trail == AuditTrail::Access ? "SELECT pg_advisory_xact_lock(7300002)" : "SELECT pg_advisory_xact_lock(7300001)");
+    db.execute_script(trail == AuditTrail::Access ? "SELECT pg_advisory_xact_lock(7300002)"
+                                                  : "SELECT pg_advisory_xact_lock(7300001)");
   }
   if (!head) head = head_of(stores, name);
   std::int64_t next = head->id + 1;
   std::string previous = head->hash;
-  const std::string insert = "INSERT INTO " + name + " (" + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  const std::string insert = "INSERT INTO " + name + " (" + kColumns +
+                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   for (auto& e : events) {
     e.trail = trail;
     e.id = next++;
@@ -258,8 +292,9 @@ std::size_t append_audit_batch(store::Database& main, std::vector<AuditEvent>& e
     e.hash = audit_hash(e);
     previous = e.hash;
     db.execute(insert,
-               {e.id, e.occurred_at.iso(), nullable(e.user_id), e.user_role, nullable(e.organisation_id),
-                nullable(e.person_id), e.action, e.record_type, e.record_id, e.purpose, e.outcome, e.previous_hash, e.hash});
+               {e.id, e.occurred_at.iso(), nullable(e.user_id), e.user_role,
+                nullable(e.organisation_id), nullable(e.person_id), e.action, e.record_type,
+                e.record_id, e.purpose, e.outcome, e.previous_hash, e.hash, e.operation, e.reason});
   }
   // Ids count both parts' events: an upper bound of this part's events past its index.
   if (trail == AuditTrail::Access && index_backlog != std::numeric_limits<std::size_t>::max()) {
@@ -312,24 +347,30 @@ std::vector<AuditEvent> search_audit(store::Database& db, const AuditQuery& q) {
     store::Params params;
     if (q.person_id) where += " AND person_id = ?", params.push_back(*q.person_id);
     if (q.user_id) where += " AND user_id = ?", params.push_back(*q.user_id);
-    if (q.organisation_id) where += " AND organisation_id = ?", params.push_back(*q.organisation_id);
+    if (q.organisation_id)
+      where += " AND organisation_id = ?", params.push_back(*q.organisation_id);
     if (q.from) where += " AND occurred_at >= ?", params.push_back(q.from->iso());
     if (q.to) where += " AND occurred_at < ?", params.push_back(q.to->iso());
     if (q.action) where += " AND action = ?", params.push_back(*q.action);
     std::optional<std::pair<IndexKind, std::int64_t>> key;
-    if (q.person_id) key.emplace(kByPerson, *q.person_id);
-    else if (q.user_id) key.emplace(kByUser, *q.user_id);
-    else if (q.organisation_id) key.emplace(kByOrganisation, *q.organisation_id);
-    const std::string select = std::string("SELECT ") + kColumns + " FROM " + table(trail) + " WHERE ";
+    if (q.person_id)
+      key.emplace(kByPerson, *q.person_id);
+    else if (q.user_id)
+      key.emplace(kByUser, *q.user_id);
+    else if (q.organisation_id)
+      key.emplace(kByOrganisation, *q.organisation_id);
+    const std::string select =
+        std::string("SELECT ") + kColumns + " FROM " + table(trail) + " WHERE ";
     for (auto* part : stores_of(db, trail)) {
       std::string sql;
       store::Params bound;
       const std::int64_t through = trail == AuditTrail::Access && key ? indexed_through(*part) : 0;
       if (through > 0) {
         std::string segments;
-        for (std::int64_t s = 0; s <= through >> kSegmentBits; ++s) segments += (s ? "," : "") + std::to_string(s);
-        sql = select + "id IN (SELECT event_id FROM access_index WHERE segment IN (" + segments + ") AND kind = ? AND key_id = ?)" +
-              where + " UNION ALL " + select + "id > ?" + where;
+        for (std::int64_t s = 0; s <= through >> kSegmentBits; ++s)
+          segments += (s ? "," : "") + std::to_string(s);
+        sql = select + "id IN (SELECT event_id FROM access_index WHERE segment IN (" + segments +
+              ") AND kind = ? AND key_id = ?)" + where + " UNION ALL " + select + "id > ?" + where;
         bound.push_back(static_cast<std::int64_t>(key->first));
         bound.push_back(key->second);
         bound.insert(bound.end(), params.begin(), params.end());

@@ -26,7 +26,7 @@ const char* trail_name(AuditTrail trail);  // "record", "access"
 
 struct AuditEvent {
   AuditTrail trail = AuditTrail::Record;  // set on append
-  std::int64_t id = 0;  // assigned on append: 1, 2, 3, ... in its trail
+  std::int64_t id = 0;                    // assigned on append: 1, 2, 3, ... in its trail
   Timestamp occurred_at;
   std::optional<std::int64_t> user_id;
   std::string user_role;  // "district_nurse", or "system" for the system itself
@@ -35,8 +35,12 @@ struct AuditEvent {
   std::string action;       // read, search, create, update, archive, login, merge, unmerge
   std::string record_type;  // "local_record", "person", "session", ...
   std::string record_id;
-  std::string purpose;      // purpose of use: "direct care", "clerical review", ...
-  std::string outcome;      // "success", "denied", "failure"
+  std::string purpose;  // purpose of use: "direct care", "clerical review", ...
+  std::string outcome;  // "success", "denied", "failure"
+  std::string
+      operation;  // the operation (governance/operations.h: "note.create"), when the gate wrote it
+  std::string
+      reason;  // a refusal's reason (governance::DenyReason: "consent", "relationship", ...)
   std::string previous_hash;
   std::string hash;
 };
@@ -54,8 +58,10 @@ constexpr std::size_t kAccessIndexBacklog = 1024;
 // in `part` of it, or by default in the part holding its newest event. Returns the part used.
 // Access trail: when the part then holds `index_backlog` or more events past its index, they are
 // indexed in the same transaction (never, with the size_t maximum: another thread indexes).
-std::size_t append_audit_batch(store::Database& db, std::vector<AuditEvent>& events, AuditTrail trail = AuditTrail::Record,
-                               std::optional<std::size_t> part = std::nullopt, std::size_t index_backlog = kAccessIndexBacklog);
+std::size_t append_audit_batch(store::Database& db, std::vector<AuditEvent>& events,
+                               AuditTrail trail = AuditTrail::Record,
+                               std::optional<std::size_t> part = std::nullopt,
+                               std::size_t index_backlog = kAccessIndexBacklog);
 
 // The access log's index (table access_index) lists a part's events by person, user and
 // organisation, in segments of 65,536 ids, up to the part's watermark; events are added to it in
@@ -78,7 +84,7 @@ struct AuditVerification {
   std::int64_t record_events = 0, access_events = 0;
   std::optional<AuditTrail> bad_trail;
   std::optional<std::int64_t> first_bad_id;  // in bad_trail
-  std::string problem;  // why the first bad event is bad
+  std::string problem;                       // why the first bad event is bad
 };
 AuditVerification verify_audit(store::Database& db);
 

@@ -31,6 +31,8 @@ AuditEvent Gate::event(const Operation& op, std::optional<PersonId> person, std:
   std::string purpose = op.purpose.empty() ? actor_.purpose : std::string(op.purpose);
   e.purpose = d.by_override ? purpose + " (override)" : purpose;
   e.outcome = d.allowed ? "success" : "denied";
+  e.operation = std::string(op.code);
+  if (!d.allowed) e.reason = std::string(to_code(d.reason));
   return e;
 }
 

@@ -323,7 +323,9 @@ json to_json(const AccessLogEntry& x) {
           {"record_type", e.record_type},
           {"record_id", e.record_id},
           {"purpose", e.purpose},
-          {"outcome", e.outcome}};
+          {"outcome", e.outcome},
+          {"operation", e.operation},
+          {"reason", e.reason}};
 }
 
 template <class T>

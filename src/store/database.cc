@@ -81,8 +81,11 @@ CREATE TABLE IF NOT EXISTS access_events (
   purpose TEXT NOT NULL,
   outcome TEXT NOT NULL,
   previous_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
+  hash TEXT NOT NULL,
+  operation TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT ''
 );
+@ACCESS_LOG_COLUMNS@
 DROP INDEX IF EXISTS access_events_person;
 DROP INDEX IF EXISTS access_events_user;
 DROP INDEX IF EXISTS access_events_organisation;

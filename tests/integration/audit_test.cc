@@ -41,7 +41,8 @@ AuditQuery with_action(const std::string& action) {
   return q;
 }
 
-// The `i`th event of a district nurse (`user`) reading a person's summary, a second after the one before.
+// The `i`th event of a district nurse (`user`) reading a person's summary, a second after the one
+// before.
 AuditEvent summary_read(int i, std::int64_t user, std::int64_t person) {
   AuditEvent e;
   e.occurred_at = Timestamp::from_seconds(1'760'000'000 + i);
@@ -81,7 +82,9 @@ class AuditTest : public testing::DatabaseTest {
     }
   }
   // Where a trail is kept: its connection, and its table in the SQL ("@").
-  store::Database& store_of(AuditTrail trail) { return trail == AuditTrail::Access ? db_->access_log() : *db_; }
+  store::Database& store_of(AuditTrail trail) {
+    return trail == AuditTrail::Access ? db_->access_log() : *db_;
+  }
   static std::string sql(AuditTrail trail, std::string text) {
     for (std::size_t p; (p = text.find('@')) != std::string::npos;)
       text.replace(p, 1, trail == AuditTrail::Access ? "access_events" : "audit_events");
@@ -90,7 +93,9 @@ class AuditTest : public testing::DatabaseTest {
   void execute(AuditTrail trail, const std::string& text, const store::Params& params = {}) {
     store_of(trail).execute(sql(trail, text), params);
   }
-  std::optional<std::string> text(AuditTrail trail, const std::string& query) { return store_of(trail).query_text(sql(trail, query)); }
+  std::optional<std::string> text(AuditTrail trail, const std::string& query) {
+    return store_of(trail).query_text(sql(trail, query));
+  }
   // Runs a check on each trail, each time on a fresh database.
   template <class F>
   void on_each_trail(F check) {
@@ -110,7 +115,8 @@ TEST_P(AuditTest, AChainOfAppendsVerifies) {
     EXPECT_TRUE(v.intact) << v.problem;
     EXPECT_EQ(v.events, 20);
     EXPECT_EQ(trail == AuditTrail::Access ? v.access_events : v.record_events, 20);
-    EXPECT_EQ(text(trail, "SELECT previous_hash FROM @ WHERE id = 2"), text(trail, "SELECT hash FROM @ WHERE id = 1"));
+    EXPECT_EQ(text(trail, "SELECT previous_hash FROM @ WHERE id = 2"),
+              text(trail, "SELECT hash FROM @ WHERE id = 1"));
   });
 }
 
@@ -179,7 +185,7 @@ TEST_P(AuditTest, DetectsARecomputedHashThatBreaksTheNextLink) {
 }
 
 TEST_P(AuditTest, SearchesByPersonUserOrganisationAndTime) {
-  append_some(12, AuditTrail::Record, /*split=*/true);  // one trail as far as a search goes
+  append_some(12, AuditTrail::Record, /*split=*/true);         // one trail as far as a search goes
   EXPECT_EQ(search_audit(*db_, with_person(101)).size(), 3u);  // "who looked at my record"
   EXPECT_EQ(search_audit(*db_, with_user(1)).size(), 4u);
   EXPECT_EQ(search_audit(*db_, with_organisation(10)).size(), 6u);
@@ -220,7 +226,8 @@ TEST_P(AuditTest, ChangesAndReadsKeepTwoChainsSearchedAsOne) {
 
 // The events a scan of the access trail finds for a column's value, in order: what a search should
 // find through the access log's index.
-std::vector<std::int64_t> scanned(store::Database& db, const std::string& column, std::int64_t value) {
+std::vector<std::int64_t> scanned(store::Database& db, const std::string& column,
+                                  std::int64_t value) {
   std::vector<std::int64_t> ids;
   for (std::size_t part = 0; part < db.access_log_parts(); ++part)
     db.access_log(part).query("SELECT id FROM access_events WHERE " + column + " = ?", {value},
@@ -236,14 +243,17 @@ std::vector<std::int64_t> found(store::Database& db, AuditQuery q) {
   return ids;
 }
 std::int64_t indexed_through(store::Database& db, std::size_t part = 0) {
-  return db.access_log(part).query_integer("SELECT indexed_through FROM access_index_state").value_or(-1);
+  return db.access_log(part)
+      .query_integer("SELECT indexed_through FROM access_index_state")
+      .value_or(-1);
 }
 
 // The access log lists its events by person, user and organisation in batches: a search finds
 // through the index the events it holds and looks through those past it, and finds exactly what a
 // scan finds, across segments of the index (65,536 ids) and with the other filters.
 TEST_P(AuditTest, SearchesOfTheAccessTrailFindWhatAScanFinds) {
-  // Past the first segment on SQLite; PostgreSQL runs the same SQL on one (its appends take longer).
+  // Past the first segment on SQLite; PostgreSQL runs the same SQL on one (its appends take
+  // longer).
   const int n = GetParam() == testing::Backend::Sqlite ? 70'000 : 10'000;
   std::mt19937 rng(7);
   std::vector<AuditEvent> batch;
@@ -268,8 +278,10 @@ TEST_P(AuditTest, SearchesOfTheAccessTrailFindWhatAScanFinds) {
   EXPECT_GT(through, n > 65'536 ? 65'536 : n / 2) << "the index should reach the second segment";
   EXPECT_LE(through, n) << "the last events should be past the index";
   auto agree = [&] {
-    for (std::int64_t person : {0, 1, 77, 250, 499}) EXPECT_EQ(found(*db_, with_person(person)), scanned(*db_, "person_id", person)) << person;
-    for (std::int64_t user = 1; user <= 5; ++user) EXPECT_EQ(found(*db_, with_user(user)), scanned(*db_, "user_id", user)) << user;
+    for (std::int64_t person : {0, 1, 77, 250, 499})
+      EXPECT_EQ(found(*db_, with_person(person)), scanned(*db_, "person_id", person)) << person;
+    for (std::int64_t user = 1; user <= 5; ++user)
+      EXPECT_EQ(found(*db_, with_user(user)), scanned(*db_, "user_id", user)) << user;
     EXPECT_EQ(found(*db_, with_organisation(11)), scanned(*db_, "organisation_id", 11));
     auto person = scanned(*db_, "person_id", 42);
     ASSERT_GT(person.size(), 10u);
@@ -285,8 +297,11 @@ TEST_P(AuditTest, SearchesOfTheAccessTrailFindWhatAScanFinds) {
     narrow.from = Timestamp::from_seconds(1'760'000'000 + n / 7);
     narrow.to = Timestamp::from_seconds(1'760'000'000 + n - 10);
     std::vector<std::int64_t> expected;
-    db_->access_log().query("SELECT id FROM access_events WHERE person_id = 42 AND user_id = 3 AND action = 'read' AND id > ? AND id <= ? ORDER BY id",
-                            {std::int64_t{n / 7}, std::int64_t{n - 10}}, [&](const store::Row& r) { expected.push_back(r.integer(0)); });
+    db_->access_log().query(
+        "SELECT id FROM access_events WHERE person_id = 42 AND user_id = 3 AND action = 'read' AND "
+        "id > ? AND id <= ? ORDER BY id",
+        {std::int64_t{n / 7}, std::int64_t{n - 10}},
+        [&](const store::Row& r) { expected.push_back(r.integer(0)); });
     ASSERT_FALSE(expected.empty());
     EXPECT_EQ(found(*db_, narrow), expected);
   };
@@ -308,11 +323,14 @@ TEST_P(AuditTest, DetectsATamperedAccessIndex) {
     std::int64_t first_bad;
   };
   const std::vector<Tamper> tampers = {
-      {"DELETE FROM access_index WHERE event_id = 40 AND kind = 1", 40},                   // a look hidden
-      {"UPDATE access_index SET key_id = 999 WHERE event_id = 41 AND kind = 1", 41},       // moved to another person
-      {"INSERT INTO access_index (segment, kind, key_id, event_id) VALUES (0, 1, 999, 42)", 42},  // a look made up
-      {"UPDATE access_index_state SET indexed_through = 30", 31},                          // entries past the watermark
-      {"INSERT INTO access_index (segment, kind, key_id, event_id) VALUES (3, 1, 5, 200000)", 200000},  // past the events
+      {"DELETE FROM access_index WHERE event_id = 40 AND kind = 1", 40},  // a look hidden
+      {"UPDATE access_index SET key_id = 999 WHERE event_id = 41 AND kind = 1",
+       41},  // moved to another person
+      {"INSERT INTO access_index (segment, kind, key_id, event_id) VALUES (0, 1, 999, 42)",
+       42},                                                        // a look made up
+      {"UPDATE access_index_state SET indexed_through = 30", 31},  // entries past the watermark
+      {"INSERT INTO access_index (segment, kind, key_id, event_id) VALUES (3, 1, 5, 200000)",
+       200000},  // past the events
   };
   for (const auto& tamper : tampers) {
     SCOPED_TRACE(tamper.sql);
@@ -335,14 +353,18 @@ TEST_P(AuditTest, DetectsATamperedAccessIndex) {
 // An access log written before the index (session 5's layout: an index on each column) loses
 // those indexes when opened; its events are found by a scan until indexed, then by the index.
 TEST_P(AuditTest, AnAccessLogOfTheEarlierLayoutIsIndexedAfterOpening) {
-  if (GetParam() != testing::Backend::Sqlite) GTEST_SKIP() << "SQLite's access log files (PostgreSQL: migration 013)";
+  if (GetParam() != testing::Backend::Sqlite)
+    GTEST_SKIP() << "SQLite's access log files (PostgreSQL: migration 013)";
   append_some(40, AuditTrail::Access);
   db_->access_log().execute_script(
       "DROP TABLE access_index; DROP TABLE access_index_state; "
-      "CREATE INDEX access_events_person ON access_events (person_id); CREATE INDEX access_events_user ON access_events (user_id); "
+      "CREATE INDEX access_events_person ON access_events (person_id); CREATE INDEX "
+      "access_events_user ON access_events (user_id); "
       "CREATE INDEX access_events_organisation ON access_events (organisation_id);");
   db_ = reopen();
-  EXPECT_EQ(db_->access_log().query_integer("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'access_events_%'"), 0);
+  EXPECT_EQ(db_->access_log().query_integer(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'access_events_%'"),
+            0);
   EXPECT_EQ(indexed_through(*db_), 0);
   EXPECT_EQ(found(*db_, with_person(101)), scanned(*db_, "person_id", 101));
   EXPECT_EQ(found(*db_, with_person(101)).size(), 10u);
@@ -362,9 +384,11 @@ TEST_P(AuditTest, SqliteKeepsTheAccessLogInAFileOfItsOwn) {
   append_some(3, AuditTrail::Access);
   EXPECT_EQ(version(), before) << "a read's audit changed the database file";
   EXPECT_TRUE(std::filesystem::exists(store::access_log_path(target_, 0)));
-  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'access_events'"), 0);
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'access_events'"),
+            0);
   append_some(1, AuditTrail::Record);
-  EXPECT_NE(version(), before);  // a change's audit is in the change's own transaction, in the database
+  EXPECT_NE(version(),
+            before);  // a change's audit is in the change's own transaction, in the database
   // A new database does not adopt an access log left beside its name by another.
   auto orphan = (std::filesystem::path(target_).parent_path() / "orphan.db").string();
   std::filesystem::copy_file(store::access_log_path(target_, 0), store::access_log_path(orphan, 0));
@@ -376,7 +400,8 @@ TEST_P(AuditTest, SqliteKeepsTheAccessLogInAFileOfItsOwn) {
 }
 
 TEST_P(AuditTest, SignInsAreAudited) {
-  db_->execute("INSERT INTO organisations (id, ods_code, name, kind) VALUES (1, 'X', 'X', 'gp_practice')");
+  db_->execute(
+      "INSERT INTO organisations (id, ods_code, name, kind) VALUES (1, 'X', 'X', 'gp_practice')");
   StaffUser u;
   u.username = "gp";
   u.display_name = "G";
@@ -444,7 +469,8 @@ TEST_P(AuditTest, TheAccessLogsWriteAheadLogsStayBoundedWithTheChainAcrossTwoPar
         recent.limit = 5;
         search_audit(*reader, recent);
         ++searches;
-        std::this_thread::sleep_for(std::chrono::microseconds(200));  // a server's work between searches
+        std::this_thread::sleep_for(
+            std::chrono::microseconds(200));  // a server's work between searches
       }
     });
   }
@@ -461,7 +487,8 @@ TEST_P(AuditTest, TheAccessLogsWriteAheadLogsStayBoundedWithTheChainAcrossTwoPar
       auto size = std::filesystem::file_size(store::access_log_path(target_, part) + "-wal", ec);
       return ec ? std::uintmax_t{0} : size;
     };
-    auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(60);  // for all the waits below
+    auto patience =
+        std::chrono::steady_clock::now() + std::chrono::seconds(60);  // for all the waits below
     for (int i = 0; i < 4000; ++i) {
       writer.record(summary_read(i, 1, (i * 7919) % 1000));
       for (std::size_t part = 0; part < 2; ++part) {
@@ -472,7 +499,8 @@ TEST_P(AuditTest, TheAccessLogsWriteAheadLogsStayBoundedWithTheChainAcrossTwoPar
       // on a busy machine it may be slower than these back-to-back commits, and the writer stays
       // where it is meanwhile, which is the design but not what this test measures.
       if (i % 20 == 0) {
-        while (std::min(wal_size(0), wal_size(1)) > 0 && std::chrono::steady_clock::now() < patience)
+        while (std::min(wal_size(0), wal_size(1)) > 0 &&
+               std::chrono::steady_clock::now() < patience)
           std::this_thread::sleep_for(std::chrono::milliseconds(1));
       }
     }
@@ -493,21 +521,31 @@ TEST_P(AuditTest, TheAccessLogsWriteAheadLogsStayBoundedWithTheChainAcrossTwoPar
   auto v = verify_audit(*db_);
   EXPECT_TRUE(v.intact) << v.problem;
   EXPECT_EQ(v.access_events, 4000);
-  for (std::int64_t person : {7, 500, 999}) EXPECT_EQ(found(*db_, with_person(person)), scanned(*db_, "person_id", person)) << person;
+  for (std::int64_t person : {7, 500, 999})
+    EXPECT_EQ(found(*db_, with_person(person)), scanned(*db_, "person_id", person)) << person;
   // One chain, in order, whichever part holds each event.
   AuditQuery all;
   all.limit = 10'000;
   auto events = search_audit(*db_, all);
   ASSERT_EQ(events.size(), 4000u);
-  for (std::size_t i = 0; i < events.size(); ++i) ASSERT_EQ(events[i].id, static_cast<std::int64_t>(i + 1));
+  for (std::size_t i = 0; i < events.size(); ++i)
+    ASSERT_EQ(events[i].id, static_cast<std::int64_t>(i + 1));
   // An event copied into the other part as well breaks the chain (the first part took the first).
-  db_->access_log(0).query("SELECT id, occurred_at, user_id, user_role, organisation_id, person_id, action, record_type, record_id, "
-                           "purpose, outcome, previous_hash, hash FROM access_events WHERE id = 2",
-                           {}, [&](const store::Row& r) {
-                             store::Params row;
-                             for (int c = 0; c < 13; ++c) row.push_back(r.is_null(c) ? store::null() : store::Value(r.text(c)));
-                             db_->access_log(1).execute("INSERT INTO access_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row);
-                           });
+  db_->access_log(0).query(
+      "SELECT id, occurred_at, user_id, user_role, organisation_id, person_id, action, "
+      "record_type, record_id, "
+      "purpose, outcome, previous_hash, hash FROM access_events WHERE id = 2",
+      {}, [&](const store::Row& r) {
+        store::Params row;
+        for (int c = 0; c < 13; ++c)
+          row.push_back(r.is_null(c) ? store::null() : store::Value(r.text(c)));
+        db_->access_log(1).execute(
+            "INSERT INTO access_events (id, occurred_at, user_id, user_role, organisation_id, "
+            "person_id, "
+            "action, record_type, record_id, purpose, outcome, previous_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row);
+      });
   v = verify_audit(*db_);
   EXPECT_FALSE(v.intact);
   EXPECT_EQ(v.bad_trail, AuditTrail::Access);
@@ -521,7 +559,8 @@ TEST_P(AuditTest, TheServersWriterLeavesIndexingToItsSecondThread) {
   if (GetParam() != testing::Backend::Sqlite) GTEST_SKIP() << "SQLite's two parts";
   std::vector<AuditEvent> earlier;
   for (int i = 0; i < 3000; ++i) earlier.push_back(summary_read(i, 1, i % 50));
-  append_audit_batch(*db_, earlier, AuditTrail::Access, 0, /*index_backlog=*/std::numeric_limits<std::size_t>::max());
+  append_audit_batch(*db_, earlier, AuditTrail::Access, 0,
+                     /*index_backlog=*/std::numeric_limits<std::size_t>::max());
   ASSERT_EQ(indexed_through(*db_, 0), 0);
   {
     AuditWriterOptions options;
@@ -533,15 +572,18 @@ TEST_P(AuditTest, TheServersWriterLeavesIndexingToItsSecondThread) {
     writer.record(summary_read(3000, 2, 7));
     EXPECT_EQ(indexed_through(*db_, 0), 0) << "the writer indexed in its own commit";
     auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    for (int i = 3001; indexed_through(*db_, 0) < 3000 && std::chrono::steady_clock::now() < patience; ++i) {
+    for (int i = 3001;
+         indexed_through(*db_, 0) < 3000 && std::chrono::steady_clock::now() < patience; ++i) {
       writer.record(summary_read(i, 2, 7));
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   }
-  EXPECT_GE(indexed_through(*db_, 0), 3000) << "the part written first should be indexed once the writer moved on";
+  EXPECT_GE(indexed_through(*db_, 0), 3000)
+      << "the part written first should be indexed once the writer moved on";
   auto v = verify_audit(*db_);
   EXPECT_TRUE(v.intact) << v.problem;
-  for (std::int64_t person : {0, 7, 49}) EXPECT_EQ(found(*db_, with_person(person)), scanned(*db_, "person_id", person)) << person;
+  for (std::int64_t person : {0, 7, 49})
+    EXPECT_EQ(found(*db_, with_person(person)), scanned(*db_, "person_id", person)) << person;
 }
 
 INSTANTIATE_STORE_SUITE(AuditTest);

@@ -201,6 +201,12 @@ Database& SqliteDatabase::access_log(std::size_t part) {
           ? *this
           : *(access_log_[part] = std::make_unique<SqliteDatabase>(access_log_path(path_, part)));
   log.execute_script(translate_ddl(kAccessLogSchema));
+  for (const char* column : {"operation", "reason"}) {
+    if (!log.query_integer("SELECT 1 FROM pragma_table_info('access_events') WHERE name = ?",
+                           {std::string(column)}))
+      log.execute_script(std::string("ALTER TABLE access_events ADD COLUMN ") + column +
+                         " TEXT NOT NULL DEFAULT ''");
+  }
   // The access log holds the audit of reads, committed a thousand times a second: NORMAL syncs at
   // checkpoints only, so a process crash loses nothing, and a power cut may lose the events of the
   // reads answered in the moments before it (docs/operations.md has the figures).
@@ -242,6 +248,10 @@ std::string SqliteDatabase::translate_ddl(std::string_view ddl) const {
   // The access log lives in files of its own, made when first opened (access_log()).
   const std::string access = "@ACCESS_LOG@";
   for (std::size_t p; (p = s.find(access)) != std::string::npos;) s.replace(p, access.size(), "");
+  // Columns added since a log file was made: access_log() adds them (SQLite has no ADD COLUMN IF
+  // NOT EXISTS).
+  const std::string columns = "@ACCESS_LOG_COLUMNS@";
+  for (std::size_t p; (p = s.find(columns)) != std::string::npos;) s.replace(p, columns.size(), "");
   // A table that is its primary key (SQLite stores it as that one B-tree).
   const std::string without_rowid = "@WITHOUT_ROWID@";
   for (std::size_t p; (p = s.find(without_rowid)) != std::string::npos;)
