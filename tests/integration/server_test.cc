@@ -695,6 +695,237 @@ TEST_F(ServerTest, OpeningACaseCommitteePseudonymFollowsTheAccessRule) {
       {person, team_of(*db, "dnurse")});
 }
 
+// The red team's cases of the one gate, over HTTP: each fixed behaviour as a user would meet it.
+struct GateWorld {
+  std::int64_t person = 0;
+  std::int64_t sw_team = 0, mh_team = 0, dn_team = 0, hv_team = 0;
+  std::int64_t mh_org = 0, sw_org = 0, hv_org = 0;
+};
+
+// A person unknown to every demo team, then on the caseloads named (open involvements).
+GateWorld gate_world(store::Database& db, std::initializer_list<const char*> caseloads) {
+  GateWorld g;
+  g.sw_team = team_of(db, "sworker");
+  g.mh_team = team_of(db, "mhpractitioner");
+  g.dn_team = team_of(db, "dnurse");
+  g.hv_team = team_of(db, "hvisitor");
+  auto org = [&](const char* user) {
+    return db
+        .query_integer("SELECT organisation_id FROM staff_users WHERE username = ?",
+                       {std::string(user)})
+        .value();
+  };
+  g.mh_org = org("mhpractitioner");
+  g.sw_org = org("sworker");
+  g.hv_org = org("hvisitor");
+  static int taken = 0;
+  g.person = db.query_integer(
+                   "SELECT p.id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM involvements j "
+                   "WHERE j.person_id = p.id AND "
+                   "j.team_id IN (?, ?, ?, ?)) AND NOT EXISTS (SELECT 1 FROM referrals r WHERE "
+                   "r.person_id = p.id) "
+                   "AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id) ORDER BY "
+                   "p.id DESC LIMIT 1 OFFSET ?",
+                   {g.sw_team, g.mh_team, g.dn_team, g.hv_team, std::int64_t{taken++}})
+                 .value();
+  for (const char* user : caseloads)
+    db.execute(
+        "INSERT INTO involvements (person_id, team_id, service, started_at) VALUES (?, ?, 'test', "
+        "'2026-01-05T09:00:00Z')",
+        {g.person, team_of(db, user)});
+  return g;
+}
+
+// The newest record-trail event of a user: "operation reason outcome".
+std::string last_change_event(store::Database& db, const std::string& username) {
+  return db
+      .query_text(
+          "SELECT e.operation || ' ' || e.reason || ' ' || e.outcome FROM audit_events e JOIN "
+          "staff_users s ON "
+          "s.id = e.user_id WHERE s.username = ? ORDER BY e.id DESC LIMIT 1",
+          {username})
+      .value_or("none");
+}
+
+TEST_F(ServerTest, AConsentChoiceIsRecordedOnlyByTheOrganisationWhoseInformationItIs) {
+  auto db = pool_->acquire();
+  GateWorld g = gate_world(*db, {"sworker", "mhpractitioner"});
+  std::string pid = std::to_string(g.person);
+  Client c(server_->port());
+  std::string social = sign_in(c, "sworker"), mental = sign_in(c, "mhpractitioner"),
+              visitor = sign_in(c, "hvisitor");
+  auto consent = [&](std::int64_t org, bool allowed, const std::string& token) {
+    return c.send(
+        http::verb::post, "/api/v1/persons/" + pid + "/consents",
+        json{{"organisation_id", org}, {"direction", "share_out"}, {"allowed", allowed}}.dump(),
+        token);
+  };
+  // The trust records the person's refusal for its own information.
+  ASSERT_EQ(consent(g.mh_org, false, mental).status, 201);
+  auto note =
+      c.send(http::verb::post, "/api/v1/persons/" + pid + "/notes",
+             json{{"category", "review"}, {"body", "Reviewed at the clinic."}}.dump(), mental);
+  ASSERT_EQ(note.status, 201) << note.body;
+  // A council social worker may not flip the trust's choice.
+  auto flipped = consent(g.mh_org, true, social);
+  EXPECT_EQ(flipped.status, 403) << flipped.body;
+  EXPECT_EQ(last_change_event(*db, "sworker"), "consent.record organisation denied");
+  // A health visitor who broke the glass may neither record the trust's choice nor her own
+  // organisation's: an override grants reading only.
+  auto glass = c.send(
+      http::verb::post, "/api/v1/persons/" + pid + "/break-glass",
+      json{{"reason", "Safeguarding concern raised out of hours"}, {"hours", 1}}.dump(), visitor);
+  ASSERT_EQ(glass.status, 201) << glass.body;
+  EXPECT_EQ(consent(g.mh_org, true, visitor).status, 403);
+  EXPECT_EQ(last_change_event(*db, "hvisitor"), "consent.record organisation denied");
+  EXPECT_EQ(consent(g.hv_org, true, visitor).status, 403);
+  EXPECT_EQ(last_change_event(*db, "hvisitor"), "consent.record override_reads_only denied");
+  // The refusal stands: the trust's note stays out of the council's view.
+  auto notes =
+      json::parse(c.send(http::verb::get, "/api/v1/persons/" + pid + "/notes", "", social).body);
+  for (const auto& n : notes["items"])
+    EXPECT_NE(n["organisation_id"].get<std::int64_t>(), g.mh_org) << n.dump();
+  auto choices =
+      json::parse(c.send(http::verb::get, "/api/v1/persons/" + pid + "/consents", "", mental).body);
+  ASSERT_EQ(choices["items"].size(), 1u) << choices.dump();
+  EXPECT_FALSE(choices["items"][0]["allowed"].get<bool>());
+}
+
+TEST_F(ServerTest, ARefusalOfSharingAppliesToPlansAssessmentsAndTheTimeline) {
+  auto db = pool_->acquire();
+  GateWorld g = gate_world(*db, {"sworker", "mhpractitioner", "dnurse"});
+  std::string pid = std::to_string(g.person);
+  Client c(server_->port());
+  std::string social = sign_in(c, "sworker"), mental = sign_in(c, "mhpractitioner"),
+              nurse = sign_in(c, "dnurse");
+  ASSERT_EQ(c.send(http::verb::post, "/api/v1/persons/" + pid + "/care-plans",
+                   json{{"review_date", "2027-03-31"}}.dump(), mental)
+                .status,
+            201);
+  ASSERT_EQ(c.send(http::verb::post, "/api/v1/persons/" + pid + "/assessments",
+                   json{{"kind", "contact"}}.dump(), mental)
+                .status,
+            201);
+  auto referral = c.send(
+      http::verb::post, "/api/v1/referrals",
+      json{
+          {"person_id", g.person}, {"to_team_id", g.mh_team}, {"reason", "Low mood after the fall"}}
+          .dump(),
+      nurse);
+  ASSERT_EQ(referral.status, 201) << referral.body;
+  auto mh_team_name = db->query_text("SELECT name FROM teams WHERE id = ?", {g.mh_team}).value();
+  // Before the refusal the council sees all three.
+  auto plans = json::parse(
+      c.send(http::verb::get, "/api/v1/persons/" + pid + "/care-plans", "", social).body);
+  EXPECT_EQ(plans["items"].size(), 1u);
+  ASSERT_EQ(
+      c.send(http::verb::post, "/api/v1/persons/" + pid + "/consents",
+             json{{"organisation_id", g.mh_org}, {"direction", "share_out"}, {"allowed", false}}
+                 .dump(),
+             mental)
+          .status,
+      201);
+  plans = json::parse(
+      c.send(http::verb::get, "/api/v1/persons/" + pid + "/care-plans", "", social).body);
+  EXPECT_TRUE(plans["items"].empty()) << plans.dump();
+  auto assessments = json::parse(
+      c.send(http::verb::get, "/api/v1/persons/" + pid + "/assessments", "", social).body);
+  ASSERT_EQ(assessments["items"].size(), 1u);
+  EXPECT_EQ(assessments["items"][0]["organisation"], "")
+      << "who assessed is the trust's information";
+  EXPECT_EQ(assessments["items"][0]["started_by"], "");
+  auto timeline = c.send(http::verb::get, "/api/v1/persons/" + pid + "/timeline", "", social);
+  ASSERT_EQ(timeline.status, 200);
+  EXPECT_EQ(timeline.body.find(mh_team_name), std::string::npos)
+      << "the referral to the trust's team is the trust's too";
+  // The trust itself still sees everything.
+  EXPECT_EQ(
+      json::parse(c.send(http::verb::get, "/api/v1/persons/" + pid + "/care-plans", "", mental)
+                      .body)["items"]
+          .size(),
+      1u);
+}
+
+TEST_F(ServerTest, ABreakGlassGrantsReadingAndNothingThatOutlivesIt) {
+  auto db = pool_->acquire();
+  GateWorld g = gate_world(*db, {"dnurse"});
+  std::string pid = std::to_string(g.person);
+  Client c(server_->port());
+  std::string visitor = sign_in(c, "hvisitor");
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons/" + pid + "/notes", "", visitor).status, 403);
+  ASSERT_EQ(
+      c.send(http::verb::post, "/api/v1/persons/" + pid + "/break-glass",
+             json{{"reason", "Child protection concern raised out of hours"}, {"hours", 1}}.dump(),
+             visitor)
+          .status,
+      201);
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons/" + pid + "/notes", "", visitor).status, 200);
+  auto note = c.send(http::verb::post, "/api/v1/persons/" + pid + "/notes",
+                     json{{"category", "visit"}, {"body", "Seen."}}.dump(), visitor);
+  EXPECT_EQ(note.status, 403);
+  EXPECT_EQ(last_change_event(*db, "hvisitor"), "note.create override_reads_only denied");
+  auto sent = c.send(
+      http::verb::post, "/api/v1/referrals",
+      json{{"person_id", g.person}, {"to_team_id", g.sw_team}, {"reason", "Please assess"}}.dump(),
+      visitor);
+  EXPECT_EQ(sent.status, 403);
+  EXPECT_EQ(last_change_event(*db, "hvisitor"), "referral.send override_reads_only denied");
+  EXPECT_EQ(c.send(http::verb::post, "/api/v1/persons/" + pid + "/care-plans",
+                   json{{"review_date", "2027-03-31"}}.dump(), visitor)
+                .status,
+            403);
+  // Nothing was made that would outlive the override.
+  EXPECT_EQ(db->query_integer("SELECT COUNT(*) FROM referrals WHERE person_id = ?", {g.person}), 0);
+  EXPECT_EQ(
+      db->query_integer("SELECT COUNT(*) FROM involvements WHERE person_id = ? AND team_id = ?",
+                        {g.person, g.hv_team}),
+      0);
+}
+
+TEST_F(ServerTest, ATeamWithAPendingReferralReadsThatReferralAndNoOther) {
+  auto db = pool_->acquire();
+  GateWorld g = gate_world(*db, {"dnurse"});
+  Client c(server_->port());
+  std::string nurse = sign_in(c, "dnurse"), social = sign_in(c, "sworker");
+  auto to_social = c.send(
+      http::verb::post, "/api/v1/referrals",
+      json{{"person_id", g.person}, {"to_team_id", g.sw_team}, {"reason", "Personal care at home"}}
+          .dump(),
+      nurse);
+  auto to_mental = c.send(http::verb::post, "/api/v1/referrals",
+                          json{{"person_id", g.person},
+                               {"to_team_id", g.mh_team},
+                               {"reason", "Disclosed thoughts of self-harm"}}
+                              .dump(),
+                          nurse);
+  ASSERT_EQ(to_social.status, 201);
+  ASSERT_EQ(to_mental.status, 201);
+  auto own = c.send(
+      http::verb::get,
+      "/api/v1/referrals/" + std::to_string(json::parse(to_social.body)["id"].get<std::int64_t>()),
+      "", social);
+  EXPECT_EQ(own.status, 200) << own.body;
+  auto other = c.send(
+      http::verb::get,
+      "/api/v1/referrals/" + std::to_string(json::parse(to_mental.body)["id"].get<std::int64_t>()),
+      "", social);
+  EXPECT_EQ(other.status, 403) << other.body;
+  EXPECT_EQ(other.body.find("self-harm"), std::string::npos);
+  // The summary (triage) is open to the team the referral waits with.
+  EXPECT_EQ(
+      c.send(http::verb::get, "/api/v1/persons/" + std::to_string(g.person), "", social).status,
+      200);
+}
+
+TEST_F(ServerTest, TheDisclosureRuleIsTheAreasNotTheReaders) {
+  Client c(server_->port());
+  std::string analyst = sign_in(c, "commissioner");
+  auto chosen = c.send(http::verb::get, "/api/v1/jsna?disclosure=one-to-five", "", analyst);
+  EXPECT_EQ(chosen.status, 400) << chosen.body;
+  EXPECT_NE(json::parse(chosen.body)["error"]["message"].get<std::string>().find("disclosure"),
+            std::string::npos);
+}
+
 TEST_F(ServerTest, TheSharedCareRecordOverHttp) {
   auto db = pool_->acquire();
   std::int64_t dn_team = team_of(*db, "dnurse"), sw_team = team_of(*db, "sworker");
