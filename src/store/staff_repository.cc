@@ -45,24 +45,17 @@ std::optional<StaffUser> find_staff(Database& db, StaffUserId id) {
 }
 
 StaffUserId insert_staff(Database& db, const StaffUser& u, const std::string& password_hash) {
-  Params values{u.username,
-                u.display_name,
-                std::string(to_code(u.role)),
-                u.organisation.value,
-                u.team ? Value(u.team->value) : null(),
-                password_hash,
-                std::int64_t{u.active ? 1 : 0}};
-  constexpr const char* kColumns =
-      "username, display_name, role, organisation_id, team_id, password_hash, active";
+  const Value team = u.team ? Value(u.team->value) : null();
+  const std::int64_t active = u.active ? 1 : 0;
   if (!u.id.valid())
     return StaffUserId(db.insert_returning_id(
-        std::string("INSERT INTO staff_users (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
-        values));
+        "INSERT INTO staff_users (username, display_name, role, organisation_id, team_id, password_hash, active) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {u.username, u.display_name, std::string(to_code(u.role)), u.organisation.value, team, password_hash, active}));
   // An area's own numbering (the generator): the sequence is moved past it.
-  values.insert(values.begin(), u.id.value);
-  db.execute(
-      std::string("INSERT INTO staff_users (id, ") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      values);
+  db.execute("INSERT INTO staff_users (id, username, display_name, role, organisation_id, team_id, password_hash, active) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             {u.id.value, u.username, u.display_name, std::string(to_code(u.role)), u.organisation.value, team, password_hash, active});
   db.sync_id_sequence("staff_users");
   return u.id;
 }
