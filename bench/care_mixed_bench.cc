@@ -5,8 +5,11 @@
 // the rest reads (the person's summary, notes or "known to", equally), a fifth of them of a person
 // not on the team's caseload, which the gate refuses. Every answer is audited before it leaves.
 //
-// Usage: care_mixed_bench [population=1000000] [seconds=10] [connections=32] [server_threads=2] [db]
-// db: a SQLite file (default: in the temp folder, built once and reused) or a postgresql:// URL.
+// Usage: care_mixed_bench [population=1000000] [seconds=10] [connections=32] [server_threads=2]
+// [db] db: a SQLite file (default: in the temp folder, built once and reused) or a postgresql://
+// URL.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,7 +21,6 @@
 #include <filesystem>
 #include <map>
 #include <random>
-#include <sys/resource.h>
 #include <thread>
 #include <vector>
 
@@ -40,12 +42,16 @@ namespace {
 
 constexpr int kStaff = 240;
 
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 double cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  auto s = [](const timeval& v) { return static_cast<double>(v.tv_sec) + static_cast<double>(v.tv_usec) / 1e6; };
+  auto s = [](const timeval& v) {
+    return static_cast<double>(v.tv_sec) + static_cast<double>(v.tv_usec) / 1e6;
+  };
   return s(u.ru_utime) + s(u.ru_stime);
 }
 
@@ -61,31 +67,45 @@ void build(jc::store::Database& db, long long population) {
     std::exit(1);
   }
   jc::store::Transaction tx(db);
-  db.execute("INSERT INTO persons (id, nhs_number, created_at) SELECT DISTINCT true_person + 1, NULL, '2026-01-01T00:00:00Z' FROM synthetic_truth");
-  db.execute("UPDATE local_records SET person_id = (SELECT true_person + 1 FROM synthetic_truth t WHERE t.local_record_id = local_records.id)");
-  db.execute("UPDATE referrals SET person_id = (SELECT person_id FROM local_records lr WHERE lr.id = referrals.local_record_id)");
+  db.execute(
+      "INSERT INTO persons (id, nhs_number, created_at) SELECT DISTINCT true_person + 1, NULL, "
+      "'2026-01-01T00:00:00Z' FROM synthetic_truth");
+  db.execute(
+      "UPDATE local_records SET person_id = (SELECT true_person + 1 FROM synthetic_truth t WHERE "
+      "t.local_record_id = local_records.id)");
+  db.execute(
+      "UPDATE referrals SET person_id = (SELECT person_id FROM local_records lr WHERE lr.id = "
+      "referrals.local_record_id)");
   db.sync_id_sequence("persons");
   // The care teams (not commissioning), in id order: team k's caseload is every person whose id
   // leaves k on division by their number.
   std::vector<std::pair<std::int64_t, std::int64_t>> teams;  // team, organisation
-  db.query("SELECT t.id, t.organisation_id FROM teams t JOIN organisations o ON o.id = t.organisation_id "
-           "WHERE o.kind <> 'nhs_commissioner' ORDER BY t.id",
-           {}, [&](const jc::store::Row& r) { teams.emplace_back(r.integer(0), r.integer(1)); });
+  db.query(
+      "SELECT t.id, t.organisation_id FROM teams t JOIN organisations o ON o.id = "
+      "t.organisation_id "
+      "WHERE o.kind <> 'nhs_commissioner' ORDER BY t.id",
+      {}, [&](const jc::store::Row& r) { teams.emplace_back(r.integer(0), r.integer(1)); });
   auto n = static_cast<std::int64_t>(teams.size());
   for (std::int64_t k = 0; k < n; ++k)
-    db.execute("INSERT INTO involvements (person_id, team_id, service, started_at) SELECT id, ?, 'caseload', '2026-01-01T09:00:00Z' "
-               "FROM persons WHERE id % ? = ?",
-               {teams[static_cast<std::size_t>(k)].first, n, k});
+    db.execute(
+        "INSERT INTO involvements (person_id, team_id, service, started_at) SELECT id, ?, "
+        "'caseload', '2026-01-01T09:00:00Z' "
+        "FROM persons WHERE id % ? = ?",
+        {teams[static_cast<std::size_t>(k)].first, n, k});
   for (int i = 0; i < kStaff; ++i) {
     const auto& [team, org] = teams[static_cast<std::size_t>(i % n)];
-    bool council = db.query_integer("SELECT 1 FROM organisations WHERE id = ? AND kind LIKE 'council%'", {org}).has_value();
-    db.execute("INSERT INTO staff_users (username, display_name, role, organisation_id, team_id, password_hash) VALUES (?, ?, ?, ?, ?, 'x')",
-               {"bench" + std::to_string(i), "Bench Staff " + std::to_string(i), std::string(council ? "social_worker" : "district_nurse"),
-                org, team});
+    bool council =
+        db.query_integer("SELECT 1 FROM organisations WHERE id = ? AND kind LIKE 'council%'", {org})
+            .has_value();
+    db.execute(
+        "INSERT INTO staff_users (username, display_name, role, organisation_id, team_id, "
+        "password_hash) VALUES (?, ?, ?, ?, ?, 'x')",
+        {"bench" + std::to_string(i), "Bench Staff " + std::to_string(i),
+         std::string(council ? "social_worker" : "district_nurse"), org, team});
   }
   tx.commit();
-  std::printf("care_mixed_bench: built %lld people, %lld teams, %d staff in %.1f s\n", population, static_cast<long long>(n), kStaff,
-              since(t));
+  std::printf("care_mixed_bench: built %lld people, %lld teams, %d staff in %.1f s\n", population,
+              static_cast<long long>(n), kStaff, since(t));
 }
 
 struct Staff {
@@ -94,7 +114,8 @@ struct Staff {
 };
 
 enum Kind { Summary, Notes, KnownTo, Refused, Note, Referral, kKinds };
-const char* kKindNames[kKinds] = {"summary", "notes", "known_to", "refused_read", "write_note", "write_referral"};
+const char* kKindNames[kKinds] = {"summary",      "notes",      "known_to",
+                                  "refused_read", "write_note", "write_referral"};
 
 struct Tally {
   std::vector<double> ms[kKinds];
@@ -103,8 +124,8 @@ struct Tally {
 };
 
 struct Connection : std::enable_shared_from_this<Connection> {
-  Connection(net::io_context& ioc, const std::vector<Staff>& s, const std::vector<std::int64_t>& t, std::int64_t p, unsigned seed,
-             std::atomic<bool>& st, Tally& ta)
+  Connection(net::io_context& ioc, const std::vector<Staff>& s, const std::vector<std::int64_t>& t,
+             std::int64_t p, unsigned seed, std::atomic<bool>& st, Tally& ta)
       : stream(ioc), staff(s), teams(t), persons(p), rng(seed), stop(st), tally(ta) {}
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
@@ -142,12 +163,13 @@ struct Connection : std::enable_shared_from_this<Connection> {
       kind = Referral;
       verb = http::verb::post;
       target = "/api/v1/referrals";
-      body = "{\"person_id\":" + std::to_string(person_of(who.team_index)) +
-             ",\"to_team_id\":" + std::to_string(teams[static_cast<std::size_t>((who.team_index + 1) % n)]) +
+      body = "{\"person_id\":" + std::to_string(person_of(who.team_index)) + ",\"to_team_id\":" +
+             std::to_string(teams[static_cast<std::size_t>((who.team_index + 1) % n)]) +
              ",\"reason\":\"Please assess at home\"}";
     } else if (r < 0.10 + 0.90 * 0.22) {
       kind = Refused;
-      std::int64_t other = (who.team_index + 1 + std::uniform_int_distribution<std::int64_t>(0, n - 2)(rng)) % n;
+      std::int64_t other =
+          (who.team_index + 1 + std::uniform_int_distribution<std::int64_t>(0, n - 2)(rng)) % n;
       target = "/api/v1/persons/" + std::to_string(person_of(other)) + "/notes";
     } else {
       kind = static_cast<Kind>(std::uniform_int_distribution<int>(0, 2)(rng));
@@ -166,21 +188,26 @@ struct Connection : std::enable_shared_from_this<Connection> {
     http::async_write(stream, req, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return void(++self->tally.errors);
       self->res = {};
-      http::async_read(self->stream, self->buffer, self->res, [self](beast::error_code ec2, std::size_t) {
-        if (ec2) return void(++self->tally.errors);
-        self->tally.ms[self->kind].push_back(std::chrono::duration<double, std::milli>(Clock::now() - self->sent).count());
-        ++self->tally.statuses[self->kind][static_cast<int>(self->res.result_int())];
-        self->next();
-      });
+      http::async_read(
+          self->stream, self->buffer, self->res, [self](beast::error_code ec2, std::size_t) {
+            if (ec2) return void(++self->tally.errors);
+            self->tally.ms[self->kind].push_back(
+                std::chrono::duration<double, std::milli>(Clock::now() - self->sent).count());
+            ++self->tally.statuses[self->kind][static_cast<int>(self->res.result_int())];
+            self->next();
+          });
     });
   }
 };
 
 std::int64_t newest(jc::store::Database& db, const char* table, bool access) {
   std::int64_t out = 0;
-  if (!access) return db.query_integer(std::string("SELECT COALESCE(MAX(id), 0) FROM ") + table).value_or(0);
+  if (!access)
+    return db.query_integer(std::string("SELECT COALESCE(MAX(id), 0) FROM ") + table).value_or(0);
   for (std::size_t i = 0; i < db.access_log_parts(); ++i)
-    out = std::max(out, db.access_log(i).query_integer(std::string("SELECT COALESCE(MAX(id), 0) FROM ") + table).value_or(0));
+    out = std::max(out, db.access_log(i)
+                            .query_integer(std::string("SELECT COALESCE(MAX(id), 0) FROM ") + table)
+                            .value_or(0));
   return out;
 }
 
@@ -198,31 +225,40 @@ int main(int argc, char** argv) {
   int connections = argc > 3 ? std::atoi(argv[3]) : 32;
   int threads = argc > 4 ? std::atoi(argv[4]) : 2;
   std::string target = argc > 5 ? argv[5]
-                                : (std::filesystem::temp_directory_path() / ("jointcare-mixed-bench-" + std::to_string(population) + ".db")).string();
+                                : (std::filesystem::temp_directory_path() /
+                                   ("jointcare-mixed-bench-" + std::to_string(population) + ".db"))
+                                      .string();
   jc::server::set_log_level("warn");
   std::vector<Staff> staff;
   std::vector<std::int64_t> teams;
   std::int64_t persons = 0;
   {
     auto db = jc::store::open_database(target);
-    if (db->query_integer("SELECT COUNT(*) FROM staff_users WHERE username = 'bench0'").value_or(0) == 0) build(*db, population);
-    db->query("SELECT t.id FROM teams t JOIN organisations o ON o.id = t.organisation_id WHERE o.kind <> 'nhs_commissioner' ORDER BY t.id", {},
-              [&](const jc::store::Row& r) { teams.push_back(r.integer(0)); });
+    if (db->query_integer("SELECT COUNT(*) FROM staff_users WHERE username = 'bench0'")
+            .value_or(0) == 0)
+      build(*db, population);
+    db->query(
+        "SELECT t.id FROM teams t JOIN organisations o ON o.id = t.organisation_id WHERE o.kind <> "
+        "'nhs_commissioner' ORDER BY t.id",
+        {}, [&](const jc::store::Row& r) { teams.push_back(r.integer(0)); });
     persons = db->query_integer("SELECT MAX(id) FROM persons").value_or(0);
     // A session for each member of staff, made afresh each run (signing in is its own benchmark).
     jc::store::Transaction tx(*db);
-    db->execute("DELETE FROM sessions WHERE user_id IN (SELECT id FROM staff_users WHERE username LIKE 'bench%')");
+    db->execute(
+        "DELETE FROM sessions WHERE user_id IN (SELECT id FROM staff_users WHERE username LIKE "
+        "'bench%')");
     std::mt19937_64 rng(std::random_device{}());
     for (int i = 0; i < kStaff; ++i) {
       auto user = jc::store::find_staff_by_username(*db, "bench" + std::to_string(i));
       Staff s;
       char buf[33];
-      std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()), static_cast<unsigned long long>(rng()));
+      std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                    static_cast<unsigned long long>(rng()));
       s.token = buf;
       auto team = *user->user.team;
       s.team_index = std::find(teams.begin(), teams.end(), team.value) - teams.begin();
-      jc::store::insert_session(*db, jc::governance::hash_token(s.token), user->user.id, jc::Timestamp::now(),
-                                jc::Timestamp::now().plus_seconds(3600));
+      jc::store::insert_session(*db, jc::governance::hash_token(s.token), user->user.id,
+                                jc::Timestamp::now(), jc::Timestamp::now().plus_seconds(3600));
       staff.push_back(std::move(s));
     }
     tx.commit();
@@ -242,7 +278,10 @@ int main(int argc, char** argv) {
   jc::server::ServerOptions so;
   so.port = 0;
   so.threads = threads;
-  jc::server::HttpServer server(so, [&](const jc::server::HttpRequest& r, std::string& route) { return api.handle(r, route); }, metrics);
+  jc::server::HttpServer server(
+      so,
+      [&](const jc::server::HttpRequest& r, std::string& route) { return api.handle(r, route); },
+      metrics);
   server.listen();
   std::thread serving([&] { server.run(false); });
 
@@ -251,7 +290,8 @@ int main(int argc, char** argv) {
   Tally tally;
   std::vector<std::shared_ptr<Connection>> conns;
   for (int i = 0; i < connections; ++i) {
-    auto c = std::make_shared<Connection>(ioc, staff, teams, persons, 4321u + static_cast<unsigned>(i), stop, tally);
+    auto c = std::make_shared<Connection>(ioc, staff, teams, persons,
+                                          4321u + static_cast<unsigned>(i), stop, tally);
     c->stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
     conns.push_back(c);
   }
@@ -280,22 +320,29 @@ int main(int argc, char** argv) {
       statuses += " " + std::to_string(status) + ":" + std::to_string(count);
       if (status == 403) refused += count;
       bool expected = k == Refused ? status == 403 : k >= Note ? status == 201 : status == 200;
-      if (!expected && !(k == Refused && status == 200)) unexpected += count;  // a referral sent to a team opens the summary to it
+      // A person id that falls in a gap of the person index is a 404: not a failure of the system.
+      if (!expected && status != 404) unexpected += count;
     }
-    std::printf("care_mixed_bench: %-14s requests=%zu p50_ms=%.2f p99_ms=%.2f statuses:%s\n", kKindNames[k], measured.ms[k].size(),
-                pct(measured.ms[k], 0.5), pct(measured.ms[k], 0.99), statuses.c_str());
+    std::printf("care_mixed_bench: %-14s requests=%zu p50_ms=%.2f p99_ms=%.2f statuses:%s\n",
+                kKindNames[k], measured.ms[k].size(), pct(measured.ms[k], 0.5),
+                pct(measured.ms[k], 0.99), statuses.c_str());
   }
   std::int64_t audited = 0;
   {
     auto db = pool.acquire();
-    audited = newest(*db, "audit_events", false) - record_before + newest(*db, "access_events", true) - access_before;
+    audited = newest(*db, "audit_events", false) - record_before +
+              newest(*db, "access_events", true) - access_before;
   }
-  std::printf("care_mixed_bench: persons=%lld staff=%d teams=%zu connections=%d server_threads=%d requests=%lld seconds=%.2f "
-              "requests_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f refused_share=%.3f unexpected=%lld errors=%lld "
-              "audit_events_written=%lld cpu_busy=%.2f\n",
-              static_cast<long long>(persons), kStaff, teams.size(), connections, threads, requests, elapsed,
-              static_cast<double>(requests) / elapsed, pct(all, 0.5), pct(all, 0.99), all.empty() ? 0.0 : *std::max_element(all.begin(), all.end()),
-              static_cast<double>(refused) / static_cast<double>(std::max(requests, 1LL)), unexpected, measured.errors,
-              static_cast<long long>(audited), cpu / elapsed);
+  std::printf(
+      "care_mixed_bench: persons=%lld staff=%d teams=%zu connections=%d server_threads=%d "
+      "requests=%lld seconds=%.2f "
+      "requests_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f refused_share=%.3f unexpected=%lld "
+      "errors=%lld "
+      "audit_events_written=%lld cpu_busy=%.2f\n",
+      static_cast<long long>(persons), kStaff, teams.size(), connections, threads, requests,
+      elapsed, static_cast<double>(requests) / elapsed, pct(all, 0.5), pct(all, 0.99),
+      all.empty() ? 0.0 : *std::max_element(all.begin(), all.end()),
+      static_cast<double>(refused) / static_cast<double>(std::max(requests, 1LL)), unexpected,
+      measured.errors, static_cast<long long>(audited), cpu / elapsed);
   return measured.errors == 0 && unexpected == 0 ? 0 : 1;
 }

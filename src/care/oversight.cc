@@ -73,10 +73,10 @@ Outcome<std::vector<Alert>> list_alerts(const CareContext& ctx, const std::strin
   std::vector<Alert> out;
   std::string sql = std::string(kAlertSelect) + (status.empty() ? "" : "WHERE a.status = ? ") +
                     "ORDER BY a.id DESC LIMIT ? OFFSET ?";
-  store::Params params;
-  if (!status.empty()) params.push_back(status);
-  params.push_back(static_cast<std::int64_t>(std::min<std::size_t>(limit, 500)));
-  params.push_back(static_cast<std::int64_t>(offset));
+  const auto page = static_cast<std::int64_t>(std::min<std::size_t>(limit, 500));
+  const auto skip = static_cast<std::int64_t>(offset);
+  const store::Params params =
+      status.empty() ? store::Params{page, skip} : store::Params{status, page, skip};
   ctx.db.query(sql, params, [&](const store::Row& q) { out.push_back(alert_from(q)); });
   for (const auto& a : out)
     gate.record_read(*pass.permit, "alert", std::to_string(a.id),

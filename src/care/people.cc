@@ -7,6 +7,7 @@
 #include "care/common.h"
 #include "core/nhs_number.h"
 #include "core/postcode.h"
+#include "identity/person_index.h"
 #include "identity/person_record.h"
 #include "identity/string_metrics.h"
 
@@ -335,7 +336,9 @@ Outcome<PersonSummary> person_summary(const CareContext& ctx, PersonId person) {
     if (rank > best_rank) best_rank = rank, shown = &r;
   }
   for (const auto& r : records)
-    if (r.nhs_status == "01" && !r.nhs_number.empty()) s.nhs_number = r.nhs_number;
+    if (r.nhs_status == "01" && !r.nhs_number.empty() &&
+        detail::display_rank(gate, person, r.organisation, r.nhs_status) >= 0)
+      s.nhs_number = r.nhs_number;
   if (shown) {
     s.given_name = shown->given;
     s.family_name = shown->family;
@@ -347,11 +350,17 @@ Outcome<PersonSummary> person_summary(const CareContext& ctx, PersonId person) {
   s.known_to = load_known_to(ctx, gate, person, records);
   ctx.db.query(
       "SELECT r.id, ft.name, tt.name, r.status, r.sent_at, r.service_requested, "
-      "tt.organisation_id, ft.organisation_id "
+      "tt.organisation_id, ft.organisation_id, r.from_team_id, r.to_team_id "
       "FROM referrals r JOIN teams ft ON ft.id = r.from_team_id JOIN teams tt ON tt.id = "
       "r.to_team_id "
       "WHERE r.person_id = ? AND r.status IN ('sent', 'accepted', 'scheduled') ORDER BY r.sent_at",
       {person.value}, [&](const store::Row& row) {
+        // A team that only triages a referral sees the referrals it is an end of.
+        const auto& team = ctx.actor.user.team;
+        bool end = team && (team->value == row.integer(8) || team->value == row.integer(9));
+        if (gate.person(person).relationship() != governance::Relationship::Active &&
+            !pass.decision.by_override && !end)
+          return;
         EntryFacts e;
         e.organisation = OrganisationId(row.integer(7));
         if (!gate.decide(Op::PersonSummary, person, e).allowed) return;
@@ -545,16 +554,51 @@ Outcome<std::vector<ConsentChoice>> consents(const CareContext& ctx, PersonId pe
   auto gate = ctx.gate();
   auto pass = gate.pass(Op::ConsentList, person, std::to_string(person.value));
   if (!pass) return detail::refused(pass.decision, "person");
-  std::vector<ConsentChoice> out;
+  // A choice about another organisation says the person is known to it: shown only where that
+  // organisation's information may reach the reader (as "known to" shows the organisation).
+  std::vector<ConsentChoice> all, out;
   ctx.db.query(
       "SELECT c.id, c.organisation_id, o.name, c.direction, c.allowed, c.recorded_at FROM consents "
       "c "
       "JOIN organisations o ON o.id = c.organisation_id WHERE c.person_id = ? ORDER BY c.id",
       {person.value}, [&](const store::Row& r) {
-        out.push_back({r.integer(0), OrganisationId(r.integer(1)), r.text(2), r.text(3), r.text(5),
+        all.push_back({r.integer(0), OrganisationId(r.integer(1)), r.text(2), r.text(3), r.text(5),
                        r.integer(4) != 0});
       });
+  for (auto& c : all) {
+    EntryFacts e;
+    e.organisation = c.organisation;
+    if (gate.decide(Op::ConsentList, person, e).allowed) out.push_back(std::move(c));
+  }
   return out;
+}
+
+namespace {
+
+// A change of the person index as one operation: the gate first (a refusal is audited on its
+// own), then the change and its audit event in one transaction.
+Outcome<Done> change_person_index(const CareContext& ctx, Op op, std::int64_t id,
+                                  const std::function<Status()>& change) {
+  auto gate = ctx.gate();
+  auto pass = gate.pass_role(op, std::nullopt, std::to_string(id));
+  if (!pass) return forbidden("your role may not change the person index");
+  store::Transaction tx(ctx.db);
+  if (auto st = change(); !st) return not_found(st.error().message);
+  gate.record(*pass.permit, std::to_string(id));
+  tx.commit();
+  return Done{};
+}
+
+}  // namespace
+
+Outcome<Done> decide_link_review(const CareContext& ctx, std::int64_t review_id, bool accept) {
+  return change_person_index(ctx, accept ? Op::PersonMerge : Op::PersonKeepApart, review_id,
+                             [&] { return identity::decide_review(ctx.db, review_id, accept); });
+}
+
+Outcome<Done> undo_person_merge(const CareContext& ctx, std::int64_t merge_id) {
+  return change_person_index(ctx, Op::PersonUnmerge, merge_id,
+                             [&] { return identity::undo_merge(ctx.db, merge_id); });
 }
 
 }  // namespace jc::care

@@ -22,7 +22,7 @@ struct PersonQuery {
 struct PersonMatch {
   PersonId person;
   std::string nhs_number, given_name, family_name, birth_date, sex, postcode;
-  double confidence = 0;  // probability that this is the person sought
+  double confidence = 0;   // probability that this is the person sought
   std::string matched_on;  // "nhs_number" or "demographics"
 };
 // Tracing: minimal demographics of the best matches, audited as a search.
@@ -40,8 +40,9 @@ struct TeamInvolvement {
 struct KnownToOrganisation {
   OrganisationId organisation;
   std::string name, kind, local_id;
-  std::string match;       // how the organisation's record joined the person: "nhs_number" or "demographics"
-  double confidence = 1;   // the record's agreement with the person's other records
+  std::string
+      match;  // how the organisation's record joined the person: "nhs_number" or "demographics"
+  double confidence = 1;  // the record's agreement with the person's other records
   std::vector<TeamInvolvement> teams;
   int open_referrals = 0;
   std::vector<std::string> current_services;
@@ -77,7 +78,8 @@ struct TimelineEntry {
   std::string at, kind, organisation, description;
   std::optional<std::string> team;
 };
-Outcome<std::vector<TimelineEntry>> timeline(const CareContext& ctx, PersonId person, std::size_t limit = 200);
+Outcome<std::vector<TimelineEntry>> timeline(const CareContext& ctx, PersonId person,
+                                             std::size_t limit = 200);
 
 struct BreakGlassGrant {
   std::int64_t id = 0;
@@ -86,7 +88,8 @@ struct BreakGlassGrant {
 };
 // Records an override of the absence of a legitimate relationship, for `hours`, with a reason;
 // raises an alert for the Caldicott Guardian.
-Outcome<BreakGlassGrant> break_glass(const CareContext& ctx, PersonId person, const std::string& reason, int hours = 4);
+Outcome<BreakGlassGrant> break_glass(const CareContext& ctx, PersonId person,
+                                     const std::string& reason, int hours = 4);
 
 struct ConsentChoice {
   std::int64_t id = 0;
@@ -94,13 +97,21 @@ struct ConsentChoice {
   std::string organisation_name, direction, recorded_at;
   bool allowed = true;
 };
-Outcome<ConsentChoice> record_consent(const CareContext& ctx, PersonId person, OrganisationId organisation,
-                                      const std::string& direction, bool allowed);
+Outcome<ConsentChoice> record_consent(const CareContext& ctx, PersonId person,
+                                      OrganisationId organisation, const std::string& direction,
+                                      bool allowed);
 Outcome<std::vector<ConsentChoice>> consents(const CareContext& ctx, PersonId person);
 
+// The clerical review of record linkage, by staff whose role grants manage_person_index: a review
+// accepted (the two records are one person: their persons merge) or rejected, and a merge undone.
+// Each passes the gate; the change and its audit event commit together.
+Outcome<Done> decide_link_review(const CareContext& ctx, std::int64_t review_id, bool accept);
+Outcome<Done> undo_person_merge(const CareContext& ctx, std::int64_t merge_id);
+
 // Raises an override alert (inside the caller's transaction).
-std::int64_t raise_alert(store::Database& db, Timestamp now, const std::string& kind, StaffUserId user,
-                         std::optional<PersonId> person, const std::string& record_type, const std::string& record_id,
+std::int64_t raise_alert(store::Database& db, Timestamp now, const std::string& kind,
+                         StaffUserId user, std::optional<PersonId> person,
+                         const std::string& record_type, const std::string& record_id,
                          const std::string& reason);
 
 }  // namespace jc::care

@@ -225,12 +225,13 @@ Outcome<PersonalBudget> create_personal_budget(const CareContext& ctx, PersonId 
   if (!valid_date(in.start_date)) return invalid("start_date: an ISO date");
   if (!valid_date(in.review_date) || in.review_date < in.start_date)
     return invalid("review_date: an ISO date on or after start_date");
-  if (in.care_plan_id && ctx.db.query_integer("SELECT person_id FROM care_plans WHERE id = ?",
-                                              {*in.care_plan_id}) != person.value)
-    return invalid("care_plan_id: not a care plan of this person");
   auto gate = ctx.gate();
   auto pass = gate.pass(Op::BudgetCreate, person);
   if (!pass) return detail::refused(pass.decision, "personal_budget");
+  // Only once the gate has let the user at the person's record: which plans are the person's.
+  if (in.care_plan_id && ctx.db.query_integer("SELECT person_id FROM care_plans WHERE id = ?",
+                                              {*in.care_plan_id}) != person.value)
+    return invalid("care_plan_id: not a care plan of this person");
   store::Transaction tx(ctx.db);
   std::int64_t id = ctx.db.insert_returning_id(
       "INSERT INTO personal_budgets (person_id, care_plan_id, kind, mode, annual_amount_pence, "
@@ -258,12 +259,13 @@ Outcome<PersonalBudget> record_budget_entry(const CareContext& ctx, std::int64_t
   if (!valid_date(entry_date)) return invalid("entry_date: an ISO date");
   if (description.find_first_not_of(' ') == std::string::npos)
     return invalid("description: what the money was spent on");
-  if (kind == "refund" && amount > b->spent_pence)
-    return invalid("amount_pence: a refund cannot exceed what was spent");
   auto gate = ctx.gate();
   auto pass = gate.pass(Op::BudgetRecordEntry, b->person, held_by(b->organisation_id),
                         std::to_string(budget_id));
   if (!pass) return detail::refused(pass.decision, "personal_budget");
+  // Only once the gate has let the user at the budget: what it has spent.
+  if (kind == "refund" && amount > b->spent_pence)
+    return invalid("amount_pence: a refund cannot exceed what was spent");
   store::Transaction tx(ctx.db);
   ctx.db.insert_returning_id(
       "INSERT INTO personal_budget_ledger (budget_id, entry_date, kind, description, "

@@ -431,7 +431,17 @@ Outcome<Inbox> team_inbox(const CareContext& ctx, TeamId team,
                params, [&](const store::Row& q) { rows.push_back(row_from(q, ctx.now)); });
   for (auto& row : rows) {
     if (row.r.person.valid()) {
-      fill_person(ctx.db, gate, row.r);
+      // What the referral says is both organisations' information: where the person's consent
+      // keeps it from the team, the inbox shows only that a referral waits.
+      if (gate.decide(Op::ReferralRead, row.r.person, part(row.from_org, true)).allowed &&
+          gate.decide(Op::ReferralRead, row.r.person, part(row.to_org, true)).allowed) {
+        fill_person(ctx.db, gate, row.r);
+      } else {
+        row.r.reason.reset();
+        row.r.service_requested.reset();
+        row.r.urgency.reset();
+        row.r.withheld = true;
+      }
       gate.record_read(*pass.permit, "referral", std::to_string(row.r.id.value), row.r.person);
     }
     box.referrals.push_back(std::move(row.r));

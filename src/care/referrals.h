@@ -48,11 +48,13 @@ struct Referral {
   std::string person_name, person_nhs_number;  // as the user may see them
   TeamId from_team, to_team;
   std::string from_team_name, to_team_name, status, sent_at;
-  std::optional<std::string> service_requested, urgency, reason, accepted_at, first_contact_at, closed_at;
+  std::optional<std::string> service_requested, urgency, reason, accepted_at, first_contact_at,
+      closed_at;
   std::optional<std::int64_t> allocated_user_id, previous_referral_id;
   std::optional<std::string> allocated_user;
   std::optional<double> hours_to_acceptance, hours_to_first_contact;
   double hours_waiting = 0;  // since receipt, until acceptance (or now while it waits)
+  bool withheld = false;     // in an inbox: the person's consent keeps its content from the team
   std::vector<ReferralEvent> events;
   std::vector<Appointment> appointments;
 };
@@ -64,13 +66,14 @@ struct ReferralAction {
   std::string action;  // accept, decline, redirect, allocate, schedule, complete, cancel
   std::string reason;  // decline, redirect and cancel need one
   std::optional<TeamId> redirect_to;
-  std::optional<StaffUserId> allocate_to;  // accept (optional) and allocate
-  std::string starts_at, place;            // schedule: ISO time and place
+  std::optional<StaffUserId> allocate_to;   // accept (optional) and allocate
+  std::string starts_at, place;             // schedule: ISO time and place
   std::optional<StaffUserId> practitioner;  // schedule: who visits (a member of the receiving team)
 };
 // Applies one step of the lifecycle; returns the referral as it now stands (for a redirect, the
 // new referral to the other team).
-Outcome<Referral> act_on_referral(const CareContext& ctx, ReferralId id, const ReferralAction& action);
+Outcome<Referral> act_on_referral(const CareContext& ctx, ReferralId id,
+                                  const ReferralAction& action);
 
 struct Inbox {
   TeamId team;
@@ -80,10 +83,12 @@ struct Inbox {
 };
 // A team's inbox: referrals to the team in the given statuses (default: sent, accepted,
 // scheduled), oldest first, a page at a time. Only the team's own members may open it.
-Outcome<Inbox> team_inbox(const CareContext& ctx, TeamId team, const std::vector<std::string>& statuses, std::size_t offset,
+Outcome<Inbox> team_inbox(const CareContext& ctx, TeamId team,
+                          const std::vector<std::string>& statuses, std::size_t offset,
                           std::size_t limit);
 
 // Ends an involvement (the relationship it gave ends with it).
-Outcome<Done> close_involvement(const CareContext& ctx, std::int64_t involvement_id, const std::string& reason);
+Outcome<Done> close_involvement(const CareContext& ctx, std::int64_t involvement_id,
+                                const std::string& reason);
 
 }  // namespace jc::care

@@ -26,6 +26,7 @@ struct EvaluateArgs {
 
 struct ReviewArgs {
   std::string db;
+  std::string as;  // the staff account a decision is made by
   std::int64_t accept = 0, reject = 0, undo_merge = 0;
   std::size_t limit = 20;
 };

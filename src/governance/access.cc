@@ -5,12 +5,25 @@
 namespace jc::governance {
 namespace {
 
-constexpr std::array<std::string_view, kActivityCount> kActivityCodes = {
-    "trace_person",   "view_record",      "view_sensitive", "write_notes",
-    "send_referrals", "manage_referrals", "assess",         "chc",
-    "chc_decide",     "care_plans",       "budgets",        "consent",
-    "break_glass",    "break_seal",       "review_alerts",  "audit",
-    "aggregates",     "administer_users"};
+constexpr std::array<std::string_view, kActivityCount> kActivityCodes = {"trace_person",
+                                                                         "view_record",
+                                                                         "view_sensitive",
+                                                                         "write_notes",
+                                                                         "send_referrals",
+                                                                         "manage_referrals",
+                                                                         "assess",
+                                                                         "chc",
+                                                                         "chc_decide",
+                                                                         "care_plans",
+                                                                         "budgets",
+                                                                         "consent",
+                                                                         "break_glass",
+                                                                         "break_seal",
+                                                                         "review_alerts",
+                                                                         "audit",
+                                                                         "aggregates",
+                                                                         "administer_users",
+                                                                         "manage_person_index"};
 
 }  // namespace
 

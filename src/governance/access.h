@@ -42,8 +42,9 @@ enum class Activity {
   Audit,
   Aggregates,
   AdministerUsers,
+  ManagePersonIndex,
 };
-constexpr std::size_t kActivityCount = 18;
+constexpr std::size_t kActivityCount = 19;
 std::string_view to_code(Activity a);
 Result<Activity> activity_from_code(std::string_view code);
 

@@ -10,7 +10,7 @@ using S = Scope;
 constexpr AuditTrail R = AuditTrail::Record;
 constexpr AuditTrail X = AuditTrail::Access;
 
-constexpr std::array<Operation, 47> kOperations = {{
+constexpr std::array<Operation, 50> kOperations = {{
     {Op::PersonSearch, "person.search", A::TracePerson, S::Role, X, "search", "person"},
     {Op::PersonSummary, "person.summary", A::ViewRecord, S::Triage, X, "read", "person_summary"},
     {Op::PersonKnownTo, "person.known_to", A::ViewRecord, S::Triage, X, "read", "known_to"},
@@ -78,6 +78,12 @@ constexpr std::array<Operation, 47> kOperations = {{
      "information governance"},
     {Op::CommissioningRead, "commissioning.read", A::Aggregates, S::Role, X, "read",
      "commissioning", false, false, "commissioning"},
+    {Op::PersonMerge, "person.merge", A::ManagePersonIndex, S::Role, R, "merge", "linkage_review",
+     false, false, "clerical review"},
+    {Op::PersonKeepApart, "person.keep_apart", A::ManagePersonIndex, S::Role, R, "update",
+     "linkage_review", false, false, "clerical review"},
+    {Op::PersonUnmerge, "person.unmerge", A::ManagePersonIndex, S::Role, R, "unmerge",
+     "person_merge", false, false, "clerical review"},
 }};
 
 constexpr bool in_order() {
@@ -86,7 +92,7 @@ constexpr bool in_order() {
   return true;
 }
 static_assert(in_order(), "kOperations lists the operations in the order of Op");
-static_assert(static_cast<std::size_t>(Op::CommissioningRead) + 1 == kOperations.size(),
+static_assert(static_cast<std::size_t>(Op::PersonUnmerge) + 1 == kOperations.size(),
               "every Op is declared");
 
 }  // namespace

@@ -62,6 +62,9 @@ enum class Op : std::uint8_t {
   AuditWhoLooked,
   AuditVerify,
   CommissioningRead,
+  PersonMerge,      // a linkage review accepted: two persons become one
+  PersonKeepApart,  // a linkage review rejected: they stay two
+  PersonUnmerge,
 };
 
 struct Operation {

@@ -465,6 +465,37 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
         if (purpose.empty()) ctx.actor.purpose = "case committee";
         r = route_care(summary, label, ctx);
         label = p;
+      } else if (m != "GET" && m != "HEAD") {
+        // A change runs on the worker pool: its transaction and the commit's flush to disk wait
+        // there, and the I/O threads go on answering reads meanwhile.
+        std::string found;
+        if (auto early = route_care(req, found, ctx, false)) {
+          label = found;
+          return *early;
+        }
+        if (!found.empty()) {
+          label = found;
+          HttpResponse change;
+          change.deferred = [this, req, staff = *user, purpose = ctx.actor.purpose] {
+            auto conn = pool_.acquire();
+            governance::CollectingAudit looked;
+            care::CareContext c{*conn, roles_, governance::Actor{staff, purpose}, looked,
+                                Timestamp::now()};
+            std::string unused;
+            auto answer = route_care(req, unused, c);
+            HttpResponse out =
+                answer ? std::move(*answer) : error_response(404, "not_found", "no such resource");
+            if (!looked.empty()) {
+              out.hold = [writer = audit_.get(),
+                          events = std::make_shared<std::vector<governance::AuditEvent>>(
+                              looked.take())](std::function<void(bool)> release) {
+                writer->submit(std::move(*events), std::move(release));
+              };
+            }
+            return out;
+          };
+          return change;
+        }
       } else {
         r = route_care(req, label, ctx);
       }

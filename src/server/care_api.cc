@@ -176,6 +176,7 @@ json to_json(const Referral& r) {
           {"hours_to_acceptance", opt(r.hours_to_acceptance)},
           {"hours_to_first_contact", opt(r.hours_to_first_contact)},
           {"hours_waiting", r.hours_waiting},
+          {"withheld_by_consent", r.withheld},
           {"events", events},
           {"appointments", appts}};
 }
@@ -463,7 +464,7 @@ std::string sub_label(std::string_view base, std::string_view sub) {
 }
 
 std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& label,
-                                       const CareContext& ctx) {
+                                       const CareContext& ctx, bool dispatch) {
   auto parts = split_path(req.path);  // api, v1, ...
   if (parts.size() < 3 || parts[0] != "api" || parts[1] != "v1") return std::nullopt;
   const std::string& m = req.method;
@@ -476,6 +477,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
   if (root == "persons") {
     if (n == 3 && m == "GET") {
       label = "/api/v1/persons";
+      if (!dispatch) return std::nullopt;
       PersonQuery q;
       q.nhs_number = query_value(req.query, "nhs_number");
       q.given_name = query_value(req.query, "given_name");
@@ -489,10 +491,12 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     PersonId person(id);
     if (n == 4 && m == "GET") {
       label = "/api/v1/persons/{id}";
+      if (!dispatch) return std::nullopt;
       return answer(person_summary(ctx, person), [](const auto& s) { return to_json(s); });
     }
     if (n != 5) return bad_id();
     label = sub_label("/api/v1/persons/{id}/", sub);
+    if (!dispatch) return std::nullopt;
     if (sub == "known-to" && m == "GET")
       return answer(known_to(ctx, person), [](const auto& k) { return to_json(k); });
     if (sub == "timeline" && m == "GET")
@@ -638,6 +642,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
   if (root == "referrals") {
     if (n == 3 && m == "POST") {
       label = "/api/v1/referrals";
+      if (!dispatch) return std::nullopt;
       Body b(req.body);
       NewReferral r;
       auto person = b.id("person_id");
@@ -655,10 +660,12 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     if (!id) return bad_id();
     if (n == 4 && m == "GET") {
       label = "/api/v1/referrals/{id}";
+      if (!dispatch) return std::nullopt;
       return answer(get_referral(ctx, ReferralId(id)), [](const auto& x) { return to_json(x); });
     }
     if (n == 5 && m == "POST") {
       label = sub_label("/api/v1/referrals/{id}/", sub);
+      if (!dispatch) return std::nullopt;
       Body b(req.body);
       ReferralAction a;
       a.action = sub;
@@ -677,6 +684,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
 
   if (root == "teams" && n == 5 && sub == "inbox" && m == "GET") {
     label = "/api/v1/teams/{id}/inbox";
+    if (!dispatch) return std::nullopt;
     if (!id) return bad_id();
     std::vector<std::string> statuses;
     std::string s = query_value(req.query, "status");
@@ -699,6 +707,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
 
   if (root == "involvements" && n == 5 && sub == "close" && m == "POST") {
     label = "/api/v1/involvements/{id}/close";
+    if (!dispatch) return std::nullopt;
     if (!id) return bad_id();
     Body b(req.body);
     std::string reason = b.str("reason");
@@ -710,6 +719,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
 
   if (root == "notes" && id && n == 5) {
     label = sub_label("/api/v1/notes/{id}/", sub);
+    if (!dispatch) return std::nullopt;
     if (sub == "versions" && m == "GET")
       return answer(note_history(ctx, id), [](const auto& v) { return json{{"items", items(v)}}; });
     Body b(req.body);
@@ -729,6 +739,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
 
   if (root == "assessment-questions" && n == 3 && m == "GET") {
     label = "/api/v1/assessment-questions";
+    if (!dispatch) return std::nullopt;
     json a = json::array();
     for (const auto& q : assessment_questions())
       a.push_back({{"code", q.code},
@@ -742,10 +753,12 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
   if (root == "assessments" && id) {
     if (n == 4 && m == "GET") {
       label = "/api/v1/assessments/{id}";
+      if (!dispatch) return std::nullopt;
       return answer(get_assessment(ctx, id), [](const auto& a) { return to_json(a); });
     }
     if (n == 5 && m == "POST") {
       label = sub_label("/api/v1/assessments/{id}/", sub);
+      if (!dispatch) return std::nullopt;
       if (sub == "answers") {
         Body b(req.body);
         auto answers = b.string_map("answers");
@@ -761,10 +774,12 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
   if (root == "chc" && id) {
     if (n == 4 && m == "GET") {
       label = "/api/v1/chc/{id}";
+      if (!dispatch) return std::nullopt;
       return answer(get_chc(ctx, id), [](const auto& c) { return to_json(c); });
     }
     if (n == 5 && m == "POST") {
       label = sub_label("/api/v1/chc/{id}/", sub);
+      if (!dispatch) return std::nullopt;
       Body b(req.body);
       if (sub == "checklist") {
         bool positive = b.boolean("positive", false);
@@ -797,6 +812,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
 
   if (root == "care-plans" && id && n == 5 && sub == "lines" && m == "POST") {
     label = "/api/v1/care-plans/{id}/lines";
+    if (!dispatch) return std::nullopt;
     Body b(req.body);
     NewPlanLine l;
     l.provider = OrganisationId(b.id("provider_organisation_id").value_or(0));
@@ -814,6 +830,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
 
   if (root == "budgets" && id && n == 5 && sub == "ledger" && m == "POST") {
     label = "/api/v1/budgets/{id}/ledger";
+    if (!dispatch) return std::nullopt;
     Body b(req.body);
     std::string kind = b.str("kind"), date = b.str("entry_date"),
                 description = b.str("description");
@@ -827,6 +844,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
   if (root == "alerts") {
     if (n == 3 && m == "GET") {
       label = "/api/v1/alerts";
+      if (!dispatch) return std::nullopt;
       std::size_t offset = query_size(req.query, "offset", 0),
                   limit = std::min<std::size_t>(query_size(req.query, "limit", 50), 500);
       return answer(list_alerts(ctx, query_value(req.query, "status"), offset, limit),
@@ -834,6 +852,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     }
     if (id && n == 5 && sub == "review" && m == "POST") {
       label = "/api/v1/alerts/{id}/review";
+      if (!dispatch) return std::nullopt;
       Body b(req.body);
       std::string outcome = b.str("outcome"), note = b.str("note");
       if (!b.problem.empty()) return bad_body(b);
@@ -845,6 +864,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
   if (root == "audit" && m == "GET") {
     if (n == 4 && parts[3] == "verify") {
       label = "/api/v1/audit/verify";
+      if (!dispatch) return std::nullopt;
       return answer(verify_audit_trail(ctx), [](const governance::AuditVerification& v) {
         return json{
             {"intact", v.intact},
@@ -858,6 +878,7 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
     }
     if (n == 3) {
       label = "/api/v1/audit";
+      if (!dispatch) return std::nullopt;
       governance::AuditQuery q;
       for (const char* key : {"person_id", "user_id", "organisation_id"}) {
         std::string v = query_value(req.query, key);

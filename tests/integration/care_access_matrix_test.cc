@@ -20,6 +20,7 @@
 #include "care/referrals.h"
 #include "core/nhs_number.h"
 #include "governance/operations.h"
+#include "identity/person_index.h"
 #include "io/toml_file.h"
 #include "support/care_world.h"
 #include "support/database_fixture.h"
@@ -466,6 +467,26 @@ class Case {
         return bg(who_looked(c, person_, 10));
       case Op::AuditVerify:
         return bg(verify_audit_trail(c));
+      case Op::PersonMerge:
+      case Op::PersonKeepApart:
+      case Op::PersonUnmerge: {
+        // Two records of the person index a linkage review could join: this person's and another's.
+        PersonId other =
+            w_.person("Other", "Case", nhs_number_for(1'000'000 + static_cast<int>(person_.value)));
+        auto left = db_.query_integer("SELECT MIN(id) FROM local_records WHERE person_id = ?",
+                                      {person_.value});
+        auto right = db_.query_integer("SELECT MIN(id) FROM local_records WHERE person_id = ?",
+                                       {other.value});
+        std::int64_t review = db_.insert_returning_id(
+            "INSERT INTO linkage_review (left_record_id, right_record_id, match_probability, "
+            "status, created_at) "
+            "VALUES (?, ?, 0.9, 'open', ?)",
+            {*left, *right, Timestamp::from_seconds(kNow - 60).iso()});
+        if (op != Op::PersonUnmerge)
+          return bg(decide_link_review(c, review, op == Op::PersonMerge));
+        if (!identity::decide_review(db_, review, true)) return {"setup failed", ""};
+        return bg(undo_person_merge(c, *db_.query_integer("SELECT MAX(id) FROM person_merges")));
+      }
       case Op::CommissioningRead: {
         // The server's commissioning routes pass the gate with this call (server/api.cc).
         auto gate = c.gate();

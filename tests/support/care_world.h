@@ -52,7 +52,7 @@ class CareWorld {
           "family_name, birth_date, sex, address, postcode, person_id) VALUES (?, 'test', ?, ?, "
           "'01', ?, ?, '1941-03-07', "
           "'female', '1 High Street', 'CW1 2AB', ?)",
-          {org, "L" + std::to_string(id) + "-" + std::to_string(org), nhs_number, given, family,
+          {org, "L" + std::to_string(++records_), nhs_number, given, family,
            id});
     }
     return PersonId(id);
@@ -137,6 +137,7 @@ class CareWorld {
   store::Database& db_;
   governance::DirectAudit reads_;
   int users_ = 0;
+  std::int64_t records_ = 0;  // local ids: a person's id can come round again after a merge
 };
 
 }  // namespace jc::testing
