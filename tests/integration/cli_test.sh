@@ -103,6 +103,12 @@ f1=$("$jc" link-evaluate --links "$work/links.csv" --truth "$shared/data/linkage
 awk -v f="$f1" 'BEGIN { exit !(f >= 0.98) }' || fail "FEBRL1 dedupe F1 $f1 < 0.98"
 "$jc" link --db "$work/area.db" --evaluate | grep -q 'precision=' || fail "link --db"
 "$jc" link --db "$work/area.db" --incremental | grep -q 'Linked 0 new records' || fail "link --db --incremental with nothing new"
+# The clerical review changes the person index only as a member of staff whose role allows it.
+set +e; "$jc" link-review --db "$work/area.db" --undo-merge 1 2> "$work/review.err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q -- '--as USERNAME' "$work/review.err" || fail "link-review without --as: $(cat "$work/review.err")"
+set +e; "$jc" link-review --db "$work/area.db" --undo-merge 1 --as sworker 2> "$work/review.err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q 'may not change the person index' "$work/review.err" || fail "link-review by a social worker: $(cat "$work/review.err")"
+[ "$(sqlite3 "$work/area.db" "SELECT COUNT(*) FROM audit_events WHERE operation = 'person.unmerge' AND reason = 'role' AND outcome = 'denied'")" = 1 ] || fail "the refused unmerge should be audited once"
 
 # JSNA in the form outside checks use.
 "$jc" jsna --db "$work/area.db" --format json > "$work/jsna.json"
