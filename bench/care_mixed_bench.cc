@@ -263,7 +263,9 @@ int main(int argc, char** argv) {
     }
     tx.commit();
   }
-  const int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // As `jointcare serve` sizes them (CARE_MIXED_BENCH_WORKERS to try another number).
+  const char* workers_env = std::getenv("CARE_MIXED_BENCH_WORKERS");
+  const int workers = workers_env ? std::atoi(workers_env) : jc::server::default_workers();
   jc::store::ConnectionPool pool(target, static_cast<std::size_t>(threads + workers));
   std::int64_t record_before = 0, access_before = 0;
   {
@@ -278,6 +280,7 @@ int main(int argc, char** argv) {
   jc::server::ServerOptions so;
   so.port = 0;
   so.threads = threads;
+  so.workers = workers;
   jc::server::HttpServer server(
       so,
       [&](const jc::server::HttpRequest& r, std::string& route) { return api.handle(r, route); },

@@ -210,7 +210,7 @@ int run_serve(const ServeArgs& a) {
                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // A connection for each I/O thread and each worker (server::ServerOptions::workers: one per
   // core).
-  const int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int workers = jc::server::default_workers();
   jc::store::ConnectionPool pool(a.db, static_cast<std::size_t>(threads + workers));
   jc::server::Metrics metrics;
   if (!jc::server::set_log_level(a.log_level)) {

@@ -24,6 +24,12 @@
 
 namespace jc::server {
 
+// One a core: measured with the mixed benchmark (docs/benchmarks.md), two and four a core answer
+// fewer requests with a longer tail on two cores.
+int default_workers() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
@@ -457,9 +463,7 @@ void HttpServer::run(bool handle_signals) {
   int n = impl_->options.threads > 0
               ? impl_->options.threads
               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  int workers = impl_->options.workers > 0
-                    ? impl_->options.workers
-                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int workers = impl_->options.workers > 0 ? impl_->options.workers : default_workers();
   impl_->work = std::make_unique<net::thread_pool>(static_cast<std::size_t>(workers));
   log_event("info", "server_started",
             {{"port", static_cast<long long>(port())}, {"threads", static_cast<long long>(n)}});

@@ -13,6 +13,9 @@
 
 namespace jc::server {
 
+// The worker pool's size when none is given.
+int default_workers();
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   unsigned short port = 8080;  // 0: any free port (see HttpServer::port())
@@ -23,8 +26,9 @@ struct ServerOptions {
   // Connections open at once; one more is answered 503 and closed. Keep it below the process's
   // file-descriptor limit less what the databases hold (`ulimit -n`).
   std::size_t max_connections = 512;
-  // The worker pool for CPU-heavy answers (HttpResponse::deferred): its threads (0: one per
-  // core) and how many answers may wait for one before more are refused with 503.
+  // The worker pool for deferred answers (HttpResponse::deferred: CPU-heavy work and changes of
+  // the record): its threads (0: default_workers()) and how many answers may wait for one before
+  // more are refused with 503.
   int workers = 0;
   std::size_t work_queue_limit = 64;
 };

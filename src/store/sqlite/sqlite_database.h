@@ -57,11 +57,16 @@ class SqliteDatabase final : public Database {
   // of the access log itself, once its table exists.
   std::unique_ptr<SqliteDatabase> access_log_[2];
   bool holds_access_log_ = false;
-  int access_lock_fd_ = -1;  // the appenders' lock file, opened on first use
+  int access_lock_fd_ = -1;         // the appenders' lock file, opened on first use
+  bool write_transaction_ = false;  // the outermost transaction began as a write
+  // Returns once every change committed on this connection is on disk (group_sync).
+  void make_durable();
   // Prepared statements by their SQL, looked up without copying the text.
   struct TextHash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
   };
   std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> statements_;
 };
