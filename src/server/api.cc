@@ -37,6 +37,16 @@ HttpResponse error_response(int status, std::string_view code, std::string_view 
   return json_response(status, json{{"error", {{"code", code}, {"message", message}}}});
 }
 
+// The answer leaves once the audit writer has committed the reads it shows.
+void answer_after_audit(HttpResponse& r, governance::AuditWriter* writer,
+                        governance::CollectingAudit& reads) {
+  if (reads.empty()) return;
+  r.hold = [writer, events = std::make_shared<std::vector<governance::AuditEvent>>(reads.take())](
+               std::function<void(bool)> release) {
+    writer->submit(std::move(*events), std::move(release));
+  };
+}
+
 std::string bearer_token(const HttpRequest& req) {
   std::string auth = req.header("authorization");
   if (auth.rfind("Bearer ", 0) == 0) return auth.substr(7);
@@ -243,6 +253,18 @@ HttpResponse Api::engine_report(store::Database& db, const HttpRequest& req) {
   return HttpResponse{200, "application/json", std::move(*text), {}, {}, {}};
 }
 
+HttpResponse Api::care_answer(store::Database& db, const HttpRequest& req, const StaffUser& staff,
+                              const std::string& purpose) {
+  governance::CollectingAudit looked;
+  care::CareContext c{db, roles_, governance::Actor{staff, purpose}, looked, Timestamp::now()};
+  std::string unused;
+  auto answer = route_care(req, unused, c);
+  HttpResponse out =
+      answer ? std::move(*answer) : error_response(404, "not_found", "no such resource");
+  answer_after_audit(out, audit_.get(), looked);
+  return out;
+}
+
 void Api::warm_reports() {
   try {
     auto db = store::open_database(pool_.target());
@@ -445,26 +467,32 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       if (p == "/api/v1/casecommittee/identify" && m == "GET") {
         // A Case Committee member opening the record behind a pseudonym: the person's summary,
         // under the care record's access rule and audited like any read, for the purpose of the
-        // case committee. Only linked persons can be opened.
-        std::optional<std::string> key;
-        {
-          std::lock_guard lock(engine_mutex_);
-          if (engine_.refresh(*db))
-            key = engine_.person_key_of(query_value(req.query, "person"), pseudonym_key_);
-        }
-        std::int64_t person_id = 0;
-        if (key && !key->empty() && key->find_first_not_of("0123456789") == std::string::npos)
-          person_id = std::stoll(*key);
-        if (!person_id) {
-          label = p;
-          return error_response(404, "not_found", "no linked person behind that pseudonym");
-        }
-        HttpRequest summary = req;
-        summary.path = "/api/v1/persons/" + std::to_string(person_id);
-        summary.query.clear();
-        if (purpose.empty()) ctx.actor.purpose = "case committee";
-        r = route_care(summary, label, ctx);
+        // case committee. Only linked persons can be opened. Bringing the analytic engine up to
+        // date may take a while after the person index changed: on the worker pool.
         label = p;
+        HttpResponse identify;
+        identify.deferred = [this, req, staff = *user,
+                             purpose = purpose.empty() ? std::string("case committee")
+                                                       : ctx.actor.purpose] {
+          auto conn = pool_.acquire();
+          store::ReadTransaction view(*conn);
+          std::optional<std::string> key;
+          {
+            std::lock_guard lock(engine_mutex_);
+            if (engine_.refresh(*conn))
+              key = engine_.person_key_of(query_value(req.query, "person"), pseudonym_key_);
+          }
+          std::int64_t person_id = 0;
+          if (key && !key->empty() && key->find_first_not_of("0123456789") == std::string::npos)
+            person_id = std::stoll(*key);
+          if (!person_id)
+            return error_response(404, "not_found", "no linked person behind that pseudonym");
+          HttpRequest summary = req;
+          summary.path = "/api/v1/persons/" + std::to_string(person_id);
+          summary.query.clear();
+          return care_answer(*conn, summary, staff, purpose);
+        };
+        return identify;
       } else if (m != "GET" && m != "HEAD") {
         // A change runs on the worker pool: its transaction and the commit's flush to disk wait
         // there, and the I/O threads go on answering reads meanwhile.
@@ -478,21 +506,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
           HttpResponse change;
           change.deferred = [this, req, staff = *user, purpose = ctx.actor.purpose] {
             auto conn = pool_.acquire();
-            governance::CollectingAudit looked;
-            care::CareContext c{*conn, roles_, governance::Actor{staff, purpose}, looked,
-                                Timestamp::now()};
-            std::string unused;
-            auto answer = route_care(req, unused, c);
-            HttpResponse out =
-                answer ? std::move(*answer) : error_response(404, "not_found", "no such resource");
-            if (!looked.empty()) {
-              out.hold = [writer = audit_.get(),
-                          events = std::make_shared<std::vector<governance::AuditEvent>>(
-                              looked.take())](std::function<void(bool)> release) {
-                writer->submit(std::move(*events), std::move(release));
-              };
-            }
-            return out;
+            return care_answer(*conn, req, staff, purpose);
           };
           return change;
         }
@@ -500,13 +514,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
         r = route_care(req, label, ctx);
       }
       if (r) {
-        if (!reads.empty()) {
-          r->hold = [writer = audit_.get(),
-                     events = std::make_shared<std::vector<governance::AuditEvent>>(reads.take())](
-                        std::function<void(bool)> release) {
-            writer->submit(std::move(*events), std::move(release));
-          };
-        }
+        answer_after_audit(*r, audit_.get(), reads);
         return *r;
       }
     }

@@ -66,6 +66,10 @@ class Api {
   std::optional<HttpResponse> kept_report(
       const HttpRequest& request);  // a report still fresh enough, if kept
   void warm_reports();
+  // A care-record route answered on a worker thread's connection, its reads audited before it
+  // leaves.
+  HttpResponse care_answer(store::Database& db, const HttpRequest& request, const StaffUser& staff,
+                           const std::string& purpose);
   static constexpr std::chrono::minutes kReportLifetime{10};
   struct CachedReport {
     HttpResponse response;
