@@ -129,6 +129,26 @@ EntryFacts part(OrganisationId organisation, bool party) {
   return e;
 }
 
+// The parts of a referral, as the access rule sees them: the sender's and the receiver's
+// information, and for a redirected referral that of every organisation it came through (what was
+// asked travels on with it). `party`: the user's team is the end the operation needs.
+std::vector<EntryFacts> parts_of(store::Database& db, const Row& row, bool party) {
+  std::vector<EntryFacts> out{part(row.from_org, party), part(row.to_org, party)};
+  std::optional<std::int64_t> previous = row.r.previous_referral_id;
+  for (int hops = 0; previous && hops < 16; ++hops) {
+    std::optional<std::int64_t> next;
+    db.query(
+        "SELECT ft.organisation_id, r.previous_referral_id FROM referrals r JOIN teams ft ON "
+        "ft.id = r.from_team_id WHERE r.id = ?",
+        {*previous}, [&](const store::Row& q) {
+          out.push_back(part(OrganisationId(q.integer(0)), party));
+          next = q.optional_integer(1);
+        });
+    previous = next;
+  }
+  return out;
+}
+
 std::optional<TeamId> team_of_user(store::Database& db, StaffUserId user) {
   auto t =
       db.query_integer("SELECT team_id FROM staff_users WHERE id = ? AND active = 1", {user.value});
@@ -189,9 +209,8 @@ Outcome<Referral> get_referral(const CareContext& ctx, ReferralId id) {
   auto gate = ctx.gate();
   bool party = ctx.actor.user.team &&
                (*ctx.actor.user.team == row->r.from_team || *ctx.actor.user.team == row->r.to_team);
-  auto pass =
-      gate.pass(Op::ReferralRead, row->r.person,
-                {part(row->from_org, party), part(row->to_org, party)}, std::to_string(id.value));
+  auto parts = parts_of(ctx.db, *row, party);
+  auto pass = gate.pass(Op::ReferralRead, row->r.person, parts, std::to_string(id.value));
   if (!pass) return detail::refused(pass.decision, "referral");
   Referral r = row->r;
   fill_person(ctx.db, gate, r);
@@ -250,8 +269,8 @@ Outcome<Referral> act_on_referral(const CareContext& ctx, ReferralId id, const R
                     " (only from: " + allowed + ")");
   }
   auto gate = ctx.gate();
-  auto pass = gate.pass(op, r.person, {part(row->from_org, party), part(row->to_org, party)},
-                        std::to_string(id.value));
+  auto parts = parts_of(ctx.db, *row, party);
+  auto pass = gate.pass(op, r.person, parts, std::to_string(id.value));
   if (!pass) {
     if (pass.decision.reason == DenyReason::Party)
       return forbidden("only the receiving team may " + a.action + " this referral");
@@ -433,8 +452,10 @@ Outcome<Inbox> team_inbox(const CareContext& ctx, TeamId team,
     if (row.r.person.valid()) {
       // What the referral says is both organisations' information: where the person's consent
       // keeps it from the team, the inbox shows only that a referral waits.
-      if (gate.decide(Op::ReferralRead, row.r.person, part(row.from_org, true)).allowed &&
-          gate.decide(Op::ReferralRead, row.r.person, part(row.to_org, true)).allowed) {
+      bool shown = true;
+      for (const auto& e : parts_of(ctx.db, row, true))
+        shown = shown && gate.decide(Op::ReferralRead, row.r.person, e).allowed;
+      if (shown) {
         fill_person(ctx.db, gate, row.r);
       } else {
         row.r.reason.reset();

@@ -53,6 +53,11 @@ Passage Gate::pass(Op op, PersonId p, const EntryFacts& entry, std::string recor
 
 Passage Gate::pass(Op op, PersonId p, std::initializer_list<EntryFacts> entries,
                    std::string record_id) {
+  return pass(op, p, std::span<const EntryFacts>(entries.begin(), entries.size()),
+              std::move(record_id));
+}
+
+Passage Gate::pass(Op op, PersonId p, std::span<const EntryFacts> entries, std::string record_id) {
   const Operation& o = operation(op);
   Passage out;
   out.decision.allowed = entries.size() > 0;

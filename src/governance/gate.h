@@ -12,6 +12,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -66,6 +67,8 @@ class Gate {
   // An entry that holds several organisations' information (a referral: the sender's and the
   // receiver's): every part must be allowed.
   Passage pass(Op op, PersonId person, std::initializer_list<EntryFacts> entries,
+               std::string record_id = "");
+  Passage pass(Op op, PersonId person, std::span<const EntryFacts> entries,
                std::string record_id = "");
   // An operation of the role alone (Scope::Role), about a person or nobody in particular.
   Passage pass_role(Op op, std::optional<PersonId> person = std::nullopt,

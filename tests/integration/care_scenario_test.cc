@@ -24,7 +24,9 @@ TEST_P(CareScenario, DistrictNurseReferralToSocialCareAcceptedAndVisibleToBoth) 
   PersonId p = w.person("Edna", "Moss", "9434765919");
   w.involve(TeamId(1), p, false, w.dn.id);
   auto dn = w.as(w.dn);
-  auto sent = send_referral(dn, NewReferral{p, TeamId(2), "home care assessment", "Struggling with personal care after a fall", "urgent"});
+  auto sent =
+      send_referral(dn, NewReferral{p, TeamId(2), "home care assessment",
+                                    "Struggling with personal care after a fall", "urgent"});
   ASSERT_TRUE(sent.ok()) << sent.failure().message;
   EXPECT_EQ(sent->status, "sent");
   EXPECT_EQ(sent->from_team_name, "District Nursing North");
@@ -54,7 +56,10 @@ TEST_P(CareScenario, DistrictNurseReferralToSocialCareAcceptedAndVisibleToBoth) 
   ASSERT_TRUE(accepted->hours_to_acceptance.has_value());
   EXPECT_EQ(accepted->allocated_user.value_or(""), "User sw");
   // An involvement began: now a legitimate relationship.
-  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM involvements WHERE person_id = ? AND team_id = 2 AND ended_at IS NULL", {p.value}), 1);
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM involvements WHERE person_id = ? AND team_id "
+                               "= 2 AND ended_at IS NULL",
+                               {p.value}),
+            1);
   auto notes = list_notes(sw, p);
   ASSERT_TRUE(notes.ok());
   ASSERT_EQ(notes->size(), 1u);
@@ -77,7 +82,8 @@ TEST_P(CareScenario, DistrictNurseReferralToSocialCareAcceptedAndVisibleToBoth) 
     referral_seen = referral_seen || e.kind == "referral";
   }
   EXPECT_TRUE(note_seen && referral_seen);
-  for (std::size_t i = 1; i < journey->size(); ++i) EXPECT_GE((*journey)[i - 1].at, (*journey)[i].at);
+  for (std::size_t i = 1; i < journey->size(); ++i)
+    EXPECT_GE((*journey)[i - 1].at, (*journey)[i].at);
   w.consent(p, 1, "share_out", false);  // the person stops the community trust sharing out
   auto withheld = timeline(sw, p);
   ASSERT_TRUE(withheld.ok());
@@ -89,18 +95,22 @@ TEST_P(CareScenario, DistrictNurseReferralToSocialCareAcceptedAndVisibleToBoth) 
   bool council = false;
   for (const auto& o : known->organisations)
     for (const auto& t : o.teams)
-      if (t.team == TeamId(2) && !t.ended_at && t.key_worker == std::optional<std::string>("User sw")) council = true;
+      if (t.team == TeamId(2) && !t.ended_at &&
+          t.key_worker == std::optional<std::string>("User sw"))
+        council = true;
   EXPECT_TRUE(council);
   EXPECT_TRUE(governance::verify_audit(*db_).intact);
 }
 
-TEST_P(CareScenario, SocialWorkerBooksHealthVisitorsVisitAndReceivingTeamSeesWhoElseKnowsThePerson) {
+TEST_P(CareScenario,
+       SocialWorkerBooksHealthVisitorsVisitAndReceivingTeamSeesWhoElseKnowsThePerson) {
   testing::CareWorld w(*db_);
   PersonId p = w.person("Faye", "Young", "9434765870", {1, 2, 3});
   w.involve(TeamId(2), p, false, w.sw.id);
   w.involve(TeamId(4), p, false, w.mh.id);
   auto sw = w.as(w.sw);
-  auto sent = send_referral(sw, NewReferral{p, TeamId(3), "health visitor visit", "New baby; mother's low mood", "routine"});
+  auto sent = send_referral(sw, NewReferral{p, TeamId(3), "health visitor visit",
+                                            "New baby; mother's low mood", "routine"});
   ASSERT_TRUE(sent.ok()) << sent.failure().message;
 
   // The health visiting team, triaging, sees who else knows the person (and no notes yet).
@@ -150,12 +160,37 @@ TEST_P(CareScenario, SocialWorkerBooksHealthVisitorsVisitAndReceivingTeamSeesWho
   EXPECT_EQ(done->appointments[0].status, "attended");
 }
 
+// A redirected referral carries what the first sender asked: the person's refusal of sharing out
+// of the first sender's organisation applies to every team it reaches, not only to its first end.
+TEST_P(CareScenario, ARedirectedReferralKeepsTheFirstSendersConsent) {
+  testing::CareWorld w(*db_);
+  PersonId p = w.person("Red", "Irect", "9434765919", {1, 2, 3});
+  w.involve(TeamId(1), p);
+  auto sent = send_referral(
+      w.as(w.dn), NewReferral{p, TeamId(2), "", "Struggling at home after the fall", "routine"});
+  ASSERT_TRUE(sent.ok()) << sent.failure().message;
+  ReferralAction redirect;
+  redirect.action = "redirect";
+  redirect.reason = "Mental health needs first";
+  redirect.redirect_to = TeamId(4);
+  auto onward = act_on_referral(w.as(w.sw), sent->id, redirect);
+  ASSERT_TRUE(onward.ok()) << onward.failure().message;
+  EXPECT_TRUE(get_referral(w.as(w.mh), onward->id).ok())
+      << "the team it was redirected to reads it";
+  w.consent(p, 1, "share_out", false);  // the community trust's information stays with it
+  auto refused = get_referral(w.as(w.mh), onward->id);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.failure().fault, Fault::Forbidden);
+  EXPECT_EQ(w.last_outcome(w.mh, p, governance::AuditTrail::Access), "denied");
+}
+
 TEST_P(CareScenario, InvalidTransitionsAreRefusedAndChangeNothing) {
   testing::CareWorld w(*db_);
   PersonId p = w.person("Gus", "Decline", "9434765838");
   w.involve(TeamId(1), p);
   auto dn = w.as(w.dn);
-  auto sent = send_referral(dn, NewReferral{p, TeamId(2), "", "Needs help with shopping", "routine"});
+  auto sent =
+      send_referral(dn, NewReferral{p, TeamId(2), "", "Needs help with shopping", "routine"});
   ASSERT_TRUE(sent.ok());
   auto sw = w.as(w.sw);
   ReferralAction decline;
@@ -182,7 +217,8 @@ TEST_P(CareScenario, InvalidTransitionsAreRefusedAndChangeNothing) {
     EXPECT_EQ(r.failure().fault, Fault::Conflict) << action;
     EXPECT_NE(r.failure().message.find("declined"), std::string::npos) << r.failure().message;
   }
-  EXPECT_EQ(db_->query_text("SELECT status FROM referrals WHERE id = ?", {sent->id.value}), "declined");
+  EXPECT_EQ(db_->query_text("SELECT status FROM referrals WHERE id = ?", {sent->id.value}),
+            "declined");
   EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM referral_events"), events);
   EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM involvements"), involvements);
   EXPECT_EQ(w.audit_count(), audit);
@@ -203,7 +239,8 @@ TEST_P(CareScenario, InvalidTransitionsAreRefusedAndChangeNothing) {
   ASSERT_TRUE(moved.ok()) << moved.failure().message;
   EXPECT_EQ(moved->to_team, TeamId(4));
   EXPECT_EQ(moved->previous_referral_id.value_or(0), again->id.value);
-  EXPECT_EQ(db_->query_text("SELECT status FROM referrals WHERE id = ?", {again->id.value}), "redirected");
+  EXPECT_EQ(db_->query_text("SELECT status FROM referrals WHERE id = ?", {again->id.value}),
+            "redirected");
 }
 
 TEST_P(CareScenario, TwoAgenciesCompleteOneAssessmentAndNobodyIsAskedTwice) {
@@ -221,7 +258,8 @@ TEST_P(CareScenario, TwoAgenciesCompleteOneAssessmentAndNobodyIsAskedTwice) {
   // The district nurse answers the health domains.
   std::map<std::string, std::string> health;
   for (const auto& q : assessment_questions())
-    if (q.domain == "clinical_background" || q.domain == "disease_prevention" || q.domain == "personal_care" || q.domain == "senses")
+    if (q.domain == "clinical_background" || q.domain == "disease_prevention" ||
+        q.domain == "personal_care" || q.domain == "senses")
       health[std::string(q.code)] = "answer from the district nurse";
   auto after_dn = contribute(dn, started->id, health);
   ASSERT_TRUE(after_dn.ok()) << after_dn.failure().message;
@@ -246,7 +284,8 @@ TEST_P(CareScenario, TwoAgenciesCompleteOneAssessmentAndNobodyIsAskedTwice) {
   ASSERT_TRUE(done.ok());
   EXPECT_EQ(done->outstanding, 0);
   EXPECT_EQ(done->asked, total);
-  EXPECT_EQ(done->contributors, (std::vector<std::string>{"Community Health Trust", "Council Adult Social Care"}));
+  EXPECT_EQ(done->contributors,
+            (std::vector<std::string>{"Community Health Trust", "Council Adult Social Care"}));
   ASSERT_TRUE(complete_assessment(sw, started->id).ok());
   auto closed = contribute(sw, started->id, rest);
   ASSERT_FALSE(closed.ok());
@@ -324,12 +363,16 @@ TEST_P(CareScenario, CarePlanAndPersonalBudgetWithLedger) {
   testing::CareWorld w(*db_);
   PersonId p = w.person("Jo", "Budget", "9434765919");
   w.involve(TeamId(2), p);
-  db_->execute("INSERT INTO pools (id, name, kind, host_organisation_id) VALUES (1, 'Better Care Fund', 'pooled', 2)");
+  db_->execute(
+      "INSERT INTO pools (id, name, kind, host_organisation_id) VALUES (1, 'Better Care Fund', "
+      "'pooled', 2)");
   auto sw = w.as(w.sw);
   auto plan = create_care_plan(sw, p, NewPlan{"2027-03-31", w.sw.id});
   ASSERT_TRUE(plan.ok()) << plan.failure().message;
-  NewPlanLine home_care{OrganisationId(2), "home care", "council", std::nullopt, 14, 2450, "2026-01-01", ""};
-  NewPlanLine nursing{OrganisationId(1), "district nursing", "nhs", std::nullopt, 2, 5811, "2026-01-01", ""};
+  NewPlanLine home_care{OrganisationId(2), "home care", "council", std::nullopt, 14, 2450,
+                        "2026-01-01",      ""};
+  NewPlanLine nursing{
+      OrganisationId(1), "district nursing", "nhs", std::nullopt, 2, 5811, "2026-01-01", ""};
   ASSERT_TRUE(add_plan_line(sw, plan->id, home_care).ok());
   auto both = add_plan_line(sw, plan->id, nursing);
   ASSERT_TRUE(both.ok());
@@ -355,13 +398,16 @@ TEST_P(CareScenario, CarePlanAndPersonalBudgetWithLedger) {
   b.funders = {{"council", 800'000}, {"nhs", 400'000}};
   auto budget = create_personal_budget(sw, p, b);
   ASSERT_TRUE(budget.ok()) << budget.failure().message;
-  auto spent = record_budget_entry(sw, budget->id, "spend", "2026-04-30", "Personal assistant, April", 95'000);
+  auto spent = record_budget_entry(sw, budget->id, "spend", "2026-04-30",
+                                   "Personal assistant, April", 95'000);
   ASSERT_TRUE(spent.ok());
-  spent = record_budget_entry(sw, budget->id, "refund", "2026-05-02", "Overpayment returned", 5'000);
+  spent =
+      record_budget_entry(sw, budget->id, "refund", "2026-05-02", "Overpayment returned", 5'000);
   ASSERT_TRUE(spent.ok());
   EXPECT_EQ(spent->spent_pence, 90'000);
   EXPECT_EQ(spent->balance_pence, 1'110'000);
-  EXPECT_FALSE(record_budget_entry(sw, budget->id, "refund", "2026-05-03", "Too much", 100'000).ok());
+  EXPECT_FALSE(
+      record_budget_entry(sw, budget->id, "refund", "2026-05-03", "Too much", 100'000).ok());
   EXPECT_FALSE(record_budget_entry(sw, budget->id, "spend", "2026-05-03", "Negative", -1).ok());
   // A district nurse without a relationship may not see them.
   EXPECT_FALSE(personal_budgets(w.as(w.dn), p).ok());
@@ -427,17 +473,20 @@ TEST_P(CareScenario, FindingAPersonByNhsNumberOrDemographics) {
   auto bad = find_persons(dn, PersonQuery{"943 476 5918", "", "", "", "", 10});
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.failure().message.find("nhs_number"), std::string::npos);
-  auto by_demographics = find_persons(dn, PersonQuery{"", "Lena", "Fairwether", "1941-03-07", "CW1 2AB", 10});
+  auto by_demographics =
+      find_persons(dn, PersonQuery{"", "Lena", "Fairwether", "1941-03-07", "CW1 2AB", 10});
   ASSERT_TRUE(by_demographics.ok());
   ASSERT_GE(by_demographics->size(), 1u);
   EXPECT_EQ((*by_demographics)[0].person, p);  // the misspelt surname still ranks her first
   // Day and month swapped still finds her, with less confidence.
-  auto swapped = find_persons(dn, PersonQuery{"", "Lena", "Fairweather", "1941-07-03", "CW1 2AB", 10});
+  auto swapped =
+      find_persons(dn, PersonQuery{"", "Lena", "Fairweather", "1941-07-03", "CW1 2AB", 10});
   ASSERT_TRUE(swapped.ok());
   ASSERT_GE(swapped->size(), 1u);
   EXPECT_EQ((*swapped)[0].person, p);
   EXPECT_LT((*swapped)[0].confidence, (*by_demographics)[0].confidence);
-  EXPECT_FALSE(find_persons(w.as(w.commissioner), PersonQuery{"9434765919", "", "", "", "", 10}).ok());
+  EXPECT_FALSE(
+      find_persons(w.as(w.commissioner), PersonQuery{"9434765919", "", "", "", "", 10}).ok());
 }
 
 INSTANTIATE_STORE_SUITE(CareScenario);
