@@ -2,9 +2,11 @@
 
 #include <cstdio>
 
+#include "care/oversight.h"
 #include "governance/audit.h"
 #include "io/csv_writer.h"
 #include "store/database.h"
+#include "store/staff_repository.h"
 
 namespace jc::cli {
 
@@ -30,7 +32,12 @@ CLI::App* add_audit_command(CLI::App& app, AuditArgs& a) {
       ->add_option("--trail", a.trail,
                    "record (changes) or access (reads and searches); both when omitted")
       ->check(CLI::IsMember({"record", "access"}));
-  a.search->add_option("--limit", a.limit, "At most this many events");
+  a.search->add_option("--limit", a.limit, "At most this many events (1,000 at most)");
+  a.search
+      ->add_option(
+          "--as", a.as,
+          "The staff account searching (its role must grant audit): the search is itself audited")
+      ->required();
   a.index = c->add_subcommand("index",
                               "Index the access log's events by person, user and organisation now "
                               "(the server does it as it goes; "
@@ -75,6 +82,21 @@ int run_audit(const AuditArgs& a) {
   if (!a.trail.empty())
     q.trail = a.trail == "access" ? governance::AuditTrail::Access : governance::AuditTrail::Record;
   q.limit = a.limit;
+  // A search of the audit trail is an operation of a member of staff, through the gate.
+  auto staff = store::find_staff_by_username(*db, a.as);
+  if (!staff || !staff->user.active) {
+    std::fprintf(stderr, "jointcare audit: --as: no active staff account \"%s\"\n", a.as.c_str());
+    return 2;
+  }
+  governance::DirectAudit reads(*db);
+  care::CareContext ctx{*db, governance::RoleTable::built_in(),
+                        governance::Actor{staff->user, "information governance"}, reads,
+                        Timestamp::now()};
+  auto found = care::search_audit_trail(ctx, q);
+  if (!found) {
+    std::fprintf(stderr, "jointcare audit: %s\n", found.failure().message.c_str());
+    return 2;
+  }
   std::printf(
       "trail,id,occurred_at,user_id,user_role,organisation_id,person_id,action,record_type,record_"
       "id,purpose,outcome\n");
@@ -83,7 +105,8 @@ int run_audit(const AuditArgs& a) {
   };
   // Every text field quoted as RFC 4180 needs: a purpose of use is what the reader typed.
   auto f = [](const std::string& v) { return io::csv_field(v); };
-  for (const auto& e : governance::search_audit(*db, q)) {
+  for (const auto& entry : *found) {
+    const auto& e = entry.event;
     std::printf("%s,%lld,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", governance::trail_name(e.trail),
                 static_cast<long long>(e.id), e.occurred_at.iso().c_str(), o(e.user_id).c_str(),
                 f(e.user_role).c_str(), o(e.organisation_id).c_str(), o(e.person_id).c_str(),

@@ -9,6 +9,7 @@ namespace jc::cli {
 
 struct AuditArgs {
   std::string db, from, to, action, trail;
+  std::string as;  // the staff account searching (its role must grant audit)
   std::int64_t person = 0, user = 0, organisation = 0;
   std::size_t limit = 1000;
   CLI::App* verify = nullptr;

@@ -130,10 +130,12 @@ head -1 "$work/spend.txt" | grep -q '^service  *total' || fail "spend table"
 # The audit chain: intact after the work above, broken (naming the event) when altered.
 "$jc" audit verify --db "$work/area.db" > "$work/verify.out" || fail "audit verify on an untouched chain: $(cat "$work/verify.out")"
 grep -q 'intact: .*(record trail [1-9][0-9]*, access trail [1-9][0-9]*)' "$work/verify.out" || fail "audit verify should count both trails: $(cat "$work/verify.out")"
-"$jc" audit search --db "$work/area.db" --action create > "$work/audit-search.out"
+"$jc" audit search --as caldicott --db "$work/area.db" --action create > "$work/audit-search.out"
 grep -q 'person_index' "$work/audit-search.out" || fail "audit search"
 grep -q '^access,.*,read,' "$work/audit-search.out" && fail "audit search --action create listed reads"
-"$jc" audit search --db "$work/area.db" --trail access --limit 5 > "$work/audit-access.out"
+set +e; "$jc" audit search --as sworker --db "$work/area.db" > "$work/audit-refused.out" 2> "$work/audit-refused.err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q 'may not search the audit trail' "$work/audit-refused.err" || fail "audit search by a social worker: $(cat "$work/audit-refused.err")"
+"$jc" audit search --as caldicott --db "$work/area.db" --trail access --limit 5 > "$work/audit-access.out"
 [ "$(tail -n +2 "$work/audit-access.out" | grep -c '^access,')" = 5 ] || fail "audit search --trail access: $(cat "$work/audit-access.out")"
 # The access log's index: made now (the simulated use left fewer events than an append indexes
 # by itself), then an entry removed, which would hide a look from "who looked", breaks verification.
@@ -142,11 +144,11 @@ grep -q '^indexed [1-9][0-9]* events of the access trail$' "$work/index.out" || 
 [ "$(sqlite3 "$work/area.access-1.db" "SELECT indexed_through = (SELECT MAX(id) FROM access_events) FROM access_index_state")" = 1 ] || fail "audit index left events past the index"
 "$jc" audit verify --db "$work/area.db" > "$work/verify.out" || fail "audit verify after indexing: $(cat "$work/verify.out")"
 looked=$(sqlite3 "$work/area.access-1.db" "SELECT key_id || ' ' || event_id FROM access_index WHERE kind = 1 ORDER BY event_id LIMIT 1")
-"$jc" audit search --db "$work/area.db" --trail access --person "${looked% *}" > "$work/looked.out"
+"$jc" audit search --as caldicott --db "$work/area.db" --trail access --person "${looked% *}" > "$work/looked.out"
 grep -q "^access,${looked#* }," "$work/looked.out" || fail "audit search by person should find event ${looked#* }: $(cat "$work/looked.out")"
 entry=$(sqlite3 -separator , "$work/area.access-1.db" "SELECT segment, kind, key_id, event_id FROM access_index WHERE kind = 1 AND event_id = ${looked#* }")
 sqlite3 "$work/area.access-1.db" "DELETE FROM access_index WHERE kind = 1 AND event_id = ${looked#* }"
-grep -q "^access,${looked#* }," <("$jc" audit search --db "$work/area.db" --trail access --person "${looked% *}") && fail "the index entry removed still found"
+grep -q "^access,${looked#* }," <("$jc" audit search --as caldicott --db "$work/area.db" --trail access --person "${looked% *}") && fail "the index entry removed still found"
 set +e; "$jc" audit verify --db "$work/area.db" > "$work/verify.out"; rc=$?; set -e
 [ "$rc" -ne 0 ] || fail "audit verify should fail on a tampered access index"
 grep -q "broken at event ${looked#* } of the access trail: the access log's index" "$work/verify.out" || fail "audit verify should name the index: $(cat "$work/verify.out")"
