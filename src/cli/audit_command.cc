@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "care/oversight.h"
 #include "governance/audit.h"
+#include "governance/gate.h"
 #include "io/csv_writer.h"
 #include "store/database.h"
 #include "store/staff_repository.h"
@@ -89,12 +89,11 @@ int run_audit(const AuditArgs& a) {
     return 2;
   }
   governance::DirectAudit reads(*db);
-  care::CareContext ctx{*db, governance::RoleTable::built_in(),
-                        governance::Actor{staff->user, "information governance"}, reads,
-                        Timestamp::now()};
-  auto found = care::search_audit_trail(ctx, q);
-  if (!found) {
-    std::fprintf(stderr, "jointcare audit: %s\n", found.failure().message.c_str());
+  const governance::Actor actor{staff->user, "information governance"};
+  governance::Gate gate(*db, governance::RoleTable::built_in(), actor, reads, Timestamp::now());
+  if (!gate.pass_role(governance::Op::AuditSearch,
+                      q.person_id ? std::optional(PersonId(*q.person_id)) : std::nullopt)) {
+    std::fprintf(stderr, "jointcare audit: your role may not search the audit trail\n");
     return 2;
   }
   std::printf(
@@ -105,8 +104,7 @@ int run_audit(const AuditArgs& a) {
   };
   // Every text field quoted as RFC 4180 needs: a purpose of use is what the reader typed.
   auto f = [](const std::string& v) { return io::csv_field(v); };
-  for (const auto& entry : *found) {
-    const auto& e = entry.event;
+  for (const auto& e : governance::search_audit(*db, q)) {
     std::printf("%s,%lld,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", governance::trail_name(e.trail),
                 static_cast<long long>(e.id), e.occurred_at.iso().c_str(), o(e.user_id).c_str(),
                 f(e.user_role).c_str(), o(e.organisation_id).c_str(), o(e.person_id).c_str(),

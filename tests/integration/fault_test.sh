@@ -96,7 +96,7 @@ team=$(q "SELECT team_id FROM staff_users WHERE username = 'dnurse'")
 person=$(q "SELECT id FROM persons ORDER BY id LIMIT 1")
 q "INSERT INTO involvements (person_id, team_id, service, started_at) VALUES ($person, $team, 'district_nursing', '2026-01-05T09:00:00Z')"
 user=$(q "SELECT id FROM staff_users WHERE username = 'dnurse'")
-reads_before=$("$jc" audit search --db "$db" --user "$user" --trail access --limit 100000 | tail -n +2 | wc -l)
+reads_before=$("$jc" audit search --as caldicott --db "$db" --user "$user" --trail access --limit 100000 | tail -n +2 | wc -l)
 python3 - "$port" "$token" "$person" "$work/acknowledged" <<'PY' &
 import http.client, json, sys
 port, token, person, out = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
@@ -135,7 +135,7 @@ intact "server killed"
 for id in $(grep '^note ' "$work/acknowledged" | cut -d' ' -f2); do
   [ "$(q "SELECT COUNT(*) FROM case_notes WHERE note_id = $id")" -ge 1 ] || fail "acknowledged note $id is missing after the kill"
 done
-reads_after=$("$jc" audit search --db "$db" --user "$user" --trail access --limit 100000 | tail -n +2 | wc -l)
+reads_after=$("$jc" audit search --as caldicott --db "$db" --user "$user" --trail access --limit 100000 | tail -n +2 | wc -l)
 [ $((reads_after - reads_before)) -ge "$reads" ] || fail "$reads reads were answered but only $((reads_after - reads_before)) audited"
 
 # A low file-descriptor limit: at `ulimit -n 128` with 150 connections held open the server
