@@ -48,14 +48,19 @@ StaffUserId insert_staff(Database& db, const StaffUser& u, const std::string& pa
   const Value team = u.team ? Value(u.team->value) : null();
   const std::int64_t active = u.active ? 1 : 0;
   if (!u.id.valid())
-    return StaffUserId(db.insert_returning_id(
-        "INSERT INTO staff_users (username, display_name, role, organisation_id, team_id, password_hash, active) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {u.username, u.display_name, std::string(to_code(u.role)), u.organisation.value, team, password_hash, active}));
+    return StaffUserId(
+        db.insert_returning_id("INSERT INTO staff_users (username, display_name, role, "
+                               "organisation_id, team_id, password_hash, active) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               {u.username, u.display_name, std::string(to_code(u.role)),
+                                u.organisation.value, team, password_hash, active}));
   // An area's own numbering (the generator): the sequence is moved past it.
-  db.execute("INSERT INTO staff_users (id, username, display_name, role, organisation_id, team_id, password_hash, active) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-             {u.id.value, u.username, u.display_name, std::string(to_code(u.role)), u.organisation.value, team, password_hash, active});
+  db.execute(
+      "INSERT INTO staff_users (id, username, display_name, role, organisation_id, team_id, "
+      "password_hash, active) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {u.id.value, u.username, u.display_name, std::string(to_code(u.role)), u.organisation.value,
+       team, password_hash, active});
   db.sync_id_sequence("staff_users");
   return u.id;
 }

@@ -52,8 +52,7 @@ class CareWorld {
           "family_name, birth_date, sex, address, postcode, person_id) VALUES (?, 'test', ?, ?, "
           "'01', ?, ?, '1941-03-07', "
           "'female', '1 High Street', 'CW1 2AB', ?)",
-          {org, "L" + std::to_string(++records_), nhs_number, given, family,
-           id});
+          {org, "L" + std::to_string(++records_), nhs_number, given, family, id});
     }
     return PersonId(id);
   }
