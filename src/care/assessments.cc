@@ -10,6 +10,7 @@ namespace jc::care {
 namespace {
 
 using governance::EntryFacts;
+using governance::held_by;
 using governance::Op;
 
 constexpr std::array<std::string_view, 9> kDomains = {"users_perspective",
@@ -128,12 +129,6 @@ EntryFacts answer_facts(const StoredAnswer& a) {
   const auto* q = find_question(a.code);
   e.sensitivity = q && sensitive_domain(q->domain) ? governance::Sensitivity::Sensitive
                                                    : governance::Sensitivity::Normal;
-  return e;
-}
-
-EntryFacts held_by(OrganisationId organisation) {
-  EntryFacts e;
-  e.organisation = organisation;
   return e;
 }
 

@@ -8,13 +8,8 @@ namespace jc::care {
 namespace {
 
 using governance::EntryFacts;
+using governance::held_by;
 using governance::Op;
-
-EntryFacts held_by(OrganisationId organisation) {
-  EntryFacts e;
-  e.organisation = organisation;
-  return e;
-}
 
 std::optional<CarePlan> load_plan(store::Database& db, std::int64_t id, const std::string& today) {
   std::optional<CarePlan> p;

@@ -75,30 +75,7 @@ AccessDecision PersonAccess::decide(Op op, const EntryFacts& e) const {
 }
 
 AccessDecision PersonAccess::decide(Op op) const {
-  EntryFacts e;
-  e.organisation = actor_.user.organisation;
-  return decide(op, e);
-}
-
-AuditEvent PersonAccess::event(const Operation& op, std::string record_id,
-                               const AccessDecision& d) const {
-  return event(std::string(op.action), std::string(op.record_type), std::move(record_id), d);
-}
-
-AuditEvent PersonAccess::event(std::string action, std::string record_type, std::string record_id,
-                               const AccessDecision& d) const {
-  AuditEvent e;
-  e.occurred_at = now_;
-  e.user_id = actor_.user.id.value;
-  e.user_role = std::string(to_code(actor_.user.role));
-  e.organisation_id = actor_.user.organisation.value;
-  e.person_id = person_.value;
-  e.action = std::move(action);
-  e.record_type = std::move(record_type);
-  e.record_id = std::move(record_id);
-  e.purpose = d.by_override ? actor_.purpose + " (override)" : actor_.purpose;
-  e.outcome = d.allowed ? "success" : "denied";
-  return e;
+  return decide(op, held_by(actor_.user.organisation));
 }
 
 }  // namespace jc::governance

@@ -34,6 +34,13 @@ struct EntryFacts {
   std::optional<bool> party;            // see AccessFacts::party
 };
 
+// An entry recorded by an organisation, with no facts beyond that.
+inline EntryFacts held_by(OrganisationId organisation) {
+  EntryFacts e;
+  e.organisation = organisation;
+  return e;
+}
+
 Relationship team_relationship(store::Database& db, std::optional<TeamId> team, PersonId person);
 
 class PersonAccess {
@@ -52,10 +59,6 @@ class PersonAccess {
   // Consent as recorded: false when the person refused sharing out of / into the organisation.
   bool shares_out(OrganisationId org) const { return !refused_out_.count(org.value); }
   bool shares_in(OrganisationId org) const { return !refused_in_.count(org.value); }
-  // The audit event of an operation's outcome for this user and person (the gate writes it).
-  AuditEvent event(const Operation& op, std::string record_id, const AccessDecision& d) const;
-  AuditEvent event(std::string action, std::string record_type, std::string record_id,
-                   const AccessDecision& d) const;
 
  private:
   const RoleTable& roles_;

@@ -7,13 +7,15 @@
 
 namespace jc::governance {
 
-AuditWriter::AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<store::Database> checkpointer, AuditWriterOptions options)
+AuditWriter::AuditWriter(std::unique_ptr<store::Database> db,
+                         std::unique_ptr<store::Database> checkpointer, AuditWriterOptions options)
     : db_(std::move(db)), options_(options), checkpointer_(std::move(checkpointer)) {
   std::vector<AuditEvent> none;
   part_ = append_audit_batch(*db_, none, AuditTrail::Access);  // the part holding the newest event
   if (two_parts()) {
     // The writer's own commits never checkpoint: its appends must not wait for file syncs.
-    for (std::size_t part = 0; part < db_->access_log_parts(); ++part) db_->access_log(part).execute_script("PRAGMA wal_autocheckpoint=0");
+    for (std::size_t part = 0; part < db_->access_log_parts(); ++part)
+      db_->access_log(part).execute_script("PRAGMA wal_autocheckpoint=0");
     checkpoint_thread_ = std::thread([this] {
       std::unique_lock lock(mutex_);
       while (!stopping_) {
@@ -63,7 +65,8 @@ void AuditWriter::prepare_idle_part() {
   while (index_access_log(log) > 0) {
     if (stopping()) return;
   }
-  if (log.wal_bytes() > 0) log.query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const store::Row&) {});
+  if (log.wal_bytes() > 0)
+    log.query("PRAGMA wal_checkpoint(TRUNCATE)", {}, [](const store::Row&) {});
   if (log.wal_bytes() == 0) idle_ready_ = true;
 }
 
@@ -85,15 +88,19 @@ void AuditWriter::submit(std::vector<AuditEvent> events, std::function<void(bool
       }
       for (auto& e : events) open_->events.push_back(std::move(e));
       open_->callbacks.push_back(std::move(done));
-      if (writer_waiting_ && (!lingering_ || open_->events.size() >= options_.max_batch)) queued_.notify_one();
+      if (writer_waiting_ && (!lingering_ || open_->events.size() >= options_.max_batch))
+        queued_.notify_one();
       return;
     }
   }
   done(false);
 }
 
-// A failed commit refuses the answers that waited on it; say why once, on stderr (identifiers only).
-void AuditWriter::log_failure(const std::string& error) { std::fprintf(stderr, "audit writer: commit failed: %s\n", error.c_str()); }
+// A failed commit refuses the answers that waited on it; say why once, on stderr (identifiers
+// only).
+void AuditWriter::log_failure(const std::string& error) {
+  std::fprintf(stderr, "audit writer: commit failed: %s\n", error.c_str());
+}
 
 void AuditWriter::run() {
   std::unique_lock lock(mutex_);
@@ -115,8 +122,9 @@ void AuditWriter::run() {
     try {
       // With two parts the checkpointing thread indexes, never the writer (an access log of the
       // earlier layout may hold millions of events to index: they must not hold up a commit).
-      std::size_t part = append_audit_batch(*db_, batch->events, AuditTrail::Access, part_.load(),
-                                            two_parts() ? std::numeric_limits<std::size_t>::max() : kAccessIndexBacklog);
+      std::size_t part = append_audit_batch(
+          *db_, batch->events, AuditTrail::Access, part_.load(),
+          two_parts() ? std::numeric_limits<std::size_t>::max() : kAccessIndexBacklog);
       since_switch_ += batch->events.size();
       auto now = std::chrono::steady_clock::now();
       if (two_parts() && idle_ready_.load() &&

@@ -1,6 +1,7 @@
 // Where the audit events of reads go: the access trail (audit.h). Writes append their event to the
 // record trail with append_audit() inside their own transaction; reads hand theirs to an AuditSink:
-//  - DirectAudit appends at once on the caller's connection (the CLI, tests, a write's transaction);
+//  - DirectAudit appends at once on the caller's connection (the CLI, tests, a write's
+//  transaction);
 //  - AuditWriter is the server's group commit: request threads queue events and wait until the
 //    batch holding theirs is committed, so no answer leaves before its audit record is durable,
 //    and many concurrent reads share one transaction. Thread-safe.
@@ -10,8 +11,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <memory>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -37,7 +38,9 @@ class DirectAudit final : public AuditSink {
  public:
   explicit DirectAudit(store::Database& db) : db_(db) {}
   using AuditSink::record;
-  void record(std::vector<AuditEvent> events) override { append_audit_batch(db_, events, AuditTrail::Access); }
+  void record(std::vector<AuditEvent> events) override {
+    append_audit_batch(db_, events, AuditTrail::Access);
+  }
 
  private:
   store::Database& db_;
@@ -67,10 +70,10 @@ struct AuditWriterOptions {
   std::size_t max_batch = 64;
   // SQLite: the writer appends to one part of the access log, then moves to the other once that
   // one is ready (indexed, its log emptied) and this one has taken `switch_events` events, or its
-  // write-ahead log has passed `switch_wal_bytes`, or `switch_after` has passed since the last move.
-  // Every `checkpoint_every` the part not being written is made ready (see prepare_idle_part()).
-  // 16,384 events: under 2 s of 10,000 audited reads a second, so searches look through few
-  // events past the index.
+  // write-ahead log has passed `switch_wal_bytes`, or `switch_after` has passed since the last
+  // move. Every `checkpoint_every` the part not being written is made ready (see
+  // prepare_idle_part()). 16,384 events: under 2 s of 10,000 audited reads a second, so searches
+  // look through few events past the index.
   std::chrono::milliseconds checkpoint_every{250};
   std::size_t switch_events = 16'384;
   std::chrono::milliseconds switch_after{2000};
@@ -83,7 +86,8 @@ class AuditWriter final : public AuditSink {
   // connection to the database, with which a thread of the writer's indexes the events of the
   // access log's part that is not being written and empties its write-ahead log, so the writer
   // never pauses for either. Without one, appends index the events themselves now and then.
-  explicit AuditWriter(std::unique_ptr<store::Database> db, std::unique_ptr<store::Database> checkpointer = nullptr,
+  explicit AuditWriter(std::unique_ptr<store::Database> db,
+                       std::unique_ptr<store::Database> checkpointer = nullptr,
                        AuditWriterOptions options = {});
   ~AuditWriter() override;
   AuditWriter(const AuditWriter&) = delete;

@@ -47,6 +47,21 @@ void Gate::audit(const Operation& op, AuditEvent e) {
   tx.commit();
 }
 
+Passage Gate::finish(const Operation& o, std::optional<PersonId> p, AccessDecision d,
+                     std::string record_id) {
+  Passage out;
+  out.decision = d;
+  if (out.decision.allowed) {
+    if (o.is_override) out.decision.by_override = true;
+    if (o.trail == AuditTrail::Access)
+      reads_.record(event(o, p, std::move(record_id), out.decision));
+    out.permit = Permit(o, out.decision, p);
+  } else {
+    audit(o, event(o, p, std::move(record_id), out.decision));
+  }
+  return out;
+}
+
 Passage Gate::pass(Op op, PersonId p, const EntryFacts& entry, std::string record_id) {
   return pass(op, p, {entry}, std::move(record_id));
 }
@@ -59,31 +74,21 @@ Passage Gate::pass(Op op, PersonId p, std::initializer_list<EntryFacts> entries,
 
 Passage Gate::pass(Op op, PersonId p, std::span<const EntryFacts> entries, std::string record_id) {
   const Operation& o = operation(op);
-  Passage out;
-  out.decision.allowed = entries.size() > 0;
+  AccessDecision decision;
+  decision.allowed = entries.size() > 0;
   for (const auto& e : entries) {
     auto d = person(p).decide(op, e);
     if (!d.allowed) {
-      out.decision = d;
+      decision = d;
       break;
     }
-    out.decision.by_override = out.decision.by_override || d.by_override;
+    decision.by_override = decision.by_override || d.by_override;
   }
-  if (out.decision.allowed) {
-    if (o.is_override) out.decision.by_override = true;
-    if (o.trail == AuditTrail::Access)
-      reads_.record(event(o, p, std::move(record_id), out.decision));
-    out.permit = Permit(o, out.decision, p);
-  } else {
-    audit(o, event(o, p, std::move(record_id), out.decision));
-  }
-  return out;
+  return finish(o, p, decision, std::move(record_id));
 }
 
 Passage Gate::pass(Op op, PersonId p, std::string record_id) {
-  EntryFacts e;
-  e.organisation = actor_.user.organisation;
-  return pass(op, p, e, std::move(record_id));
+  return pass(op, p, held_by(actor_.user.organisation), std::move(record_id));
 }
 
 Passage Gate::pass_role(Op op, std::optional<PersonId> p, std::string record_id) {
@@ -92,17 +97,7 @@ Passage Gate::pass_role(Op op, std::optional<PersonId> p, std::string record_id)
   f.role = actor_.user.role;
   f.activity = o.activity;
   f.scope = Scope::Role;
-  Passage out;
-  out.decision = governance::decide(roles_, f);
-  if (out.decision.allowed) {
-    if (o.is_override) out.decision.by_override = true;
-    if (o.trail == AuditTrail::Access)
-      reads_.record(event(o, p, std::move(record_id), out.decision));
-    out.permit = Permit(o, out.decision, p);
-  } else {
-    audit(o, event(o, p, std::move(record_id), out.decision));
-  }
-  return out;
+  return finish(o, p, governance::decide(roles_, f), std::move(record_id));
 }
 
 AccessDecision Gate::refuse(Op op, std::optional<PersonId> p, DenyReason reason,

@@ -97,6 +97,9 @@ class Gate {
   AuditEvent event(const Operation& op, std::optional<PersonId> person, std::string record_id,
                    const AccessDecision& d) const;
   void audit(const Operation& op, AuditEvent e);
+  // Audits a decision and, when it allows, makes the permit.
+  Passage finish(const Operation& op, std::optional<PersonId> person, AccessDecision d,
+                 std::string record_id);
 
   store::Database& db_;
   const RoleTable& roles_;
