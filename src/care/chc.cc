@@ -35,9 +35,10 @@ int level_rank(std::string_view level) {
 std::optional<ChcCase> load(store::Database& db, std::int64_t id) {
   std::optional<ChcCase> c;
   db.query(
-      "SELECT id, person_id, fast_track, status, opened_at, checklist_outcome, dst_at, "
-      "recommendation, decision, decision_at "
-      "FROM chc_cases WHERE id = ?",
+      "SELECT c.id, c.person_id, c.fast_track, c.status, c.opened_at, c.checklist_outcome, "
+      "c.dst_at, c.recommendation, c.decision, c.decision_at, "
+      "COALESCE(c.organisation_id, s.organisation_id) "
+      "FROM chc_cases c JOIN staff_users s ON s.id = c.opened_by_user_id WHERE c.id = ?",
       {id}, [&](const store::Row& q) {
         ChcCase x;
         x.id = q.integer(0);
@@ -50,6 +51,7 @@ std::optional<ChcCase> load(store::Database& db, std::int64_t id) {
         x.recommendation = q.optional_text(7);
         x.decision = q.optional_text(8);
         x.decision_at = q.optional_text(9);
+        x.organisation = OrganisationId(q.integer(10));
         c = std::move(x);
       });
   if (!c) return c;
@@ -80,7 +82,7 @@ Outcome<ChcCase> step(const CareContext& ctx, std::int64_t id, Op op,
   auto c = load(ctx.db, id);
   if (!c) return not_found("no CHC case " + std::to_string(id));
   auto gate = ctx.gate();
-  auto pass = gate.pass(op, c->person, std::to_string(id));
+  auto pass = gate.pass(op, c->person, governance::held_by(c->organisation), std::to_string(id));
   if (!pass) return forbidden(std::string(pass.decision.explanation()));
   store::Transaction tx(ctx.db);
   if (std::find(from.begin(), from.end(), c->status) == from.end())
@@ -122,11 +124,11 @@ Outcome<ChcCase> open_chc(const CareContext& ctx, PersonId person, bool fast_tra
                            {person.value}))
     return conflict("this person already has an open CHC case: assess once, jointly");
   std::int64_t id = ctx.db.insert_returning_id(
-      "INSERT INTO chc_cases (person_id, fast_track, status, opened_at, opened_by_user_id) "
-      "VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO chc_cases (person_id, fast_track, status, opened_at, opened_by_user_id, "
+      "organisation_id) VALUES (?, ?, ?, ?, ?, ?)",
       {person.value, std::int64_t{fast_track ? 1 : 0},
        std::string(fast_track ? "awaiting_decision" : "screening"), ctx.now.iso(),
-       ctx.actor.user.id.value});
+       ctx.actor.user.id.value, ctx.actor.user.organisation.value});
   gate.record(*pass.permit, std::to_string(id));
   tx.commit();
   return *load(ctx.db, id);
@@ -211,7 +213,8 @@ Outcome<ChcCase> get_chc(const CareContext& ctx, std::int64_t id) {
   auto c = load(ctx.db, id);
   if (!c) return not_found("no CHC case " + std::to_string(id));
   auto gate = ctx.gate();
-  auto pass = gate.pass(Op::ChcRead, c->person, std::to_string(id));
+  auto pass =
+      gate.pass(Op::ChcRead, c->person, governance::held_by(c->organisation), std::to_string(id));
   if (!pass) return forbidden(std::string(pass.decision.explanation()));
   return *c;
 }

@@ -31,6 +31,7 @@ std::string chc_recommendation(const std::map<std::string, std::string>& levels)
 struct ChcCase {
   std::int64_t id = 0;
   PersonId person;
+  OrganisationId organisation;  // holds the case: the organisation of whoever opened it
   bool fast_track = false;
   std::string status, opened_at;
   std::optional<std::string> checklist_outcome, dst_at, recommendation, decision, decision_at;
@@ -40,10 +41,12 @@ struct ChcCase {
 
 Outcome<ChcCase> open_chc(const CareContext& ctx, PersonId person, bool fast_track);
 Outcome<ChcCase> record_checklist(const CareContext& ctx, std::int64_t id, bool positive);
-Outcome<ChcCase> record_dst(const CareContext& ctx, std::int64_t id, const std::map<std::string, std::string>& levels,
+Outcome<ChcCase> record_dst(const CareContext& ctx, std::int64_t id,
+                            const std::map<std::string, std::string>& levels,
                             const std::vector<StaffUserId>& mdt);
 // decision: nhs_chc, joint_package, funded_nursing_care, social_care, not_eligible
-Outcome<ChcCase> record_chc_decision(const CareContext& ctx, std::int64_t id, const std::string& decision);
+Outcome<ChcCase> record_chc_decision(const CareContext& ctx, std::int64_t id,
+                                     const std::string& decision);
 Outcome<ChcCase> get_chc(const CareContext& ctx, std::int64_t id);
 
 }  // namespace jc::care

@@ -179,7 +179,11 @@ Outcome<Referral> send_referral(const CareContext& ctx, const NewReferral& in) {
       "LIMIT 1",
       {in.person.value, user.organisation.value});
   if (!record) return not_found("no person " + std::to_string(in.person.value));
-  auto pass = gate.pass(Op::ReferralSend, in.person);
+  // The sender's record goes to the receiving team's organisation: the person's consent to that
+  // flow decides too.
+  const EntryFacts own = governance::held_by(user.organisation);
+  auto pass = gate.pass(Op::ReferralSend, in.person,
+                        {own, governance::flowing_to(own, OrganisationId(*to_org))});
   if (!pass) return detail::refused(pass.decision, "referral");
   store::Transaction tx(ctx.db);
   ReferralId id(ctx.db.insert_returning_id(
@@ -270,6 +274,16 @@ Outcome<Referral> act_on_referral(const CareContext& ctx, ReferralId id, const R
   }
   auto gate = ctx.gate();
   auto parts = parts_of(ctx.db, *row, party);
+  // A redirect passes the whole referral on to the new team's organisation.
+  if (a.action == "redirect" && a.redirect_to) {
+    if (auto org = ctx.db.query_integer("SELECT organisation_id FROM teams WHERE id = ?",
+                                        {a.redirect_to->value})) {
+      const std::size_t n = parts.size();
+      parts.reserve(2 * n);
+      for (std::size_t i = 0; i < n; ++i)
+        parts.push_back(governance::flowing_to(parts[i], OrganisationId(*org)));
+    }
+  }
   auto pass = gate.pass(op, r.person, parts, std::to_string(id.value));
   if (!pass) {
     if (pass.decision.reason == DenyReason::Party)

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "care/people.h"
+#include "cli/operator_audit.h"
 #include "cli/progress.h"
 #include "governance/audit.h"
 #include "identity/linkage_model.h"
@@ -107,22 +108,6 @@ void print_model(const identity::LinkageModel& m) {
   }
 }
 
-// The command line acts as the system's operator: its reads and changes of person data are audited.
-void audit_cli(store::Database& db, const std::string& action, const std::string& record_type,
-               const std::string& record_id, std::optional<std::int64_t> person,
-               const std::string& purpose) {
-  governance::AuditEvent e;
-  e.occurred_at = Timestamp::now();
-  e.user_role = "operator";
-  e.person_id = person;
-  e.action = action;
-  e.record_type = record_type;
-  e.record_id = record_id;
-  e.purpose = purpose;
-  e.outcome = "success";
-  governance::append_audit(db, e);
-}
-
 // The options both forms of `link` share.
 identity::LinkOptions link_options(const LinkArgs& a, ProgressBar& bar) {
   identity::LinkOptions o;
@@ -162,8 +147,9 @@ int run_link(const LinkArgs& a) {
     auto s =
         a.incremental ? identity::link_new_records(*db, o) : identity::rebuild_person_index(*db, o);
     if (s)
-      audit_cli(*db, a.incremental ? "update" : "create", "person_index",
-                a.incremental ? "new records" : "all records", std::nullopt, "record linkage");
+      audit_operator(
+          *db, {"", a.incremental ? "update" : "create", "person_index",
+                a.incremental ? "new records" : "all records", "record linkage", std::nullopt});
     bar.finish();
     if (!s) return fail(s.error().message);
     double seconds =
@@ -394,7 +380,8 @@ int run_review(const ReviewArgs& a) {
           out = r.text(0) + "/" + r.text(1) + ": " + r.text(2) + " " + r.text(3) + ", " +
                 r.text(4) + ", " + r.text(5) + ", " + r.text(6);
         });
-    audit_cli(*db, "read", "local_record", std::to_string(id), person, "clerical review");
+    audit_operator(*db,
+                   {"", "read", "local_record", std::to_string(id), "clerical review", person});
     return out;
   };
   for (const auto& item : identity::open_reviews(*db, a.limit)) {

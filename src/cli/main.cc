@@ -12,6 +12,7 @@
 
 #include "cli/audit_command.h"
 #include "cli/budget_command.h"
+#include "cli/export_command.h"
 #include "cli/link_command.h"
 #include "cli/pathways_command.h"
 #include "cli/progress.h"
@@ -365,11 +366,8 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
 
-  std::string export_db, export_dir;
-  auto* exp = app.add_subcommand("export",
-                                 "Write each organisation's person extract, profile and the truth");
-  exp->add_option("--db", export_db, "Database")->required();
-  exp->add_option("--dir", export_dir, "Folder to write")->required();
+  jc::cli::ExportArgs export_args;
+  auto* exp = jc::cli::add_export_command(app, export_args);
 
   jc::cli::PathwaysArgs pathways_args;
   auto* pathways = jc::cli::add_pathways_command(app, pathways_args);
@@ -573,15 +571,7 @@ int main(int argc, char** argv) {
                   static_cast<long long>(summary->with_nhs_number), import_org.c_str());
       return 0;
     }
-    if (*exp) {
-      auto db = jc::store::open_database(export_db);
-      auto st = jc::synth::export_extracts(*db, export_dir);
-      if (!st) {
-        std::fprintf(stderr, "jointcare export: %s\n", st.error().message.c_str());
-        return kExitFailed;
-      }
-      return 0;
-    }
+    if (*exp) return jc::cli::run_export(export_args);
     if (*demo) {
       std::filesystem::path dbp(demo_gen.db);
       if (dbp.has_parent_path()) std::filesystem::create_directories(dbp.parent_path());

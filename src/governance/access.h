@@ -93,7 +93,7 @@ struct AccessFacts {
   Activity activity = Activity::ViewRecord;
   Relationship relationship = Relationship::None;
   bool break_glass = false;       // the user has a live break-glass override for this person
-  bool same_organisation = true;  // the entry was recorded by the user's own organisation
+  bool same_organisation = true;  // recorded by the organisation it goes to (the user's own)
   bool share_out_denied = false;  // the person refused sharing out of the recording organisation
   bool share_in_denied = false;   // the person refused sharing into the user's organisation
   Sensitivity sensitivity = Sensitivity::Normal;

@@ -1,5 +1,8 @@
 #include "governance/access_facts.h"
 
+#include <map>
+#include <tuple>
+
 namespace jc::governance {
 
 Relationship team_relationship(store::Database& db, std::optional<TeamId> team, PersonId person) {
@@ -17,6 +20,26 @@ Relationship team_relationship(store::Database& db, std::optional<TeamId> team, 
       "SELECT 1 FROM referrals WHERE person_id = ? AND to_team_id = ? AND status = 'sent' LIMIT 1",
       {person.value, team->value});
   return pending ? Relationship::Referred : r;
+}
+
+ConsentRefusals ConsentRefusals::load(store::Database& db) {
+  std::map<std::tuple<std::int64_t, std::int64_t, bool>, bool> latest;  // (person, org, out)
+  db.query("SELECT person_id, organisation_id, direction, allowed FROM consents ORDER BY id", {},
+           [&](const store::Row& r) {
+             latest[{r.integer(0), r.integer(1), r.text(2) == "share_out"}] = r.integer(3) != 0;
+           });
+  ConsentRefusals out;
+  for (const auto& [key, allowed] : latest) {
+    if (allowed) continue;
+    const auto& [person, organisation, share_out] = key;
+    (share_out ? out.out_ : out.in_).emplace(person, organisation);
+  }
+  return out;
+}
+
+bool ConsentRefusals::withholds(PersonId person, OrganisationId from, OrganisationId to) const {
+  if (from == to) return false;
+  return out_.count({person.value, from.value}) > 0 || in_.count({person.value, to.value}) > 0;
 }
 
 PersonAccess::PersonAccess(store::Database& db, const RoleTable& roles, const Actor& actor,
@@ -65,9 +88,10 @@ AccessDecision PersonAccess::decide(Op op, const EntryFacts& e) const {
   f.party = e.party;
   f.relationship = relationship_;
   f.break_glass = break_glass_;
-  f.same_organisation = e.organisation == actor_.user.organisation;
+  const OrganisationId receiver = e.to ? *e.to : actor_.user.organisation;
+  f.same_organisation = e.organisation == receiver;
   f.share_out_denied = refused_out_.count(e.organisation.value) > 0;
-  f.share_in_denied = refused_in_.count(actor_.user.organisation.value) > 0;
+  f.share_in_denied = refused_in_.count(receiver.value) > 0;
   f.sensitivity = e.sensitivity;
   f.authoring_team = e.team && actor_.user.team && *e.team == *actor_.user.team;
   f.seal_broken = e.note_id && seals_broken_.count(*e.note_id) > 0;

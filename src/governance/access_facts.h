@@ -32,7 +32,17 @@ struct EntryFacts {
   Sensitivity sensitivity = Sensitivity::Normal;
   std::optional<std::int64_t> note_id;  // for seal breaks
   std::optional<bool> party;            // see AccessFacts::party
+  // Where the information goes when not to the user's own organisation: a referral sent (or
+  // redirected) to another organisation's team discloses the sender's record to it, so the
+  // person's consent to that flow decides.
+  std::optional<OrganisationId> to;
 };
+
+// The entry's information going on to another organisation.
+inline EntryFacts flowing_to(EntryFacts e, OrganisationId to) {
+  e.to = to;
+  return e;
+}
 
 // An entry recorded by an organisation, with no facts beyond that.
 inline EntryFacts held_by(OrganisationId organisation) {
@@ -42,6 +52,18 @@ inline EntryFacts held_by(OrganisationId organisation) {
 }
 
 Relationship team_relationship(store::Database& db, std::optional<TeamId> team, PersonId person);
+
+// Every person's standing consent refusals at once, for a bulk flow (an export) that cannot ask
+// person by person. The latest choice per person, organisation and direction stands.
+class ConsentRefusals {
+ public:
+  static ConsentRefusals load(store::Database& db);
+  // The person refused the flow of what `from` recorded into `to` (out of one, or into the other).
+  bool withholds(PersonId person, OrganisationId from, OrganisationId to) const;
+
+ private:
+  std::set<std::pair<std::int64_t, std::int64_t>> out_, in_;  // (person, organisation)
+};
 
 class PersonAccess {
  public:

@@ -10,7 +10,7 @@ using S = Scope;
 constexpr AuditTrail R = AuditTrail::Record;
 constexpr AuditTrail X = AuditTrail::Access;
 
-constexpr std::array<Operation, 50> kOperations = {{
+constexpr std::array<Operation, 51> kOperations = {{
     {Op::PersonSearch, "person.search", A::TracePerson, S::Role, X, "search", "person"},
     {Op::PersonSummary, "person.summary", A::ViewRecord, S::Triage, X, "read", "person_summary"},
     {Op::PersonKnownTo, "person.known_to", A::ViewRecord, S::Triage, X, "read", "known_to"},
@@ -84,6 +84,8 @@ constexpr std::array<Operation, 50> kOperations = {{
      "linkage_review", false, false, "clerical review"},
     {Op::PersonUnmerge, "person.unmerge", A::ManagePersonIndex, S::Role, R, "unmerge",
      "person_merge", false, false, "clerical review"},
+    {Op::ExtractExport, "extract.export", A::ManagePersonIndex, S::Role, R, "export", "extract",
+     false, false, "person index administration"},
 }};
 
 constexpr bool in_order() {
@@ -92,7 +94,7 @@ constexpr bool in_order() {
   return true;
 }
 static_assert(in_order(), "kOperations lists the operations in the order of Op");
-static_assert(static_cast<std::size_t>(Op::PersonUnmerge) + 1 == kOperations.size(),
+static_assert(static_cast<std::size_t>(Op::ExtractExport) + 1 == kOperations.size(),
               "every Op is declared");
 
 }  // namespace

@@ -65,6 +65,7 @@ enum class Op : std::uint8_t {
   PersonMerge,      // a linkage review accepted: two persons become one
   PersonKeepApart,  // a linkage review rejected: they stay two
   PersonUnmerge,
+  ExtractExport,  // each organisation's person extract written to files (jointcare export)
 };
 
 struct Operation {

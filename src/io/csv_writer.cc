@@ -1,5 +1,9 @@
 #include "io/csv_writer.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -22,6 +26,22 @@ Result<CsvWriter> CsvWriter::create(const std::string& path, char separator) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return Error{path + ": cannot create: " + std::strerror(errno)};
   return CsvWriter(std::move(out), path, separator);
+}
+
+Status create_owner_only_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return Error{path + ": cannot create: " + std::strerror(errno)};
+  // An existing file keeps its mode on open: set it.
+  int rc = ::fchmod(fd, 0600);
+  int saved = errno;
+  ::close(fd);
+  if (rc != 0) return Error{path + ": cannot restrict to its owner: " + std::strerror(saved)};
+  return {};
+}
+
+Result<CsvWriter> CsvWriter::create_owner_only(const std::string& path, char separator) {
+  if (auto st = create_owner_only_file(path); !st) return st.error();
+  return create(path, separator);
 }
 
 void CsvWriter::row(const std::vector<std::string>& fields) {

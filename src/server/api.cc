@@ -30,7 +30,7 @@ namespace {
 using nlohmann::json;
 
 HttpResponse json_response(int status, const json& body) {
-  return HttpResponse{status, "application/json", body.dump(), {}, {}, {}};
+  return HttpResponse{status, "application/json", body.dump(), {}, {}, {}, {}};
 }
 
 HttpResponse error_response(int status, std::string_view code, std::string_view message) {
@@ -102,7 +102,7 @@ json user_json(const StaffUser& u) {
 HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
   const std::string& p = req.path;
   auto text_or_400 = [](const Result<std::string>& t) {
-    return t ? HttpResponse{200, "application/json", *t, {}, {}, {}}
+    return t ? HttpResponse{200, "application/json", *t, {}, {}, {}, {}}
              : error_response(400, "bad_request", t.error().message);
   };
   if (p == "/api/v1/pathways") {
@@ -155,7 +155,7 @@ HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
   if (p == "/api/v1/budgets/practices") {
     auto ps = money::practice_statement(db, query_value(req.query, "month"));
     if (!ps) return error_response(400, "bad_request", ps.error().message);
-    return HttpResponse{200, "application/json", money::practices_json(*ps), {}, {}, {}};
+    return HttpResponse{200, "application/json", money::practices_json(*ps), {}, {}, {}, {}};
   }
   // /api/v1/budgets/statement?pool=&month= and /api/v1/budgets/localities?pool=&month=
   auto pool = money::find_pool(db, query_value(req.query, "pool"));
@@ -163,11 +163,11 @@ HttpResponse commissioning(store::Database& db, const HttpRequest& req) {
   if (p == "/api/v1/budgets/localities") {
     auto d = money::devolved_statement(db, pool->id, query_value(req.query, "month"));
     if (!d) return error_response(400, "bad_request", d.error().message);
-    return HttpResponse{200, "application/json", money::devolved_json(*d), {}, {}, {}};
+    return HttpResponse{200, "application/json", money::devolved_json(*d), {}, {}, {}, {}};
   }
   auto s = money::statement(db, pool->id, query_value(req.query, "month"));
   if (!s) return error_response(400, "bad_request", s.error().message);
-  return HttpResponse{200, "application/json", money::statement_json(*s), {}, {}, {}};
+  return HttpResponse{200, "application/json", money::statement_json(*s), {}, {}, {}, {}};
 }
 
 }  // namespace
@@ -181,7 +181,8 @@ Api::Api(store::ConnectionPool& pool, Metrics& metrics, governance::Authenticato
       sign_ins_(options_.sign_ins_per_minute, std::max(1.0, options_.sign_ins_per_minute)),
       roles_(options_.roles ? *options_.roles : governance::RoleTable::built_in()),
       audit_(std::make_unique<governance::AuditWriter>(store::open_database(pool.target()),
-                                                       store::open_database(pool.target()))) {
+                                                       store::open_database(pool.target()))),
+      changes_(std::make_unique<store::WriteBatcher>(pool.target())) {
   pseudonym_key_ = insight::pseudonym_key(*store::open_database(pool.target()));
   if (options_.warm_reports) {
     warmer_ = std::thread([this] { warm_reports(); });
@@ -240,7 +241,7 @@ HttpResponse Api::engine_report(store::Database& db, const HttpRequest& req) {
     }
     text = engine_.case_committee(cc, pseudonym_key_);
     if (text && cc.format == "csv")
-      return HttpResponse{200, "text/csv; charset=utf-8", std::move(*text), {}, {}, {}};
+      return HttpResponse{200, "text/csv; charset=utf-8", std::move(*text), {}, {}, {}, {}};
   } else {
     if (!query_value(req.query, "disclosure").empty())
       return error_response(
@@ -250,7 +251,7 @@ HttpResponse Api::engine_report(store::Database& db, const HttpRequest& req) {
     text = engine_.jsna(options_.disclosure);
   }
   if (!text) return error_response(400, "bad_request", text.error().message);
-  return HttpResponse{200, "application/json", std::move(*text), {}, {}, {}};
+  return HttpResponse{200, "application/json", std::move(*text), {}, {}, {}, {}};
 }
 
 HttpResponse Api::care_answer(store::Database& db, const HttpRequest& req, const StaffUser& staff,
@@ -263,6 +264,38 @@ HttpResponse Api::care_answer(store::Database& db, const HttpRequest& req, const
       answer ? std::move(*answer) : error_response(404, "not_found", "no such resource");
   answer_after_audit(out, audit_.get(), looked);
   return out;
+}
+
+void Api::submit_change(const HttpRequest& req, const StaffUser& staff, const std::string& purpose,
+                        const std::string& label, std::function<void(HttpResponse)> send) {
+  auto answer = std::make_shared<HttpResponse>();
+  auto sent = std::make_shared<std::function<void(HttpResponse)>>(std::move(send));
+  bool queued = changes_->submit(
+      [this, req, staff, purpose, answer](store::Database& db) {
+        *answer = care_answer(db, req, staff, purpose);
+      },
+      [answer, sent, label](std::exception_ptr failed) {
+        if (!failed) {
+          (*sent)(std::move(*answer));
+          return;
+        }
+        try {
+          std::rethrow_exception(failed);
+        } catch (const store::StoreError& e) {
+          log_event("error", "store_error",
+                    {{"route", std::string_view(label)}, {"what", std::string_view(e.what())}});
+          (*sent)(
+              error_response(503, "store_unavailable", "the database could not answer; try again"));
+        } catch (...) {
+          log_event("error", "handler_failed", {{"route", std::string_view(label)}});
+          (*sent)(error_response(500, "internal", "the server could not answer this request"));
+        }
+      });
+  if (!queued) {
+    auto busy = error_response(503, "busy", "the server is busy; try again shortly");
+    busy.headers.emplace_back("Retry-After", "1");
+    (*sent)(std::move(busy));
+  }
 }
 
 void Api::warm_reports() {
@@ -363,7 +396,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
   }
   if (p == "/metrics") {
     label = "/metrics";
-    return HttpResponse{200, "text/plain; version=0.0.4", metrics_.render(), {}, {}, {}};
+    return HttpResponse{200, "text/plain; version=0.0.4", metrics_.render(), {}, {}, {}, {}};
   }
   if (p == "/api/v1/session" && m == "POST") {
     label = "/api/v1/session";
@@ -494,8 +527,9 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
         };
         return identify;
       } else if (m != "GET" && m != "HEAD") {
-        // A change runs on the worker pool: its transaction and the commit's flush to disk wait
-        // there, and the I/O threads go on answering reads meanwhile.
+        // A change is written by the change writer, in one transaction with the others queued
+        // beside it (store::WriteBatcher): the commit's flush to disk waits there, and the I/O
+        // threads go on answering reads meanwhile.
         std::string found;
         if (auto early = route_care(req, found, ctx, false)) {
           label = found;
@@ -504,9 +538,9 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
         if (!found.empty()) {
           label = found;
           HttpResponse change;
-          change.deferred = [this, req, staff = *user, purpose = ctx.actor.purpose] {
-            auto conn = pool_.acquire();
-            return care_answer(*conn, req, staff, purpose);
+          change.later = [this, req, staff = *user, purpose = ctx.actor.purpose,
+                          label = found](std::function<void(HttpResponse)> send) {
+            submit_change(req, staff, purpose, label, std::move(send));
           };
           return change;
         }
@@ -547,7 +581,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
         if (!log) return audited(error_response(400, "bad_request", log.error().message));
         auto text = pathways::render_conformance(*log, target, "json");
         if (!text) return audited(error_response(400, "bad_request", text.error().message));
-        return audited(HttpResponse{200, "application/json", *text, {}, {}, {}});
+        return audited(HttpResponse{200, "application/json", *text, {}, {}, {}, {}});
       };
       return deferred;
     }
@@ -656,12 +690,12 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       std::ifstream in(file, std::ios::binary);
       std::stringstream ss;
       ss << in.rdbuf();
-      return HttpResponse{200, content_type_for(file), ss.str(), {}, {}, {}};
+      return HttpResponse{200, content_type_for(file), ss.str(), {}, {}, {}, {}};
     };
     if (auto file = files.resolve(p)) return serve_file(*file);
     if (auto index = files.index()) return serve_file(*index);  // client-side routes
     if (p == "/" || p == "/index.html")
-      return HttpResponse{503, "text/html; charset=utf-8", kWebNotBuiltPage, {}, {}, {}};
+      return HttpResponse{503, "text/html; charset=utf-8", kWebNotBuiltPage, {}, {}, {}, {}};
   }
   label = "not_found";
   return error_response(404, "not_found", "no such resource");

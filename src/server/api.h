@@ -18,6 +18,7 @@
 #include "server/metrics.h"
 #include "server/rate_limit.h"
 #include "store/connection_pool.h"
+#include "store/write_batcher.h"
 
 namespace jc::server {
 
@@ -88,6 +89,10 @@ class Api {
   std::thread warmer_;
   // Reads are audited through one group-committing writer on its own connection.
   std::unique_ptr<governance::AuditWriter> audit_;
+  // Changes to the care record, committed in groups (stopped before the audit writer).
+  std::unique_ptr<store::WriteBatcher> changes_;
+  void submit_change(const HttpRequest& request, const StaffUser& staff, const std::string& purpose,
+                     const std::string& label, std::function<void(HttpResponse)> send);
 };
 
 }  // namespace jc::server

@@ -22,7 +22,7 @@ using nlohmann::json;
 using namespace jc::care;
 
 HttpResponse reply(int status, const json& body) {
-  return HttpResponse{status, "application/json", body.dump(), {}, {}, {}};
+  return HttpResponse{status, "application/json", body.dump(), {}, {}, {}, {}};
 }
 
 HttpResponse error(int status, std::string_view code, std::string_view message) {

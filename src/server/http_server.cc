@@ -159,6 +159,7 @@ struct Session : std::enable_shared_from_this<Session> {
                          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                          {},
                          {},
+                         {},
                          {}};
     } else {
       try {
@@ -171,12 +172,14 @@ struct Session : std::enable_shared_from_this<Session> {
                            error_body("internal", "the server could not answer this request"),
                            {},
                            {},
+                           {},
                            {}};
       } catch (...) {
         log_event("error", "handler_failed", {{"route", route}});
         out = HttpResponse{500,
                            "application/json",
                            error_body("internal", "the server could not answer this request"),
+                           {},
                            {},
                            {},
                            {}};
@@ -201,6 +204,7 @@ struct Session : std::enable_shared_from_this<Session> {
                            error_body("busy", "the server is busy; try again shortly"),
                            {{"Retry-After", "1"}},
                            {},
+                           {},
                            {}};
       } else {
         net::post(*srv->work, [self = shared_from_this(), work = std::move(work), route, method,
@@ -213,6 +217,7 @@ struct Session : std::enable_shared_from_this<Session> {
             r = HttpResponse{500,
                              "application/json",
                              error_body("internal", "the server could not answer this request"),
+                             {},
                              {},
                              {},
                              {}};
@@ -229,6 +234,22 @@ struct Session : std::enable_shared_from_this<Session> {
         return;
       }
     }
+    if (out.later) {
+      // Answer with what the handler makes elsewhere, on this session's executor.
+      auto later = std::move(out.later);
+      out.later = nullptr;
+      later([self = shared_from_this(), route = std::move(route), method = std::move(method), start,
+             version, keep_alive](HttpResponse r) mutable {
+        r.later = nullptr;
+        net::post(self->stream.get_executor(),
+                  [self, r = std::move(r), route = std::move(route), method = std::move(method),
+                   start, version, keep_alive]() mutable {
+                    self->complete(std::move(r), std::move(route), std::move(method), start,
+                                   version, keep_alive);
+                  });
+      });
+      return;
+    }
     if (out.hold) {
       // Answer when the handler says so (its audit record committed), on this session's executor.
       auto hold = std::move(out.hold);
@@ -243,6 +264,7 @@ struct Session : std::enable_shared_from_this<Session> {
                 "application/json",
                 error_body("audit_unavailable",
                            "the access could not be recorded, so it was not given; try again"),
+                {},
                 {},
                 {},
                 {}};
@@ -296,7 +318,7 @@ struct Session : std::enable_shared_from_this<Session> {
     srv->metrics.record_request("rejected", "-", status, 0);
     log_event("warn", "request_rejected",
               {{"status", static_cast<long long>(status)}, {"code", code}});
-    send(HttpResponse{status, "application/json", error_body(code, message), {}, {}, {}}, 11,
+    send(HttpResponse{status, "application/json", error_body(code, message), {}, {}, {}, {}}, 11,
          false);
   }
 

@@ -40,6 +40,10 @@ struct HttpResponse {
   // connections, and sends what it returns (which may itself carry `hold`). When the pool's queue
   // is full the client gets 503 at once.
   std::function<HttpResponse()> deferred;
+  // When set, the answer is made elsewhere and sent when it is ready (a change, written with the
+  // others queued beside it in one transaction): the transport calls this once with a
+  // continuation that takes the response (which may itself carry `hold`), from any thread.
+  std::function<void(std::function<void(HttpResponse)>)> later;
 };
 
 }  // namespace jc::server

@@ -8,6 +8,8 @@
 #include <functional>
 #include <string>
 
+#include "core/ids.h"
+#include "core/organisation.h"
 #include "core/result.h"
 #include "core/time.h"
 #include "store/database.h"
@@ -15,9 +17,9 @@
 namespace jc::synth {
 
 struct GenerateOptions {
-  std::string reference_dir;        // shared/data/reference
+  std::string reference_dir;          // shared/data/reference
   std::string la_code = "E06000049";  // Cheshire East
-  long long population = 0;         // 0: the authority's real population (375,457 for Cheshire East)
+  long long population = 0;  // 0: the authority's real population (375,457 for Cheshire East)
   std::uint64_t seed = 1;
   Date start = *Date::from_ymd(2025, 4, 1);  // first day of activity
   int months = 12;
@@ -39,9 +41,22 @@ struct GenerateSummary {
 // database already holds an area or the reference data cannot be read.
 Result<GenerateSummary> generate_area(store::Database& db, const GenerateOptions& options);
 
+// What an export keeps and what it tells of each extract written.
+struct ExportOptions {
+  // Whether a record (of that person, held by that organisation) goes into the extract; empty:
+  // every record.
+  std::function<bool(PersonId person, OrganisationId holder)> keep;
+  // Called after each organisation's extract is written, with the records it holds and those
+  // left out.
+  std::function<void(const Organisation& holder, std::int64_t written, std::int64_t left_out)>
+      written;
+};
+
 // Writes each organisation's person extract as CSV with its profile (TOML), and truth.csv
-// (organisation code, local id, true person), from a generated database.
-Status export_extracts(store::Database& db, const std::string& dir);
+// (organisation code, local id, true person), from a generated database. Every file is its
+// owner's only (0600): they hold personal data.
+Status export_extracts(store::Database& db, const std::string& dir,
+                       const ExportOptions& options = {});
 
 // The unit costs the generator uses, for documentation and tests.
 struct SocialCareUnitCosts {

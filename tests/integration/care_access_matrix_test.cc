@@ -255,8 +255,8 @@ class Case {
   }
   std::int64_t chc(const std::string& status) {
     return db_.insert_returning_id(
-        "INSERT INTO chc_cases (person_id, fast_track, status, opened_at, opened_by_user_id) "
-        "VALUES (?, 0, ?, ?, ?)",
+        "INSERT INTO chc_cases (person_id, fast_track, status, opened_at, opened_by_user_id, "
+        "organisation_id) VALUES (?, 0, ?, ?, ?, 1)",
         {person_.value, status, Timestamp::from_seconds(kNow - 7200).iso(), w_.dn.id.value});
   }
 
@@ -486,6 +486,17 @@ class Case {
           return bg(decide_link_review(c, review, op == Op::PersonMerge));
         if (!identity::decide_review(db_, review, true)) return {"setup failed", ""};
         return bg(undo_person_merge(c, *db_.query_integer("SELECT MAX(id) FROM person_merges")));
+      }
+      case Op::ExtractExport: {
+        // `jointcare export` passes the gate with this call (cli/export_command.cc).
+        auto gate = c.gate();
+        auto pass = gate.pass_role(Op::ExtractExport, std::nullopt, "extracts");
+        if (pass) {
+          store::Transaction tx(db_);
+          gate.record(*pass.permit, "extracts");
+          tx.commit();
+        }
+        return {pass ? "allow" : "deny", ""};
       }
       case Op::CommissioningRead: {
         // The server's commissioning routes pass the gate with this call (server/api.cc).

@@ -127,6 +127,40 @@ grep -q '^ae_attendances,localities,' "$work/jsna.csv" || fail "jsna csv rows"
 "$jc" spend --db "$work/area.db" --format table > "$work/spend.txt"
 head -1 "$work/spend.txt" | grep -q '^service  *total' || fail "spend table"
 
+# Export: by a member of staff who keeps the person index, audited, the person's consent applied,
+# every file its owner's only.
+set +e; "$jc" export --db "$work/area.db" --dir "$work/out" --as sworker 2> "$work/export.err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q 'may not export' "$work/export.err" || fail "export by a social worker: $(cat "$work/export.err")"
+[ ! -e "$work/out" ] || fail "a refused export wrote files"
+council=$(sqlite3 "$work/area.db" "SELECT organisation_id FROM staff_users WHERE username = 'admin'")
+# A record held by another organisation whose person refused sharing out of it.
+read -r refused_org refused_code refused_local refused_person <<< "$(sqlite3 -separator ' ' "$work/area.db" \
+  "SELECT r.organisation_id, o.ods_code, r.local_id, r.person_id FROM local_records r JOIN organisations o ON o.id = r.organisation_id
+   WHERE r.organisation_id <> $council AND r.person_id IS NOT NULL ORDER BY r.id LIMIT 1")"
+left_out() { sed -n 's/.*(\([0-9]*\) left out.*/\1/p' "$1"; }
+"$jc" export --db "$work/area.db" --dir "$work/out-before" --as admin > "$work/export-before.out" || fail "export: $(cat "$work/export-before.out")"
+cut -d, -f1 "$work/out-before/$refused_code.csv" | grep -qx "$refused_local" || fail "the record should be exported before the refusal"
+sqlite3 "$work/area.db" "INSERT INTO consents (person_id, organisation_id, direction, allowed, recorded_at) VALUES
+  ($refused_person, $refused_org, 'share_out', 0, '2026-01-01T00:00:00Z')"
+before_events=$(sqlite3 "$work/area.db" "SELECT COUNT(*) FROM audit_events WHERE operation = 'extract.export' AND outcome = 'success'")
+"$jc" export --db "$work/area.db" --dir "$work/out" --as admin > "$work/export.out" || fail "export: $(cat "$work/export.out")"
+held=$(sqlite3 "$work/area.db" "SELECT COUNT(*) FROM local_records WHERE person_id = $refused_person AND organisation_id = $refused_org")
+[ "$(( $(left_out "$work/export.out") - $(left_out "$work/export-before.out") ))" -eq "$held" ] || fail "export should leave out the $held newly refused records: $(cat "$work/export-before.out" "$work/export.out")"
+cut -d, -f1 "$work/out/$refused_code.csv" | grep -qx "$refused_local" && fail "the refused record was exported"
+files=$(ls "$work/out"/*.csv | grep -vc truth.csv)
+after_events=$(sqlite3 "$work/area.db" "SELECT COUNT(*) FROM audit_events WHERE operation = 'extract.export' AND outcome = 'success'")
+[ "$((after_events - before_events))" -eq "$files" ] || fail "export should audit each of its $files extracts, got $((after_events - before_events))"
+for f in "$work/out"/*; do
+  [ "$(stat -c %a "$f")" = 600 ] || fail "$f is not its owner's only: $(stat -c %a "$f")"
+done
+"$jc" export --db "$work/area.db" --dir "$work/out" --as admin > /dev/null || fail "export again over the same folder"
+# Without a staff account, as the system's operator (of no organisation): audited the same way.
+"$jc" export --db "$work/area.db" --dir "$work/out-operator" > "$work/export-op.out" || fail "export as the operator"
+cut -d, -f1 "$work/out-operator/$refused_code.csv" | grep -qx "$refused_local" && fail "the operator's export should leave out the refused record"
+[ "$(sqlite3 "$work/area.db" "SELECT COUNT(*) FROM audit_events WHERE operation = 'extract.export' AND user_role = 'operator'")" -eq "$files" ] \
+  || fail "the operator's export should audit each extract"
+[ "$(stat -c %a "$work/out/truth.csv")" = 600 ] || fail "a rewritten file is not its owner's only"
+
 # The audit chain: intact after the work above, broken (naming the event) when altered.
 "$jc" audit verify --db "$work/area.db" > "$work/verify.out" || fail "audit verify on an untouched chain: $(cat "$work/verify.out")"
 grep -q 'intact: .*(record trail [1-9][0-9]*, access trail [1-9][0-9]*)' "$work/verify.out" || fail "audit verify should count both trails: $(cat "$work/verify.out")"

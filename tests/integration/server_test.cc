@@ -846,6 +846,62 @@ TEST_F(ServerTest, ARefusalOfSharingAppliesToPlansAssessmentsAndTheTimeline) {
       1u);
 }
 
+TEST_F(ServerTest, AReferralGoesOnlyWhereThePersonsConsentLetsTheInformationFlow) {
+  auto db = pool_->acquire();
+  GateWorld g = gate_world(*db, {"sworker", "mhpractitioner"});
+  std::string pid = std::to_string(g.person);
+  Client c(server_->port());
+  std::string social = sign_in(c, "sworker"), mental = sign_in(c, "mhpractitioner");
+  // The person refuses any sharing into the mental-health trust (recorded by the trust).
+  ASSERT_EQ(
+      c.send(http::verb::post, "/api/v1/persons/" + pid + "/consents",
+             json{{"organisation_id", g.mh_org}, {"direction", "share_in"}, {"allowed", false}}
+                 .dump(),
+             mental)
+          .status,
+      201);
+  auto sent = c.send(
+      http::verb::post, "/api/v1/referrals",
+      json{{"person_id", g.person}, {"to_team_id", g.mh_team}, {"reason", "Low mood"}}.dump(),
+      social);
+  EXPECT_EQ(sent.status, 403) << sent.body;
+  EXPECT_EQ(last_change_event(*db, "sworker"), "referral.send consent denied");
+  EXPECT_EQ(db->query_integer("SELECT COUNT(*) FROM referrals WHERE person_id = ?", {g.person}), 0);
+  // To a team of an organisation the person has not refused, it goes.
+  auto to_visitors = c.send(
+      http::verb::post, "/api/v1/referrals",
+      json{{"person_id", g.person}, {"to_team_id", g.hv_team}, {"reason", "New baby"}}.dump(),
+      social);
+  EXPECT_EQ(to_visitors.status, 201) << to_visitors.body;
+}
+
+TEST_F(ServerTest, AContinuingHealthcareCaseIsHeldByTheOrganisationThatOpenedIt) {
+  auto db = pool_->acquire();
+  GateWorld g = gate_world(*db, {"sworker", "mhpractitioner"});
+  std::string pid = std::to_string(g.person);
+  Client c(server_->port());
+  std::string social = sign_in(c, "sworker"), mental = sign_in(c, "mhpractitioner");
+  auto opened = c.send(http::verb::post, "/api/v1/persons/" + pid + "/chc",
+                       json{{"fast_track", false}}.dump(), mental);
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  std::string path = "/api/v1/chc/" + std::to_string(json::parse(opened.body)["id"].get<int>());
+  EXPECT_EQ(c.send(http::verb::get, path, "", social).status, 200);
+  ASSERT_EQ(
+      c.send(http::verb::post, "/api/v1/persons/" + pid + "/consents",
+             json{{"organisation_id", g.mh_org}, {"direction", "share_out"}, {"allowed", false}}
+                 .dump(),
+             mental)
+          .status,
+      201);
+  // The trust's case is the trust's information: the council no longer reads or changes it.
+  EXPECT_EQ(c.send(http::verb::get, path, "", social).status, 403);
+  EXPECT_EQ(
+      c.send(http::verb::post, path + "/checklist", json{{"positive", true}}.dump(), social).status,
+      403);
+  EXPECT_EQ(last_change_event(*db, "sworker"), "chc.checklist consent denied");
+  EXPECT_EQ(c.send(http::verb::get, path, "", mental).status, 200);
+}
+
 TEST_F(ServerTest, ABreakGlassGrantsReadingAndNothingThatOutlivesIt) {
   auto db = pool_->acquire();
   GateWorld g = gate_world(*db, {"dnurse"});

@@ -1,0 +1,22 @@
+#include "cli/operator_audit.h"
+
+#include "core/time.h"
+#include "governance/audit.h"
+
+namespace jc::cli {
+
+void audit_operator(store::Database& db, const OperatorEvent& o) {
+  governance::AuditEvent e;
+  e.occurred_at = Timestamp::now();
+  e.user_role = "operator";
+  e.person_id = o.person;
+  e.action = o.action;
+  e.record_type = o.record_type;
+  e.record_id = o.record_id;
+  e.purpose = o.purpose;
+  e.outcome = "success";
+  e.operation = o.operation;
+  governance::append_audit(db, e);
+}
+
+}  // namespace jc::cli
