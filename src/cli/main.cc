@@ -13,6 +13,7 @@
 #include "cli/audit_command.h"
 #include "cli/budget_command.h"
 #include "cli/export_command.h"
+#include "cli/operator_audit.h"
 #include "cli/link_command.h"
 #include "cli/pathways_command.h"
 #include "cli/progress.h"
@@ -481,6 +482,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "jointcare casecommittee: %s\n", text.error().message.c_str());
         return kExitUsage;
       }
+      jc::cli::audit_operator_report(*db, "casecommittee");
       if (format == "table")
         jc::cli::print_report(*text, format, jc::cli::case_committee_rows);
       else
@@ -500,6 +502,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "jointcare plan: %s\n", out.error().message.c_str());
         return kExitUsage;
       }
+      jc::cli::audit_operator_report(*db, "plan");
       if (plan_format == "csv")
         jc::cli::print_report(*out, plan_format, jc::cli::plan_rows);
       else
@@ -519,6 +522,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "jointcare scenario: %s\n", out.error().message.c_str());
         return kExitUsage;
       }
+      jc::cli::audit_operator_report(*db, "scenario");
       if (scenario_format == "csv")
         jc::cli::print_report(*out, scenario_format, jc::cli::scenario_rows);
       else
@@ -534,6 +538,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "jointcare spend: %s\n", text.error().message.c_str());
         return kExitUsage;
       }
+      jc::cli::audit_operator_report(*db, "spend");
       if (format == "table")
         jc::cli::print_report(*text, format, jc::cli::spend_rows);
       else
@@ -549,6 +554,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "jointcare jsna: %s\n", text.error().message.c_str());
         return kExitUsage;
       }
+      jc::cli::audit_operator_report(*db, "jsna");
       jc::cli::print_report(*text, jsna_format, jc::cli::jsna_rows);
       return 0;
     }

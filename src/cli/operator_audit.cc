@@ -2,6 +2,7 @@
 
 #include "core/time.h"
 #include "governance/audit.h"
+#include "governance/operations.h"
 
 namespace jc::cli {
 
@@ -17,6 +18,14 @@ void audit_operator(store::Database& db, const OperatorEvent& o) {
   e.outcome = "success";
   e.operation = o.operation;
   governance::append_audit(db, e);
+}
+
+void audit_operator_report(store::Database& db, const std::string& report) {
+  const auto& op = governance::operation(governance::Op::CommissioningRead);
+  store::Transaction tx(db);
+  audit_operator(db, {std::string(op.code), std::string(op.action), std::string(op.record_type),
+                      report, std::string(op.purpose), std::nullopt});
+  tx.commit();
 }
 
 }  // namespace jc::cli

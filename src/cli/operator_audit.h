@@ -19,4 +19,8 @@ struct OperatorEvent {
 // Appends the event to the record trail (in the caller's transaction, if any).
 void audit_operator(store::Database& db, const OperatorEvent& event);
 
+// A commissioning report made from the database's person-level rows (`commissioning.read`), in
+// a transaction of its own, before the report is printed.
+void audit_operator_report(store::Database& db, const std::string& report);
+
 }  // namespace jc::cli

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "cli/operator_audit.h"
 #include "pathways/filter.h"
 #include "pathways/store_log.h"
 #include "pathways/target_pathway.h"
@@ -72,6 +73,7 @@ int run_pathways(const PathwaysArgs& a) {
     if (a.pathway.empty()) return fail("--db needs --pathway");
     auto db = store::open_database(a.db);
     log = pathways::read_store_log(*db, a.pathway);
+    if (log) audit_operator_report(*db, "pathways " + a.pathway);
   }
   if (!log) return fail(log.error().message);
 

@@ -2,12 +2,41 @@
 
 #include <utility>
 
+#include "store/sqlite/sqlite_database.h"
+
 namespace jc::store {
 
 WriteBatcher::WriteBatcher(std::string target, WriteBatcherOptions options)
-    : target_(std::move(target)), options_(options), db_(open_database(target_)) {
+    : target_(std::move(target)), options_(options) {
   if (options_.max_batch == 0) options_.max_batch = 1;
+  open_writer();
+  if (db_->dialect() == Dialect::Sqlite && !SqliteDatabase::is_memory_path(target_)) {
+    checkpointer_ = open_database(target_);
+    checkpoint_thread_ = std::thread([this] { checkpoints(); });
+  }
   writer_ = std::thread([this] { run(); });
+}
+
+void WriteBatcher::open_writer() {
+  db_ = open_database(target_);
+  if (db_->dialect() == Dialect::Sqlite && !SqliteDatabase::is_memory_path(target_))
+    db_->execute_script("PRAGMA wal_autocheckpoint=0");
+}
+
+void WriteBatcher::checkpoints() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    stop_checkpoints_.wait_for(lock, options_.checkpoint_every);
+    if (stopping_) break;
+    lock.unlock();
+    try {
+      // PASSIVE: copies what no reader still needs, never waits for the writer or a reader.
+      if (checkpointer_->wal_bytes() > options_.checkpoint_above)
+        checkpointer_->execute_script("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const std::exception&) {  // busy: next time
+    }
+    lock.lock();
+  }
 }
 
 WriteBatcher::~WriteBatcher() {
@@ -16,7 +45,9 @@ WriteBatcher::~WriteBatcher() {
     stopping_ = true;
   }
   wake_.notify_all();
+  stop_checkpoints_.notify_all();
   writer_.join();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
 }
 
 bool WriteBatcher::submit(Change change, Done done) {
@@ -52,7 +83,7 @@ void WriteBatcher::write(std::vector<Pending>& group) {
   std::vector<std::exception_ptr> own(group.size());
   std::exception_ptr failed;
   try {
-    if (!db_) db_ = open_database(target_);
+    if (!db_) open_writer();
     db_->begin();
     for (std::size_t i = 0; i < group.size(); ++i) {
       db_->begin();  // the change's own savepoint

@@ -5,8 +5,10 @@
 // durable), or that it failed. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -23,6 +25,11 @@ namespace jc::store {
 struct WriteBatcherOptions {
   std::size_t max_batch = 64;      // changes in one transaction at most
   std::size_t queue_limit = 1024;  // changes waiting at most: submit() refuses beyond it
+  // SQLite: the writer's commits never checkpoint the write-ahead log (copying it into the
+  // database and syncing that took tens of milliseconds of a commit, every thousand pages); a
+  // thread of its own does, this often, once the log holds more than `checkpoint_above` bytes.
+  std::chrono::milliseconds checkpoint_every{100};
+  std::int64_t checkpoint_above = 4 << 20;
 };
 
 class WriteBatcher {
@@ -50,6 +57,8 @@ class WriteBatcher {
   };
   void run();
   void write(std::vector<Pending>& group);
+  void checkpoints();
+  void open_writer();
   std::string target_;
   WriteBatcherOptions options_;
   std::unique_ptr<Database> db_;
@@ -58,6 +67,9 @@ class WriteBatcher {
   std::deque<Pending> queue_;
   bool stopping_ = false;
   std::thread writer_;
+  std::unique_ptr<Database> checkpointer_;  // SQLite on disk only
+  std::condition_variable stop_checkpoints_;
+  std::thread checkpoint_thread_;
 };
 
 }  // namespace jc::store

@@ -118,6 +118,13 @@ grep -q '"population_count": 2000' "$work/jsna.json" || fail "jsna population_co
 grep -q '"top_1_percent_share"' "$work/cc.json" || fail "casecommittee json"
 "$jc" casecommittee --db "$work/area.db" --format csv > "$work/cc.csv"
 head -1 "$work/cc.csv" | grep -q '^locality,rank,person' || fail "casecommittee csv"
+# Reports from the person-level rows are reads of them: each audited as the operator's.
+[ "$(sqlite3 "$work/area.db" "SELECT COUNT(*) FROM audit_events WHERE operation = 'commissioning.read' AND user_role = 'operator' AND record_id = 'casecommittee'")" = 2 ] \
+  || fail "each casecommittee report should be audited"
+[ "$(sqlite3 "$work/area.db" "SELECT COUNT(*) FROM audit_events WHERE operation = 'commissioning.read' AND record_id = 'jsna'")" = 1 ] \
+  || fail "the jsna report should be audited"
+[ "$(sqlite3 "$work/area.db" "SELECT COUNT(*) FROM audit_events WHERE operation = 'commissioning.read' AND record_id = 'pathways referrals'")" -ge 1 ] \
+  || fail "pathways from the database should be audited"
 # Every commissioning report as table, CSV and JSON.
 "$jc" casecommittee --db "$work/area.db" --format table > "$work/cc.txt"
 head -1 "$work/cc.txt" | grep -q '^locality  *rank  *person' || fail "casecommittee table: $(head -2 "$work/cc.txt")"
