@@ -35,10 +35,8 @@ int level_rank(std::string_view level) {
 std::optional<ChcCase> load(store::Database& db, std::int64_t id) {
   std::optional<ChcCase> c;
   db.query(
-      "SELECT c.id, c.person_id, c.fast_track, c.status, c.opened_at, c.checklist_outcome, "
-      "c.dst_at, c.recommendation, c.decision, c.decision_at, "
-      "COALESCE(c.organisation_id, s.organisation_id) "
-      "FROM chc_cases c JOIN staff_users s ON s.id = c.opened_by_user_id WHERE c.id = ?",
+      "SELECT id, person_id, fast_track, status, opened_at, checklist_outcome, dst_at, "
+      "recommendation, decision, decision_at, organisation_id FROM chc_cases WHERE id = ?",
       {id}, [&](const store::Row& q) {
         ChcCase x;
         x.id = q.integer(0);

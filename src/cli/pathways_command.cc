@@ -12,28 +12,40 @@
 namespace jc::cli {
 
 CLI::App* add_pathways_command(CLI::App& app, PathwaysArgs& a) {
-  auto* p = app.add_subcommand("pathways", "Mine care pathways: journeys, hand-offs, waits, conformance");
-  auto* log = p->add_option("--log", a.log_path, "Event log: .xes, .xes.gz or .csv")->check(CLI::ExistingFile);
+  auto* p =
+      app.add_subcommand("pathways", "Mine care pathways: journeys, hand-offs, waits, conformance");
+  auto* log = p->add_option("--log", a.log_path, "Event log: .xes, .xes.gz or .csv")
+                  ->check(CLI::ExistingFile);
   auto* db = p->add_option("--db", a.db, "Or JointCare's own data: a database ...");
-  p->add_option("--pathway", a.pathway, "... and a named pathway: referrals, hospital-discharge, children, urgent-care")
+  p->add_option("--pathway", a.pathway,
+                "... and a named pathway: referrals, hospital-discharge, children, urgent-care")
       ->needs(db);
   log->excludes(db);
-  p->add_option("--report", a.report.report, "summary, dfg, variants, handoffs, durations, conformance or compare")
-      ->check(CLI::IsMember({"summary", "dfg", "variants", "handoffs", "durations", "conformance", "compare"}));
+  p->add_option("--report", a.report.report,
+                "summary, dfg, variants, handoffs, durations, conformance or compare")
+      ->check(CLI::IsMember(
+          {"summary", "dfg", "variants", "handoffs", "durations", "conformance", "compare"}));
   p->add_option("--format", a.report.format, "json or csv; dot or svg for the process map (dfg)")
       ->check(CLI::IsMember({"json", "csv", "dot", "svg"}));
   p->add_flag("--performance", a.performance, "dot/svg: label edges with the median wait");
   p->add_option("--top", a.report.top, "variants: how many to list (default all)");
-  p->add_flag("--by-resource", a.report.by_resource, "handoffs: between resources rather than groups");
-  p->add_option("--target", a.target, "conformance: the target pathway (TOML)")->check(CLI::ExistingFile);
-  p->add_option("--against", a.against, "compare: the other log (after, or another area)")->check(CLI::ExistingFile);
-  p->add_option("--split-at", a.split_at, "compare: cases starting before this time against those from it");
+  p->add_flag("--by-resource", a.report.by_resource,
+              "handoffs: between resources rather than groups");
+  p->add_option("--target", a.target, "conformance: the target pathway (TOML)")
+      ->check(CLI::ExistingFile);
+  p->add_option("--against", a.against, "compare: the other log (after, or another area)")
+      ->check(CLI::ExistingFile);
+  p->add_option("--split-at", a.split_at,
+                "compare: cases starting before this time against those from it");
   p->add_option("--from", a.from, "filter: cases starting at or after this time");
   p->add_option("--to", a.to, "filter: cases ending before this time");
   p->add_option("--top-variants", a.top_variants, "filter: cases of the N most frequent variants");
-  p->add_option("--with-activity", a.with_activity, "filter: cases containing this activity (repeatable)");
-  p->add_option("--with-group", a.with_group, "filter: cases with an event of this group (organisation, team; repeatable)");
-  p->add_option("--with-resource", a.with_resource, "filter: cases with an event by this resource (repeatable)");
+  p->add_option("--with-activity", a.with_activity,
+                "filter: cases containing this activity (repeatable)");
+  p->add_option("--with-group", a.with_group,
+                "filter: cases with an event of this group (organisation, team; repeatable)");
+  p->add_option("--with-resource", a.with_resource,
+                "filter: cases with an event by this resource (repeatable)");
   p->add_option("--starts-with", a.starts_with, "filter: cases starting with this activity");
   p->add_option("--ends-with", a.ends_with, "filter: cases ending with this activity");
   p->add_option("--case", a.csv.case_column, "CSV: the case id column");
@@ -54,7 +66,8 @@ int fail(const std::string& message) {
 
 Result<std::int64_t> time_arg(const std::string& text, const char* option) {
   std::int64_t t = pathways::parse_time_ms(text);
-  if (t == pathways::kNoTime) return Error{std::string(option) + ": \"" + text + "\" is not a date or time"};
+  if (t == pathways::kNoTime)
+    return Error{std::string(option) + ": \"" + text + "\" is not a date or time"};
   return t;
 }
 
@@ -94,15 +107,17 @@ int run_pathways(const PathwaysArgs& a) {
   filter.with_resource = a.with_resource;
   if (!a.starts_with.empty()) filter.starts_with = a.starts_with;
   if (!a.ends_with.empty()) filter.ends_with = a.ends_with;
-  bool filtering = filter.from_ms || filter.to_ms || filter.top_variants || !filter.with_activity.empty() || !filter.with_group.empty() ||
-                   !filter.with_resource.empty() ||
-                   filter.starts_with || filter.ends_with;
-  pathways::EventLog selected = filtering ? pathways::filter_cases(*log, filter) : std::move(log).value();
+  bool filtering = filter.from_ms || filter.to_ms || filter.top_variants ||
+                   !filter.with_activity.empty() || !filter.with_group.empty() ||
+                   !filter.with_resource.empty() || filter.starts_with || filter.ends_with;
+  pathways::EventLog selected =
+      filtering ? pathways::filter_cases(*log, filter) : std::move(log).value();
 
   const std::string& report = a.report.report;
   const std::string& format = a.report.format;
   if (format == "dot" || format == "svg") {
-    if (report != "dfg" && report != "summary") return fail("--format dot or svg draws the process map: use --report dfg");
+    if (report != "dfg" && report != "summary")
+      return fail("--format dot or svg draws the process map: use --report dfg");
     std::string dot = pathways::render_dfg_dot(selected, a.performance);
     if (format == "dot") {
       print(dot);

@@ -16,19 +16,8 @@ AuditWriter::AuditWriter(std::unique_ptr<store::Database> db,
     // The writer's own commits never checkpoint: its appends must not wait for file syncs.
     for (std::size_t part = 0; part < db_->access_log_parts(); ++part)
       db_->access_log(part).execute_script("PRAGMA wal_autocheckpoint=0");
-    checkpoint_thread_ = std::thread([this] {
-      std::unique_lock lock(mutex_);
-      while (!stopping_) {
-        stop_checkpoints_.wait_for(lock, options_.checkpoint_every);
-        if (stopping_) break;
-        lock.unlock();
-        try {
-          prepare_idle_part();
-        } catch (const std::exception&) {  // busy: try again next time
-        }
-        lock.lock();
-      }
-    });
+    checkpoints_ = std::make_unique<store::Periodic>(options_.checkpoint_every,
+                                                     [this] { prepare_idle_part(); });
   }
   thread_ = std::thread([this] { run(); });
 }
@@ -39,9 +28,8 @@ AuditWriter::~AuditWriter() {
     stopping_ = true;
   }
   queued_.notify_all();
-  stop_checkpoints_.notify_all();
   thread_.join();
-  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+  checkpoints_.reset();
 }
 
 bool AuditWriter::two_parts() const { return checkpointer_ && db_->access_log_parts() > 1; }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "governance/audit.h"
+#include "store/periodic.h"
 
 namespace jc::governance {
 
@@ -124,8 +125,8 @@ class AuditWriter final : public AuditSink {
   std::size_t since_switch_ = 0;  // events the writer appended to part_ since it moved there
   std::chrono::steady_clock::time_point switched_at_ = std::chrono::steady_clock::now();
   std::unique_ptr<store::Database> checkpointer_;
-  std::condition_variable stop_checkpoints_;
-  std::thread thread_, checkpoint_thread_;
+  std::thread thread_;
+  std::unique_ptr<store::Periodic> checkpoints_;  // two parts only
 };
 
 }  // namespace jc::governance

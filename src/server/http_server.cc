@@ -43,6 +43,14 @@ std::string error_body(std::string_view code, std::string_view message) {
          std::string(message) + "\"}}";
 }
 
+// 500, when a handler failed.
+HttpResponse internal_error() {
+  HttpResponse r;
+  r.status = 500;
+  r.body = error_body("internal", "the server could not answer this request");
+  return r;
+}
+
 constexpr const char* kContentSecurityPolicy =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; "
@@ -167,22 +175,10 @@ struct Session : std::enable_shared_from_this<Session> {
       } catch (const std::exception& e) {
         log_event("error", "handler_failed",
                   {{"route", route}, {"what", std::string_view(e.what())}});
-        out = HttpResponse{500,
-                           "application/json",
-                           error_body("internal", "the server could not answer this request"),
-                           {},
-                           {},
-                           {},
-                           {}};
+        out = internal_error();
       } catch (...) {
         log_event("error", "handler_failed", {{"route", route}});
-        out = HttpResponse{500,
-                           "application/json",
-                           error_body("internal", "the server could not answer this request"),
-                           {},
-                           {},
-                           {},
-                           {}};
+        out = internal_error();
       }
     }
     bool keep_alive = req.keep_alive() && !srv->stopping;
@@ -214,22 +210,12 @@ struct Session : std::enable_shared_from_this<Session> {
             r = work();
           } catch (...) {
             log_event("error", "handler_failed", {{"route", route}});
-            r = HttpResponse{500,
-                             "application/json",
-                             error_body("internal", "the server could not answer this request"),
-                             {},
-                             {},
-                             {},
-                             {}};
+            r = internal_error();
           }
           r.deferred = nullptr;
           --self->srv->queued;
-          net::post(self->stream.get_executor(),
-                    [self, r = std::move(r), route = std::move(route), method = std::move(method),
-                     start, version, keep_alive]() mutable {
-                      self->complete(std::move(r), std::move(route), std::move(method), start,
-                                     version, keep_alive);
-                    });
+          self->resume(std::move(r), std::move(route), std::move(method), start, version,
+                       keep_alive);
         });
         return;
       }
@@ -241,12 +227,7 @@ struct Session : std::enable_shared_from_this<Session> {
       later([self = shared_from_this(), route = std::move(route), method = std::move(method), start,
              version, keep_alive](HttpResponse r) mutable {
         r.later = nullptr;
-        net::post(self->stream.get_executor(),
-                  [self, r = std::move(r), route = std::move(route), method = std::move(method),
-                   start, version, keep_alive]() mutable {
-                    self->complete(std::move(r), std::move(route), std::move(method), start,
-                                   version, keep_alive);
-                  });
+        self->resume(std::move(r), std::move(route), std::move(method), start, version, keep_alive);
       });
       return;
     }
@@ -275,6 +256,16 @@ struct Session : std::enable_shared_from_this<Session> {
       return;
     }
     finish(std::move(out), route, method, start, version, keep_alive);
+  }
+
+  // Goes on with an answer made on another thread, on this session's executor.
+  void resume(HttpResponse r, std::string route, std::string method,
+              std::chrono::steady_clock::time_point start, unsigned version, bool keep_alive) {
+    net::post(stream.get_executor(), [self = shared_from_this(), r = std::move(r),
+                                      route = std::move(route), method = std::move(method), start,
+                                      version, keep_alive]() mutable {
+      self->complete(std::move(r), std::move(route), std::move(method), start, version, keep_alive);
+    });
   }
 
   void finish(HttpResponse out, const std::string& route, const std::string& method,

@@ -7,36 +7,25 @@
 namespace jc::store {
 
 WriteBatcher::WriteBatcher(std::string target, WriteBatcherOptions options)
-    : target_(std::move(target)), options_(options) {
+    : target_(std::move(target)),
+      options_(options),
+      sqlite_file_(!is_postgres_target(target_) && !SqliteDatabase::is_memory_path(target_)) {
   if (options_.max_batch == 0) options_.max_batch = 1;
   open_writer();
-  if (db_->dialect() == Dialect::Sqlite && !SqliteDatabase::is_memory_path(target_)) {
+  if (sqlite_file_) {
     checkpointer_ = open_database(target_);
-    checkpoint_thread_ = std::thread([this] { checkpoints(); });
+    // PASSIVE: copies what no reader still needs, never waits for the writer or a reader.
+    checkpoints_ = std::make_unique<Periodic>(options_.checkpoint_every, [this] {
+      if (checkpointer_->wal_bytes() > options_.checkpoint_above)
+        checkpointer_->execute_script("PRAGMA wal_checkpoint(PASSIVE)");
+    });
   }
   writer_ = std::thread([this] { run(); });
 }
 
 void WriteBatcher::open_writer() {
   db_ = open_database(target_);
-  if (db_->dialect() == Dialect::Sqlite && !SqliteDatabase::is_memory_path(target_))
-    db_->execute_script("PRAGMA wal_autocheckpoint=0");
-}
-
-void WriteBatcher::checkpoints() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    stop_checkpoints_.wait_for(lock, options_.checkpoint_every);
-    if (stopping_) break;
-    lock.unlock();
-    try {
-      // PASSIVE: copies what no reader still needs, never waits for the writer or a reader.
-      if (checkpointer_->wal_bytes() > options_.checkpoint_above)
-        checkpointer_->execute_script("PRAGMA wal_checkpoint(PASSIVE)");
-    } catch (const std::exception&) {  // busy: next time
-    }
-    lock.lock();
-  }
+  if (sqlite_file_) db_->execute_script("PRAGMA wal_autocheckpoint=0");
 }
 
 WriteBatcher::~WriteBatcher() {
@@ -45,9 +34,8 @@ WriteBatcher::~WriteBatcher() {
     stopping_ = true;
   }
   wake_.notify_all();
-  stop_checkpoints_.notify_all();
   writer_.join();
-  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+  checkpoints_.reset();
 }
 
 bool WriteBatcher::submit(Change change, Done done) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "store/periodic.h"
 
 namespace jc::store {
 
@@ -57,10 +58,10 @@ class WriteBatcher {
   };
   void run();
   void write(std::vector<Pending>& group);
-  void checkpoints();
   void open_writer();
   std::string target_;
   WriteBatcherOptions options_;
+  bool sqlite_file_;  // SQLite on disk: the log's checkpoints are the batcher's own
   std::unique_ptr<Database> db_;
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -68,8 +69,7 @@ class WriteBatcher {
   bool stopping_ = false;
   std::thread writer_;
   std::unique_ptr<Database> checkpointer_;  // SQLite on disk only
-  std::condition_variable stop_checkpoints_;
-  std::thread checkpoint_thread_;
+  std::unique_ptr<Periodic> checkpoints_;
 };
 
 }  // namespace jc::store

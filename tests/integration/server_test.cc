@@ -736,6 +736,16 @@ GateWorld gate_world(store::Database& db, std::initializer_list<const char*> cas
   return g;
 }
 
+// A consent choice recorded over the API.
+Reply record_consent(Client& c, const std::string& pid, std::int64_t organisation,
+                     const std::string& direction, bool allowed, const std::string& token) {
+  return c.send(
+      http::verb::post, "/api/v1/persons/" + pid + "/consents",
+      json{{"organisation_id", organisation}, {"direction", direction}, {"allowed", allowed}}
+          .dump(),
+      token);
+}
+
 // The newest record-trail event of a user: "operation reason outcome".
 std::string last_change_event(store::Database& db, const std::string& username) {
   return db
@@ -755,10 +765,7 @@ TEST_F(ServerTest, AConsentChoiceIsRecordedOnlyByTheOrganisationWhoseInformation
   std::string social = sign_in(c, "sworker"), mental = sign_in(c, "mhpractitioner"),
               visitor = sign_in(c, "hvisitor");
   auto consent = [&](std::int64_t org, bool allowed, const std::string& token) {
-    return c.send(
-        http::verb::post, "/api/v1/persons/" + pid + "/consents",
-        json{{"organisation_id", org}, {"direction", "share_out"}, {"allowed", allowed}}.dump(),
-        token);
+    return record_consent(c, pid, org, "share_out", allowed, token);
   };
   // The trust records the person's refusal for its own information.
   ASSERT_EQ(consent(g.mh_org, false, mental).status, 201);
@@ -818,13 +825,7 @@ TEST_F(ServerTest, ARefusalOfSharingAppliesToPlansAssessmentsAndTheTimeline) {
   auto plans = json::parse(
       c.send(http::verb::get, "/api/v1/persons/" + pid + "/care-plans", "", social).body);
   EXPECT_EQ(plans["items"].size(), 1u);
-  ASSERT_EQ(
-      c.send(http::verb::post, "/api/v1/persons/" + pid + "/consents",
-             json{{"organisation_id", g.mh_org}, {"direction", "share_out"}, {"allowed", false}}
-                 .dump(),
-             mental)
-          .status,
-      201);
+  ASSERT_EQ(record_consent(c, pid, g.mh_org, "share_out", false, mental).status, 201);
   plans = json::parse(
       c.send(http::verb::get, "/api/v1/persons/" + pid + "/care-plans", "", social).body);
   EXPECT_TRUE(plans["items"].empty()) << plans.dump();
@@ -853,13 +854,7 @@ TEST_F(ServerTest, AReferralGoesOnlyWhereThePersonsConsentLetsTheInformationFlow
   Client c(server_->port());
   std::string social = sign_in(c, "sworker"), mental = sign_in(c, "mhpractitioner");
   // The person refuses any sharing into the mental-health trust (recorded by the trust).
-  ASSERT_EQ(
-      c.send(http::verb::post, "/api/v1/persons/" + pid + "/consents",
-             json{{"organisation_id", g.mh_org}, {"direction", "share_in"}, {"allowed", false}}
-                 .dump(),
-             mental)
-          .status,
-      201);
+  ASSERT_EQ(record_consent(c, pid, g.mh_org, "share_in", false, mental).status, 201);
   auto sent = c.send(
       http::verb::post, "/api/v1/referrals",
       json{{"person_id", g.person}, {"to_team_id", g.mh_team}, {"reason", "Low mood"}}.dump(),
@@ -886,13 +881,7 @@ TEST_F(ServerTest, AContinuingHealthcareCaseIsHeldByTheOrganisationThatOpenedIt)
   ASSERT_EQ(opened.status, 201) << opened.body;
   std::string path = "/api/v1/chc/" + std::to_string(json::parse(opened.body)["id"].get<int>());
   EXPECT_EQ(c.send(http::verb::get, path, "", social).status, 200);
-  ASSERT_EQ(
-      c.send(http::verb::post, "/api/v1/persons/" + pid + "/consents",
-             json{{"organisation_id", g.mh_org}, {"direction", "share_out"}, {"allowed", false}}
-                 .dump(),
-             mental)
-          .status,
-      201);
+  ASSERT_EQ(record_consent(c, pid, g.mh_org, "share_out", false, mental).status, 201);
   // The trust's case is the trust's information: the council no longer reads or changes it.
   EXPECT_EQ(c.send(http::verb::get, path, "", social).status, 403);
   EXPECT_EQ(
