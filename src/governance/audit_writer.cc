@@ -5,6 +5,8 @@
 #include <future>
 #include <limits>
 
+#include "core/thread_name.h"
+
 namespace jc::governance {
 
 AuditWriter::AuditWriter(std::unique_ptr<store::Database> db,
@@ -19,7 +21,10 @@ AuditWriter::AuditWriter(std::unique_ptr<store::Database> db,
     checkpoints_ = std::make_unique<store::Periodic>(options_.checkpoint_every,
                                                      [this] { prepare_idle_part(); });
   }
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("jc-audit");
+    run();
+  });
 }
 
 AuditWriter::~AuditWriter() {

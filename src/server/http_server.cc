@@ -19,6 +19,7 @@
 #include <set>
 #include <thread>
 
+#include "core/thread_name.h"
 #include "server/http_request.h"
 #include "server/log.h"
 
@@ -481,7 +482,11 @@ void HttpServer::run(bool handle_signals) {
   log_event("info", "server_started",
             {{"port", static_cast<long long>(port())}, {"threads", static_cast<long long>(n)}});
   std::vector<std::thread> pool;
-  for (int i = 1; i < n; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
+  for (int i = 1; i < n; ++i)
+    pool.emplace_back([this] {
+      name_this_thread("jc-http-io");
+      impl_->ioc.run();
+    });
   impl_->ioc.run();
   for (auto& t : pool) t.join();
   impl_->work->join();  // answers still being worked out finish (their replies go nowhere)

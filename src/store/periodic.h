@@ -10,6 +10,8 @@
 #include <thread>
 #include <utility>
 
+#include "core/thread_name.h"
+
 namespace jc::store {
 
 class Periodic {
@@ -29,6 +31,7 @@ class Periodic {
 
  private:
   void run() {
+    name_this_thread("jc-upkeep");
     std::unique_lock lock(mutex_);
     while (!stopping_) {
       stop_.wait_for(lock, every_);

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/thread_name.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace jc::store {
@@ -20,7 +21,10 @@ WriteBatcher::WriteBatcher(std::string target, WriteBatcherOptions options)
         checkpointer_->execute_script("PRAGMA wal_checkpoint(PASSIVE)");
     });
   }
-  writer_ = std::thread([this] { run(); });
+  writer_ = std::thread([this] {
+    name_this_thread("jc-writer");
+    run();
+  });
 }
 
 void WriteBatcher::open_writer() {
