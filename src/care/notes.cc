@@ -191,12 +191,15 @@ Outcome<CaseNote> break_seal(const CareContext& ctx, std::int64_t note_id,
   if (detail::trimmed(reason).size() < 10)
     return invalid("reason: say why you must read this sealed note (at least 10 characters)");
   store::Transaction tx(ctx.db);
-  ctx.db.execute(
+  const std::int64_t seal_break = ctx.db.insert_returning_id(
       "INSERT INTO seal_breaks (user_id, note_id, reason, broken_at) VALUES (?, ?, ?, ?)",
       {ctx.actor.user.id.value, note_id, detail::trimmed(reason), ctx.now.iso()});
-  raise_alert(ctx.db, ctx.now, "seal_break", ctx.actor.user.id, n.person, "case_note",
-              std::to_string(note_id), detail::trimmed(reason));
+  const std::int64_t alert =
+      raise_alert(ctx.db, ctx.now, "seal_break", ctx.actor.user.id, n.person, "case_note",
+                  std::to_string(note_id), detail::trimmed(reason));
   gate.record(*pass.permit, std::to_string(note_id));
+  gate.record(*pass.permit, std::to_string(seal_break), "seal_break", "create", "seal_break");
+  gate.record(*pass.permit, std::to_string(alert), "alert", "create", "alert");
   gate.record(*pass.permit, std::to_string(note_id), "case_note", "read");
   tx.commit();
   n.by_override = true;

@@ -105,7 +105,7 @@ Outcome<Alert> review_alert(const CareContext& ctx, std::int64_t id, const std::
       "WHERE id = ?",
       {ctx.actor.user.id.value, ctx.now.iso(), outcome,
        note.empty() ? store::null() : store::Value(note), id});
-  gate.record(*pass.permit, std::to_string(id));
+  gate.record(*pass.permit, std::to_string(id), {}, {}, "alert_review");
   tx.commit();
   ctx.db.query(std::string(kAlertSelect) + "WHERE a.id = ?", {id},
                [&](const store::Row& q) { a = alert_from(q); });

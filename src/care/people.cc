@@ -505,7 +505,8 @@ Outcome<BreakGlassGrant> break_glass(const CareContext& ctx, PersonId person,
       {ctx.actor.user.id.value, person.value, trimmed, ctx.now.iso(), g.expires_at});
   g.alert_id = raise_alert(ctx.db, ctx.now, "break_glass", ctx.actor.user.id, person, "break_glass",
                            std::to_string(g.id), trimmed);
-  gate.record(*pass.permit, std::to_string(g.id));
+  gate.record(*pass.permit, std::to_string(g.id), {}, {}, "break_glass");
+  gate.record(*pass.permit, std::to_string(g.alert_id), "alert", "create", "alert");
   tx.commit();
   return g;
 }
@@ -543,7 +544,7 @@ Outcome<ConsentChoice> record_consent(const CareContext& ctx, PersonId person,
         {person.value, organisation.value, direction, std::int64_t{allowed ? 1 : 0}, c.recorded_at,
          ctx.actor.user.id.value});
   }
-  gate.record(*pass.permit, std::to_string(c.id));
+  gate.record(*pass.permit, std::to_string(c.id), {}, {}, "consent");
   tx.commit();
   return c;
 }

@@ -3,9 +3,14 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
+#include <map>
 #include <tuple>
 #include <utility>
+
+#include "core/text.h"
+#include "governance/audit_tree.h"
 
 namespace jc::governance {
 namespace {
@@ -44,13 +49,14 @@ AuditEvent from_row(const store::Row& r) {
   e.hash = r.text(12);
   e.operation = r.text(13);
   e.reason = r.text(14);
+  e.detail = r.text(15);
   return e;
 }
 
 constexpr const char* kColumns =
     "id, occurred_at, user_id, user_role, organisation_id, person_id, action, record_type, "
     "record_id, purpose, outcome, "
-    "previous_hash, hash, operation, reason";
+    "previous_hash, hash, operation, reason, detail";
 
 constexpr AuditTrail kTrails[] = {AuditTrail::Record, AuditTrail::Access};
 
@@ -129,15 +135,51 @@ Head head_of(const std::vector<store::Database*>& stores, const std::string& nam
 }
 
 // Walks the chain in order of id, a window of ids at a time from every part at once, so that an
-// event moved to the other part, or there twice, breaks it as a reordered or removed one would.
-void verify_trail(store::Database& main, AuditTrail trail, AuditVerification& v) {
+// event moved to the other part, or there twice, breaks it as a reordered or removed one would;
+// builds the trail's Merkle tree as it goes, checking it against the trusted heads of the trail
+// at their sizes and against the tree the log keeps.
+void verify_trail(store::Database& main, AuditTrail trail,
+                  const std::vector<TrustedHead>& all_heads, AuditVerification& v) {
   constexpr std::int64_t kWindow = 50'000;
   const auto stores = stores_of(main, trail);
   const std::string name = table(trail);
-  const std::string select =
-      std::string("SELECT ") + kColumns + " FROM " + name + " WHERE id >= ? AND id < ? ORDER BY id";
+  std::vector<const TrustedHead*> heads;
+  for (const auto& h : all_heads)
+    if (h.trail == trail) heads.push_back(&h);
+  std::stable_sort(heads.begin(), heads.end(),
+                   [](const TrustedHead* a, const TrustedHead* b) { return a->size < b->size; });
+  std::size_t next_head = 0;
+  std::vector<std::tuple<int, std::uint64_t, merkle::Hash>> built;
+  merkle::TreeBuilder tree([&](int height, std::uint64_t index,
+                               const merkle::Hash& h) { built.emplace_back(height, index, h); },
+                           kTreeStride);
+  auto bad = [&](std::int64_t id, std::string why) {
+    if (!v.intact) return;
+    v.intact = false;
+    v.bad_trail = trail;
+    v.first_bad_id = id;
+    v.problem = std::move(why);
+  };
+  // The heads of the sizes the tree has reached.
+  auto check_heads = [&](std::int64_t last_id) {
+    while (next_head < heads.size() && heads[next_head]->size <= tree.size()) {
+      const auto& h = *heads[next_head++];
+      if (h.size == tree.size() && tree.root() == h.root) {
+        ++v.heads_checked;
+      } else if (h.size == tree.size()) {
+        const std::uint64_t good = next_head >= 2 ? heads[next_head - 2]->size : 0;
+        bad(static_cast<std::int64_t>(good + 1),
+            "the log is not an extension of " + h.label + ": the root of its first " +
+                std::to_string(h.size) + " events differs, so an event from " +
+                std::to_string(good + 1) + " to " + std::to_string(h.size) +
+                " was altered, removed, inserted or reordered (and the chain recomputed)");
+      }
+    }
+    (void)last_id;
+  };
   std::string previous = kGenesis;
   std::int64_t expected_id = 1, events = 0, from = std::numeric_limits<std::int64_t>::min();
+  check_heads(0);
   for (;;) {
     std::optional<std::int64_t> start;
     for (auto* db : stores) {
@@ -145,40 +187,68 @@ void verify_trail(store::Database& main, AuditTrail trail, AuditVerification& v)
       if (first && (!start || *first < *start)) start = first;
     }
     if (!start) break;
-    std::vector<AuditEvent> window;
-    for (auto* db : stores)
-      db->query(select, {*start, *start + kWindow},
-                [&](const store::Row& r) { window.push_back(from_row(r)); });
-    if (stores.size() > 1) {
-      std::stable_sort(window.begin(), window.end(),
-                       [](const AuditEvent& a, const AuditEvent& b) { return a.id < b.id; });
-    }
-    for (const auto& e : window) {
-      ++events;
-      if (!v.intact) continue;
-      auto bad = [&](std::string why) {
-        v.intact = false;
-        v.bad_trail = trail;
-        v.first_bad_id = e.id;
-        v.problem = std::move(why);
-      };
-      if (e.id != expected_id) {
-        bad("expected event " + std::to_string(expected_id) +
-            " here: events before it were removed or reordered");
-      } else if (e.previous_hash != previous) {
-        bad("its link to the event before does not match: an event before it was removed, "
-            "reordered or altered");
-      } else if (audit_hash(e) != e.hash) {
-        bad("its content does not match its hash: it was altered");
-      }
-      previous = e.hash;
-      ++expected_id;
-    }
-    if (*start > std::numeric_limits<std::int64_t>::max() - kWindow) break;
-    from = *start + kWindow;
+    const std::int64_t window_end = *start > std::numeric_limits<std::int64_t>::max() - kWindow
+                                        ? std::numeric_limits<std::int64_t>::max()
+                                        : *start + kWindow;
+    read_audit_events(
+        main, trail, *start, window_end, [&](const AuditEvent& e, std::string_view raw_time) {
+          ++events;
+          if (!v.intact) return;
+          const std::string entry = audit_entry(e);
+          if (e.id != expected_id) {
+            bad(e.id, "expected event " + std::to_string(expected_id) +
+                          " here: events before it were removed or reordered");
+          } else if (e.previous_hash != previous) {
+            bad(e.id,
+                "its link to the event before does not match: an event before it was removed, "
+                "reordered or altered");
+          } else if (raw_time != e.occurred_at.iso()) {
+            bad(e.id, "its time \"" + audit_text(raw_time, 64) +
+                          "\" is not in the one form the trail writes (" + e.occurred_at.iso() +
+                          "): it was rewritten");
+          } else if (audit_hash(e) != e.hash) {
+            bad(e.id, "its content does not match its hash: it was altered");
+          }
+          previous = e.hash;
+          ++expected_id;
+          tree.add(merkle::leaf_hash(entry));
+          check_heads(e.id);
+        });
+    if (window_end == std::numeric_limits<std::int64_t>::max()) break;
+    from = window_end;
   }
   (trail == AuditTrail::Access ? v.access_events : v.record_events) = events;
   v.events += events;
+  if (!v.intact) return;
+  if (next_head < heads.size()) {
+    const auto& h = *heads[next_head];
+    bad(events + 1, "the " + std::string(trail_name(trail)) + " trail has " +
+                        std::to_string(events) + " events, but " + h.label + " says it had " +
+                        std::to_string(h.size) +
+                        ": events were cut off its end (or the files holding them removed)");
+    return;
+  }
+  // The tree the log keeps (for checkpoints and proofs) against the one the events make.
+  const auto stored = stored_audit_tree(main, trail);
+  std::size_t matched = 0;
+  for (const auto& [height, index, hash] : built) {
+    auto it = stored.find({height, index});
+    if (it == stored.end()) continue;  // not stored yet
+    ++matched;
+    if (it->second != hash) {
+      bad(static_cast<std::int64_t>((index << height) + 1),
+          "the log's stored Merkle tree (the subtree of events " +
+              std::to_string((index << height) + 1) + " to " +
+              std::to_string((index + 1) << height) +
+              ") does not match the events: it was altered, and checkpoints signed since are "
+              "wrong");
+      return;
+    }
+  }
+  if (matched != stored.size()) {
+    bad(events + 1, "the log's stored Merkle tree holds subtrees beyond the trail's " +
+                        std::to_string(events) + " events: events were removed from its end");
+  }
 }
 
 // The access log's index against the events of each part: every event up to the part's watermark
@@ -228,14 +298,218 @@ void verify_access_index(store::Database& main, AuditVerification& v) {
   }
 }
 
+// The governance records an event seals (AuditEvent::detail): the kind, the event that seals one
+// (record type, action, record id = the row's id), and the columns whose content it seals.
+struct Governed {
+  const char* kind;
+  const char* record_type;
+  const char* action;
+  const char* table;
+  const char* columns;
+  const char* where;  // which rows (a review seals reviewed alerts)
+  const char* noun;
+};
+constexpr Governed kGoverned[] = {
+    {"break_glass", "break_glass", "break_glass", "break_glass",
+     "user_id, person_id, reason, started_at, expires_at", "", "break-glass override"},
+    {"seal_break", "seal_break", "create", "seal_breaks", "user_id, note_id, reason, broken_at", "",
+     "seal break"},
+    {"alert", "alert", "create", "alerts",
+     "raised_at, kind, user_id, person_id, record_type, record_id, reason", "", "alert"},
+    {"alert_review", "alert", "update", "alerts",
+     "status, reviewed_by_user_id, reviewed_at, review_outcome, review_note", "status <> 'open'",
+     "review of alert"},
+    {"consent", "consent", "create", "consents",
+     "person_id, organisation_id, direction, allowed, recorded_at, recorded_by_user_id", "",
+     "consent choice"},
+};
+
+const Governed* governed(std::string_view kind) {
+  for (const auto& g : kGoverned)
+    if (kind == g.kind) return &g;
+  return nullptr;
+}
+
+std::string governed_select(const Governed& g) {
+  std::string sql = "SELECT id";
+  std::string_view cols = g.columns;
+  while (!cols.empty()) {
+    auto comma = cols.find(", ");
+    sql += ", CAST(" + std::string(cols.substr(0, comma)) + " AS TEXT)";
+    cols = comma == std::string_view::npos ? std::string_view() : cols.substr(comma + 2);
+  }
+  return sql + " FROM " + g.table;
+}
+
+std::string row_digest(const store::Row& r, int columns) {
+  std::string s;
+  for (int c = 1; c <= columns; ++c) put(s, r.is_null(c) ? std::string("-") : "=" + r.text(c));
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
+int column_count(const Governed& g) {
+  return 1 + static_cast<int>(std::count(g.columns, g.columns + std::strlen(g.columns), ','));
+}
+
+// Each governance record against the event that sealed it, and each sealing event against its
+// record: a record deleted, altered or slipped in breaks this.
+void verify_governed(store::Database& db, AuditVerification& v) {
+  struct Seal {
+    std::int64_t event_id;
+    std::string detail;
+    bool matched = false;
+  };
+  std::map<std::string, Seal> seals;  // "record_type|action|record_id"
+  db.query(
+      "SELECT id, record_type, action, record_id, detail FROM audit_events WHERE detail <> '' "
+      "ORDER BY id",
+      {}, [&](const store::Row& r) {
+        seals.emplace(r.text(1) + "|" + r.text(2) + "|" + r.text(3), Seal{r.integer(0), r.text(4)});
+      });
+  auto bad = [&](std::optional<std::int64_t> event, std::string why) {
+    v.intact = false;
+    v.bad_trail = AuditTrail::Record;
+    v.first_bad_id = event;
+    v.problem = std::move(why);
+  };
+  for (const auto& g : kGoverned) {
+    const std::int64_t first =
+        db.query_integer("SELECT first_id FROM audit_governed_from WHERE kind = ?",
+                         {std::string(g.kind)})
+            .value_or(1);
+    const int n = column_count(g);
+    std::string sql = governed_select(g);
+    if (*g.where) sql += std::string(" WHERE ") + g.where;
+    sql += " ORDER BY id";
+    db.query(sql, {}, [&](const store::Row& r) {
+      if (!v.intact) return;
+      ++v.governed_rows;
+      const std::int64_t id = r.integer(0);
+      auto it = seals.find(std::string(g.record_type) + "|" + g.action + "|" + std::to_string(id));
+      if (it == seals.end()) {
+        if (id >= first)
+          bad(std::nullopt, std::string("the ") + g.noun + " " + std::to_string(id) +
+                                " has no event sealing it in the record trail: it was slipped in "
+                                "or altered");
+        return;
+      }
+      it->second.matched = true;
+      if (it->second.detail != row_digest(r, n))
+        bad(it->second.event_id, std::string("the ") + g.noun + " " + std::to_string(id) +
+                                     " does not match what this event sealed: it was altered");
+    });
+    if (!v.intact) return;
+  }
+  for (const auto& [key, seal] : seals) {
+    if (seal.matched) continue;
+    const auto bar = key.find('|'), bar2 = key.find('|', bar + 1);
+    const Governed* g = nullptr;
+    for (const auto& k : kGoverned)
+      if (key.compare(0, bar, k.record_type) == 0 &&
+          key.compare(bar + 1, bar2 - bar - 1, k.action) == 0)
+        g = &k;
+    bad(seal.event_id,
+        std::string("this event sealed the ") + (g ? g->noun : "record") + " " +
+            key.substr(bar2 + 1) + ", which is gone: it was deleted" +
+            (g && std::string_view(g->kind) == "alert_review" ? " (the alert shows as not reviewed)"
+                                                              : ""));
+    return;
+  }
+}
+
+// Every text field as the trail stores it (audit_text), before it is hashed.
+void sanitise(AuditEvent& e) {
+  for (std::string* field : {&e.user_role, &e.action, &e.record_type, &e.record_id, &e.purpose,
+                             &e.outcome, &e.operation, &e.reason, &e.detail}) {
+    if (field->size() > 256 || !clean_text(*field)) *field = audit_text(*field);
+  }
+}
+
 }  // namespace
+
+std::string audit_text(std::string_view text, std::size_t max_bytes) {
+  if (clean_text(text) && text.size() <= max_bytes) return std::string(text);
+  if (clean_text(text)) return std::string(utf8_prefix(text, max_bytes));
+  std::string out;
+  auto escape = [&](unsigned char c) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const std::size_t len = c < 0x80         ? 1
+                            : (c >> 5) == 6  ? 2
+                            : (c >> 4) == 14 ? 3
+                            : (c >> 3) == 30 ? 4
+                                             : 0;
+    std::string_view one = len && i + len <= text.size() ? text.substr(i, len) : std::string_view();
+    const std::size_t before = out.size();
+    if (!one.empty() && c != '\\' && clean_text(one)) {
+      out += one;
+      i += len;
+    } else {
+      escape(c);
+      ++i;
+    }
+    if (out.size() > max_bytes) {
+      out.resize(before);
+      break;
+    }
+  }
+  return out;
+}
+
+std::string governed_row_digest(store::Database& db, std::string_view kind, std::int64_t id) {
+  const Governed* g = governed(kind);
+  if (!g) throw std::invalid_argument("no governed record kind " + std::string(kind));
+  std::string digest;
+  db.query(governed_select(*g) + " WHERE id = ?", {id},
+           [&](const store::Row& r) { digest = row_digest(r, column_count(*g)); });
+  if (digest.empty())
+    throw store::StoreError(std::string("no ") + g->noun + " " + std::to_string(id));
+  return digest;
+}
+
+std::int64_t audit_head(store::Database& db, AuditTrail trail) {
+  return head_of(stores_of(db, trail), table(trail)).id;
+}
+
+void read_audit_events(store::Database& db, AuditTrail trail, std::int64_t from, std::int64_t to,
+                       const std::function<void(const AuditEvent&, std::string_view)>& f) {
+  if (from >= to) return;
+  const auto stores = stores_of(db, trail);
+  const std::string select = std::string("SELECT ") + kColumns + " FROM " + table(trail) +
+                             " WHERE id >= ? AND id < ? ORDER BY id";
+  struct Read {
+    AuditEvent event;
+    std::string raw_time;
+  };
+  std::vector<Read> rows;
+  for (auto* part : stores) {
+    part->query(select, {from, to}, [&](const store::Row& r) {
+      rows.push_back({from_row(r), r.text(1)});
+      rows.back().event.trail = trail;
+    });
+  }
+  if (stores.size() > 1)
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Read& a, const Read& b) { return a.event.id < b.event.id; });
+  for (const auto& r : rows) f(r.event, r.raw_time);
+}
 
 const char* trail_name(AuditTrail trail) {
   return trail == AuditTrail::Access ? "access" : "record";
 }
 
-std::string audit_hash(const AuditEvent& e) {
+std::string audit_entry(const AuditEvent& e) {
   std::string s;
+  s.reserve(256);
   put(s, std::to_string(e.id));
   put(s, e.occurred_at.iso());
   put(s, opt(e.user_id));
@@ -248,11 +522,17 @@ std::string audit_hash(const AuditEvent& e) {
   put(s, e.purpose);
   put(s, e.outcome);
   // Set only on events written since the gate names operations: earlier events keep their hash.
-  if (!e.operation.empty() || !e.reason.empty()) {
+  if (!e.operation.empty() || !e.reason.empty() || !e.detail.empty()) {
     put(s, e.operation);
     put(s, e.reason);
   }
+  if (!e.detail.empty()) put(s, e.detail);
   put(s, e.previous_hash);
+  return s;
+}
+
+std::string audit_hash(const AuditEvent& e) {
+  const std::string s = audit_entry(e);
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(s.data()), s.size());
@@ -264,6 +544,7 @@ std::string audit_hash(const AuditEvent& e) {
 std::size_t append_audit_batch(store::Database& main, std::vector<AuditEvent>& events,
                                AuditTrail trail, std::optional<std::size_t> part,
                                std::size_t index_backlog) {
+  for (auto& e : events) sanitise(e);
   const auto stores = stores_of(main, trail);
   const std::string name = table(trail);
   std::optional<store::AccessLogLock>
@@ -284,17 +565,17 @@ std::size_t append_audit_batch(store::Database& main, std::vector<AuditEvent>& e
   std::int64_t next = head->id + 1;
   std::string previous = head->hash;
   const std::string insert = "INSERT INTO " + name + " (" + kColumns +
-                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   for (auto& e : events) {
     e.trail = trail;
     e.id = next++;
     e.previous_hash = previous;
     e.hash = audit_hash(e);
     previous = e.hash;
-    db.execute(insert,
-               {e.id, e.occurred_at.iso(), nullable(e.user_id), e.user_role,
-                nullable(e.organisation_id), nullable(e.person_id), e.action, e.record_type,
-                e.record_id, e.purpose, e.outcome, e.previous_hash, e.hash, e.operation, e.reason});
+    db.execute(insert, {e.id, e.occurred_at.iso(), nullable(e.user_id), e.user_role,
+                        nullable(e.organisation_id), nullable(e.person_id), e.action, e.record_type,
+                        e.record_id, e.purpose, e.outcome, e.previous_hash, e.hash, e.operation,
+                        e.reason, e.detail});
   }
   // Ids count both parts' events: an upper bound of this part's events past its index.
   if (trail == AuditTrail::Access && index_backlog != std::numeric_limits<std::size_t>::max()) {
@@ -329,10 +610,11 @@ std::size_t index_access_trail(store::Database& db) {
   return events;
 }
 
-AuditVerification verify_audit(store::Database& db) {
+AuditVerification verify_audit(store::Database& db, const std::vector<TrustedHead>& heads) {
   AuditVerification v;
-  for (auto trail : kTrails) verify_trail(db, trail, v);
+  for (auto trail : kTrails) verify_trail(db, trail, heads, v);
   if (v.intact) verify_access_index(db, v);
+  if (v.intact) verify_governed(db, v);
   return v;
 }
 

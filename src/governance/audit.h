@@ -11,12 +11,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
 #include "core/time.h"
+#include "governance/merkle.h"
 #include "store/database.h"
 
 namespace jc::governance {
@@ -41,6 +44,10 @@ struct AuditEvent {
       operation;  // the operation (governance/operations.h: "note.create"), when the gate wrote it
   std::string
       reason;  // a refusal's reason (governance::DenyReason: "consent", "relationship", ...)
+  // A governance record's digest (governed_row_digest): the event that created or reviewed an
+  // override, a seal break, an alert or a consent choice seals the row's content, so that
+  // verify_audit finds the row deleted or altered.
+  std::string detail;
   std::string previous_hash;
   std::string hash;
 };
@@ -74,19 +81,58 @@ std::size_t index_access_log(store::Database& part, std::size_t limit = 50'000);
 // how many events that took.
 std::size_t index_access_trail(store::Database& db);
 
-// The hash of an event's content and its predecessor's hash (SHA-256, hex).
+// The canonical encoding of an event: its fields (the time in the one form Timestamp::iso writes,
+// ids in decimal, "-" for none), each as "<byte length>:<bytes>;", then the hash of the event
+// before. It is the entry of the trail's Merkle tree (audit_tree.h) and what the chain hash hashes.
+// operation and reason are encoded only when either is set, detail after them only when set, so
+// that events written without them keep their hashes.
+std::string audit_entry(const AuditEvent& event);
+
+// The hash of an event's content and its predecessor's hash: SHA-256 of audit_entry, hex.
 std::string audit_hash(const AuditEvent& event);
 
-// Both chains, each from its first event, and the access log's index against the events.
+// Text as the audit trail stores it: well-formed UTF-8 without control characters is kept (cut
+// at `max_bytes` on a character boundary); any other byte, and a backslash, is written as \xNN, so
+// that no value a reader sends can break a reader of the trail.
+std::string audit_text(std::string_view text, std::size_t max_bytes = 256);
+
+// The events of a trail with ids in [from, to), in order of id, from every part that holds the
+// trail; `raw_time` is occurred_at as stored.
+void read_audit_events(store::Database& db, AuditTrail trail, std::int64_t from, std::int64_t to,
+                       const std::function<void(const AuditEvent&, std::string_view raw_time)>& f);
+// The newest event's id of a trail (0: none).
+std::int64_t audit_head(store::Database& db, AuditTrail trail);
+
+// What a signed checkpoint says of a trail: its Merkle tree had `size` leaves and this root
+// (checkpoint.h reads them from a checkpoint file, signature checked).
+struct TrustedHead {
+  AuditTrail trail = AuditTrail::Record;
+  std::uint64_t size = 0;
+  merkle::Hash root{};
+  std::string label;  // how the report names it: "checkpoint 3 (record trail, 2026-12-06T...)"
+};
+
+// Both chains, each from its first event: every event's link, content hash and canonical time;
+// each trail's Merkle tree recomputed from its events, against the tree the log keeps and against
+// every trusted head (the log must be an extension of each: the root of its first `size` events
+// equal to the checkpoint's); the access log's index against the events; and the governance
+// records (overrides, seal breaks, alerts and their reviews, consent choices) against the events
+// that sealed them.
 struct AuditVerification {
   bool intact = true;
   std::int64_t events = 0;  // in both trails
   std::int64_t record_events = 0, access_events = 0;
+  std::int64_t heads_checked = 0;  // trusted heads the log was found to extend
+  std::int64_t governed_rows = 0;  // governance records checked against their events
   std::optional<AuditTrail> bad_trail;
   std::optional<std::int64_t> first_bad_id;  // in bad_trail
   std::string problem;                       // why the first bad event is bad
 };
-AuditVerification verify_audit(store::Database& db);
+AuditVerification verify_audit(store::Database& db, const std::vector<TrustedHead>& heads = {});
+
+// The digest that seals a governance record (AuditEvent::detail): SHA-256 (hex) of the canonical
+// encoding of the row's columns that governance reviews. `kind` is one of governed_kinds().
+std::string governed_row_digest(store::Database& db, std::string_view kind, std::int64_t id);
 
 struct AuditQuery {
   std::optional<std::int64_t> person_id, user_id, organisation_id;

@@ -109,13 +109,14 @@ AccessDecision Gate::refuse(Op op, std::optional<PersonId> p, DenyReason reason,
 }
 
 void Gate::record(const Permit& permit, std::string record_id, std::string_view record_type,
-                  std::string_view action) {
+                  std::string_view action, std::string_view sealing) {
   if (!db_.in_transaction())
     throw store::StoreError("a change's audit event is written inside the change's transaction");
   AuditEvent e =
       event(permit.operation(), permit.person(), std::move(record_id), permit.decision());
   if (!record_type.empty()) e.record_type = std::string(record_type);
   if (!action.empty()) e.action = std::string(action);
+  if (!sealing.empty()) e.detail = governed_row_digest(db_, sealing, std::stoll(e.record_id));
   append_audit(db_, std::move(e));
 }
 

@@ -84,9 +84,11 @@ class Gate {
 
   // A permitted change's audit event (record trail), inside the change's transaction; a change
   // that makes several records writes one for each, with their own record type when it differs
-  // from the operation's (the involvement an acceptance starts).
+  // from the operation's (the involvement an acceptance starts). A governance record (an override,
+  // a seal break, an alert or its review, a consent choice) is sealed by its event: `sealing`
+  // names its kind (governed_row_digest), and the event carries the row's digest.
   void record(const Permit& permit, std::string record_id, std::string_view record_type = {},
-              std::string_view action = {});
+              std::string_view action = {}, std::string_view sealing = {});
   // A permitted read's event for one entry it shows (access trail), beside the operation's own.
   void record_read(const Permit& permit, std::string_view record_type, std::string record_id,
                    std::optional<PersonId> person);

@@ -83,7 +83,8 @@ CREATE TABLE IF NOT EXISTS access_events (
   previous_hash TEXT NOT NULL,
   hash TEXT NOT NULL,
   operation TEXT NOT NULL DEFAULT '',
-  reason TEXT NOT NULL DEFAULT ''
+  reason TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT ''
 );
 @ACCESS_LOG_COLUMNS@
 DROP INDEX IF EXISTS access_events_person;

@@ -261,7 +261,8 @@ std::string PostgresDatabase::translate_ddl(std::string_view ddl) const {
     s.replace(
         p, columns.size(),
         "ALTER TABLE access_events ADD COLUMN IF NOT EXISTS operation TEXT NOT NULL DEFAULT '';\n"
-        "ALTER TABLE access_events ADD COLUMN IF NOT EXISTS reason TEXT NOT NULL DEFAULT '';");
+        "ALTER TABLE access_events ADD COLUMN IF NOT EXISTS reason TEXT NOT NULL DEFAULT '';\n"
+        "ALTER TABLE access_events ADD COLUMN IF NOT EXISTS detail TEXT NOT NULL DEFAULT '';");
   // A table that is its primary key (SQLite stores it as that one B-tree).
   const std::string without_rowid = "@WITHOUT_ROWID@";
   for (std::size_t p; (p = s.find(without_rowid)) != std::string::npos;)

@@ -158,6 +158,12 @@ void SqliteDatabase::make_durable() {
 SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path) {
   configure_sqlite_once();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  // A new database file is its owner's alone (it holds personal data); SQLite gives its
+  // write-ahead log and shared-memory files the same mode.
+  if (!in_memory()) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+  }
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -282,7 +288,7 @@ Database& SqliteDatabase::access_log(std::size_t part) {
           ? *this
           : *(access_log_[part] = std::make_unique<SqliteDatabase>(access_log_path(path_, part)));
   log.execute_script(translate_ddl(kAccessLogSchema));
-  for (const char* column : {"operation", "reason"}) {
+  for (const char* column : {"operation", "reason", "detail"}) {
     if (!log.query_integer("SELECT 1 FROM pragma_table_info('access_events') WHERE name = ?",
                            {std::string(column)}))
       log.execute_script(std::string("ALTER TABLE access_events ADD COLUMN ") + column +
@@ -303,7 +309,7 @@ void SqliteDatabase::lock_access_log() {
   if (in_memory()) return;
   if (access_lock_fd_ < 0) {
     std::string path = access_log_lock_path(path_);
-    access_lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    access_lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (access_lock_fd_ < 0)
       throw StoreError("cannot open the access log's lock file " + path + ": " +
                        std::strerror(errno));

@@ -1,0 +1,184 @@
+#include "governance/audit_tree.h"
+
+#include <stdexcept>
+#include <unordered_map>
+
+namespace jc::governance {
+namespace {
+
+std::int64_t trail_key(AuditTrail trail) { return trail == AuditTrail::Access ? 2 : 1; }
+
+std::uint64_t stored_leaves(store::Database& db, AuditTrail trail) {
+  auto n =
+      db.query_integer("SELECT leaves FROM audit_tree_state WHERE trail = ?", {trail_key(trail)});
+  return n ? static_cast<std::uint64_t>(*n) : 0;
+}
+
+// The trail's nodes: stored subtrees where the tree has them, the rest from the events, read a
+// tile (256 leaves) or a group of 256 stored hashes at a time.
+class StoredTree final : public merkle::NodeSource {
+ public:
+  StoredTree(store::Database& db, AuditTrail trail, std::uint64_t size)
+      : db_(db), trail_(trail), size_(size), stored_(stored_leaves(db, trail)) {}
+
+  merkle::Hash complete(int height, std::uint64_t index) override {
+    if (height == 0) return leaf(index);
+    const std::uint64_t end = (index + 1) << height;
+    if (end > size_) throw std::out_of_range("the audit tree has no such subtree");
+    if (height % kTreeStride == 0 && end <= stored_) {
+      if (auto h = stored(height, index)) return *h;
+    }
+    return merkle::node_hash(complete(height - 1, 2 * index), complete(height - 1, 2 * index + 1));
+  }
+
+  // The event of a leaf (read with its tile).
+  const AuditEvent& event(std::uint64_t index) {
+    load_tile(index);
+    return events_.at(index);
+  }
+
+ private:
+  static std::uint64_t key(int height, std::uint64_t index) {
+    return (static_cast<std::uint64_t>(height) << 56) | index;
+  }
+  void load_tile(std::uint64_t index) {
+    if (index >= size_) throw std::out_of_range("the audit tree has no such leaf");
+    if (leaves_.count(index)) return;
+    const std::uint64_t first = index & ~std::uint64_t{255};
+    const std::uint64_t last = std::min(first + 256, size_);
+    read_audit_events(db_, trail_, static_cast<std::int64_t>(first + 1),
+                      static_cast<std::int64_t>(last + 1),
+                      [&](const AuditEvent& e, std::string_view) {
+                        const std::uint64_t i = static_cast<std::uint64_t>(e.id - 1);
+                        leaves_[i] = merkle::leaf_hash(audit_entry(e));
+                        events_[i] = e;
+                      });
+    for (std::uint64_t i = first; i < last; ++i) {
+      if (!leaves_.count(i))
+        throw std::runtime_error("audit trail: event " + std::to_string(i + 1) +
+                                 " is missing (run jointcare audit verify)");
+    }
+  }
+  merkle::Hash leaf(std::uint64_t index) {
+    load_tile(index);
+    return leaves_.at(index);
+  }
+  std::optional<merkle::Hash> stored(int height, std::uint64_t index) {
+    auto it = nodes_.find(key(height, index));
+    if (it != nodes_.end()) return it->second;
+    const std::uint64_t first = index & ~std::uint64_t{255};
+    db_.query(
+        "SELECT position, hash FROM audit_tree WHERE trail = ? AND height = ? AND position >= ? "
+        "AND position < ?",
+        {trail_key(trail_), std::int64_t{height}, static_cast<std::int64_t>(first),
+         static_cast<std::int64_t>(first + 256)},
+        [&](const store::Row& r) {
+          if (auto h = merkle::from_hex(r.text(1)))
+            nodes_[key(height, static_cast<std::uint64_t>(r.integer(0)))] = *h;
+        });
+    it = nodes_.find(key(height, index));
+    if (it != nodes_.end()) return it->second;
+    return std::nullopt;
+  }
+
+  store::Database& db_;
+  AuditTrail trail_;
+  std::uint64_t size_, stored_;
+  std::unordered_map<std::uint64_t, merkle::Hash> leaves_, nodes_;
+  std::unordered_map<std::uint64_t, AuditEvent> events_;
+};
+
+}  // namespace
+
+std::uint64_t extend_audit_tree(store::Database& db, AuditTrail trail) {
+  const auto size = static_cast<std::uint64_t>(audit_head(db, trail));
+  store::Transaction tx(db);
+  if (db.dialect() == store::Dialect::Postgres)  // one extender at a time
+    db.execute_script("SELECT pg_advisory_xact_lock(7300003)");
+  const std::uint64_t from = stored_leaves(db, trail);
+  const std::uint64_t to = size & ~std::uint64_t{255};
+  if (to <= from) return size;
+  std::vector<std::tuple<int, std::uint64_t, merkle::Hash>> made;
+  merkle::TreeBuilder builder([&](int height, std::uint64_t index,
+                                  const merkle::Hash& h) { made.emplace_back(height, index, h); },
+                              kTreeStride);
+  {
+    StoredTree tree(db, trail, from);
+    builder.resume(tree, from);
+  }
+  constexpr std::uint64_t kWindow = 65'536;
+  for (std::uint64_t at = from; at < to; at += kWindow) {
+    const std::uint64_t end = std::min(to, at + kWindow);
+    std::uint64_t expected = at + 1;
+    read_audit_events(
+        db, trail, static_cast<std::int64_t>(at + 1), static_cast<std::int64_t>(end + 1),
+        [&](const AuditEvent& e, std::string_view) {
+          if (static_cast<std::uint64_t>(e.id) != expected)
+            throw std::runtime_error("audit trail: event " + std::to_string(expected) +
+                                     " is missing (run jointcare audit verify)");
+          ++expected;
+          builder.add(merkle::leaf_hash(audit_entry(e)));
+        });
+    if (expected != end + 1)
+      throw std::runtime_error("audit trail: event " + std::to_string(expected) +
+                               " is missing (run jointcare audit verify)");
+  }
+  auto writer = db.bulk_insert("audit_tree", {"trail", "height", "position", "hash"});
+  for (const auto& [height, index, h] : made)
+    writer->add({trail_key(trail), std::int64_t{height}, static_cast<std::int64_t>(index),
+                 merkle::to_hex(h)});
+  writer->finish();
+  db.execute("DELETE FROM audit_tree_state WHERE trail = ?", {trail_key(trail)});
+  db.execute("INSERT INTO audit_tree_state (trail, leaves) VALUES (?, ?)",
+             {trail_key(trail), static_cast<std::int64_t>(to)});
+  tx.commit();
+  return size;
+}
+
+merkle::Hash audit_root(store::Database& db, AuditTrail trail, std::uint64_t size) {
+  StoredTree tree(db, trail, size);
+  return merkle::root(tree, size);
+}
+
+TreeHead audit_tree_head(store::Database& db, AuditTrail trail) {
+  TreeHead head;
+  head.trail = trail;
+  head.size = extend_audit_tree(db, trail);
+  head.root = audit_root(db, trail, head.size);
+  return head;
+}
+
+InclusionProof prove_inclusion(store::Database& db, AuditTrail trail, std::int64_t event_id,
+                               std::uint64_t size) {
+  if (event_id < 1 || static_cast<std::uint64_t>(event_id) > size)
+    throw std::out_of_range("event " + std::to_string(event_id) + " is not among the first " +
+                            std::to_string(size) + " of the " + trail_name(trail) + " trail");
+  StoredTree tree(db, trail, size);
+  InclusionProof p;
+  p.index = static_cast<std::uint64_t>(event_id - 1);
+  p.size = size;
+  p.event = tree.event(p.index);
+  p.entry = audit_entry(p.event);
+  p.path = merkle::inclusion_proof(tree, p.index, size);
+  return p;
+}
+
+std::vector<merkle::Hash> prove_consistency(store::Database& db, AuditTrail trail,
+                                            std::uint64_t old_size, std::uint64_t size) {
+  StoredTree tree(db, trail, size);
+  return merkle::consistency_proof(tree, old_size, size);
+}
+
+std::map<std::pair<int, std::uint64_t>, merkle::Hash> stored_audit_tree(store::Database& db,
+                                                                        AuditTrail trail) {
+  std::map<std::pair<int, std::uint64_t>, merkle::Hash> out;
+  db.query("SELECT height, position, hash FROM audit_tree WHERE trail = ?", {trail_key(trail)},
+           [&](const store::Row& r) {
+             merkle::Hash h{};
+             if (auto parsed = merkle::from_hex(r.text(2))) h = *parsed;
+             out[{static_cast<int>(r.integer(0)), static_cast<std::uint64_t>(r.integer(1))}] = h;
+           });
+  return out;
+}
+
+}  // namespace jc::governance

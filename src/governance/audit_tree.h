@@ -1,0 +1,55 @@
+// Each audit trail is a verifiable log: its events, in order of id, are the leaves of a Merkle
+// tree (merkle.h; a leaf's entry is audit_entry(event)). The log keeps the hashes of its complete
+// subtrees of 256, 65,536, 2^24 ... leaves (table audit_tree, filled as checkpoints are made), so
+// that a root or a proof reads at most a few hundred events and stored hashes, whatever the size
+// of the log. The stored tree only speeds things up: verify_audit recomputes it from the events.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "governance/audit.h"
+#include "governance/merkle.h"
+#include "store/database.h"
+
+namespace jc::governance {
+
+// Heights of the stored subtrees: multiples of this.
+constexpr int kTreeStride = 8;
+
+// Extends the stored tree over every complete subtree of 256 events now in the trail, in one
+// transaction on `db`; returns the trail's size (its newest id).
+std::uint64_t extend_audit_tree(store::Database& db, AuditTrail trail);
+
+struct TreeHead {
+  AuditTrail trail = AuditTrail::Record;
+  std::uint64_t size = 0;
+  merkle::Hash root{};
+};
+// The tree over the trail's events now (extending the stored tree first).
+TreeHead audit_tree_head(store::Database& db, AuditTrail trail);
+// The root of the tree of the trail's first `size` events.
+merkle::Hash audit_root(store::Database& db, AuditTrail trail, std::uint64_t size);
+
+// An event's inclusion proof in the tree of the trail's first `size` events.
+struct InclusionProof {
+  AuditEvent event;
+  std::string entry;    // audit_entry(event): the leaf's input
+  std::uint64_t index;  // the leaf: event id - 1
+  std::uint64_t size;
+  std::vector<merkle::Hash> path;
+};
+// Throws std::out_of_range when the event is not among the first `size`.
+InclusionProof prove_inclusion(store::Database& db, AuditTrail trail, std::int64_t event_id,
+                               std::uint64_t size);
+std::vector<merkle::Hash> prove_consistency(store::Database& db, AuditTrail trail,
+                                            std::uint64_t old_size, std::uint64_t size);
+
+// The stored subtrees of a trail: (height, index) to hash (verify_audit checks them).
+std::map<std::pair<int, std::uint64_t>, merkle::Hash> stored_audit_tree(store::Database& db,
+                                                                        AuditTrail trail);
+
+}  // namespace jc::governance
