@@ -26,7 +26,8 @@ std::string find_bin_dir() {
       if (fs::exists(bin / "initdb") && bin.string() > best) best = bin.string();
     }
   }
-  if (best.empty()) throw std::runtime_error("PostgreSQL server binaries not found under /usr/lib/postgresql");
+  if (best.empty())
+    throw std::runtime_error("PostgreSQL server binaries not found under /usr/lib/postgresql");
   return best;
 }
 
@@ -57,8 +58,8 @@ std::string PostgresServer::run_as_owner(const std::string& command) const {
   std::string full = as_postgres_user_ ? "runuser -u postgres -- sh -c '" + command + "'" : command;
   full += " > " + dir_ + "/cmd.log 2>&1";
   if (std::system(full.c_str()) != 0) {
-    throw std::runtime_error("PostgreSQL test cluster: command failed: " + command + "\n" + read_file(dir_ + "/cmd.log") +
-                             read_file(dir_ + "/server.log"));
+    throw std::runtime_error("PostgreSQL test cluster: command failed: " + command + "\n" +
+                             read_file(dir_ + "/cmd.log") + read_file(dir_ + "/server.log"));
   }
   return read_file(dir_ + "/cmd.log");
 }
@@ -71,12 +72,16 @@ PostgresServer::PostgresServer() {
   as_postgres_user_ = geteuid() == 0;
   if (as_postgres_user_) {
     std::string chown = "chown postgres " + dir_;
-    if (std::system(chown.c_str()) != 0) throw std::runtime_error("cannot give " + dir_ + " to the postgres user");
+    if (std::system(chown.c_str()) != 0)
+      throw std::runtime_error("cannot give " + dir_ + " to the postgres user");
   }
   port_ = free_port();
-  run_as_owner(bin_ + "/initdb -D " + dir_ + "/data -U postgres -A trust --no-sync -E UTF8 --locale=C");
-  run_as_owner(bin_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -w -t 60 -o \"-p " + std::to_string(port_) +
-               " -k " + dir_ + " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start");
+  run_as_owner(bin_ + "/initdb -D " + dir_ +
+               "/data -U postgres -A trust --no-sync -E UTF8 --locale=C");
+  run_as_owner(bin_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -w -t 60 -o \"-p " +
+               std::to_string(port_) + " -k " + dir_ +
+               " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c "
+               "full_page_writes=off\" start");
 }
 
 PostgresServer::~PostgresServer() {
@@ -88,9 +93,16 @@ PostgresServer::~PostgresServer() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-std::string PostgresServer::create_database() {
+std::string PostgresServer::create_database(const std::string& copy_of) {
   std::string name = "jc_test_" + std::to_string(++next_db_);
-  run_as_owner(bin_ + "/createdb -h 127.0.0.1 -p " + std::to_string(port_) + " -U postgres " + name);
+  std::string from;
+  if (!copy_of.empty()) {
+    auto at = copy_of.find("dbname=");
+    if (at == std::string::npos) throw std::runtime_error("not a test database: " + copy_of);
+    from = " -T " + copy_of.substr(at + 7);
+  }
+  run_as_owner(bin_ + "/createdb -h 127.0.0.1 -p " + std::to_string(port_) + " -U postgres" + from +
+               " " + name);
   return "host=127.0.0.1 port=" + std::to_string(port_) + " user=postgres dbname=" + name;
 }
 

@@ -15,8 +15,9 @@ class PostgresServer {
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
 
-  // A connection string for a new, empty database on the cluster.
-  std::string create_database();
+  // A connection string for a new, empty database on the cluster, or a copy of another.
+  std::string create_database(const std::string& copy_of = "");  // a copy of a database (no
+                                                                 // one connected to it)
 
   // The one cluster shared by every test in the process, started on first use.
   static PostgresServer& shared();
