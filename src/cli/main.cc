@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <tuple>
@@ -21,6 +22,7 @@
 #include "cli/users_command.h"
 #include "core/money.h"
 #include "governance/authentication.h"
+#include "governance/checkpoint.h"
 #include "identity/person_index.h"
 #include "insight/case_committee.h"
 #include "insight/jsna.h"
@@ -38,6 +40,7 @@
 #include "store/area_repository.h"
 #include "store/connection_pool.h"
 #include "store/database.h"
+#include "store/periodic.h"
 #include "synth/generator.h"
 #include "synth/simulation.h"
 
@@ -205,6 +208,35 @@ struct ServeArgs {
   bool secure_cookies = false;
   double sign_ins_per_minute = jc::server::ApiOptions{}.sign_ins_per_minute;
   std::string disclosure = "nhs-digital";
+  std::string audit_key, checkpoints;  // default: beside the database
+  int checkpoint_every = 60;           // seconds; 0: only on shutdown
+};
+
+// Signs a checkpoint of both audit trails when they grew since the last one.
+class Checkpointer {
+ public:
+  Checkpointer(const std::string& db, jc::governance::AuditKey key, std::string path)
+      : db_(jc::store::open_database(db)), key_(std::move(key)), path_(std::move(path)) {}
+  void run() {
+    std::lock_guard lock(mutex_);
+    const auto record = jc::governance::audit_head(*db_, jc::governance::AuditTrail::Record);
+    const auto access = jc::governance::audit_head(*db_, jc::governance::AuditTrail::Access);
+    if (record == record_ && access == access_) return;
+    auto written = jc::governance::write_checkpoint(*db_, key_, path_, jc::Timestamp::now());
+    if (!written) {
+      jc::server::log_event("error", "audit_checkpoint_failed",
+                            {{"error", std::string_view(written.error().message)}});
+      return;
+    }
+    record_ = record, access_ = access;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unique_ptr<jc::store::Database> db_;
+  jc::governance::AuditKey key_;
+  std::string path_;
+  std::int64_t record_ = -1, access_ = -1;
 };
 
 int run_serve(const ServeArgs& a) {
@@ -241,6 +273,22 @@ int run_serve(const ServeArgs& a) {
   ao.sign_ins_per_minute = a.sign_ins_per_minute;
   ao.disclosure = a.disclosure == "one-to-five" ? jc::insight::DisclosureRule::OneToFive
                                                 : jc::insight::DisclosureRule::NhsDigital;
+  // The audit key signs checkpoints of the audit trails (made 0600 on first run); they are
+  // appended to the checkpoint file every checkpoint_every seconds when the trails grew, and on
+  // shutdown.
+  auto key = jc::governance::load_or_create_audit_key(
+      a.audit_key.empty() ? jc::governance::default_audit_key_path(a.db) : a.audit_key);
+  if (!key) {
+    std::fprintf(stderr, "jointcare serve: the audit key: %s\n", key.error().message.c_str());
+    return kExitUsage;
+  }
+  Checkpointer checkpointer(
+      a.db, *key,
+      a.checkpoints.empty() ? jc::governance::default_checkpoint_path(a.db) : a.checkpoints);
+  checkpointer.run();
+  std::optional<jc::store::Periodic> checkpoints;
+  if (a.checkpoint_every > 0)
+    checkpoints.emplace(std::chrono::seconds(a.checkpoint_every), [&] { checkpointer.run(); });
   jc::server::Api api(pool, metrics, jc::governance::Authenticator{}, ao);
   jc::server::ServerOptions so;
   so.address = a.address;
@@ -276,6 +324,8 @@ int run_serve(const ServeArgs& a) {
   }
   std::fflush(stdout);
   server.run(true);
+  checkpoints.reset();
+  checkpointer.run();
   return 0;
 }
 
@@ -337,6 +387,17 @@ int main(int argc, char** argv) {
       ->add_option("--disclosure", serve_args.disclosure,
                    "The disclosure rule of published counts: nhs-digital (default) or one-to-five")
       ->check(CLI::IsMember({"nhs-digital", "one-to-five"}));
+  serve->add_option("--audit-key", serve_args.audit_key,
+                    "The key that signs the audit checkpoints, made 0600 when missing (default: "
+                    "beside the database; keep it off the database's disks and backups)");
+  serve->add_option("--checkpoints", serve_args.checkpoints,
+                    "The file signed checkpoints are appended to (default: beside the database); "
+                    "copy it to a witness");
+  serve
+      ->add_option("--checkpoint-every", serve_args.checkpoint_every,
+                   "Seconds between checkpoints of the audit trails (default 60; 0: on shutdown "
+                   "only)")
+      ->check(CLI::Range(0, 86400));
   serve
       ->add_option("--max-connections", serve_args.max_connections,
                    "Connections open at once; more are answered 503 (default 512)")

@@ -91,10 +91,9 @@ class StoredTree final : public merkle::NodeSource {
 }  // namespace
 
 std::uint64_t extend_audit_tree(store::Database& db, AuditTrail trail) {
+  // The subtrees are computed outside any transaction (SQLite's would hold the write lock while
+  // the events are read), then written in a short one, unless another extender came first.
   const auto size = static_cast<std::uint64_t>(audit_head(db, trail));
-  store::Transaction tx(db);
-  if (db.dialect() == store::Dialect::Postgres)  // one extender at a time
-    db.execute_script("SELECT pg_advisory_xact_lock(7300003)");
   const std::uint64_t from = stored_leaves(db, trail);
   const std::uint64_t to = size & ~std::uint64_t{255};
   if (to <= from) return size;
@@ -123,6 +122,10 @@ std::uint64_t extend_audit_tree(store::Database& db, AuditTrail trail) {
       throw std::runtime_error("audit trail: event " + std::to_string(expected) +
                                " is missing (run jointcare audit verify)");
   }
+  store::Transaction tx(db);
+  if (db.dialect() == store::Dialect::Postgres)  // one extender at a time
+    db.execute_script("SELECT pg_advisory_xact_lock(7300003)");
+  if (stored_leaves(db, trail) != from) return size;  // extended meanwhile
   auto writer = db.bulk_insert("audit_tree", {"trail", "height", "position", "hash"});
   for (const auto& [height, index, h] : made)
     writer->add({trail_key(trail), std::int64_t{height}, static_cast<std::int64_t>(index),
