@@ -214,7 +214,7 @@ int check_proof(const AuditArgs& a) {
     if (trail != governance::trail_name(head.trail))
       throw std::runtime_error("trail: the checkpoint is of the " +
                                std::string(governance::trail_name(head.trail)) + " trail");
-    const auto leaf = governance::merkle::leaf_hash(governance::audit_entry(e));
+    const auto leaf = governance::audit_leaf(governance::audit_hash(e));
     if (e.id < 1 || !governance::merkle::verify_inclusion(static_cast<std::uint64_t>(e.id - 1),
                                                           head.size, leaf, path, head.root)) {
       std::printf("proof NOT valid: event %lld as given is not in the %s trail of %s\n",
@@ -282,7 +282,7 @@ int run_audit(const AuditArgs& a) {
     auto p = governance::prove_inclusion(*db, trail, a.event, newest->size);
     json path = json::array();
     for (const auto& h : p.path) path.push_back(governance::merkle::to_hex(h));
-    const auto leaf = governance::merkle::leaf_hash(p.entry);
+    const auto leaf = governance::audit_leaf(p.event.hash);
     const bool ok =
         governance::merkle::verify_inclusion(p.index, p.size, leaf, p.path, newest->root);
     json out{{"trail", a.trail},
@@ -290,6 +290,7 @@ int run_audit(const AuditArgs& a) {
              {"entry_hex", hex_of(p.entry)},
              {"leaf_index", p.index},
              {"tree_size", p.size},
+             {"hash", p.event.hash},
              {"leaf_hash", governance::merkle::to_hex(leaf)},
              {"root", governance::merkle::to_base64(newest->root)},
              {"path", path},

@@ -52,7 +52,8 @@ bool read_month_name(std::string_view& s, bool full, int& out) {
 }  // namespace
 
 Result<Date> Date::from_ymd(int y, int m, int d) {
-  year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}};
+  year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+                     std::chrono::day{static_cast<unsigned>(d)}};
   if (m < 1 || m > 12 || d < 1 || !ymd.ok()) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "no such date: %04d-%02d-%02d", y, m, d);
@@ -72,27 +73,42 @@ Result<Date> Date::parse(std::string_view text, std::string_view format) {
       char spec = format[++i];
       bool ok = true;
       switch (spec) {
-        case 'Y': ok = read_digits(s, 4, 4, y); break;
+        case 'Y':
+          ok = read_digits(s, 4, 4, y);
+          break;
         case 'y':
           ok = read_digits(s, 2, 2, y);
           if (ok) y += (y < 30 ? 2000 : 1900);
           break;
-        case 'm': ok = read_digits(s, 1, 2, m); break;
-        case 'd': ok = read_digits(s, 1, 2, d); break;
-        case 'b': ok = read_month_name(s, false, m); break;
-        case 'B': ok = read_month_name(s, true, m); break;
-        default: return Error{std::string("unsupported date format directive %") + spec};
+        case 'm':
+          ok = read_digits(s, 1, 2, m);
+          break;
+        case 'd':
+          ok = read_digits(s, 1, 2, d);
+          break;
+        case 'b':
+          ok = read_month_name(s, false, m);
+          break;
+        case 'B':
+          ok = read_month_name(s, true, m);
+          break;
+        default:
+          return Error{std::string("unsupported date format directive %") + spec};
       }
-      if (!ok) return Error{"\"" + std::string(text) + "\" does not match the date format " + std::string(format)};
+      if (!ok)
+        return Error{"\"" + std::string(text) + "\" does not match the date format " +
+                     std::string(format)};
     } else {
       if (s.empty() || s.front() != f) {
-        return Error{"\"" + std::string(text) + "\" does not match the date format " + std::string(format)};
+        return Error{"\"" + std::string(text) + "\" does not match the date format " +
+                     std::string(format)};
       }
       s.remove_prefix(1);
     }
   }
   if (!s.empty() || y < 0 || m < 0 || d < 0) {
-    return Error{"\"" + std::string(text) + "\" does not match the date format " + std::string(format)};
+    return Error{"\"" + std::string(text) + "\" does not match the date format " +
+                 std::string(format)};
   }
   return from_ymd(y, m, d);
 }
@@ -126,10 +142,22 @@ std::string Date::format(std::string_view fmt) const {
       continue;
     }
     switch (fmt[++i]) {
-      case 'Y': std::snprintf(buf, sizeof buf, "%04d", y); out += buf; break;
-      case 'y': std::snprintf(buf, sizeof buf, "%02d", ((y % 100) + 100) % 100); out += buf; break;
-      case 'm': std::snprintf(buf, sizeof buf, "%02u", m); out += buf; break;
-      case 'd': std::snprintf(buf, sizeof buf, "%02u", d); out += buf; break;
+      case 'Y':
+        std::snprintf(buf, sizeof buf, "%04d", y);
+        out += buf;
+        break;
+      case 'y':
+        std::snprintf(buf, sizeof buf, "%02d", ((y % 100) + 100) % 100);
+        out += buf;
+        break;
+      case 'm':
+        std::snprintf(buf, sizeof buf, "%02u", m);
+        out += buf;
+        break;
+      case 'd':
+        std::snprintf(buf, sizeof buf, "%02u", d);
+        out += buf;
+        break;
       case 'b':
       case 'B': {
         std::string name(kMonths[m - 1]);
@@ -138,7 +166,9 @@ std::string Date::format(std::string_view fmt) const {
         out += name;
         break;
       }
-      default: out += '%'; out += fmt[i];
+      default:
+        out += '%';
+        out += fmt[i];
     }
   }
   return out;
@@ -148,7 +178,8 @@ int Date::years_since(Date birth) const {
   auto a = ymd_of(days_);
   auto b = ymd_of(birth.days_);
   int years = static_cast<int>(a.year()) - static_cast<int>(b.year());
-  if (std::chrono::month_day{a.month(), a.day()} < std::chrono::month_day{b.month(), b.day()}) --years;
+  if (std::chrono::month_day{a.month(), a.day()} < std::chrono::month_day{b.month(), b.day()})
+    --years;
   return years;
 }
 
@@ -159,7 +190,8 @@ Timestamp Timestamp::now() {
 }
 
 Timestamp Timestamp::at(Date d, int hour, int minute, int second) {
-  return Timestamp(static_cast<std::int64_t>(d.days()) * 86400 + hour * 3600 + minute * 60 + second);
+  return Timestamp(static_cast<std::int64_t>(d.days()) * 86400 + hour * 3600 + minute * 60 +
+                   second);
 }
 
 Result<Timestamp> Timestamp::parse_iso(std::string_view text) {
@@ -209,13 +241,32 @@ Date Timestamp::date() const {
   return Date::from_days(static_cast<std::int32_t>(d));
 }
 
+// Written digit by digit: the audit trail formats a time for every event it verifies.
 std::string Timestamp::iso() const {
   Date d = date();
-  std::int64_t rem = s_ - static_cast<std::int64_t>(d.days()) * 86400;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", d.iso().c_str(), static_cast<int>(rem / 3600),
-                static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
-  return buf;
+  const std::int64_t rem = s_ - static_cast<std::int64_t>(d.days()) * 86400;
+  auto ymd = ymd_of(d.days());
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", d.iso().c_str(),
+                  static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+                  static_cast<int>(rem % 60));
+    return buf;
+  }
+  std::string out = "0000-00-00T00:00:00Z";
+  auto two = [&](std::size_t at, int v) {
+    out[at] = static_cast<char>('0' + v / 10);
+    out[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  two(0, year / 100);
+  two(2, year % 100);
+  two(5, static_cast<int>(static_cast<unsigned>(ymd.month())));
+  two(8, static_cast<int>(static_cast<unsigned>(ymd.day())));
+  two(11, static_cast<int>(rem / 3600));
+  two(14, static_cast<int>(rem / 60 % 60));
+  two(17, static_cast<int>(rem % 60));
+  return out;
 }
 
 }  // namespace jc

@@ -194,7 +194,6 @@ void verify_trail(store::Database& main, AuditTrail trail,
         main, trail, *start, window_end, [&](const AuditEvent& e, std::string_view raw_time) {
           ++events;
           if (!v.intact) return;
-          const std::string entry = audit_entry(e);
           if (e.id != expected_id) {
             bad(e.id, "expected event " + std::to_string(expected_id) +
                           " here: events before it were removed or reordered");
@@ -202,16 +201,16 @@ void verify_trail(store::Database& main, AuditTrail trail,
             bad(e.id,
                 "its link to the event before does not match: an event before it was removed, "
                 "reordered or altered");
-          } else if (raw_time != e.occurred_at.iso()) {
+          } else if (const std::string iso = e.occurred_at.iso(); raw_time != iso) {
             bad(e.id, "its time \"" + audit_text(raw_time, 64) +
-                          "\" is not in the one form the trail writes (" + e.occurred_at.iso() +
+                          "\" is not in the one form the trail writes (" + iso +
                           "): it was rewritten");
           } else if (audit_hash(e) != e.hash) {
             bad(e.id, "its content does not match its hash: it was altered");
           }
           previous = e.hash;
           ++expected_id;
-          tree.add(merkle::leaf_hash(entry));
+          tree.add(audit_leaf(e.hash));
           check_heads(e.id);
         });
     if (window_end == std::numeric_limits<std::int64_t>::max()) break;
@@ -497,10 +496,29 @@ void read_audit_events(store::Database& db, AuditTrail trail, std::int64_t from,
       rows.back().event.trail = trail;
     });
   }
-  if (stores.size() > 1)
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const Read& a, const Read& b) { return a.event.id < b.event.id; });
+  auto by_id = [](const Read& a, const Read& b) { return a.event.id < b.event.id; };
+  if (stores.size() > 1 && !std::is_sorted(rows.begin(), rows.end(), by_id))
+    std::stable_sort(rows.begin(), rows.end(), by_id);
   for (const auto& r : rows) f(r.event, r.raw_time);
+}
+
+void read_audit_hashes(store::Database& db, AuditTrail trail, std::int64_t from, std::int64_t to,
+                       const std::function<void(std::int64_t, std::string_view)>& f) {
+  if (from >= to) return;
+  const auto stores = stores_of(db, trail);
+  const std::string select =
+      "SELECT id, hash FROM " + table(trail) + " WHERE id >= ? AND id < ? ORDER BY id";
+  if (stores.size() == 1) {
+    stores[0]->query(select, {from, to}, [&](const store::Row& r) { f(r.integer(0), r.text(1)); });
+    return;
+  }
+  std::vector<std::pair<std::int64_t, std::string>> rows;
+  for (auto* part : stores)
+    part->query(select, {from, to},
+                [&](const store::Row& r) { rows.emplace_back(r.integer(0), r.text(1)); });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [id, hash] : rows) f(id, hash);
 }
 
 const char* trail_name(AuditTrail trail) {

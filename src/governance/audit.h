@@ -100,6 +100,9 @@ std::string audit_text(std::string_view text, std::size_t max_bytes = 256);
 // trail; `raw_time` is occurred_at as stored.
 void read_audit_events(store::Database& db, AuditTrail trail, std::int64_t from, std::int64_t to,
                        const std::function<void(const AuditEvent&, std::string_view raw_time)>& f);
+// The ids and chain hashes of a trail's events with ids in [from, to), in order of id.
+void read_audit_hashes(store::Database& db, AuditTrail trail, std::int64_t from, std::int64_t to,
+                       const std::function<void(std::int64_t id, std::string_view hash)>& f);
 // The newest event's id of a trail (0: none).
 std::int64_t audit_head(store::Database& db, AuditTrail trail);
 

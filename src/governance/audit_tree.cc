@@ -31,10 +31,17 @@ class StoredTree final : public merkle::NodeSource {
     return merkle::node_hash(complete(height - 1, 2 * index), complete(height - 1, 2 * index + 1));
   }
 
-  // The event of a leaf (read with its tile).
-  const AuditEvent& event(std::uint64_t index) {
-    load_tile(index);
-    return events_.at(index);
+  // The event of a leaf.
+  AuditEvent event(std::uint64_t index) {
+    if (index >= size_) throw std::out_of_range("the audit tree has no such leaf");
+    std::optional<AuditEvent> found;
+    read_audit_events(db_, trail_, static_cast<std::int64_t>(index + 1),
+                      static_cast<std::int64_t>(index + 2),
+                      [&](const AuditEvent& e, std::string_view) { found = e; });
+    if (!found)
+      throw std::runtime_error("audit trail: event " + std::to_string(index + 1) +
+                               " is missing (run jointcare audit verify)");
+    return *found;
   }
 
  private:
@@ -46,12 +53,10 @@ class StoredTree final : public merkle::NodeSource {
     if (leaves_.count(index)) return;
     const std::uint64_t first = index & ~std::uint64_t{255};
     const std::uint64_t last = std::min(first + 256, size_);
-    read_audit_events(db_, trail_, static_cast<std::int64_t>(first + 1),
+    read_audit_hashes(db_, trail_, static_cast<std::int64_t>(first + 1),
                       static_cast<std::int64_t>(last + 1),
-                      [&](const AuditEvent& e, std::string_view) {
-                        const std::uint64_t i = static_cast<std::uint64_t>(e.id - 1);
-                        leaves_[i] = merkle::leaf_hash(audit_entry(e));
-                        events_[i] = e;
+                      [&](std::int64_t id, std::string_view hash) {
+                        leaves_[static_cast<std::uint64_t>(id - 1)] = audit_leaf(hash);
                       });
     for (std::uint64_t i = first; i < last; ++i) {
       if (!leaves_.count(i))
@@ -85,10 +90,16 @@ class StoredTree final : public merkle::NodeSource {
   AuditTrail trail_;
   std::uint64_t size_, stored_;
   std::unordered_map<std::uint64_t, merkle::Hash> leaves_, nodes_;
-  std::unordered_map<std::uint64_t, AuditEvent> events_;
 };
 
 }  // namespace
+
+merkle::Hash audit_leaf(std::string_view chain_hash) {
+  if (auto raw = merkle::from_hex(chain_hash))
+    return merkle::leaf_hash(
+        std::string_view(reinterpret_cast<const char*>(raw->data()), raw->size()));
+  return merkle::leaf_hash(chain_hash);
+}
 
 std::uint64_t extend_audit_tree(store::Database& db, AuditTrail trail) {
   // The subtrees are computed outside any transaction (SQLite's would hold the write lock while
@@ -109,14 +120,14 @@ std::uint64_t extend_audit_tree(store::Database& db, AuditTrail trail) {
   for (std::uint64_t at = from; at < to; at += kWindow) {
     const std::uint64_t end = std::min(to, at + kWindow);
     std::uint64_t expected = at + 1;
-    read_audit_events(
+    read_audit_hashes(
         db, trail, static_cast<std::int64_t>(at + 1), static_cast<std::int64_t>(end + 1),
-        [&](const AuditEvent& e, std::string_view) {
-          if (static_cast<std::uint64_t>(e.id) != expected)
+        [&](std::int64_t id, std::string_view hash) {
+          if (static_cast<std::uint64_t>(id) != expected)
             throw std::runtime_error("audit trail: event " + std::to_string(expected) +
                                      " is missing (run jointcare audit verify)");
           ++expected;
-          builder.add(merkle::leaf_hash(audit_entry(e)));
+          builder.add(audit_leaf(hash));
         });
     if (expected != end + 1)
       throw std::runtime_error("audit trail: event " + std::to_string(expected) +

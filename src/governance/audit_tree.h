@@ -1,5 +1,7 @@
 // Each audit trail is a verifiable log: its events, in order of id, are the leaves of a Merkle
-// tree (merkle.h; a leaf's entry is audit_entry(event)). The log keeps the hashes of its complete
+// tree (merkle.h). A leaf's entry is the event's chain hash, the 32 bytes of SHA-256 of its
+// canonical encoding (audit_entry), so the tree commits to every field of every event and is
+// extended by reading one column. The log keeps the hashes of its complete
 // subtrees of 256, 65,536, 2^24 ... leaves (table audit_tree, filled as checkpoints are made), so
 // that a root or a proof reads at most a few hundred events and stored hashes, whatever the size
 // of the log. The stored tree only speeds things up: verify_audit recomputes it from the events.
@@ -16,6 +18,10 @@
 #include "store/database.h"
 
 namespace jc::governance {
+
+// The leaf of an event: leaf_hash of its chain hash's 32 bytes (of the text as stored, should that
+// not be 64 hex digits).
+merkle::Hash audit_leaf(std::string_view chain_hash);
 
 // Heights of the stored subtrees: multiples of this.
 constexpr int kTreeStride = 8;
@@ -37,7 +43,7 @@ merkle::Hash audit_root(store::Database& db, AuditTrail trail, std::uint64_t siz
 // An event's inclusion proof in the tree of the trail's first `size` events.
 struct InclusionProof {
   AuditEvent event;
-  std::string entry;    // audit_entry(event): the leaf's input
+  std::string entry;    // audit_entry(event): SHA-256 of it is the chain hash, the leaf's entry
   std::uint64_t index;  // the leaf: event id - 1
   std::uint64_t size;
   std::vector<merkle::Hash> path;

@@ -67,13 +67,32 @@ class CareWorld {
          ended ? store::Value(std::string("2026-02-01T09:00:00Z")) : store::null()});
   }
 
+  // A consent choice already on record, sealed by its event in the record trail as the gate
+  // seals one (verification checks every consent choice against its event).
   void consent(PersonId person, std::int64_t organisation, const std::string& direction,
                bool allowed) {
-    db_.execute(
+    const std::int64_t id = db_.insert_returning_id(
         "INSERT INTO consents (person_id, organisation_id, direction, allowed, recorded_at) VALUES "
         "(?, ?, ?, ?, "
         "'2026-01-03T09:00:00Z')",
         {person.value, organisation, direction, std::int64_t{allowed ? 1 : 0}});
+    seal(person, "consent", "create", "consent", id);
+  }
+
+  // The record-trail event that seals a governance record made by a fixture.
+  void seal(PersonId person, const std::string& record_type, const std::string& action,
+            const std::string& kind, std::int64_t id) {
+    governance::AuditEvent e;
+    e.occurred_at = Timestamp::from_seconds(1'780'000'000);
+    e.user_role = "system";
+    e.person_id = person.value;
+    e.action = action;
+    e.record_type = record_type;
+    e.record_id = std::to_string(id);
+    e.purpose = "TREAT";
+    e.outcome = "success";
+    e.detail = governance::governed_row_digest(db_, kind, id);
+    governance::append_audit(db_, e);
   }
 
   care::CareContext as(const StaffUser& u, Timestamp now = Timestamp::from_seconds(1'790'000'000)) {

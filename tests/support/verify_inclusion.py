@@ -3,7 +3,8 @@
 
 The event's canonical entry is rebuilt from its fields (each "<byte length>:<bytes>;", ids in
 decimal or "-", operation and reason when either is set, detail after them when set, then the
-previous event's hash), hashed as an RFC 9162 leaf (SHA-256 of 0x00 || entry), and walked up its
+previous event's hash); its SHA-256 (the event's chain hash) is the log's entry, hashed as an
+RFC 9162 leaf (SHA-256 of 0x00 || entry), and walked up its
 audit path with the verification algorithm of RFC 9162 section 2.1.3.2 to the root that the
 checkpoint note carries (its third line, base64). Exit 0 when the proof holds; 1 otherwise.
 """
@@ -60,7 +61,7 @@ def main():
         return 1
     lines = proof["checkpoint"].split("\n")
     size, root = int(lines[1]), base64.b64decode(lines[2])
-    leaf = hashlib.sha256(b"\x00" + raw).digest()
+    leaf = hashlib.sha256(b"\x00" + hashlib.sha256(raw).digest()).digest()
     path = [bytes.fromhex(h) for h in proof["path"]]
     if size != proof["tree_size"] or not verify(e["id"] - 1, size, leaf, path, root):
         print("proof does not verify")
