@@ -220,7 +220,7 @@ int main(int argc, char** argv) {
     auto db = jc::store::open_database(path);
     auto user = jc::store::find_staff_by_username(*db, "dnurse")->user;
     std::int64_t n = db->query_integer("SELECT COUNT(*) FROM persons").value_or(1);
-    jc::care::CareContext ctx{*db, jc::governance::RoleTable::built_in(), jc::governance::Actor{user, "direct care"}, discard,
+    jc::care::CareContext ctx{*db, jc::governance::RoleTable::built_in(), jc::governance::Actor{user, jc::governance::Purpose::Treatment}, discard,
                               jc::Timestamp::now()};
     std::mt19937_64 rng(7);
     std::uniform_int_distribution<std::int64_t> pick(1, n);

@@ -138,6 +138,41 @@ Outcome<std::vector<AccessLogEntry>> who_looked(const CareContext& ctx, PersonId
   return named(ctx.db, std::move(events));
 }
 
+Outcome<AccessReport> access_report(const CareContext& ctx, PersonId person, std::size_t limit,
+                                    const governance::CheckpointLog* checkpoints) {
+  auto entries = who_looked(ctx, person, limit + 1);
+  if (!entries.ok()) return entries.failure();
+  AccessReport report;
+  report.person = person;
+  report.made_at = ctx.now;
+  if (checkpoints) {
+    report.record = checkpoints->newest(governance::AuditTrail::Record);
+    report.access = checkpoints->newest(governance::AuditTrail::Access);
+    report.verifier = checkpoints->verifier();
+  }
+  report.more = entries->size() > limit;
+  if (report.more) entries->resize(limit);
+  for (auto& x : *entries) {
+    ProvedLine line;
+    const auto trail = x.event.trail;
+    const auto& cp = trail == governance::AuditTrail::Record ? report.record : report.access;
+    if (cp && x.event.id >= 1 && static_cast<std::uint64_t>(x.event.id) <= cp->size) {
+      line.proof = governance::prove_inclusion(ctx.db, trail, x.event.id, cp->size);
+      // The proof is of the event as the log holds it at that position, the line shown; its
+      // fields must hash to the chain hash the leaf commits to.
+      line.proof_holds =
+          line.proof->event.hash == x.event.hash &&
+          governance::audit_hash(line.proof->event) == line.proof->event.hash &&
+          governance::merkle::verify_inclusion(line.proof->index, line.proof->size,
+                                               governance::audit_leaf(line.proof->event.hash),
+                                               line.proof->path, cp->root);
+    }
+    line.entry = std::move(x);
+    report.lines.push_back(std::move(line));
+  }
+  return report;
+}
+
 Outcome<governance::AuditVerification> verify_audit_trail(const CareContext& ctx) {
   auto gate = ctx.gate();
   if (!gate.pass_role(Op::AuditVerify))

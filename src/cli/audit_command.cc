@@ -12,6 +12,7 @@
 #include "governance/audit_tree.h"
 #include "governance/checkpoint.h"
 #include "governance/gate.h"
+#include "governance/proof_json.h"
 #include "io/csv_writer.h"
 #include "store/database.h"
 #include "store/staff_repository.h"
@@ -118,33 +119,6 @@ Result<std::optional<std::pair<std::string, std::vector<governance::Checkpoint>>
   auto read = governance::read_checkpoints(path, *v);
   if (!read) return read.error();
   return std::optional(std::pair(path, std::move(*read)));
-}
-
-json event_json(const governance::AuditEvent& e) {
-  auto opt = [](const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); };
-  return json{{"id", e.id},
-              {"occurred_at", e.occurred_at.iso()},
-              {"user_id", opt(e.user_id)},
-              {"user_role", e.user_role},
-              {"organisation_id", opt(e.organisation_id)},
-              {"person_id", opt(e.person_id)},
-              {"action", e.action},
-              {"record_type", e.record_type},
-              {"record_id", e.record_id},
-              {"purpose", e.purpose},
-              {"outcome", e.outcome},
-              {"operation", e.operation},
-              {"reason", e.reason},
-              {"detail", e.detail},
-              {"previous_hash", e.previous_hash}};
-}
-
-std::string hex_of(std::string_view bytes) {
-  std::string out(bytes.size() * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                 bytes.size());
-  out.pop_back();
-  return out;
 }
 
 int check_proof(const AuditArgs& a) {
@@ -280,22 +254,9 @@ int run_audit(const AuditArgs& a) {
       return 2;
     }
     auto p = governance::prove_inclusion(*db, trail, a.event, newest->size);
-    json path = json::array();
-    for (const auto& h : p.path) path.push_back(governance::merkle::to_hex(h));
-    const auto leaf = governance::audit_leaf(p.event.hash);
-    const bool ok =
-        governance::merkle::verify_inclusion(p.index, p.size, leaf, p.path, newest->root);
-    json out{{"trail", a.trail},
-             {"event", event_json(p.event)},
-             {"entry_hex", hex_of(p.entry)},
-             {"leaf_index", p.index},
-             {"tree_size", p.size},
-             {"hash", p.event.hash},
-             {"leaf_hash", governance::merkle::to_hex(leaf)},
-             {"root", governance::merkle::to_base64(newest->root)},
-             {"path", path},
-             {"checkpoint", newest->note}};
-    std::printf("%s\n", out.dump(2, ' ', false, json::error_handler_t::replace).c_str());
+    const bool ok = governance::merkle::verify_inclusion(
+        p.index, p.size, governance::audit_leaf(p.event.hash), p.path, newest->root);
+    std::printf("%s\n", governance::inclusion_proof_json(p, *newest, 2).c_str());
     if (!ok) {
       std::fprintf(stderr,
                    "jointcare audit prove: the log does not hold this event as %s signed it: run "
@@ -368,7 +329,7 @@ int run_audit(const AuditArgs& a) {
     return 2;
   }
   governance::DirectAudit reads(*db);
-  const governance::Actor actor{staff->user, "information governance"};
+  const governance::Actor actor{staff->user, governance::Purpose::GovernanceReview};
   governance::Gate gate(*db, governance::RoleTable::built_in(), actor, reads, Timestamp::now());
   if (!gate.pass_role(governance::Op::AuditSearch,
                       q.person_id ? std::optional(PersonId(*q.person_id)) : std::nullopt)) {

@@ -42,7 +42,7 @@ int run_export(const ExportArgs& a) {
                    a.as.c_str());
       return 2;
     }
-    actor.emplace(governance::Actor{staff->user, "person index administration"});
+    actor.emplace(governance::Actor{staff->user, governance::Purpose::Operations});
     reads.emplace(*db);
     gate.emplace(*db, governance::RoleTable::built_in(), *actor, *reads, Timestamp::now());
     auto pass = gate->pass_role(governance::Op::ExtractExport, std::nullopt, a.dir);
@@ -69,7 +69,7 @@ int run_export(const ExportArgs& a) {
       const auto& op = governance::operation(governance::Op::ExtractExport);
       audit_operator(*db,
                      {std::string(op.code), std::string(op.action), std::string(op.record_type),
-                      holder.ods_code, std::string(op.purpose), std::nullopt});
+                      holder.ods_code, std::string(governance::code(*op.purpose)), std::nullopt});
     }
     tx.commit();
     written += n;

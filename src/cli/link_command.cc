@@ -353,7 +353,7 @@ int run_review(const ReviewArgs& a) {
       return fail("--as: no active staff account \"" + a.as + "\"");
     governance::DirectAudit reads(*db);
     care::CareContext ctx{*db, governance::RoleTable::built_in(),
-                          governance::Actor{staff->user, "clerical review"}, reads,
+                          governance::Actor{staff->user, governance::Purpose::Operations}, reads,
                           Timestamp::now()};
     auto done = a.undo_merge
                     ? care::undo_person_merge(ctx, a.undo_merge)

@@ -212,33 +212,6 @@ struct ServeArgs {
   int checkpoint_every = 60;           // seconds; 0: only on shutdown
 };
 
-// Signs a checkpoint of both audit trails when they grew since the last one.
-class Checkpointer {
- public:
-  Checkpointer(const std::string& db, jc::governance::AuditKey key, std::string path)
-      : db_(jc::store::open_database(db)), key_(std::move(key)), path_(std::move(path)) {}
-  void run() {
-    std::lock_guard lock(mutex_);
-    const auto record = jc::governance::audit_head(*db_, jc::governance::AuditTrail::Record);
-    const auto access = jc::governance::audit_head(*db_, jc::governance::AuditTrail::Access);
-    if (record == record_ && access == access_) return;
-    auto written = jc::governance::write_checkpoint(*db_, key_, path_, jc::Timestamp::now());
-    if (!written) {
-      jc::server::log_event("error", "audit_checkpoint_failed",
-                            {{"error", std::string_view(written.error().message)}});
-      return;
-    }
-    record_ = record, access_ = access;
-  }
-
- private:
-  std::mutex mutex_;
-  std::unique_ptr<jc::store::Database> db_;
-  jc::governance::AuditKey key_;
-  std::string path_;
-  std::int64_t record_ = -1, access_ = -1;
-};
-
 int run_serve(const ServeArgs& a) {
   int threads = a.threads > 0 ? a.threads
                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -282,13 +255,28 @@ int run_serve(const ServeArgs& a) {
     std::fprintf(stderr, "jointcare serve: the audit key: %s\n", key.error().message.c_str());
     return kExitUsage;
   }
-  Checkpointer checkpointer(
-      a.db, *key,
-      a.checkpoints.empty() ? jc::governance::default_checkpoint_path(a.db) : a.checkpoints);
-  checkpointer.run();
+  // The checkpoint file is checked before serving: one altered or forged is a log not to be
+  // extended until audit verify says what happened.
+  jc::governance::CheckpointLog checkpoint_log(
+      a.checkpoints.empty() ? jc::governance::default_checkpoint_path(a.db) : a.checkpoints, *key);
+  if (auto st = checkpoint_log.load(); !st) {
+    std::fprintf(stderr,
+                 "jointcare serve: the audit checkpoints cannot be trusted: %s (run jointcare "
+                 "audit verify)\n",
+                 st.error().message.c_str());
+    return kExitUsage;
+  }
+  auto signer = jc::store::open_database(a.db);
+  auto checkpoint = [&] {
+    if (auto st = checkpoint_log.sign(*signer, jc::Timestamp::now()); !st)
+      jc::server::log_event("error", "audit_checkpoint_failed",
+                            {{"error", std::string_view(st.error().message)}});
+  };
+  checkpoint();
   std::optional<jc::store::Periodic> checkpoints;
   if (a.checkpoint_every > 0)
-    checkpoints.emplace(std::chrono::seconds(a.checkpoint_every), [&] { checkpointer.run(); });
+    checkpoints.emplace(std::chrono::seconds(a.checkpoint_every), checkpoint);
+  ao.checkpoints = &checkpoint_log;
   jc::server::Api api(pool, metrics, jc::governance::Authenticator{}, ao);
   jc::server::ServerOptions so;
   so.address = a.address;
@@ -325,7 +313,7 @@ int run_serve(const ServeArgs& a) {
   std::fflush(stdout);
   server.run(true);
   checkpoints.reset();
-  checkpointer.run();
+  checkpoint();
   return 0;
 }
 

@@ -24,7 +24,7 @@ void audit_operator_report(store::Database& db, const std::string& report) {
   const auto& op = governance::operation(governance::Op::CommissioningRead);
   store::Transaction tx(db);
   audit_operator(db, {std::string(op.code), std::string(op.action), std::string(op.record_type),
-                      report, std::string(op.purpose), std::nullopt});
+                      report, std::string(governance::code(*op.purpose)), std::nullopt});
   tx.commit();
 }
 

@@ -5,6 +5,7 @@
 
 #include "governance/access.h"
 #include "governance/audit.h"
+#include "governance/purpose.h"
 #include "governance/authentication.h"
 #include "io/toml_file.h"
 #include "store/area_repository.h"
@@ -25,8 +26,8 @@ void audit_admin(store::Database& db, const std::string& action, std::int64_t us
   e.user_role = "system";
   e.action = action;
   e.record_type = "staff_user";
-  e.record_id = std::to_string(user_id);
-  e.purpose = "user administration by " + by;
+  e.record_id = std::to_string(user_id) + " by " + by;
+  e.purpose = std::string(governance::code(governance::Purpose::SystemAdministration));
   e.outcome = "success";
   governance::append_audit(db, e);
 }

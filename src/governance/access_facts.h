@@ -15,6 +15,7 @@
 #include "governance/access.h"
 #include "governance/audit.h"
 #include "governance/operations.h"
+#include "governance/purpose.h"
 #include "store/database.h"
 
 namespace jc::governance {
@@ -22,7 +23,7 @@ namespace jc::governance {
 // Who is acting and why: the purpose of use goes into every audit event.
 struct Actor {
   StaffUser user;
-  std::string purpose = "direct care";
+  Purpose purpose = Purpose::Treatment;
 };
 
 // An entry of the record, as the access rule sees it.

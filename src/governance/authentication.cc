@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "governance/audit.h"
+#include "governance/purpose.h"
 #include "store/staff_repository.h"
 
 namespace jc::governance {
@@ -87,7 +88,7 @@ void audit_sign_in(store::Database& db, const std::optional<StaffUser>& user, Ti
   e.action = "login";
   e.record_type = "session";
   e.record_id = user ? std::to_string(user->id.value) : "-";
-  e.purpose = "sign-in";
+  e.purpose = std::string(code(Purpose::SystemAdministration));
   e.outcome = outcome;
   append_audit(db, e);
 }

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -344,18 +345,75 @@ Result<std::vector<Checkpoint>> read_checkpoints(const std::string& path,
   return out;
 }
 
-Result<std::string> write_checkpoint(store::Database& db, const AuditKey& key,
-                                     const std::string& path, Timestamp at) {
-  std::string notes;
-  for (auto trail : {AuditTrail::Record, AuditTrail::Access})
-    notes += sign_checkpoint(key, audit_tree_head(db, trail), at) + "\n";
+namespace {
+
+Status append_notes(const std::string& path, const std::string& notes) {
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return Error{path + ": cannot open: " + std::strerror(errno)};
   auto st = write_all(fd, path, notes);
   if (st && ::fsync(fd) != 0) st = Error{path + ": cannot flush: " + std::strerror(errno)};
   ::close(fd);
-  if (!st) return st.error();
+  return st;
+}
+
+}  // namespace
+
+Result<std::string> write_checkpoint(store::Database& db, const AuditKey& key,
+                                     const std::string& path, Timestamp at) {
+  std::string notes;
+  for (auto trail : {AuditTrail::Record, AuditTrail::Access})
+    notes += sign_checkpoint(key, audit_tree_head(db, trail), at) + "\n";
+  if (auto st = append_notes(path, notes); !st) return st.error();
   return notes;
+}
+
+CheckpointLog::CheckpointLog(std::string path, AuditKey key)
+    : path_(std::move(path)), key_(std::move(key)) {}
+
+AuditVerifier CheckpointLog::verifier() const { return verifier_of(key_); }
+
+Status CheckpointLog::load() {
+  std::error_code ec;
+  if (!std::filesystem::exists(path_, ec)) return {};
+  auto read = read_checkpoints(path_, verifier_of(key_));
+  if (!read) return read.error();
+  std::lock_guard lock(mutex_);
+  count_ = read->size();
+  for (auto& c : *read) (c.trail == AuditTrail::Record ? record_ : access_) = std::move(c);
+  return {};
+}
+
+Status CheckpointLog::sign(store::Database& db, Timestamp at) {
+  std::lock_guard signing(signing_);  // one signer at a time; proofs read newest() meanwhile
+  std::vector<Checkpoint> made;
+  std::string notes;
+  bool grew = false;
+  for (auto trail : {AuditTrail::Record, AuditTrail::Access}) {
+    const TreeHead head = audit_tree_head(db, trail);
+    const auto before = newest(trail);
+    grew = grew || !before || before->size != head.size || before->root != head.root;
+    Checkpoint c;
+    c.trail = trail;
+    c.size = head.size;
+    c.root = head.root;
+    c.time = at.iso();
+    c.note = sign_checkpoint(key_, head, at);
+    notes += c.note + "\n";
+    made.push_back(std::move(c));
+  }
+  if (!grew) return {};
+  if (auto st = append_notes(path_, notes); !st) return st;
+  std::lock_guard lock(mutex_);
+  for (auto& c : made) {
+    c.number = ++count_;
+    (c.trail == AuditTrail::Record ? record_ : access_) = std::move(c);
+  }
+  return {};
+}
+
+std::optional<Checkpoint> CheckpointLog::newest(AuditTrail trail) const {
+  std::lock_guard lock(mutex_);
+  return trail == AuditTrail::Record ? record_ : access_;
 }
 
 std::string default_audit_key_path(const std::string& db_target) {

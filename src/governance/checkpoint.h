@@ -14,6 +14,8 @@
 
 #include <array>
 #include <cstdint>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +73,30 @@ Result<std::vector<Checkpoint>> read_checkpoints(const std::string& path,
 // `path` (created 0600 when missing; flushed to disk before returning). Returns the notes.
 Result<std::string> write_checkpoint(store::Database& db, const AuditKey& key,
                                      const std::string& path, Timestamp at);
+
+// A checkpoint file as a server keeps it: it signs into it at an interval and on shutdown, and
+// remembers the newest checkpoint of each trail for the inclusion proofs its reports carry. Safe
+// to share between threads.
+class CheckpointLog {
+ public:
+  CheckpointLog(std::string path, AuditKey key);
+  // Reads the checkpoints the file holds already (each signature checked); a missing file is
+  // none yet.
+  Status load();
+  // Signs the head of both trails into the file, when either grew since the newest checkpoint.
+  Status sign(store::Database& db, Timestamp at);
+  std::optional<Checkpoint> newest(AuditTrail trail) const;
+  AuditVerifier verifier() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  AuditKey key_;
+  std::mutex signing_;
+  mutable std::mutex mutex_;
+  std::size_t count_ = 0;
+  std::optional<Checkpoint> record_, access_;
+};
 
 // Where a database keeps its key and checkpoints unless told: beside a SQLite file
 // ("area.db" → "area.audit-key", "area.checkpoints"); for PostgreSQL, in the working directory,

@@ -28,8 +28,9 @@ AuditEvent Gate::event(const Operation& op, std::optional<PersonId> person, std:
   e.action = std::string(op.action);
   e.record_type = std::string(op.record_type);
   e.record_id = std::move(record_id);
-  std::string purpose = op.purpose.empty() ? actor_.purpose : std::string(op.purpose);
-  e.purpose = d.by_override ? purpose + " (override)" : purpose;
+  // A read the rule allowed only by an override is emergency care, whatever was asserted.
+  e.purpose = std::string(
+      code(d.by_override ? Purpose::EmergencyTreatment : op.purpose.value_or(actor_.purpose)));
   e.outcome = d.allowed ? "success" : "denied";
   e.operation = std::string(op.code);
   if (!d.allowed) e.reason = std::string(to_code(d.reason));

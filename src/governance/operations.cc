@@ -7,6 +7,7 @@ namespace {
 
 using A = Activity;
 using S = Scope;
+using P = Purpose;
 constexpr AuditTrail R = AuditTrail::Record;
 constexpr AuditTrail X = AuditTrail::Access;
 
@@ -67,25 +68,25 @@ constexpr std::array<Operation, 51> kOperations = {{
      "personal_budget"},
     {Op::BudgetList, "budget.list", A::ViewRecord, S::Read, X, "read", "personal_budgets"},
     {Op::AlertList, "alert.list", A::ReviewAlerts, S::Role, X, "read", "alert", false, false,
-     "information governance"},
+     P::GovernanceReview},
     {Op::AlertReview, "alert.review", A::ReviewAlerts, S::Role, R, "update", "alert", false, false,
-     "information governance"},
+     P::GovernanceReview},
     {Op::AuditSearch, "audit.search", A::Audit, S::Role, X, "search", "audit_trail", false, false,
-     "information governance"},
+     P::GovernanceReview},
     {Op::AuditWhoLooked, "audit.who_looked", A::Audit, S::Role, X, "read", "access_log", false,
-     false, "information governance"},
+     false, P::GovernanceReview},
     {Op::AuditVerify, "audit.verify", A::Audit, S::Role, X, "read", "audit_trail", false, false,
-     "information governance"},
-    {Op::CommissioningRead, "commissioning.read", A::Aggregates, S::Role, X, "read",
-     "commissioning", false, false, "commissioning"},
+     P::GovernanceReview},
+    {Op::CommissioningRead, "commissioning.read", A::Aggregates, S::Role, X, "read", "commissioning",
+     false, false, P::Operations},
     {Op::PersonMerge, "person.merge", A::ManagePersonIndex, S::Role, R, "merge", "linkage_review",
-     false, false, "clerical review"},
+     false, false, P::Operations},
     {Op::PersonKeepApart, "person.keep_apart", A::ManagePersonIndex, S::Role, R, "update",
-     "linkage_review", false, false, "clerical review"},
+     "linkage_review", false, false, P::Operations},
     {Op::PersonUnmerge, "person.unmerge", A::ManagePersonIndex, S::Role, R, "unmerge",
-     "person_merge", false, false, "clerical review"},
+     "person_merge", false, false, P::Operations},
     {Op::ExtractExport, "extract.export", A::ManagePersonIndex, S::Role, R, "export", "extract",
-     false, false, "person index administration"},
+     false, false, P::Operations},
 }};
 
 constexpr bool in_order() {

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
 #include "core/result.h"
 #include "governance/access.h"
 #include "governance/audit.h"
+#include "governance/purpose.h"
 
 namespace jc::governance {
 
@@ -85,7 +87,7 @@ struct Operation {
   bool is_override = false;
   // The purpose of use its events record when the operation has its own (governance's reviews,
   // commissioning); otherwise the one the user gives.
-  std::string_view purpose = {};
+  std::optional<Purpose> purpose = {};
 };
 
 // The table, in the order of Op.

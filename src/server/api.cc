@@ -255,7 +255,7 @@ HttpResponse Api::engine_report(store::Database& db, const HttpRequest& req) {
 }
 
 HttpResponse Api::care_answer(store::Database& db, const HttpRequest& req, const StaffUser& staff,
-                              const std::string& purpose) {
+                              governance::Purpose purpose) {
   governance::CollectingAudit looked;
   care::CareContext c{db, roles_, governance::Actor{staff, purpose}, looked, Timestamp::now()};
   std::string unused;
@@ -266,7 +266,7 @@ HttpResponse Api::care_answer(store::Database& db, const HttpRequest& req, const
   return out;
 }
 
-void Api::submit_change(const HttpRequest& req, const StaffUser& staff, const std::string& purpose,
+void Api::submit_change(const HttpRequest& req, const StaffUser& staff, governance::Purpose purpose,
                         const std::string& label, std::function<void(HttpResponse)> send) {
   auto answer = std::make_shared<HttpResponse>();
   auto sent = std::make_shared<std::function<void(HttpResponse)>>(std::move(send));
@@ -486,15 +486,27 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       return json_response(200, json{{"signed_out", true}});
     }
     {
-      // The purpose of use travels with every audit record; direct care unless the client says.
-      std::string purpose = req.header("x-purpose-of-use");
+      // The purpose of use travels with every audit record: a code from the list
+      // (governance/purpose.h), direct care unless the client says.
+      const std::string asserted = req.header("x-purpose-of-use");
+      std::optional<governance::Purpose> purpose;
+      if (!asserted.empty()) {
+        purpose = governance::purpose_from_code(asserted);
+        if (!purpose) {
+          label = "/api/invalid_purpose";
+          std::string codes;
+          for (const auto& c : governance::purposes())
+            codes += (codes.empty() ? "" : ", ") + std::string(c.code);
+          return error_response(
+              400, "invalid_purpose_of_use",
+              "x-purpose-of-use: not a purpose-of-use code (one of " + codes + ")");
+        }
+      }
       // Reads are collected here and committed by the audit writer before the answer is sent
       // (the transport holds the response; no thread waits). Writes audit in their own transaction.
       governance::CollectingAudit reads;
       care::CareContext ctx{
-          *db, roles_,
-          governance::Actor{
-              *user, purpose.empty() ? "direct care" : std::string(utf8_prefix(purpose, 64))},
+          *db, roles_, governance::Actor{*user, purpose.value_or(governance::Purpose::Treatment)},
           reads, Timestamp::now()};
       std::optional<HttpResponse> r;
       if (p == "/api/v1/casecommittee/identify" && m == "GET") {
@@ -505,8 +517,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
         label = p;
         HttpResponse identify;
         identify.deferred = [this, req, staff = *user,
-                             purpose = purpose.empty() ? std::string("case committee")
-                                                       : ctx.actor.purpose] {
+                             purpose = purpose.value_or(governance::Purpose::CoordinationOfCare)] {
           auto conn = pool_.acquire();
           store::ReadTransaction view(*conn);
           std::optional<std::string> key;
@@ -545,7 +556,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
           return change;
         }
       } else {
-        r = route_care(req, label, ctx);
+        r = route_care(req, label, ctx, true, options_.checkpoints);
       }
       if (r) {
         answer_after_audit(*r, audit_.get(), reads);
@@ -556,7 +567,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       // The target pathway (TOML) in the body; the journeys from the named pathway.
       label = p;
       governance::CollectingAudit look;
-      const governance::Actor analyst{*user, "commissioning"};
+      const governance::Actor analyst{*user, governance::Purpose::Operations};
       governance::Gate gate(*db, roles_, analyst, look, Timestamp::now());
       bool allowed = static_cast<bool>(
           gate.pass_role(governance::Op::CommissioningRead, std::nullopt, "pathways/conformance"));
@@ -592,7 +603,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       // Commissioning analyses (pseudonymised or aggregate); every look is audited like any other.
       label = p;
       governance::CollectingAudit look;
-      const governance::Actor analyst{*user, "commissioning"};
+      const governance::Actor analyst{*user, governance::Purpose::Operations};
       governance::Gate gate(*db, roles_, analyst, look, Timestamp::now());
       bool allowed = static_cast<bool>(
           gate.pass_role(governance::Op::CommissioningRead, std::nullopt, p.substr(8)));

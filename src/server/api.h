@@ -13,6 +13,8 @@
 #include "governance/access.h"
 #include "governance/audit_writer.h"
 #include "governance/authentication.h"
+#include "governance/checkpoint.h"
+#include "governance/purpose.h"
 #include "insight/engine.h"
 #include "server/http_types.h"
 #include "server/metrics.h"
@@ -33,6 +35,9 @@ struct ApiOptions {
   // The disclosure rule the JSNA's counts are published under: the area's choice, not the
   // reader's (a request cannot ask for another).
   insight::DisclosureRule disclosure = insight::DisclosureRule::NhsDigital;
+  // The signed checkpoints the "who looked" report's proofs are against (jointcare serve signs
+  // them); none: the report's lines carry no proofs.
+  const governance::CheckpointLog* checkpoints = nullptr;
 };
 
 class Api {
@@ -70,7 +75,7 @@ class Api {
   // A care-record route answered on a worker thread's connection, its reads audited before it
   // leaves.
   HttpResponse care_answer(store::Database& db, const HttpRequest& request, const StaffUser& staff,
-                           const std::string& purpose);
+                           governance::Purpose purpose);
   static constexpr std::chrono::minutes kReportLifetime{10};
   struct CachedReport {
     HttpResponse response;
@@ -91,8 +96,9 @@ class Api {
   std::unique_ptr<governance::AuditWriter> audit_;
   // Changes to the care record, committed in groups (stopped before the audit writer).
   std::unique_ptr<store::WriteBatcher> changes_;
-  void submit_change(const HttpRequest& request, const StaffUser& staff, const std::string& purpose,
-                     const std::string& label, std::function<void(HttpResponse)> send);
+  void submit_change(const HttpRequest& request, const StaffUser& staff,
+                     governance::Purpose purpose, const std::string& label,
+                     std::function<void(HttpResponse)> send);
 };
 
 }  // namespace jc::server

@@ -14,6 +14,8 @@
 #include "care/plans.h"
 #include "care/referrals.h"
 #include "core/text.h"
+#include "governance/purpose.h"
+#include "server/access_report.h"
 
 namespace jc::server {
 namespace {
@@ -324,6 +326,7 @@ json to_json(const AccessLogEntry& x) {
           {"record_type", e.record_type},
           {"record_id", e.record_id},
           {"purpose", e.purpose},
+          {"purpose_display", std::string(governance::display_of_code(e.purpose))},
           {"outcome", e.outcome},
           {"operation", e.operation},
           {"reason", e.reason}};
@@ -453,18 +456,19 @@ std::string query_value(const std::string& query, std::string_view name) {
 // client's path segment (which may be anything, personal data or invalid UTF-8 included).
 std::string sub_label(std::string_view base, std::string_view sub) {
   static constexpr std::string_view kKnown[] = {
-      "accept",   "access-log", "allocate",    "answers",  "assessments", "break-glass",
-      "budgets",  "cancel",     "care-plans",  "chc",      "checklist",   "close",
-      "complete", "consents",   "corrections", "decision", "decline",     "dst",
-      "inbox",    "known-to",   "ledger",      "lines",    "notes",       "redirect",
-      "review",   "schedule",   "seal-break",  "timeline", "versions"};
+      "accept",      "access-log", "access-report", "allocate",    "answers",  "assessments",
+      "break-glass", "budgets",    "cancel",        "care-plans",  "chc",      "checklist",
+      "close",       "complete",   "consents",      "corrections", "decision", "decline",
+      "dst",         "inbox",      "known-to",      "ledger",      "lines",    "notes",
+      "redirect",    "review",     "schedule",      "seal-break",  "timeline", "versions"};
   for (auto k : kKnown)
     if (k == sub) return std::string(base) + std::string(sub);
   return std::string(base) + "{unknown}";
 }
 
 std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& label,
-                                       const CareContext& ctx, bool dispatch) {
+                                       const CareContext& ctx, bool dispatch,
+                                       const governance::CheckpointLog* checkpoints) {
   auto parts = split_path(req.path);  // api, v1, ...
   if (parts.size() < 3 || parts[0] != "api" || parts[1] != "v1") return std::nullopt;
   const std::string& m = req.method;
@@ -572,6 +576,16 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
           [](const auto& v) {
             return json{{"items", items(v)}};
           });
+    if (sub == "access-report" && m == "GET") {
+      const std::string format = query_value(req.query, "format");
+      if (!format.empty() && format != "json" && format != "html")
+        return error(400, "bad_request", "format: json or html");
+      auto report = access_report(ctx, person,
+                                  std::min<std::size_t>(query_size(req.query, "limit", 500), 5000),
+                                  checkpoints);
+      if (!report.ok()) return answer(report, [](const auto&) { return json(); });
+      return format == "html" ? access_report_html(*report) : access_report_json(*report);
+    }
     if (sub == "assessments" && m == "GET")
       return answer(person_assessments(ctx, person), [](const auto& v) {
         return json{{"items", items(v)}};

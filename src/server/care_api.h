@@ -7,6 +7,7 @@
 #include <string>
 
 #include "care/context.h"
+#include "governance/checkpoint.h"
 #include "server/http_types.h"
 
 namespace jc::server {
@@ -16,7 +17,8 @@ namespace jc::server {
 // finds the route: it sets `label` and returns nullopt (or answers a malformed path at once)
 // without touching the record, so a change can be run later on the worker pool.
 std::optional<HttpResponse> route_care(const HttpRequest& request, std::string& label,
-                                       const care::CareContext& ctx, bool dispatch = true);
+                                       const care::CareContext& ctx, bool dispatch = true,
+                                       const governance::CheckpointLog* checkpoints = nullptr);
 
 // URL query helpers shared with the other routes.
 std::string query_value(const std::string& query, std::string_view name);  // "" when absent

@@ -84,7 +84,7 @@ Result<SimulationSummary> simulate_use(store::Database& db, const SimulationOpti
   auto at = [&](double fraction) {
     return start.plus_seconds(static_cast<std::int64_t>(fraction * o.days * 86400.0));
   };
-  auto ctx = [&](const StaffUser& u, Timestamp when) { return CareContext{db, roles, governance::Actor{u, "direct care"}, audit, when}; };
+  auto ctx = [&](const StaffUser& u, Timestamp when) { return CareContext{db, roles, governance::Actor{u, governance::Purpose::Treatment}, audit, when}; };
 
   std::vector<StaffUser> practitioners = {*dn, *sw, *hv, *mh, *cm, *gp, *discharge};
   std::map<std::int64_t, std::vector<PersonId>> cases;

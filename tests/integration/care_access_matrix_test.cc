@@ -199,8 +199,8 @@ class Case {
   }
 
   CareContext ctx() {
-    return CareContext{db_, roles_, governance::Actor{reader_, "direct care"}, reads_,
-                       Timestamp::from_seconds(kNow)};
+    return CareContext{db_, roles_, governance::Actor{reader_, governance::Purpose::Treatment},
+                       reads_, Timestamp::from_seconds(kNow)};
   }
 
   // A referral between teams, in a status, as the seeds' teams would have sent it.
@@ -278,7 +278,7 @@ class Case {
   }
   // Whether the operation was allowed by override: its events say so in their purpose.
   bool last_by_override() {
-    const char* sql = " WHERE user_id = ? AND id > ? AND purpose LIKE '%(override)'";
+    const char* sql = " WHERE user_id = ? AND id > ? AND purpose = 'ETREAT'";
     bool over = db_.query_integer(std::string("SELECT COUNT(*) FROM audit_events") + sql,
                                   {reader_.id.value, record_before_})
                     .value_or(0) > 0;
@@ -288,6 +288,15 @@ class Case {
                                             {reader_.id.value, access_before_})
                              .value_or(0) > 0;
     return over;
+  }
+
+  // What an operation needs made, with its own audit events, before its events are counted.
+  void prepare(Op op) {
+    if (op == Op::AlertReview) {
+      alert_ = raise_alert(db_, Timestamp::from_seconds(kNow - 60), "break_glass", w_.dn.id,
+                           person_, "person", std::to_string(person_.value), "Out of hours visit");
+      w_.seal(person_, "alert", "create", "alert", alert_);
+    }
   }
 
   Observed run(Op op) {
@@ -453,13 +462,8 @@ class Case {
       }
       case Op::AlertList:
         return bg(list_alerts(c, "", 0, 10));
-      case Op::AlertReview: {
-        std::int64_t id =
-            raise_alert(db_, Timestamp::from_seconds(kNow - 60), "break_glass", w_.dn.id, person_,
-                        "person", std::to_string(person_.value), "Out of hours visit");
-        w_.seal(person_, "alert", "create", "alert", id);
-        return bg(review_alert(c, id, "appropriate", ""));
-      }
+      case Op::AlertReview:
+        return bg(review_alert(c, alert_, "appropriate", ""));
       case Op::AuditSearch: {
         governance::AuditQuery q;
         q.person_id = person_.value;
@@ -528,6 +532,7 @@ class Case {
   std::string entry_;
   std::string nhs_number_;
   PersonId person_;
+  std::int64_t alert_ = 0;
   std::optional<std::int64_t> involvement_;
   std::int64_t record_before_ = 0, access_before_ = 0;
   governance::DirectAudit reads_{db_};
@@ -569,6 +574,7 @@ MatrixRun run_matrix(store::Database& db, const governance::RoleTable& roles, co
             }
             run.rows_used.insert(row->line);
             Case c(db, w, roles, readers[role], rel, consent, entry);
+            c.prepare(o.op);
             auto record_before = newest_record_event(db);
             auto access_before = newest_access_event(db);
             Observed seen = c.run(o.op);

@@ -158,7 +158,7 @@ TEST_P(CareAccessMatrix, BreakGlassAndSealBreaksRaiseAlerts) {
   EXPECT_EQ(db_->access_log().query_text("SELECT purpose FROM access_events WHERE user_id = ? AND "
                                          "action = 'read' ORDER BY id DESC LIMIT 1",
                                          {w.sw.id.value}),
-            "direct care (override)");
+            "ETREAT");
 
   // The override lapses.
   auto later = w.as(w.sw, Timestamp::from_seconds(1'790'000'000 + 5 * 3600));

@@ -41,8 +41,9 @@ TEST_P(CareConcurrency, EightThreadsOfMixedWritesThroughTheGate) {
     governance::DirectAudit reads(*db);
     const StaffUser& user = t % 2 == 0 ? w.dn : w.sw;
     TeamId other(t % 2 == 0 ? 2 : 1);
-    CareContext ctx{*db, governance::RoleTable::built_in(), governance::Actor{user, "direct care"},
-                    reads, Timestamp::from_seconds(1'790'000'000)};
+    CareContext ctx{*db, governance::RoleTable::built_in(),
+                    governance::Actor{user, governance::Purpose::Treatment}, reads,
+                    Timestamp::from_seconds(1'790'000'000)};
     std::mt19937_64 rng(static_cast<unsigned>(t) * 7919u + 1u);
     std::map<std::string, int> mine;
     for (int i = 0; i < kWrites; ++i) {

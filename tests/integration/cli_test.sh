@@ -295,6 +295,8 @@ grep -q 'nnurse .* inactive' "$work/users.out" || fail "users list: $(cat "$work
 [ "$(sqlite3 "$work/area.db" "SELECT COUNT(*) FROM audit_events WHERE record_type = 'staff_user'")" = 2 ] || fail "user changes should be audited"
 "$jc" audit verify --db "$work/area.db" > /dev/null || fail "audit chain after user administration"
 
+looked=$(sqlite3 "$work/area.db" "SELECT MIN(id) FROM persons")
+"$jc" audit search --as caldicott --db "$work/area.db" --person "$looked" > /dev/null  # a look, audited
 "$jc" serve --db "$work/area.db" --port 0 > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!
 port=""
@@ -314,6 +316,26 @@ done
 grep -q '"reports":"ready"' "$work/health.json" || fail "the reports were not made: $(cat "$work/health.json")"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/area")
 [ "$code" = 401 ] || fail "the API should need sign-in, got $code"
+# "Who looked at this record": each line's proof is against the checkpoint serve signed at
+# start-up, and checks offline, by the command and by the independent verifier.
+curl -fsS -H 'Content-Type: application/json' -d '{"username":"caldicott","password":"jointcare-demo"}' \
+  "http://127.0.0.1:$port/api/v1/session" > "$work/session.json" || fail "the Caldicott Guardian cannot sign in"
+token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$work/session.json")
+curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/persons/$looked/access-report" > "$work/report.json" \
+  || fail "the access report"
+python3 - "$work/report.json" "$work/report-proof.json" <<'PY' || fail "the access report: $(head -c 400 "$work/report.json")"
+import json, sys
+report = json.load(open(sys.argv[1]))
+proved = [l for l in report["lines"] if l["proof"] is not None]
+assert proved and all(l["proof_holds"] for l in proved), "no proved line"
+assert all(l["purpose"] and l["user"] and l["at"] for l in report["lines"])
+json.dump(proved[0]["proof"], open(sys.argv[2], "w"))
+PY
+python3 "$(dirname "$0")/../support/verify_inclusion.py" "$work/report-proof.json" > /dev/null || fail "Python rejects a proof of the access report"
+"$jc" audit prove --check "$work/report-proof.json" --verifier "$work/area.audit-key.pub" | grep -q '^proof valid' \
+  || fail "audit prove --check rejects a proof of the access report"
+curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/persons/$looked/access-report?format=html" \
+  | grep -q '<h1>Who looked at the record of person' || fail "the access report for print"
 kill -TERM "$server_pid"
 wait "$server_pid"; rc=$?
 server_pid=""

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "governance/audit_tree.h"
+#include "governance/checkpoint.h"
 #include "identity/person_index.h"
 #include "insight/engine.h"
 #include "server/api.h"
@@ -107,17 +109,23 @@ class ServerTest : public ::testing::Test {
     so.now = Timestamp::parse_iso("2026-04-20T12:00:00Z").value();
     ASSERT_TRUE(synth::simulate_use(*conn, so).ok());
     pool_ = new store::ConnectionPool(db, 2);
+    auto key = governance::load_or_create_audit_key((*dir_ / "area.audit-key").string());
+    ASSERT_TRUE(key.ok()) << key.error().message;
+    checkpoints_ = new governance::CheckpointLog((*dir_ / "area.checkpoints").string(), *key);
   }
   static void TearDownTestSuite() {
+    delete checkpoints_;
     delete pool_;
     std::filesystem::remove_all(*dir_);
     delete dir_;
   }
 
   void SetUp() override {
+    ApiOptions ao;
+    ao.checkpoints = checkpoints_;
     api_ = std::make_unique<Api>(
-        *pool_, metrics_,
-        governance::Authenticator(governance::AuthenticationPolicy{3, 600, 3600}));
+        *pool_, metrics_, governance::Authenticator(governance::AuthenticationPolicy{3, 600, 3600}),
+        ao);
     ServerOptions so;
     so.port = 0;
     so.threads = 2;
@@ -142,6 +150,7 @@ class ServerTest : public ::testing::Test {
 
   static std::filesystem::path* dir_;
   static store::ConnectionPool* pool_;
+  static governance::CheckpointLog* checkpoints_;
   Metrics metrics_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<HttpServer> server_;
@@ -149,6 +158,7 @@ class ServerTest : public ::testing::Test {
 };
 std::filesystem::path* ServerTest::dir_ = nullptr;
 store::ConnectionPool* ServerTest::pool_ = nullptr;
+governance::CheckpointLog* ServerTest::checkpoints_ = nullptr;
 
 TEST_F(ServerTest, AnswersHealthAndMetrics) {
   Client c(server_->port());
@@ -651,11 +661,11 @@ TEST_F(ServerTest, OpeningACaseCommitteePseudonymFollowsTheAccessRule) {
   });
   ASSERT_NE(person, 0);
   // Neither the commissioner nor a nurse with no relationship may open it; both refusals audited.
-  auto before = db->access_log()
-                    .query_integer(
-                        "SELECT COUNT(*) FROM access_events WHERE purpose = 'case committee' AND "
-                        "outcome = 'denied'")
-                    .value_or(0);
+  auto before =
+      db->access_log()
+          .query_integer(
+              "SELECT COUNT(*) FROM access_events WHERE purpose = 'COC' AND outcome = 'denied'")
+          .value_or(0);
   EXPECT_EQ(c.send(http::verb::get, "/api/v1/casecommittee/identify?person=" + pseudonym, "",
                    commissioner)
                 .status,
@@ -666,8 +676,8 @@ TEST_F(ServerTest, OpeningACaseCommitteePseudonymFollowsTheAccessRule) {
                 .status,
             403);
   EXPECT_EQ(db->access_log()
-                .query_integer("SELECT COUNT(*) FROM access_events WHERE purpose = 'case "
-                               "committee' AND outcome = 'denied'")
+                .query_integer("SELECT COUNT(*) FROM access_events WHERE purpose = 'COC' AND"
+                               " outcome = 'denied'")
                 .value_or(0),
             before + 2);
   // On the nurse's caseload, she may: the summary of that person, audited as a read.
@@ -680,8 +690,8 @@ TEST_F(ServerTest, OpeningACaseCommitteePseudonymFollowsTheAccessRule) {
   ASSERT_EQ(opened.status, 200) << opened.body;
   EXPECT_EQ(json::parse(opened.body)["id"].get<std::int64_t>(), person);
   EXPECT_GT(db->access_log()
-                .query_integer("SELECT COUNT(*) FROM access_events WHERE purpose = 'case "
-                               "committee' AND outcome = 'success' AND person_id = ?",
+                .query_integer("SELECT COUNT(*) FROM access_events WHERE purpose = 'COC' AND"
+                               " outcome = 'success' AND person_id = ?",
                                {person})
                 .value_or(0),
             0);
@@ -925,6 +935,151 @@ TEST_F(ServerTest, ABreakGlassGrantsReadingAndNothingThatOutlivesIt) {
       db->query_integer("SELECT COUNT(*) FROM involvements WHERE person_id = ? AND team_id = ?",
                         {g.person, g.hv_team}),
       0);
+}
+
+// The purpose of use is a code from the list (HL7 v3 PurposeOfUse and JointCare's own), checked
+// at the edge: none given is direct care, anything else is refused before the gate, and a read
+// allowed only by break-glass is emergency care whatever was asserted.
+TEST_F(ServerTest, ThePurposeOfUseIsACodeFromTheList) {
+  auto db = pool_->acquire();
+  GateWorld g = gate_world(*db, {"dnurse"});
+  const std::string target = "/api/v1/persons/" + std::to_string(g.person) + "/notes";
+  Client c(server_->port());
+  std::string nurse = sign_in(c, "dnurse"), visitor = sign_in(c, "hvisitor");
+  auto read = [&](const std::string& token, const char* purpose) {
+    http::request<http::string_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::authorization, "Bearer " + token);
+    if (purpose) req.set("X-Purpose-Of-Use", purpose);
+    return exchange(server_->port(), req);
+  };
+  auto newest = [&](const char* username) {
+    std::int64_t user =
+        db->query_integer("SELECT id FROM staff_users WHERE username = ?", {std::string(username)})
+            .value_or(0);
+    return db->access_log()
+        .query_text("SELECT purpose FROM access_events WHERE user_id = ? ORDER BY id DESC LIMIT 1",
+                    {user})
+        .value_or("none");
+  };
+  auto events = [&] {
+    return db->access_log().query_integer("SELECT COUNT(*) FROM access_events").value_or(0);
+  };
+  EXPECT_EQ(read(nurse, nullptr).status, 200);
+  EXPECT_EQ(newest("dnurse"), "TREAT");
+  EXPECT_EQ(read(nurse, "SAFEGUARD").status, 200);
+  EXPECT_EQ(newest("dnurse"), "SAFEGUARD");
+  EXPECT_EQ(read(nurse, "COC").status, 200);
+  EXPECT_EQ(newest("dnurse"), "COC");
+  const std::int64_t before = events();
+  for (const char* bad : {"curiosity", "treat", "direct care", "TREAT,ETREAT", "IGREVIEW;TREAT"}) {
+    auto r = read(nurse, bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(json::parse(r.body)["error"]["code"], "invalid_purpose_of_use") << r.body;
+    EXPECT_NE(r.body.find("x-purpose-of-use"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(events(), before);  // refused at the edge: no read was made
+  ASSERT_EQ(
+      c.send(http::verb::post, "/api/v1/persons/" + std::to_string(g.person) + "/break-glass",
+             json{{"reason", "Safeguarding concern raised out of hours"}, {"hours", 1}}.dump(),
+             visitor)
+          .status,
+      201);
+  EXPECT_EQ(read(visitor, "SAFEGUARD").status, 200);
+  EXPECT_EQ(newest("hvisitor"), "ETREAT");
+}
+
+// "Who looked at my record", for print and as JSON: every access with who, where, when and why,
+// each line proved against the newest signed checkpoint; lines newer than it say so, and a line
+// the log no longer holds as signed is shown as not proved.
+TEST_F(ServerTest, TheAccessReportProvesEachLineAgainstTheSignedCheckpoint) {
+  auto db = pool_->acquire();
+  GateWorld g = gate_world(*db, {"dnurse"});
+  const std::string pid = std::to_string(g.person);
+  Client c(server_->port());
+  std::string nurse = sign_in(c, "dnurse"), guardian = sign_in(c, "caldicott");
+  ASSERT_EQ(c.send(http::verb::get, "/api/v1/persons/" + pid + "/notes", "", nurse).status, 200);
+  ASSERT_TRUE(checkpoints_->sign(*db, Timestamp::now()).ok());
+  // One read after the checkpoint: in the report, not yet proved.
+  ASSERT_EQ(c.send(http::verb::get, "/api/v1/persons/" + pid + "/known-to", "", nurse).status, 200);
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/persons/" + pid + "/access-report", "", nurse).status,
+            403);  // a nurse does not audit
+  auto r = c.send(http::verb::get, "/api/v1/persons/" + pid + "/access-report", "", guardian);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto report = json::parse(r.body);
+  auto verifier = governance::parse_verifier(report["verifier"].get<std::string>());
+  ASSERT_TRUE(verifier.ok());
+  EXPECT_EQ(verifier->public_key, checkpoints_->verifier().public_key);
+  const auto& lines = report["lines"];
+  ASSERT_GE(lines.size(), 2u);
+  std::size_t proved = 0, unproved = 0;
+  bool nurse_read = false;
+  for (const auto& l : lines) {
+    if (l["proof"].is_null()) {
+      ++unproved;
+      EXPECT_FALSE(l["proof_holds"].get<bool>());
+      continue;
+    }
+    ++proved;
+    // Check the proof as an outsider would: the entry's hash is the leaf's, the path leads from
+    // the leaf to the root the signed checkpoint names.
+    const auto& p = l["proof"];
+    EXPECT_EQ(p["event"]["id"], l["event_id"]);
+    EXPECT_EQ(p["event"]["purpose"], l["purpose"]);
+    auto leaf = governance::merkle::from_hex(p["leaf_hash"].get<std::string>());
+    auto root = governance::merkle::from_base64(p["root"].get<std::string>());
+    ASSERT_TRUE(leaf && root);
+    std::vector<governance::merkle::Hash> path;
+    for (const auto& h : p["path"])
+      path.push_back(governance::merkle::from_hex(h.get<std::string>()).value());
+    EXPECT_TRUE(governance::merkle::verify_inclusion(p["leaf_index"].get<std::uint64_t>(),
+                                                     p["tree_size"].get<std::uint64_t>(), *leaf,
+                                                     path, *root));
+    EXPECT_EQ(governance::audit_leaf(p["hash"].get<std::string>()), *leaf);
+    EXPECT_TRUE(l["proof_holds"].get<bool>());
+    EXPECT_NE(p["checkpoint"].get<std::string>().find(p["root"].get<std::string>()),
+              std::string::npos);
+    if (l["role"] == "district_nurse") {
+      nurse_read = true;
+      EXPECT_EQ(l["purpose"], "TREAT");
+      EXPECT_EQ(l["purpose_display"], "Direct care");
+    }
+  }
+  EXPECT_TRUE(nurse_read);
+  EXPECT_GE(proved, 1u);
+  EXPECT_GE(unproved, 1u);  // the read after the checkpoint, and the report's own event
+  // An insider rewrites why the nurse looked: the line is no longer proved.
+  std::int64_t nurse_event = 0;
+  for (const auto& l : lines)
+    if (l["role"] == "district_nurse" && !l["proof"].is_null())
+      nurse_event = l["event_id"].get<std::int64_t>();
+  ASSERT_NE(nurse_event, 0);
+  db->access_log().execute("UPDATE access_events SET purpose = 'SAFEGUARD' WHERE id = ?",
+                           {nurse_event});
+  unproved = 0;
+  auto rewritten = json::parse(
+      c.send(http::verb::get, "/api/v1/persons/" + pid + "/access-report", "", guardian).body);
+  for (const auto& l : rewritten["lines"])
+    if (l["event_id"] == nurse_event && l["trail"] == "access") {
+      EXPECT_EQ(l["purpose"], "SAFEGUARD");
+      EXPECT_FALSE(l["proof_holds"].get<bool>());
+      ++unproved;
+    }
+  EXPECT_EQ(unproved, 1u);
+  db->access_log().execute("UPDATE access_events SET purpose = 'TREAT' WHERE id = ?",
+                           {nurse_event});  // as it was, for the tests that verify the log
+  // For print: the same lines, HTML, every text escaped.
+  auto html = c.send(http::verb::get, "/api/v1/persons/" + pid + "/access-report?format=html", "",
+                     guardian);
+  ASSERT_EQ(html.status, 200);
+  EXPECT_NE(html.body.find("<h1>Who looked at the record of person " + pid + "</h1>"),
+            std::string::npos);
+  EXPECT_NE(html.body.find("not yet in a signed checkpoint"), std::string::npos);
+  EXPECT_NE(html.body.find("Direct care <code>TREAT</code>"), std::string::npos);
+  EXPECT_EQ(
+      c.send(http::verb::get, "/api/v1/persons/" + pid + "/access-report?format=pdf", "", guardian)
+          .status,
+      400);
 }
 
 TEST_F(ServerTest, ATeamWithAPendingReferralReadsThatReferralAndNoOther) {

@@ -97,7 +97,7 @@ class CareWorld {
 
   care::CareContext as(const StaffUser& u, Timestamp now = Timestamp::from_seconds(1'790'000'000)) {
     return care::CareContext{db_, governance::RoleTable::built_in(),
-                             governance::Actor{u, "direct care"}, reads_, now};
+                             governance::Actor{u, governance::Purpose::Treatment}, reads_, now};
   }
 
   // A user with the given role in a team, made on demand (the matrix needs every role).

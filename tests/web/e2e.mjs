@@ -166,6 +166,13 @@ try {
     await page.getByLabel("Person id").fill(String(stranger));
     await page.getByRole("button", { name: "Show accesses" }).click();
     await page.locator("#access-log tr", { hasText: "Holly Visitor" }).first().waitFor();
+    // The report for print opens in its own tab, with the session's cookie; break-glass reads
+    // are emergency care whatever the reader said.
+    const [report] = await Promise.all([page.waitForEvent("popup"), page.locator("#access-report").click()]);
+    await report.locator("h1", { hasText: `Who looked at the record of person ${stranger}` }).waitFor();
+    await report.locator("tr", { hasText: "Holly Visitor" }).filter({ hasText: "Emergency care (break-glass)" }).first().waitFor();
+    await report.locator("h2", { hasText: "The checkpoints the proofs are against" }).waitFor();
+    await report.close();
     await page.locator("#audit-user_id").fill(sql("SELECT id FROM staff_users WHERE username = 'hvisitor'"));
     await page.locator("#audit-action").fill("break_glass");
     await page.getByRole("button", { name: "Search", exact: true }).click();

@@ -23,6 +23,7 @@ interface AuditEntry {
   record_type: string;
   record_id: string;
   purpose: string;
+  purpose_display: string;
   outcome: string;
 }
 
@@ -148,6 +149,14 @@ export function Governance() {
         </div>
         <button className="nhsuk-button" type="submit">Show accesses</button>
       </form>
+      {log && (
+        <p className="nhsuk-body">
+          <a id="access-report" href={`/api/v1/persons/${encodeURIComponent(person)}/access-report?format=html`} target="_blank" rel="noopener">
+            The report for print, each line with its proof against the signed checkpoint
+          </a>{" "}
+          (<a href={`/api/v1/persons/${encodeURIComponent(person)}/access-report`} target="_blank" rel="noopener">as JSON</a>, for <code>jointcare audit prove --check</code>)
+        </p>
+      )}
       {log && <AuditTable entries={log} id="access-log" />}
     </>
   );
@@ -175,7 +184,9 @@ function AuditTable({ entries, id }: { entries: AuditEntry[]; id: string }) {
             <td className="nhsuk-table__cell">{e.organisation}</td>
             <td className="nhsuk-table__cell">{e.action} {e.record_type.replace(/_/g, " ")}</td>
             <td className="nhsuk-table__cell">{e.person_id ?? ""}</td>
-            <td className="nhsuk-table__cell">{e.purpose}</td>
+            <td className="nhsuk-table__cell">
+              <abbr title={e.purpose}>{e.purpose_display}</abbr>
+            </td>
             <td className="nhsuk-table__cell">{e.outcome}</td>
           </tr>
         ))}
