@@ -205,6 +205,7 @@ struct ServeArgs {
   std::string roles;  // a role table (TOML) to use instead of the built-in config/roles.toml
   std::string log_level = "info";
   std::size_t max_connections = jc::server::ServerOptions{}.max_connections;
+  std::size_t max_connections_per_address = 0;  // 0: half of max_connections
   bool secure_cookies = false;
   double sign_ins_per_minute = jc::server::ApiOptions{}.sign_ins_per_minute;
   std::string disclosure = "nhs-digital";
@@ -283,6 +284,7 @@ int run_serve(const ServeArgs& a) {
   so.port = a.port;
   so.threads = threads;
   so.max_connections = a.max_connections;
+  so.max_connections_per_address = a.max_connections_per_address;
   so.workers = workers;
   jc::server::HttpServer server(
       so,
@@ -390,6 +392,11 @@ int main(int argc, char** argv) {
       ->add_option("--max-connections", serve_args.max_connections,
                    "Connections open at once; more are answered 503 (default 512)")
       ->check(CLI::Range(1, 100000));
+  serve
+      ->add_option("--max-connections-per-address", serve_args.max_connections_per_address,
+                   "Of those, how many one client address (an IPv6 /64) may hold (default half "
+                   "of --max-connections; behind a reverse proxy, raise it to --max-connections)")
+      ->check(CLI::Range(0, 100000));
 
   GenerateArgs demo_gen;
   demo_gen.db = "var/demo.db";

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <future>
 #include <limits>
 #include <map>
 #include <tuple>
@@ -114,6 +115,29 @@ std::size_t index_events(store::Database& part, std::size_t limit) {
   return events;
 }
 
+// Events of ids in [from, to) from every part, in order of id, each with its time as stored.
+struct ReadEvent {
+  AuditEvent event;
+  std::string raw_time;
+};
+std::vector<ReadEvent> read_events(const std::vector<store::Database*>& stores, AuditTrail trail,
+                                   std::int64_t from, std::int64_t to) {
+  std::vector<ReadEvent> rows;
+  if (from >= to) return rows;
+  const std::string select = std::string("SELECT ") + kColumns + " FROM " + table(trail) +
+                             " WHERE id >= ? AND id < ? ORDER BY id";
+  for (auto* part : stores) {
+    part->query(select, {from, to}, [&](const store::Row& r) {
+      rows.push_back({from_row(r), r.text(1)});
+      rows.back().event.trail = trail;
+    });
+  }
+  auto by_id = [](const ReadEvent& a, const ReadEvent& b) { return a.event.id < b.event.id; };
+  if (stores.size() > 1 && !std::is_sorted(rows.begin(), rows.end(), by_id))
+    std::stable_sort(rows.begin(), rows.end(), by_id);
+  return rows;
+}
+
 // The newest event of a trail, and the part that holds it.
 struct Head {
   std::int64_t id = 0;
@@ -180,41 +204,53 @@ void verify_trail(store::Database& main, AuditTrail trail,
   std::string previous = kGenesis;
   std::int64_t expected_id = 1, events = 0, from = std::numeric_limits<std::int64_t>::min();
   check_heads(0);
-  for (;;) {
+  // One window of events is read (on a thread of its own) while the one before is checked.
+  struct Window {
+    std::vector<ReadEvent> rows;
+    std::int64_t end = 0;  // the first id past it; max when it is the last
+  };
+  auto read_window = [&stores, trail, &name](std::int64_t at) -> std::optional<Window> {
     std::optional<std::int64_t> start;
     for (auto* db : stores) {
-      auto first = db->query_integer("SELECT MIN(id) FROM " + name + " WHERE id >= ?", {from});
+      auto first = db->query_integer("SELECT MIN(id) FROM " + name + " WHERE id >= ?", {at});
       if (first && (!start || *first < *start)) start = first;
     }
-    if (!start) break;
-    const std::int64_t window_end = *start > std::numeric_limits<std::int64_t>::max() - kWindow
-                                        ? std::numeric_limits<std::int64_t>::max()
-                                        : *start + kWindow;
-    read_audit_events(
-        main, trail, *start, window_end, [&](const AuditEvent& e, std::string_view raw_time) {
-          ++events;
-          if (!v.intact) return;
-          if (e.id != expected_id) {
-            bad(e.id, "expected event " + std::to_string(expected_id) +
-                          " here: events before it were removed or reordered");
-          } else if (e.previous_hash != previous) {
-            bad(e.id,
-                "its link to the event before does not match: an event before it was removed, "
-                "reordered or altered");
-          } else if (const std::string iso = e.occurred_at.iso(); raw_time != iso) {
-            bad(e.id, "its time \"" + audit_text(raw_time, 64) +
-                          "\" is not in the one form the trail writes (" + iso +
-                          "): it was rewritten");
-          } else if (audit_hash(e) != e.hash) {
-            bad(e.id, "its content does not match its hash: it was altered");
-          }
-          previous = e.hash;
-          ++expected_id;
-          tree.add(audit_leaf(e.hash));
-          check_heads(e.id);
-        });
-    if (window_end == std::numeric_limits<std::int64_t>::max()) break;
-    from = window_end;
+    if (!start) return std::nullopt;
+    Window w;
+    w.end = *start > std::numeric_limits<std::int64_t>::max() - kWindow
+                ? std::numeric_limits<std::int64_t>::max()
+                : *start + kWindow;
+    w.rows = read_events(stores, trail, *start, w.end);
+    return w;
+  };
+  auto next = std::async(std::launch::async, read_window, from);
+  for (;;) {
+    auto window = next.get();
+    if (!window) break;
+    const bool last = window->end == std::numeric_limits<std::int64_t>::max();
+    if (!last) next = std::async(std::launch::async, read_window, window->end);
+    for (const auto& [e, raw_time] : window->rows) {
+      ++events;
+      if (!v.intact) continue;
+      if (e.id != expected_id) {
+        bad(e.id, "expected event " + std::to_string(expected_id) +
+                      " here: events before it were removed or reordered");
+      } else if (e.previous_hash != previous) {
+        bad(e.id,
+            "its link to the event before does not match: an event before it was removed, "
+            "reordered or altered");
+      } else if (const std::string iso = e.occurred_at.iso(); raw_time != iso) {
+        bad(e.id, "its time \"" + audit_text(raw_time, 64) +
+                      "\" is not in the one form the trail writes (" + iso + "): it was rewritten");
+      } else if (audit_hash(e) != e.hash) {
+        bad(e.id, "its content does not match its hash: it was altered");
+      }
+      previous = e.hash;
+      ++expected_id;
+      tree.add(audit_leaf(e.hash));
+      check_heads(e.id);
+    }
+    if (last) break;
   }
   (trail == AuditTrail::Access ? v.access_events : v.record_events) = events;
   v.events += events;
@@ -481,25 +517,7 @@ std::int64_t audit_head(store::Database& db, AuditTrail trail) {
 
 void read_audit_events(store::Database& db, AuditTrail trail, std::int64_t from, std::int64_t to,
                        const std::function<void(const AuditEvent&, std::string_view)>& f) {
-  if (from >= to) return;
-  const auto stores = stores_of(db, trail);
-  const std::string select = std::string("SELECT ") + kColumns + " FROM " + table(trail) +
-                             " WHERE id >= ? AND id < ? ORDER BY id";
-  struct Read {
-    AuditEvent event;
-    std::string raw_time;
-  };
-  std::vector<Read> rows;
-  for (auto* part : stores) {
-    part->query(select, {from, to}, [&](const store::Row& r) {
-      rows.push_back({from_row(r), r.text(1)});
-      rows.back().event.trail = trail;
-    });
-  }
-  auto by_id = [](const Read& a, const Read& b) { return a.event.id < b.event.id; };
-  if (stores.size() > 1 && !std::is_sorted(rows.begin(), rows.end(), by_id))
-    std::stable_sort(rows.begin(), rows.end(), by_id);
-  for (const auto& r : rows) f(r.event, r.raw_time);
+  for (const auto& r : read_events(stores_of(db, trail), trail, from, to)) f(r.event, r.raw_time);
 }
 
 void read_audit_hashes(store::Database& db, AuditTrail trail, std::int64_t from, std::int64_t to,

@@ -95,52 +95,37 @@ void audit_sign_in(store::Database& db, const std::optional<StaffUser>& user, Ti
 
 }  // namespace
 
-bool UnknownUserThrottle::fail(const std::string& username, Timestamp now,
-                               const AuthenticationPolicy& policy) {
-  std::lock_guard lock(mutex_);
-  if (entries_.size() >= kCapacity) {
-    for (auto it = entries_.begin(); it != entries_.end();)
-      it = it->second.locked_until && *it->second.locked_until <= now ? entries_.erase(it)
-                                                                      : std::next(it);
-    if (entries_.size() >= kCapacity) entries_.clear();
-  }
-  Entry& e = entries_[username];
-  if (e.locked_until && *e.locked_until <= now) e = Entry{};
-  e.failures += 1;
-  if (e.failures >= policy.max_failed_logins && !e.locked_until)
-    e.locked_until = now.plus_seconds(policy.lockout_seconds);
-  return e.failures >= policy.max_failed_logins;
-}
-
 LoginOutcome Authenticator::login(store::Database& db, const std::string& username,
                                   const std::string& password, Timestamp now) const {
-  // Every refusal costs one Argon2id verification and gives the same answers, whether the
-  // username exists or not: unknown usernames are counted and locked out like real ones.
+  // Every refusal takes the same work and gives the same answers, whether the username exists or
+  // not: the attempt counted and committed first (unknown usernames under a hash of the name, in
+  // a table of their own), then one Argon2id verification (a decoy's when there is no account,
+  // or it is locked), then the audit event.
+  const Timestamp lock_until = now.plus_seconds(policy_.lockout_seconds);
+  const Timestamp forget_before = now.plus_seconds(-policy_.lockout_seconds);
   auto creds = store::find_staff_by_username(db, username);
-  if (!creds) {
-    (void)verify_password(decoy_hash(), password);
-    bool locked = unknown_->fail(username, now, policy_);
-    audit_sign_in(db, std::nullopt, now, "failure");
-    return {std::nullopt, locked ? LoginFailure::Locked : LoginFailure::BadCredentials};
-  }
-  StaffUser& user = creds->user;
   int attempt = 0;
   {
     store::Transaction tx(db);
-    attempt = store::reserve_login_attempt(db, user.id, now, policy_.max_failed_logins,
-                                           now.plus_seconds(policy_.lockout_seconds));
+    attempt = creds ? store::reserve_login_attempt(db, creds->user.id, now,
+                                                   policy_.max_failed_logins, lock_until,
+                                                   forget_before)
+                    : store::reserve_unknown_login_attempt(db, hash_token("sign-in name:" + username),
+                                                           now, policy_.max_failed_logins,
+                                                           lock_until, forget_before);
     tx.commit();
   }
-  if (attempt > policy_.max_failed_logins) {
-    (void)verify_password(decoy_hash(), password);
-    audit_sign_in(db, user, now, "denied");
-    return {std::nullopt, LoginFailure::Locked};
-  }
-  if (!verify_password(creds->password_hash, password)) {
-    audit_sign_in(db, user, now, "failure");
+  const bool locked = attempt > policy_.max_failed_logins;
+  const bool right = verify_password(creds && !locked ? creds->password_hash : decoy_hash(),
+                                     password) &&
+                     creds && !locked;
+  if (!right) {
+    audit_sign_in(db, creds ? std::optional<StaffUser>(creds->user) : std::nullopt, now,
+                  creds && locked ? "denied" : "failure");
     return {std::nullopt, attempt >= policy_.max_failed_logins ? LoginFailure::Locked
                                                                : LoginFailure::BadCredentials};
   }
+  StaffUser& user = creds->user;
   // The password was right: the count starts again, and only now is an inactive account named.
   if (!user.active) {
     store::Transaction tx(db);

@@ -39,34 +39,16 @@ struct LoginOutcome {
   std::optional<LoginFailure> failure;
 };
 
-// Failed sign-ins with usernames no account has, counted in memory like real accounts' (so the
-// answers do not tell which usernames exist). Bounded: past kCapacity names the expired locks
-// are dropped, and if that is not enough, all.
-class UnknownUserThrottle {
- public:
-  // Counts a failure; true when the name is now locked out.
-  bool fail(const std::string& username, Timestamp now, const AuthenticationPolicy& policy);
-
- private:
-  static constexpr std::size_t kCapacity = 100000;
-  struct Entry {
-    int failures = 0;
-    std::optional<Timestamp> locked_until;
-  };
-  std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;
-};
-
 class Authenticator {
  public:
-  explicit Authenticator(AuthenticationPolicy policy = {})
-      : policy_(policy), unknown_(std::make_shared<UnknownUserThrottle>()) {}
+  explicit Authenticator(AuthenticationPolicy policy = {}) : policy_(policy) {}
   // Checks the password; on success opens a session. Each attempt is counted before its password
   // is checked, atomically, so parallel guesses cannot outrun the lock: at most
   // max_failed_logins are tried before it, and the one that reaches it answers Locked. A lock
-  // that has expired starts the count afresh. Unknown usernames get the same answers and counts,
-  // and the same Argon2id work, as real ones (a real account's attempt also commits its count, a
-  // millisecond or so more); an inactive account is named only to someone with its password.
+  // that has expired, or a lockout period without an attempt, starts the count afresh. Unknown
+  // usernames get the same answers, counts and work as real ones (a committed count, one
+  // Argon2id verification, an audit event); an inactive account is named only to someone with
+  // its password.
   LoginOutcome login(store::Database& db, const std::string& username, const std::string& password,
                      Timestamp now) const;
   // The user a live session token belongs to, or nullopt (unknown or expired).
@@ -76,7 +58,6 @@ class Authenticator {
 
  private:
   AuthenticationPolicy policy_;
-  std::shared_ptr<UnknownUserThrottle> unknown_;  // shared by copies
 };
 
 // SHA-256-strength generic hash (BLAKE2b-256) of a token, hex: what sessions store.

@@ -476,7 +476,10 @@ std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& labe
   const std::size_t n = parts.size();
   const std::int64_t id = n >= 4 ? parse_id(parts[3]).value_or(0) : 0;  // 0: none
   const std::string sub = n >= 5 ? parts[4] : "";
-  auto bad_id = [&] { return error(404, "not_found", "no such resource"); };
+  auto bad_id = [&] {
+    if (label.empty()) label = "/api/not_found";
+    return error(404, "not_found", "no such resource");
+  };
 
   if (root == "persons") {
     if (n == 3 && m == "GET") {

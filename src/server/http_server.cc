@@ -18,6 +18,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include "core/thread_name.h"
 #include "server/http_request.h"
@@ -37,6 +38,17 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
+
+// A client's key: IPv4 as it is, an IPv4-mapped IPv6 address as its IPv4, other IPv6 addresses
+// by their /64 prefix.
+std::string key_of(const net::ip::address& a) {
+  if (a.is_v4()) return a.to_string();
+  const auto v6 = a.to_v6();
+  if (v6.is_v4_mapped()) return net::ip::make_address_v4(net::ip::v4_mapped, v6).to_string();
+  auto bytes = v6.to_bytes();
+  for (std::size_t i = 8; i < bytes.size(); ++i) bytes[i] = 0;
+  return net::ip::address_v6(bytes).to_string() + "/64";
+}
 
 std::string error_body(std::string_view code, std::string_view message) {
   // The stable error shape; escaped by hand as both strings are ours.
@@ -60,6 +72,12 @@ constexpr const char* kContentSecurityPolicy =
 
 }  // namespace
 
+std::string client_key(const std::string& address) {
+  beast::error_code ec;
+  const auto a = net::ip::make_address(address, ec);
+  return ec ? std::string() : key_of(a);
+}
+
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   ServerOptions options;
   Dispatcher dispatcher;
@@ -72,6 +90,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   net::steady_timer grace{ioc};
   std::optional<net::signal_set> signals;
   std::atomic<std::size_t> connections{0};
+  // Open connections by client key, under its own mutex (a Session may end while sessions_mutex
+  // is held).
+  std::mutex per_address_mutex;
+  std::unordered_map<std::string, std::size_t> per_address;
   std::unique_ptr<net::thread_pool> work;  // CPU-heavy answers, away from the I/O threads
   std::atomic<std::size_t> queued{0};
   // After a failed accept (out of file descriptors, say) the next waits, 10 ms doubling to 1 s.
@@ -82,23 +104,31 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(ServerOptions o, Dispatcher d, Metrics& m)
       : options(std::move(o)), dispatcher(std::move(d)), metrics(m) {}
   std::chrono::steady_clock::time_point deadline;
+  std::size_t per_address_cap() const {
+    return options.max_connections_per_address ? options.max_connections_per_address
+                                               : std::max<std::size_t>(1, options.max_connections / 2);
+  }
   void accept();
   void begin_stop();
   void wait_for_drain();
 };
 
 struct Session : std::enable_shared_from_this<Session> {
-  Session(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
-      : stream(std::move(socket)), srv(std::move(server)) {
+  // `client`: the connection's client key, counted in the server's per_address by accept().
+  Session(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server, std::string client)
+      : stream(std::move(socket)), srv(std::move(server)), peer(std::move(client)) {
     srv->metrics.connection_opened();
     ++srv->connections;
-    beast::error_code ec;  // the client's address, once per connection rather than per request
-    auto endpoint = stream.socket().remote_endpoint(ec);
-    if (!ec) peer = endpoint.address().to_string();
+    beast::error_code ec;
     // Each answer goes out as soon as it is written, never held back to be joined with the next.
     stream.socket().set_option(tcp::no_delay(true), ec);
   }
   ~Session() {
+    {
+      std::lock_guard lock(srv->per_address_mutex);
+      if (auto it = srv->per_address.find(peer); it != srv->per_address.end() && --it->second == 0)
+        srv->per_address.erase(it);
+    }
     --srv->connections;
     srv->metrics.connection_closed();
   }
@@ -350,8 +380,18 @@ void HttpServer::Impl::accept() {
         }
         self->accept_backoff = std::chrono::milliseconds(0);
         self->accept_failures = 0;
-        if (self->connections >= self->options.max_connections) {
-          // Over the cap: a short 503 and the connection closed, without reading the request.
+        beast::error_code pec;  // the client, once per connection rather than per request
+        const auto endpoint = socket.remote_endpoint(pec);
+        std::string client = pec ? std::string() : key_of(endpoint.address());
+        bool over = self->connections >= self->options.max_connections;
+        if (!over) {
+          std::lock_guard lock(self->per_address_mutex);
+          std::size_t& held = self->per_address[client];
+          over = held >= self->per_address_cap();
+          if (!over) ++held;
+        }
+        if (over) {
+          // Over a cap: a short 503 and the connection closed, without reading the request.
           self->metrics.record_request("over_capacity", "-", 503, 0);
           static const std::string busy =
               "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: "
@@ -364,7 +404,7 @@ void HttpServer::Impl::accept() {
           socket.shutdown(tcp::socket::shutdown_both, wec);
           socket.close(wec);
         } else {
-          auto s = std::make_shared<Session>(std::move(socket), self);
+          auto s = std::make_shared<Session>(std::move(socket), self, std::move(client));
           {
             std::lock_guard lock(self->sessions_mutex);
             for (auto it = self->sessions.begin(); it != self->sessions.end();)

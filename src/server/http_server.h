@@ -16,6 +16,10 @@ namespace jc::server {
 // The worker pool's size when none is given.
 int default_workers();
 
+// The client key of an address in text form (see HttpRequest::remote_address); "" if it is not
+// one.
+std::string client_key(const std::string& address);
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   unsigned short port = 8080;  // 0: any free port (see HttpServer::port())
@@ -26,6 +30,10 @@ struct ServerOptions {
   // Connections open at once; one more is answered 503 and closed. Keep it below the process's
   // file-descriptor limit less what the databases hold (`ulimit -n`).
   std::size_t max_connections = 512;
+  // Of those, how many one client (an address, an IPv6 /64: HttpRequest::remote_address) may
+  // hold, so one client cannot take them all; 0: half of max_connections. Clients behind one
+  // NAT address (a hospital's) share it.
+  std::size_t max_connections_per_address = 0;
   // The worker pool for deferred answers (HttpResponse::deferred: CPU-heavy work and changes of
   // the record): its threads (0: default_workers()) and how many answers may wait for one before
   // more are refused with 503.

@@ -16,6 +16,9 @@ struct HttpRequest {
   std::string query;   // "x=1"
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // names lower case
+  // The client as rate limits and connection caps see it: an IPv4 address (an IPv4-mapped IPv6
+  // one as IPv4), or an IPv6 address's /64 prefix ("2001:db8:1:2::/64"), since one host or
+  // network commonly holds a whole /64.
   std::string remote_address;
 
   // The first header with that (lower-case) name, or "".

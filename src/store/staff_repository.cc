@@ -65,21 +65,59 @@ StaffUserId insert_staff(Database& db, const StaffUser& u, const std::string& pa
   return u.id;
 }
 
-int reserve_login_attempt(Database& db, StaffUserId id, Timestamp now, int max_attempts,
-                          Timestamp lock_until) {
-  const std::string t = now.iso(), lock = lock_until.iso();
+namespace {
+
+// The SET list of an attempt's count, for staff_users and sign_in_failures alike (`t` the table's
+// name). A count starts afresh when its lock has expired, or when there is no lock and the last
+// attempt was before `forget`. Parameters, in order: now, forget, now, forget, max, lock, max,
+// lock, now.
+std::string count_attempt(const std::string& t) {
+  const std::string fresh = "(" + t + ".locked_until IS NOT NULL AND " + t + ".locked_until <= ?) OR (" +
+                            t + ".locked_until IS NULL AND (" + t + ".last_attempt_at IS NULL OR " +
+                            t + ".last_attempt_at < ?))";
+  return "failed_logins = CASE WHEN " + fresh + " THEN 1 ELSE " + t +
+         ".failed_logins + 1 END, locked_until = CASE WHEN " + fresh +
+         " THEN CASE WHEN 1 >= ? THEN ? END WHEN " + t + ".locked_until IS NULL AND " + t +
+         ".failed_logins + 1 >= ? THEN ? ELSE " + t + ".locked_until END, last_attempt_at = ?";
+}
+
+std::vector<Value> count_parameters(Timestamp now, Timestamp forget, int max_attempts,
+                                    Timestamp lock_until) {
+  const std::string t = now.iso(), f = forget.iso(), lock = lock_until.iso();
   const std::int64_t max = max_attempts;
+  return {t, f, t, f, max, lock, max, lock, t};
+}
+
+}  // namespace
+
+int reserve_login_attempt(Database& db, StaffUserId id, Timestamp now, int max_attempts,
+                          Timestamp lock_until, Timestamp forget_before) {
+  static const std::string update =
+      "UPDATE staff_users SET " + count_attempt("staff_users") + " WHERE id = ? RETURNING failed_logins";
+  auto params = count_parameters(now, forget_before, max_attempts, lock_until);
+  params.emplace_back(id.value);
   int number = 0;
-  db.query(
-      "UPDATE staff_users SET "
-      "failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN 1 ELSE "
-      "failed_logins + 1 END, "
-      "locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN CASE WHEN 1 >= "
-      "? THEN ? END "
-      "WHEN locked_until IS NULL AND failed_logins + 1 >= ? THEN ? ELSE locked_until END "
-      "WHERE id = ? RETURNING failed_logins",
-      {t, t, max, lock, max, lock, id.value},
-      [&](const Row& r) { number = static_cast<int>(r.integer(0)); });
+  db.query(update, params, [&](const Row& r) { number = static_cast<int>(r.integer(0)); });
+  return number;
+}
+
+int reserve_unknown_login_attempt(Database& db, const std::string& username_key, Timestamp now,
+                                  int max_attempts, Timestamp lock_until, Timestamp forget_before) {
+  static const std::string upsert =
+      "INSERT INTO sign_in_failures (username_key, failed_logins, locked_until, last_attempt_at) "
+      "VALUES (?, 1, CASE WHEN 1 >= ? THEN ? END, ?) ON CONFLICT (username_key) DO UPDATE SET " +
+      count_attempt("sign_in_failures") + " RETURNING failed_logins";
+  const std::int64_t max = max_attempts;
+  std::vector<Value> params{username_key, max, lock_until.iso(), now.iso()};
+  for (auto& v : count_parameters(now, forget_before, max_attempts, lock_until))
+    params.push_back(std::move(v));
+  int number = 0;
+  db.query(upsert, params, [&](const Row& r) { number = static_cast<int>(r.integer(0)); });
+  // Counts that would start afresh anyway are dropped: the table holds only live ones.
+  db.execute(
+      "DELETE FROM sign_in_failures WHERE last_attempt_at < ? AND (locked_until IS NULL OR "
+      "locked_until <= ?)",
+      {forget_before.iso(), now.iso()});
   return number;
 }
 

@@ -403,6 +403,7 @@ TEST_F(ServerTest, AnswersOverTheConnectionCapWith503) {
   so.port = 0;
   so.threads = 2;
   so.max_connections = 3;
+  so.max_connections_per_address = 3;  // the whole cap for this one client
   HttpServer capped(
       so, [this](const HttpRequest& r, std::string& route) { return api_->handle(r, route); },
       metrics_);
@@ -426,6 +427,51 @@ TEST_F(ServerTest, AnswersOverTheConnectionCapWith503) {
   }
   capped.stop();
   t.join();
+}
+
+// One client (here 127.0.0.1) may hold half the connections by default; the other half stays
+// for everyone else, and its freed connections are its own again.
+TEST_F(ServerTest, OneClientHoldsAtMostItsShareOfTheConnections) {
+  ServerOptions so;
+  so.port = 0;
+  so.threads = 2;
+  so.max_connections = 4;  // per address: 2
+  HttpServer capped(
+      so, [this](const HttpRequest& r, std::string& route) { return api_->handle(r, route); },
+      metrics_);
+  capped.listen();
+  std::thread t([&] { capped.run(false); });
+  std::vector<std::unique_ptr<Client>> held;
+  for (int i = 0; i < 2; ++i) {
+    held.push_back(std::make_unique<Client>(capped.port()));
+    EXPECT_EQ(held.back()->send(http::verb::get, "/healthz").status, 200);
+  }
+  Client third(capped.port());
+  auto r = third.send(http::verb::get, "/healthz");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(json::parse(r.body)["error"]["code"], "over_capacity");
+  held.clear();
+  for (int i = 0; i < 50; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    Client again(capped.port());
+    if (again.send(http::verb::get, "/healthz").status == 200) break;
+    ASSERT_LT(i, 49) << "a client's freed connections were never its own again";
+  }
+  capped.stop();
+  t.join();
+}
+
+// Clients are keyed by address, IPv6 by /64, so that one host cannot take a fresh share per
+// address of its /64.
+TEST(ClientKey, KeysIpv4ByAddressAndIpv6ByItsSlash64) {
+  EXPECT_EQ(client_key("192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(client_key("::ffff:192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(client_key("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(client_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), client_key("2001:db8:1:2::1"));
+  EXPECT_NE(client_key("2001:db8:1:3::1"), client_key("2001:db8:1:2::1"));
+  EXPECT_EQ(client_key("::1"), "::/64");
+  EXPECT_EQ(client_key("not an address"), "");
+  EXPECT_EQ(client_key(""), "");
 }
 
 // A browser's cookie may not be used by another site's page: a change made with the cookie needs

@@ -174,18 +174,40 @@ TEST_P(StoreTest, StoresStaffAndSessions) {
   EXPECT_EQ(found->password_hash, "hash");
   Timestamp now = Timestamp::from_seconds(1'700'000'000);
   // Sign-in attempts are numbered in one statement; the third of three sets the lock; once the
-  // lock has passed the count starts again.
+  // lock has passed the count starts again, and so it does after a lockout period (900 s) with no
+  // attempt and no lock.
   Timestamp lock = now.plus_seconds(900);
-  EXPECT_EQ(reserve_login_attempt(*db_, id, now, 3, lock), 1);
-  EXPECT_EQ(reserve_login_attempt(*db_, id, now, 3, lock), 2);
+  auto attempt = [&](Timestamp at) {
+    return reserve_login_attempt(*db_, id, at, 3, at.plus_seconds(900), at.plus_seconds(-900));
+  };
+  EXPECT_EQ(attempt(now), 1);
+  EXPECT_EQ(attempt(now), 2);
   EXPECT_FALSE(find_staff(*db_, id)->locked_until.has_value());
-  EXPECT_EQ(reserve_login_attempt(*db_, id, now, 3, lock), 3);
+  EXPECT_EQ(attempt(now), 3);
   EXPECT_EQ(find_staff(*db_, id)->locked_until, lock);
-  EXPECT_EQ(reserve_login_attempt(*db_, id, now.plus_seconds(899), 3, lock.plus_seconds(899)), 4);
+  EXPECT_EQ(attempt(now.plus_seconds(899)), 4);
   EXPECT_EQ(find_staff(*db_, id)->locked_until, lock);  // a refused attempt does not move the lock
-  EXPECT_EQ(reserve_login_attempt(*db_, id, lock, 3, lock.plus_seconds(900)), 1);
+  EXPECT_EQ(attempt(lock), 1);
   EXPECT_FALSE(find_staff(*db_, id)->locked_until.has_value());
   EXPECT_EQ(find_staff(*db_, id)->failed_logins, 1);
+  EXPECT_EQ(attempt(lock.plus_seconds(900)), 2);  // the last attempt was exactly 900 s before
+  EXPECT_EQ(attempt(lock.plus_seconds(1801)), 1);  // 901 s after the last one: forgotten
+  // Usernames no account has: the same numbering under a key of their own, kept apart per key.
+  auto unknown = [&](const std::string& key, Timestamp at) {
+    return reserve_unknown_login_attempt(*db_, key, at, 3, at.plus_seconds(900),
+                                         at.plus_seconds(-900));
+  };
+  EXPECT_EQ(unknown("k1", now), 1);
+  EXPECT_EQ(unknown("k1", now), 2);
+  EXPECT_EQ(unknown("k2", now), 1);
+  EXPECT_EQ(unknown("k1", now), 3);
+  EXPECT_EQ(unknown("k1", now.plus_seconds(899)), 4);  // locked until now + 900
+  EXPECT_EQ(unknown("k1", now.plus_seconds(900)), 1);  // the lock has passed
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM sign_in_failures"), 2);
+  // k2's count would start afresh: pruned when another name's attempt is counted.
+  EXPECT_EQ(unknown("k3", now.plus_seconds(2000)), 1);
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM sign_in_failures WHERE username_key = 'k2'"),
+            0);
   record_successful_login(*db_, id);
   EXPECT_EQ(find_staff(*db_, id)->failed_logins, 0);
   insert_session(*db_, "tokenhash", id, now, now.plus_seconds(60));

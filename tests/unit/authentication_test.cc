@@ -104,6 +104,35 @@ TEST_F(AuthenticationTest, UnknownUsernamesAreLockedOutLikeRealOnes) {
   }
 }
 
+// Two wrong guesses, then a lockout period (900 s) without one: the count is forgotten alike for
+// a real and an unknown name, so waiting does not tell them apart; the unknown name's count lives
+// in the store (a new Authenticator, as after a restart, sees it) under a hash, not the name.
+TEST_F(AuthenticationTest, CountsAreForgottenAlikeAndKeptInTheStore) {
+  const AuthenticationPolicy policy{3, 900, 3600};
+  for (const char* name : {"gp", "no-such-user"}) {
+    EXPECT_EQ(Authenticator(policy).login(*db_, name, "wrong", now_).failure,
+              LoginFailure::BadCredentials)
+        << name;
+    EXPECT_EQ(Authenticator(policy).login(*db_, name, "wrong", now_).failure,
+              LoginFailure::BadCredentials)
+        << name;
+    const Timestamp later = now_.plus_seconds(901);
+    EXPECT_EQ(Authenticator(policy).login(*db_, name, "wrong", later).failure,
+              LoginFailure::BadCredentials)
+        << name;
+    EXPECT_EQ(Authenticator(policy).login(*db_, name, "wrong", later).failure,
+              LoginFailure::BadCredentials)
+        << name;
+    EXPECT_EQ(Authenticator(policy).login(*db_, name, "wrong", later).failure,
+              LoginFailure::Locked)
+        << name;
+  }
+  EXPECT_EQ(db_->query_integer("SELECT COUNT(*) FROM sign_in_failures"), 1);
+  EXPECT_EQ(db_->query_integer(
+                "SELECT COUNT(*) FROM sign_in_failures WHERE username_key LIKE '%no-such-user%'"),
+            0);
+}
+
 // A lock that has expired starts the count again: one more wrong guess is not a new lock.
 TEST_F(AuthenticationTest, TheCountStartsAgainWhenTheLockExpires) {
   Authenticator auth(AuthenticationPolicy{3, 900, 3600});
