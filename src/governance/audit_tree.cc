@@ -8,6 +8,10 @@ namespace {
 
 std::int64_t trail_key(AuditTrail trail) { return trail == AuditTrail::Access ? 2 : 1; }
 
+// A tile: the leaves (or stored nodes of one height) under one stored node of the next stored
+// height up; what a proof reads at each stored height.
+constexpr std::uint64_t kTile = std::uint64_t{1} << kTreeStride;
+
 std::uint64_t stored_leaves(store::Database& db, AuditTrail trail) {
   auto n =
       db.query_integer("SELECT leaves FROM audit_tree_state WHERE trail = ?", {trail_key(trail)});
@@ -15,7 +19,7 @@ std::uint64_t stored_leaves(store::Database& db, AuditTrail trail) {
 }
 
 // The trail's nodes: stored subtrees where the tree has them, the rest from the events, read a
-// tile (256 leaves) or a group of 256 stored hashes at a time.
+// tile (kTile leaves) or a group of kTile stored hashes of one height at a time.
 class StoredTree final : public merkle::NodeSource {
  public:
   StoredTree(store::Database& db, AuditTrail trail, std::uint64_t size)
@@ -51,8 +55,8 @@ class StoredTree final : public merkle::NodeSource {
   void load_tile(std::uint64_t index) {
     if (index >= size_) throw std::out_of_range("the audit tree has no such leaf");
     if (leaves_.count(index)) return;
-    const std::uint64_t first = index & ~std::uint64_t{255};
-    const std::uint64_t last = std::min(first + 256, size_);
+    const std::uint64_t first = index & ~(kTile - 1);
+    const std::uint64_t last = std::min(first + kTile, size_);
     read_audit_hashes(db_, trail_, static_cast<std::int64_t>(first + 1),
                       static_cast<std::int64_t>(last + 1),
                       [&](std::int64_t id, std::string_view hash) {
@@ -71,12 +75,12 @@ class StoredTree final : public merkle::NodeSource {
   std::optional<merkle::Hash> stored(int height, std::uint64_t index) {
     auto it = nodes_.find(key(height, index));
     if (it != nodes_.end()) return it->second;
-    const std::uint64_t first = index & ~std::uint64_t{255};
+    const std::uint64_t first = index & ~(kTile - 1);
     db_.query(
         "SELECT position, hash FROM audit_tree WHERE trail = ? AND height = ? AND position >= ? "
         "AND position < ?",
         {trail_key(trail_), std::int64_t{height}, static_cast<std::int64_t>(first),
-         static_cast<std::int64_t>(first + 256)},
+         static_cast<std::int64_t>(first + kTile)},
         [&](const store::Row& r) {
           if (auto h = merkle::from_hex(r.text(1)))
             nodes_[key(height, static_cast<std::uint64_t>(r.integer(0)))] = *h;
@@ -106,7 +110,7 @@ std::uint64_t extend_audit_tree(store::Database& db, AuditTrail trail) {
   // the events are read), then written in a short one, unless another extender came first.
   const auto size = static_cast<std::uint64_t>(audit_head(db, trail));
   const std::uint64_t from = stored_leaves(db, trail);
-  const std::uint64_t to = size & ~std::uint64_t{255};
+  const std::uint64_t to = size & ~(kTile - 1);
   if (to <= from) return size;
   std::vector<std::tuple<int, std::uint64_t, merkle::Hash>> made;
   merkle::TreeBuilder builder([&](int height, std::uint64_t index,

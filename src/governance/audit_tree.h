@@ -2,9 +2,10 @@
 // tree (merkle.h). A leaf's entry is the event's chain hash, the 32 bytes of SHA-256 of its
 // canonical encoding (audit_entry), so the tree commits to every field of every event and is
 // extended by reading one column. The log keeps the hashes of its complete
-// subtrees of 256, 65,536, 2^24 ... leaves (table audit_tree, filled as checkpoints are made), so
-// that a root or a proof reads at most a few hundred events and stored hashes, whatever the size
-// of the log. The stored tree only speeds things up: verify_audit recomputes it from the events.
+// subtrees of 16, 256, 4,096, 65,536 ... leaves (table audit_tree, filled as checkpoints are
+// made: one row for every 15 events), so that a proof reads 16 hashes at each of those heights
+// and hashes at most 14 more (about a hundred for 10 million events), whatever the size of the
+// log. The stored tree only speeds things up: verify_audit recomputes it from the events.
 #pragma once
 
 #include <cstdint>
@@ -24,9 +25,9 @@ namespace jc::governance {
 merkle::Hash audit_leaf(std::string_view chain_hash);
 
 // Heights of the stored subtrees: multiples of this.
-constexpr int kTreeStride = 8;
+constexpr int kTreeStride = 4;
 
-// Extends the stored tree over every complete subtree of 256 events now in the trail, in one
+// Extends the stored tree over every complete subtree of 16 events now in the trail, in one
 // transaction on `db`; returns the trail's size (its newest id).
 std::uint64_t extend_audit_tree(store::Database& db, AuditTrail trail);
 

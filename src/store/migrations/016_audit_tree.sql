@@ -1,6 +1,6 @@
 -- Each audit trail is a verifiable log (governance/audit_tree.h): the hashes of its Merkle tree's
--- complete subtrees of 256, 65,536, ... events (trail 1: record, 2: access), up to
--- audit_tree_state.leaves, kept so that a root or a proof reads a few hundred rows.
+-- complete subtrees (trail 1: record, 2: access), up to
+-- audit_tree_state.leaves, kept so that a root or a proof reads a few rows.
 CREATE TABLE audit_tree (
   trail INTEGER NOT NULL,
   height INTEGER NOT NULL,

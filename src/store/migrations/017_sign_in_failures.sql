@@ -1,6 +1,6 @@
 -- Failed sign-ins under usernames no account has, counted in the store as a real account's are
 -- (staff_users.failed_logins), so that both answers take the same work: one committed count, one
--- Argon2id verification, one audit event. The username is kept only as a keyed hash (people type
+-- Argon2id verification, one audit event. The username is kept only as its BLAKE2b hash (people type
 -- passwords into the username box). Rows whose last failure is older than the lockout are pruned.
 CREATE TABLE sign_in_failures (
   username_key TEXT PRIMARY KEY,
