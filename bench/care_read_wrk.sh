@@ -26,7 +26,9 @@ cat "$db" "$access_log" "$access_log_2" > /dev/null  # the files into the OS cac
 sync  # what the set-up (and anything before it, a build) left to write goes to disk now, not during the run
 
 log=$(mktemp)
-"$bin/jointcare" serve --db "$db" --port 0 --threads "$threads" --log-level warn > "$log" 2>&1 &
+# CARE_READ_SERVE_ARGS: more options for the server, e.g. "--checkpoint-every 10" (default 60).
+# shellcheck disable=SC2086
+"$bin/jointcare" serve --db "$db" --port 0 --threads "$threads" --log-level warn ${CARE_READ_SERVE_ARGS:-} > "$log" 2>&1 &
 server=$!
 # On exit stop the server and wait for it: closing the database moves the write-ahead log into it,
 # which the next run must not overlap.
@@ -48,15 +50,20 @@ for _ in $(seq 1 1200); do
 done
 wrk -t1 -c"$connections" -d5s -s bench/care_read.lua "http://127.0.0.1:$port" > /dev/null
 audit_before=$(newest_access_event)
+# The access trail's checkpoints the server signed during the run (the origin line of each note).
+checkpoints_file=${db%.db}.checkpoints
+checkpoints() { if [ -f "$checkpoints_file" ]; then grep -c '/access$' "$checkpoints_file" || true; else echo 0; fi; }
+checkpoints_before=$(checkpoints)
 cpu_before=$(cpu)
 out=$(wrk -t1 -c"$connections" -d"${seconds}s" -s bench/care_read.lua "http://127.0.0.1:$port"; times)
 cpu_after=$(cpu)
 audit_after=$(newest_access_event)
+checkpoints_after=$(checkpoints)
 line=$(echo "$out" | grep "^care_read_wrk:")
 requests=$(echo "$line" | grep -o "requests=[0-9]*" | cut -d= -f2)
 ticks=$(getconf CLK_TCK)
 # wrk's own CPU (user and system, from the shell's `times` for its children).
 wrk_seconds=$(echo "$out" | tail -1 | python3 -c 'import re, sys; print(sum(int(m) * 60 + float(s) for m, s in re.findall(r"(\d+)m([\d.]+)s", sys.stdin.read())))')
-echo "$line persons=$persons connections=$connections server_threads=$threads audit_events_written=$((audit_after - audit_before))" \
+echo "$line persons=$persons connections=$connections server_threads=$threads audit_events_written=$((audit_after - audit_before)) checkpoints_signed=$((checkpoints_after - checkpoints_before))" \
   "server_cpu_us_per_request=$(python3 -c "print(round(($cpu_after - $cpu_before) / $ticks * 1e6 / max($requests, 1), 1))")" \
   "wrk_cpu_us_per_request=$(python3 -c "print(round($wrk_seconds * 1e6 / max($requests, 1), 1))")"

@@ -76,7 +76,8 @@ struct GenerateArgs {
 
 // A SQLite area being generated has a marker file beside it until every step (the area, the person
 // index, the simulated use) is done; a generate that was interrupted leaves it behind, and the
-// next generate (or demo) into that file starts again from nothing.
+// next generate (or demo) into that file starts again from nothing. A PostgreSQL area is made in
+// one transaction, steps and all: an interrupted generate leaves nothing behind.
 std::string generating_marker(const std::string& db) { return db + ".generating"; }
 
 bool generation_interrupted(const std::string& db) {
@@ -95,28 +96,31 @@ void remove_sqlite_area(const std::string& db) {
   std::filesystem::remove(generating_marker(db), ec);
 }
 
-int run_generate_steps(const GenerateArgs& a);
+int run_generate_steps(const GenerateArgs& a, jc::store::Database& db);
 
 int run_generate(const GenerateArgs& a) {
-  const bool sqlite = !jc::store::is_postgres_target(a.db);
-  if (sqlite && generation_interrupted(a.db)) {
+  if (jc::store::is_postgres_target(a.db)) {
+    auto db = jc::store::open_database(a.db);
+    jc::store::Transaction tx(*db);  // each step's own transactions nest in it
+    int rc = run_generate_steps(a, *db);
+    if (rc == 0) tx.commit();
+    return rc;
+  }
+  if (generation_interrupted(a.db)) {
     std::printf("An earlier generate into %s did not finish: starting again from nothing.\n",
                 a.db.c_str());
     remove_sqlite_area(a.db);
   }
-  if (sqlite) {
-    bool fresh = !std::filesystem::exists(a.db);
-    if (fresh)
-      std::ofstream(generating_marker(a.db))
-          << "generate started " << jc::Timestamp::now().iso() << "\n";
-    int rc = run_generate_steps(a);
-    if (fresh && rc == 0) std::filesystem::remove(generating_marker(a.db));
-    return rc;
-  }
-  return run_generate_steps(a);
+  bool fresh = !std::filesystem::exists(a.db);
+  if (fresh)
+    std::ofstream(generating_marker(a.db))
+        << "generate started " << jc::Timestamp::now().iso() << "\n";
+  int rc = run_generate_steps(a, *jc::store::open_database(a.db));
+  if (fresh && rc == 0) std::filesystem::remove(generating_marker(a.db));
+  return rc;
 }
 
-int run_generate_steps(const GenerateArgs& a) {
+int run_generate_steps(const GenerateArgs& a, jc::store::Database& db) {
   jc::synth::GenerateOptions o;
   o.reference_dir = a.reference_dir;
   o.la_code = a.la;
@@ -128,8 +132,7 @@ int run_generate_steps(const GenerateArgs& a) {
     bar.update(phase, done, total);
   };
   auto started = std::chrono::steady_clock::now();
-  auto db = jc::store::open_database(a.db);
-  auto summary = jc::synth::generate_area(*db, o);
+  auto summary = jc::synth::generate_area(db, o);
   bar.finish();
   if (!summary) {
     std::fprintf(stderr, "jointcare generate: %s\n", summary.error().message.c_str());
@@ -144,7 +147,7 @@ int run_generate_steps(const GenerateArgs& a) {
       jc::Money::pence(summary->total_cost_pence).formatted().c_str(), summary->referrals,
       summary->care_packages, seconds);
   if (!a.export_dir.empty()) {
-    auto st = jc::synth::export_extracts(*db, a.export_dir);
+    auto st = jc::synth::export_extracts(db, a.export_dir);
     if (!st) {
       std::fprintf(stderr, "jointcare generate: %s\n", st.error().message.c_str());
       return kExitFailed;
@@ -161,7 +164,7 @@ int run_generate_steps(const GenerateArgs& a) {
   lo.progress = [&](const std::string& phase, long long done, long long total) {
     bar.update(phase, done, total);
   };
-  auto index = jc::identity::rebuild_person_index(*db, lo);
+  auto index = jc::identity::rebuild_person_index(db, lo);
   bar.finish();
   if (!index) {
     std::fprintf(stderr, "jointcare generate: linking the records: %s\n",
@@ -173,16 +176,16 @@ int run_generate_steps(const GenerateArgs& a) {
   started = std::chrono::steady_clock::now();
   jc::synth::SimulationOptions so;
   so.seed = a.seed;
-  auto sim = jc::synth::simulate_use(*db, so);
+  auto sim = jc::synth::simulate_use(db, so);
   if (!sim) {
     std::fprintf(stderr, "jointcare generate: simulating use: %s\n", sim.error().message.c_str());
     return kExitFailed;
   }
-  if (auto st = jc::money::seed_pool_ledgers(*db); !st) {
+  if (auto st = jc::money::seed_pool_ledgers(db); !st) {
     std::fprintf(stderr, "jointcare generate: pooled budgets: %s\n", st.error().message.c_str());
     return kExitFailed;
   }
-  if (auto st = jc::money::seed_devolved_budgets(*db); !st) {
+  if (auto st = jc::money::seed_devolved_budgets(db); !st) {
     std::fprintf(stderr, "jointcare generate: devolved budgets: %s\n", st.error().message.c_str());
     return kExitFailed;
   }

@@ -1,7 +1,5 @@
 #include "governance/audit.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <cstring>
 #include <future>
@@ -12,6 +10,7 @@
 
 #include "core/text.h"
 #include "governance/audit_tree.h"
+#include "governance/merkle.h"
 
 namespace jc::governance {
 namespace {
@@ -379,11 +378,7 @@ std::string governed_select(const Governed& g) {
 std::string row_digest(const store::Row& r, int columns) {
   std::string s;
   for (int c = 1; c <= columns; ++c) put(s, r.is_null(c) ? std::string("-") : "=" + r.text(c));
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
+  return merkle::to_hex(merkle::sha256(s));
 }
 
 int column_count(const Governed& g) {
@@ -568,13 +563,7 @@ std::string audit_entry(const AuditEvent& e) {
 }
 
 std::string audit_hash(const AuditEvent& e) {
-  const std::string s = audit_entry(e);
-  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
+  return merkle::to_hex(merkle::sha256(audit_entry(e)));
 }
 
 std::size_t append_audit_batch(store::Database& main, std::vector<AuditEvent>& events,

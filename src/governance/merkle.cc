@@ -1,5 +1,6 @@
 #include "governance/merkle.h"
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include <bit>
@@ -50,34 +51,38 @@ bool lsb(std::uint64_t v) { return (v & 1) != 0; }
 
 }  // namespace
 
-Hash leaf_hash(std::string_view entry) {
-  init();
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  const unsigned char prefix = 0x00;
-  crypto_hash_sha256_update(&st, &prefix, 1);
-  crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(entry.data()),
-                            entry.size());
+Hash sha256(std::string_view bytes) {
   Hash h;
-  crypto_hash_sha256_final(&st, h.data());
+  unsigned int size = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), h.data(), &size, EVP_sha256(), nullptr) != 1 ||
+      size != h.size())
+    throw std::runtime_error("OpenSSL's SHA-256 failed");
   return h;
+}
+
+Hash leaf_hash(std::string_view entry) {
+  // 0x00 || entry: on the stack for an entry the size of a hash (every audit leaf's).
+  char buffer[1 + 64];
+  if (entry.size() < sizeof buffer) {
+    buffer[0] = 0x00;
+    std::copy(entry.begin(), entry.end(), buffer + 1);
+    return sha256(std::string_view(buffer, 1 + entry.size()));
+  }
+  std::string prefixed(1, '\0');
+  prefixed += entry;
+  return sha256(prefixed);
 }
 
 Hash node_hash(const Hash& left, const Hash& right) {
-  unsigned char buffer[1 + 64];
+  char buffer[1 + 64];
   buffer[0] = 0x01;
   std::copy(left.begin(), left.end(), buffer + 1);
   std::copy(right.begin(), right.end(), buffer + 33);
-  Hash h;
-  crypto_hash_sha256(h.data(), buffer, sizeof buffer);
-  return h;
+  return sha256(std::string_view(buffer, sizeof buffer));
 }
 
 Hash empty_root() {
-  init();
-  Hash h;
-  crypto_hash_sha256(h.data(), nullptr, 0);
-  return h;
+  return sha256({});
 }
 
 std::string to_hex(const Hash& h) {

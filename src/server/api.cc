@@ -602,6 +602,10 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
         p == "/api/v1/budgets/practices" || p == "/api/v1/scenario" || p == "/api/v1/plan") {
       // Commissioning analyses (pseudonymised or aggregate); every look is audited like any other.
       label = p;
+      const bool posted = p == "/api/v1/scenario" || p == "/api/v1/plan";
+      if (m != (posted ? "POST" : "GET"))
+        return error_response(405, "method_not_allowed",
+                              posted ? "POST the TOML as the body" : "this resource answers GET");
       governance::CollectingAudit look;
       const governance::Actor analyst{*user, governance::Purpose::Operations};
       governance::Gate gate(*db, roles_, analyst, look, Timestamp::now());

@@ -194,6 +194,25 @@ TEST_F(ServerTest, SignsInAndServesTheArea) {
   EXPECT_EQ(c.send(http::verb::get, "/api/v1/me", "", token).status, 401);
 }
 
+// The commissioning reports answer the method they are read with, and nothing else: a DELETE
+// of the spend report is not a read of it (it answered 200 with the report).
+TEST_F(ServerTest, CommissioningReportsAnswerOnlyTheirMethod) {
+  Client c(server_->port());
+  std::string commissioner = sign_in(c, "commissioner");
+  for (const char* path : {"/api/v1/spend", "/api/v1/budgets", "/api/v1/jsna",
+                           "/api/v1/casecommittee", "/api/v1/budgets/practices",
+                           "/api/v1/budgets/localities", "/api/v1/pathways"}) {
+    for (auto verb : {http::verb::delete_, http::verb::put, http::verb::post}) {
+      auto r = c.send(verb, path, "{}", commissioner);
+      EXPECT_EQ(r.status, 405) << path << " " << http::to_string(verb);
+      EXPECT_EQ(json::parse(r.body)["error"]["code"], "method_not_allowed") << path;
+    }
+  }
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/spend", "", commissioner).status, 200);
+  for (const char* path : {"/api/v1/scenario", "/api/v1/plan"})
+    EXPECT_EQ(c.send(http::verb::get, path, "", commissioner).status, 405) << path;
+}
+
 TEST_F(ServerTest, ServesPathwaysToCommissionersOnly) {
   Client c(server_->port());
   std::string nurse = sign_in(c, "dnurse");
