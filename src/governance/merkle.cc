@@ -81,9 +81,7 @@ Hash node_hash(const Hash& left, const Hash& right) {
   return sha256(std::string_view(buffer, sizeof buffer));
 }
 
-Hash empty_root() {
-  return sha256({});
-}
+Hash empty_root() { return sha256({}); }
 
 std::string to_hex(const Hash& h) {
   char hex[65];

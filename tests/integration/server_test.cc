@@ -199,9 +199,9 @@ TEST_F(ServerTest, SignsInAndServesTheArea) {
 TEST_F(ServerTest, CommissioningReportsAnswerOnlyTheirMethod) {
   Client c(server_->port());
   std::string commissioner = sign_in(c, "commissioner");
-  for (const char* path : {"/api/v1/spend", "/api/v1/budgets", "/api/v1/jsna",
-                           "/api/v1/casecommittee", "/api/v1/budgets/practices",
-                           "/api/v1/budgets/localities", "/api/v1/pathways"}) {
+  for (const char* path :
+       {"/api/v1/spend", "/api/v1/budgets", "/api/v1/jsna", "/api/v1/casecommittee",
+        "/api/v1/budgets/practices", "/api/v1/budgets/localities", "/api/v1/pathways"}) {
     for (auto verb : {http::verb::delete_, http::verb::put, http::verb::post}) {
       auto r = c.send(verb, path, "{}", commissioner);
       EXPECT_EQ(r.status, 405) << path << " " << http::to_string(verb);
