@@ -254,26 +254,24 @@ HttpResponse Api::engine_report(store::Database& db, const HttpRequest& req) {
 }
 
 HttpResponse Api::care_answer(store::Database& db, const HttpRequest& req, const StaffUser& staff,
-                              governance::Purpose purpose) {
+                              governance::Purpose purpose, const Route& route, std::int64_t id) {
   governance::CollectingAudit looked;
   care::CareContext c{db, roles_, governance::Actor{staff, purpose}, looked, Timestamp::now()};
-  std::string unused;
-  auto answer = route_care(req, unused, c);
-  HttpResponse out =
-      answer ? std::move(*answer) : error_response(404, "not_found", "no such resource");
+  HttpResponse out = route.care(CareCall{req, c, id, options_.checkpoints});
   answer_after_audit(out, audit_.get(), looked);
   return out;
 }
 
 void Api::submit_change(const HttpRequest& req, const StaffUser& staff, governance::Purpose purpose,
-                        const std::string& label, std::function<void(HttpResponse)> send) {
+                        const Route& route, std::int64_t id,
+                        std::function<void(HttpResponse)> send) {
   auto answer = std::make_shared<HttpResponse>();
   auto sent = std::make_shared<std::function<void(HttpResponse)>>(std::move(send));
   bool queued = changes_->submit(
-      [this, req, staff, purpose, answer](store::Database& db) {
-        *answer = care_answer(db, req, staff, purpose);
+      [this, req, staff, purpose, answer, &route, id](store::Database& db) {
+        *answer = care_answer(db, req, staff, purpose, route, id);
       },
-      [answer, sent, label](std::exception_ptr failed) {
+      [answer, sent, label = route.pattern](std::exception_ptr failed) {
         if (!failed) {
           (*sent)(std::move(*answer));
           return;
@@ -382,23 +380,247 @@ HttpResponse Api::handle(const HttpRequest& req, std::string& route_label) {
   }
 }
 
+namespace {
+
+HttpResponse area_route(store::Database& db) {
+  auto s = store::summarise_area(db);
+  return json_response(200, json{{"lsoas", s.lsoas},
+                                 {"population", s.population},
+                                 {"localities", s.localities},
+                                 {"organisations", s.organisations},
+                                 {"gp_practices", s.gp_practices},
+                                 {"teams", s.teams},
+                                 {"staff_users", s.staff_users},
+                                 {"local_records", s.local_records},
+                                 {"activity_rows", s.activity_rows},
+                                 {"activity_cost_pence", s.activity_cost_pence},
+                                 {"referrals", s.referrals},
+                                 {"care_packages", s.care_packages}});
+}
+
+HttpResponse localities_route(store::Database& db) {
+  json out = json::array();
+  for (const auto& l : store::load_localities(db))
+    out.push_back(
+        {{"id", l.id.value}, {"name", l.name}, {"local_authority_code", l.local_authority_code}});
+  return json_response(200, out);
+}
+
+HttpResponse organisations_route(store::Database& db) {
+  json out = json::array();
+  for (const auto& o : store::load_organisations(db)) {
+    json j{
+        {"id", o.id.value}, {"ods_code", o.ods_code}, {"name", o.name}, {"kind", to_code(o.kind)}};
+    j["locality_id"] = o.locality ? json(o.locality->value) : json(nullptr);
+    out.push_back(j);
+  }
+  return json_response(200, out);
+}
+
+HttpResponse teams_route(store::Database& db) {
+  json out = json::array();
+  for (const auto& t : store::load_teams(db)) {
+    json j{{"id", t.id.value},
+           {"organisation_id", t.organisation.value},
+           {"name", t.name},
+           {"service", t.service}};
+    j["locality_id"] = t.locality ? json(t.locality->value) : json(nullptr);
+    out.push_back(j);
+  }
+  return json_response(200, out);
+}
+
+const QueryParam kMonth{"month", "string", "YYYY-MM (the latest when absent)"};
+const QueryParam kFresh{"fresh", "string", "1: make the report anew rather than the kept one"};
+
+}  // namespace
+
+const std::vector<Route>& api_routes() {
+  using K = RouteKind;
+  static const std::vector<Route> routes = {
+      {"GET", "/healthz", "health", "whether the server answers and its start-up reports are made",
+       K::Health, nullptr, nullptr, "", "Health"},
+      {"GET", "/metrics", "metrics", "request counts and latencies by route (Prometheus text)",
+       K::Metrics, nullptr, nullptr, "", "", 200, "text/plain"},
+      {"GET", "/api/v1/openapi.json", "openapi", "this description of the API", K::OpenApi, nullptr,
+       nullptr, "", "OpenApiDocument"},
+      {"POST", "/api/v1/session", "signIn",
+       "sign in with a username and password: a session token (and cookie) and a CSRF token",
+       K::SignIn, nullptr, nullptr, "SignIn", "Session"},
+      {"DELETE", "/api/v1/session", "signOut", "end the session", K::SignOut, nullptr, nullptr, "",
+       "SignedOut"},
+      {"GET", "/api/v1/me", "getMe", "the signed-in member of staff", K::Me, nullptr, nullptr, "",
+       "StaffUser"},
+      {"GET", "/api/v1/area", "getArea", "the local area's size", K::Reference, nullptr, area_route,
+       "", "Area"},
+      {"GET", "/api/v1/localities", "listLocalities", "the area's localities", K::Reference,
+       nullptr, localities_route, "", "Localities"},
+      {"GET", "/api/v1/organisations", "listOrganisations", "the partner organisations",
+       K::Reference, nullptr, organisations_route, "", "Organisations"},
+      {"GET", "/api/v1/teams", "listTeams", "the organisations' teams", K::Reference, nullptr,
+       teams_route, "", "Teams"},
+      {"GET",
+       "/api/v1/casecommittee",
+       "getCaseCommittee",
+       "the Case Committee's agenda: the people whose care costs most across partners, "
+       "pseudonymised (CSV with format=csv)",
+       K::EngineReport,
+       nullptr,
+       nullptr,
+       "",
+       "CaseCommittee",
+       200,
+       "application/json",
+       {{"top", "integer", "how many people, 1 to 200"},
+        {"from", "string", "YYYY-MM-DD"},
+        {"to", "string", "YYYY-MM-DD"},
+        {"format", "string", "csv for the agenda to download"}}},
+      {"GET",
+       "/api/v1/casecommittee/identify",
+       "identifyCaseCommitteePerson",
+       "the summary of the person behind a Case Committee pseudonym (audited like any read)",
+       K::Identify,
+       nullptr,
+       nullptr,
+       "",
+       "PersonSummary",
+       200,
+       "application/json",
+       {{"person", "string", "the pseudonym"}}},
+      {"GET", "/api/v1/jsna", "getJsna",
+       "the Joint Strategic Needs Assessment's counts, under the area's disclosure rule",
+       K::EngineReport, nullptr, nullptr, "", "Jsna"},
+      {"GET",
+       "/api/v1/spend",
+       "getSpend",
+       "spend and trend by organisation, service and month",
+       K::Report,
+       nullptr,
+       nullptr,
+       "",
+       "Spend",
+       200,
+       "application/json",
+       {kFresh}},
+      {"GET",
+       "/api/v1/budgets",
+       "listPools",
+       "the Section 75 pooled and aligned budgets",
+       K::Report,
+       nullptr,
+       nullptr,
+       "",
+       "Pools",
+       200,
+       "application/json",
+       {kFresh}},
+      {"GET",
+       "/api/v1/budgets/statement",
+       "getPoolStatement",
+       "a pool's monthly statement",
+       K::Report,
+       nullptr,
+       nullptr,
+       "",
+       "PoolStatement",
+       200,
+       "application/json",
+       {{"pool", "string", "the pool's id or name"}, kMonth, kFresh}},
+      {"GET",
+       "/api/v1/budgets/localities",
+       "getDevolvedStatement",
+       "a pool's statement by locality (devolved budgets)",
+       K::Report,
+       nullptr,
+       nullptr,
+       "",
+       "DevolvedStatement",
+       200,
+       "application/json",
+       {{"pool", "string", "the pool's id or name"}, kMonth, kFresh}},
+      {"GET",
+       "/api/v1/budgets/practices",
+       "getPracticeStatement",
+       "spend by GP practice against its indicative budget",
+       K::Report,
+       nullptr,
+       nullptr,
+       "",
+       "PracticeStatement",
+       200,
+       "application/json",
+       {kMonth, kFresh}},
+      {"GET",
+       "/api/v1/pathways",
+       "getPathways",
+       "care pathways mined from the journeys: summary, directly-follows graph, variants, "
+       "hand-offs or durations",
+       K::Report,
+       nullptr,
+       nullptr,
+       "",
+       "PathwayReport",
+       200,
+       "application/json",
+       {{"pathway", "string", "referrals (the default), or a named pathway"},
+        {"report", "string", "summary, dfg, variants, handoffs or durations"},
+        {"top", "integer", "1 to 1000"},
+        kFresh}},
+      {"POST",
+       "/api/v1/pathways/conformance",
+       "checkConformance",
+       "the journeys against a target pathway (TOML in the body)",
+       K::Conformance,
+       nullptr,
+       nullptr,
+       "toml",
+       "Conformance",
+       200,
+       "application/json",
+       {{"pathway", "string", "referrals (the default), or a named pathway"}}},
+      {"POST", "/api/v1/scenario", "runScenario", "a costed scenario (TOML in the body)", K::Report,
+       nullptr, nullptr, "toml", "Scenario"},
+      {"POST",
+       "/api/v1/plan",
+       "evaluatePlan",
+       "a commissioning plan against its targets (TOML)",
+       K::Report,
+       nullptr,
+       nullptr,
+       "toml",
+       "PlanEvaluation",
+       200,
+       "application/json",
+       {{"as_of", "string", "YYYY-MM-DD"}}},
+  };
+  return routes;
+}
+
 HttpResponse Api::route(const HttpRequest& req, std::string& label) {
   const std::string& p = req.path;
   const std::string& m = req.method;
-  if (p == "/healthz") {
-    label = "/healthz";
+  const RouteMatch match = match_route(m, p);
+  const Route* route = match.route;
+  const RouteKind kind = route ? route->kind : RouteKind::Reference;
+  label = match.label;
+  if (route && kind == RouteKind::Health) {
     auto db = pool_.acquire();
     db->query_integer("SELECT 1");
     // The commissioners' reports are made at start-up, in the background: "warming" until then.
     return json_response(200,
                          json{{"status", "ok"}, {"reports", reports_warm_ ? "ready" : "warming"}});
   }
-  if (p == "/metrics") {
-    label = "/metrics";
+  if (route && kind == RouteKind::Metrics)
     return HttpResponse{200, "text/plain; version=0.0.4", metrics_.render(), {}, {}, {}, {}};
+  if (route && kind == RouteKind::OpenApi)
+    return HttpResponse{200, "application/json", openapi_document(), {}, {}, {}, {}};
+  if (!route && match.path_known && p.rfind("/api/", 0) != 0) {
+    HttpResponse r =
+        error_response(405, "method_not_allowed", "this resource answers " + match.allow);
+    r.headers.emplace_back("Allow", match.allow);
+    return r;
   }
-  if (p == "/api/v1/session" && m == "POST") {
-    label = "/api/v1/session";
+  if (route && kind == RouteKind::SignIn) {
     if (auto refused = cross_site(req)) return error_response(403, "cross_site_refused", *refused);
     if (!sign_ins_.allow(req.remote_address)) {
       HttpResponse r =
@@ -475,8 +697,14 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
                               "send the X-CSRF-Token header given at sign-in with every change");
       }
     }
-    if (p == "/api/v1/session" && m == "DELETE") {
-      label = "/api/v1/session";
+    if (!route) {
+      if (!match.path_known) return error_response(404, "not_found", "no such resource");
+      HttpResponse r =
+          error_response(405, "method_not_allowed", "this resource answers " + match.allow);
+      r.headers.emplace_back("Allow", match.allow);
+      return r;
+    }
+    if (kind == RouteKind::SignOut) {
       auth_.logout(*db, token);
       {
         std::lock_guard lock(sessions_mutex_);
@@ -484,100 +712,97 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       }
       return json_response(200, json{{"signed_out", true}});
     }
-    {
-      // The purpose of use travels with every audit record: a code from the list
-      // (governance/purpose.h), direct care unless the client says.
-      const std::string asserted = req.header("x-purpose-of-use");
-      std::optional<governance::Purpose> purpose;
-      if (!asserted.empty()) {
-        purpose = governance::purpose_from_code(asserted);
-        if (!purpose) {
-          label = "/api/invalid_purpose";
-          std::string codes;
-          for (const auto& c : governance::purposes())
-            codes += (codes.empty() ? "" : ", ") + std::string(c.code);
-          return error_response(
-              400, "invalid_purpose_of_use",
-              "x-purpose-of-use: not a purpose-of-use code (one of " + codes + ")");
-        }
+    if (kind == RouteKind::Me) {
+      json me = user_json(*user);
+      if (!by_bearer(req)) me["csrf_token"] = governance::csrf_token(token);
+      return json_response(200, me);
+    }
+    if (kind == RouteKind::Reference) return route->reference(*db);
+    // The purpose of use travels with every audit record: a code from the list
+    // (governance/purpose.h), direct care unless the client says.
+    const std::string asserted = req.header("x-purpose-of-use");
+    std::optional<governance::Purpose> purpose;
+    if (!asserted.empty()) {
+      purpose = governance::purpose_from_code(asserted);
+      if (!purpose) {
+        label = "/api/invalid_purpose";
+        std::string codes;
+        for (const auto& c : governance::purposes())
+          codes += (codes.empty() ? "" : ", ") + std::string(c.code);
+        return error_response(400, "invalid_purpose_of_use",
+                              "x-purpose-of-use: not a purpose-of-use code (one of " + codes + ")");
       }
+    }
+    if (kind == RouteKind::CareRead) {
       // Reads are collected here and committed by the audit writer before the answer is sent
-      // (the transport holds the response; no thread waits). Writes audit in their own transaction.
+      // (the transport holds the response; no thread waits).
       governance::CollectingAudit reads;
       care::CareContext ctx{
           *db, roles_, governance::Actor{*user, purpose.value_or(governance::Purpose::Treatment)},
           reads, Timestamp::now()};
-      std::optional<HttpResponse> r;
-      if (p == "/api/v1/casecommittee/identify" && m == "GET") {
-        // A Case Committee member opening the record behind a pseudonym: the person's summary,
-        // under the care record's access rule and audited like any read, for the purpose of the
-        // case committee. Only linked persons can be opened. Bringing the analytic engine up to
-        // date may take a while after the person index changed: on the worker pool.
-        label = p;
-        HttpResponse identify;
-        identify.deferred = [this, req, staff = *user,
-                             purpose = purpose.value_or(governance::Purpose::CoordinationOfCare)] {
-          auto conn = pool_.acquire();
-          store::ReadTransaction view(*conn);
-          std::optional<std::string> key;
-          {
-            std::lock_guard lock(engine_mutex_);
-            if (engine_.refresh(*conn))
-              key = engine_.person_key_of(query_value(req.query, "person"), pseudonym_key_);
-          }
-          std::int64_t person_id = 0;
-          if (key && !key->empty() && key->find_first_not_of("0123456789") == std::string::npos)
-            person_id = std::stoll(*key);
-          if (!person_id)
-            return error_response(404, "not_found", "no linked person behind that pseudonym");
-          HttpRequest summary = req;
-          summary.path = "/api/v1/persons/" + std::to_string(person_id);
-          summary.query.clear();
-          return care_answer(*conn, summary, staff, purpose);
-        };
-        return identify;
-      } else if (m != "GET" && m != "HEAD") {
-        // A change is written by the change writer, in one transaction with the others queued
-        // beside it (store::WriteBatcher): the commit's flush to disk waits there, and the I/O
-        // threads go on answering reads meanwhile.
-        std::string found;
-        if (auto early = route_care(req, found, ctx, false)) {
-          label = found;
-          return *early;
-        }
-        if (!found.empty()) {
-          label = found;
-          HttpResponse change;
-          change.later = [this, req, staff = *user, purpose = ctx.actor.purpose,
-                          label = found](std::function<void(HttpResponse)> send) {
-            submit_change(req, staff, purpose, label, std::move(send));
-          };
-          return change;
-        }
-      } else {
-        r = route_care(req, label, ctx, true, options_.checkpoints);
-      }
-      if (r) {
-        answer_after_audit(*r, audit_.get(), reads);
-        return *r;
-      }
+      HttpResponse r = route->care(CareCall{req, ctx, match.id, options_.checkpoints});
+      answer_after_audit(r, audit_.get(), reads);
+      return r;
     }
-    if (p == "/api/v1/pathways/conformance" && m == "POST") {
-      // The target pathway (TOML) in the body; the journeys from the named pathway.
-      label = p;
-      governance::CollectingAudit look;
-      const governance::Actor analyst{*user, governance::Purpose::Operations};
-      governance::Gate gate(*db, roles_, analyst, look, Timestamp::now());
-      bool allowed = static_cast<bool>(
-          gate.pass_role(governance::Op::CommissioningRead, std::nullopt, "pathways/conformance"));
-      auto audited = [writer = audit_.get(),
-                      events = std::make_shared<std::vector<governance::AuditEvent>>(look.take())](
-                         HttpResponse r) {
-        r.hold = [writer, events](std::function<void(bool)> release) {
-          writer->submit(std::move(*events), std::move(release));
-        };
-        return r;
+    if (kind == RouteKind::CareChange) {
+      // A change is written by the change writer, in one transaction with the others queued
+      // beside it (store::WriteBatcher): the commit's flush to disk waits there, and the I/O
+      // threads go on answering reads meanwhile.
+      HttpResponse change;
+      change.later = [this, req, staff = *user,
+                      purpose = purpose.value_or(governance::Purpose::Treatment), route,
+                      id = match.id](std::function<void(HttpResponse)> send) {
+        submit_change(req, staff, purpose, *route, id, std::move(send));
       };
+      return change;
+    }
+    if (kind == RouteKind::Identify) {
+      // A Case Committee member opening the record behind a pseudonym: the person's summary,
+      // under the care record's access rule and audited like any read, for the purpose of the
+      // case committee. Only linked persons can be opened. Bringing the analytic engine up to
+      // date may take a while after the person index changed: on the worker pool.
+      HttpResponse identify;
+      identify.deferred = [this, req, staff = *user,
+                           purpose = purpose.value_or(governance::Purpose::CoordinationOfCare)] {
+        auto conn = pool_.acquire();
+        store::ReadTransaction view(*conn);
+        std::optional<std::string> key;
+        {
+          std::lock_guard lock(engine_mutex_);
+          if (engine_.refresh(*conn))
+            key = engine_.person_key_of(query_value(req.query, "person"), pseudonym_key_);
+        }
+        std::int64_t person_id = 0;
+        if (key && !key->empty() && key->size() < 19 &&
+            key->find_first_not_of("0123456789") == std::string::npos)
+          person_id = std::stoll(*key);
+        const RouteMatch summary =
+            match_route("GET", "/api/v1/persons/" + std::to_string(person_id));
+        if (!person_id || !summary.route)
+          return error_response(404, "not_found", "no linked person behind that pseudonym");
+        HttpRequest read = req;
+        read.path = "/api/v1/persons/" + std::to_string(person_id);
+        read.query.clear();
+        return care_answer(*conn, read, staff, purpose, *summary.route, summary.id);
+      };
+      return identify;
+    }
+    // Commissioning analyses (pseudonymised or aggregate); every look is audited like any other.
+    governance::CollectingAudit look;
+    const governance::Actor analyst{*user, governance::Purpose::Operations};
+    governance::Gate gate(*db, roles_, analyst, look, Timestamp::now());
+    const bool allowed = static_cast<bool>(gate.pass_role(
+        governance::Op::CommissioningRead, std::nullopt, std::string(route->pattern.substr(8))));
+    auto audited = [writer = audit_.get(),
+                    events = std::make_shared<std::vector<governance::AuditEvent>>(look.take())](
+                       HttpResponse r) {
+      r.hold = [writer, events](std::function<void(bool)> release) {
+        writer->submit(*events, std::move(release));
+      };
+      return r;
+    };
+    if (kind == RouteKind::Conformance) {
+      // The target pathway (TOML) in the body; the journeys from the named pathway.
       if (!allowed)
         return audited(error_response(403, "forbidden", "your role may not see pathway analyses"));
       auto target = pathways::TargetPathway::parse(req.body, "request body");
@@ -595,107 +820,20 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
       };
       return deferred;
     }
-    if (p == "/api/v1/casecommittee" || p == "/api/v1/jsna" || p == "/api/v1/spend" ||
-        p == "/api/v1/budgets" || (p == "/api/v1/pathways" && m == "GET") ||
-        p == "/api/v1/budgets/statement" || p == "/api/v1/budgets/localities" ||
-        p == "/api/v1/budgets/practices" || p == "/api/v1/scenario" || p == "/api/v1/plan") {
-      // Commissioning analyses (pseudonymised or aggregate); every look is audited like any other.
-      label = p;
-      const bool posted = p == "/api/v1/scenario" || p == "/api/v1/plan";
-      if (m != (posted ? "POST" : "GET"))
-        return error_response(405, "method_not_allowed",
-                              posted ? "POST the TOML as the body" : "this resource answers GET");
-      governance::CollectingAudit look;
-      const governance::Actor analyst{*user, governance::Purpose::Operations};
-      governance::Gate gate(*db, roles_, analyst, look, Timestamp::now());
-      bool allowed = static_cast<bool>(
-          gate.pass_role(governance::Op::CommissioningRead, std::nullopt, p.substr(8)));
-      auto audited = [writer = audit_.get(),
-                      events = std::make_shared<std::vector<governance::AuditEvent>>(look.take())](
-                         HttpResponse r) {
-        r.hold = [writer, events](std::function<void(bool)> release) {
-          writer->submit(*events, std::move(release));
-        };
-        return r;
-      };
-      if (!allowed)
-        return audited(
-            error_response(403, "forbidden", "your role may not see commissioning analyses"));
-      bool engine = p == "/api/v1/casecommittee" || p == "/api/v1/jsna";
-      if (!engine) {
-        if (auto hit = kept_report(req)) return audited(std::move(*hit));
-      }
-      // A report to make: on the worker pool, with a connection of its own.
-      HttpResponse deferred;
-      deferred.deferred = [this, req, engine, audited] {
-        auto conn = pool_.acquire();
-        return audited(engine ? engine_report(*conn, req) : cached_report(*conn, req));
-      };
-      return deferred;
+    if (!allowed)
+      return audited(
+          error_response(403, "forbidden", "your role may not see commissioning analyses"));
+    const bool engine = kind == RouteKind::EngineReport;
+    if (!engine) {
+      if (auto hit = kept_report(req)) return audited(std::move(*hit));
     }
-    if (m != "GET") {
-      label = "/api/method_not_allowed";
-      return error_response(405, "method_not_allowed", "this resource answers GET");
-    }
-    if (p == "/api/v1/me") {
-      label = p;
-      json me = user_json(*user);
-      if (!by_bearer(req)) me["csrf_token"] = governance::csrf_token(token);
-      return json_response(200, me);
-    }
-    if (p == "/api/v1/area") {
-      label = p;
-      auto s = store::summarise_area(*db);
-      return json_response(200, json{{"lsoas", s.lsoas},
-                                     {"population", s.population},
-                                     {"localities", s.localities},
-                                     {"organisations", s.organisations},
-                                     {"gp_practices", s.gp_practices},
-                                     {"teams", s.teams},
-                                     {"staff_users", s.staff_users},
-                                     {"local_records", s.local_records},
-                                     {"activity_rows", s.activity_rows},
-                                     {"activity_cost_pence", s.activity_cost_pence},
-                                     {"referrals", s.referrals},
-                                     {"care_packages", s.care_packages}});
-    }
-    if (p == "/api/v1/localities") {
-      label = p;
-      json out = json::array();
-      for (const auto& l : store::load_localities(*db))
-        out.push_back({{"id", l.id.value},
-                       {"name", l.name},
-                       {"local_authority_code", l.local_authority_code}});
-      return json_response(200, out);
-    }
-    if (p == "/api/v1/organisations") {
-      label = p;
-      json out = json::array();
-      for (const auto& o : store::load_organisations(*db)) {
-        json j{{"id", o.id.value},
-               {"ods_code", o.ods_code},
-               {"name", o.name},
-               {"kind", to_code(o.kind)}};
-        j["locality_id"] = o.locality ? json(o.locality->value) : json(nullptr);
-        out.push_back(j);
-      }
-      return json_response(200, out);
-    }
-    if (p == "/api/v1/teams") {
-      label = p;
-      json out = json::array();
-      for (const auto& t : store::load_teams(*db)) {
-        json j{{"id", t.id.value},
-               {"organisation_id", t.organisation.value},
-               {"name", t.name},
-               {"service", t.service}};
-        j["locality_id"] = t.locality ? json(t.locality->value) : json(nullptr);
-        out.push_back(j);
-      }
-      return json_response(200, out);
-    }
-    label = "/api/not_found";
-    return error_response(404, "not_found", "no such resource");
+    // A report to make: on the worker pool, with a connection of its own.
+    HttpResponse deferred;
+    deferred.deferred = [this, req, engine, audited] {
+      auto conn = pool_.acquire();
+      return audited(engine ? engine_report(*conn, req) : cached_report(*conn, req));
+    };
+    return deferred;
   }
   if (m == "GET") {
     label = "/static";

@@ -19,6 +19,7 @@
 #include "server/http_types.h"
 #include "server/metrics.h"
 #include "server/rate_limit.h"
+#include "server/routes.h"
 #include "store/connection_pool.h"
 #include "store/write_batcher.h"
 
@@ -75,7 +76,7 @@ class Api {
   // A care-record route answered on a worker thread's connection, its reads audited before it
   // leaves.
   HttpResponse care_answer(store::Database& db, const HttpRequest& request, const StaffUser& staff,
-                           governance::Purpose purpose);
+                           governance::Purpose purpose, const Route& route, std::int64_t id);
   static constexpr std::chrono::minutes kReportLifetime{10};
   struct CachedReport {
     HttpResponse response;
@@ -97,7 +98,7 @@ class Api {
   // Changes to the care record, committed in groups (stopped before the audit writer).
   std::unique_ptr<store::WriteBatcher> changes_;
   void submit_change(const HttpRequest& request, const StaffUser& staff,
-                     governance::Purpose purpose, const std::string& label,
+                     governance::Purpose purpose, const Route& route, std::int64_t id,
                      std::function<void(HttpResponse)> send);
 };
 

@@ -55,18 +55,6 @@ json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(nullp
 json opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
 json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t p = 0;
-  while (p < path.size()) {
-    std::size_t slash = path.find('/', p);
-    if (slash == std::string::npos) slash = path.size();
-    if (slash > p) parts.push_back(path.substr(p, slash - p));
-    p = slash + 1;
-  }
-  return parts;
-}
-
 std::optional<std::int64_t> parse_id(const std::string& s) {
   std::int64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -332,6 +320,15 @@ json to_json(const AccessLogEntry& x) {
           {"reason", e.reason}};
 }
 
+json to_json(const ConsentChoice& c) {
+  return json{{"id", c.id},
+              {"organisation_id", c.organisation.value},
+              {"organisation", c.organisation_name},
+              {"direction", c.direction},
+              {"allowed", c.allowed},
+              {"recorded_at", c.recorded_at}};
+}
+
 template <class T>
 json items(const std::vector<T>& v) {
   json a = json::array();
@@ -452,481 +449,620 @@ std::string query_value(const std::string& query, std::string_view name) {
   return {};
 }
 
-// The route label (log field and metric series) of a sub-resource: from this fixed list, never the
-// client's path segment (which may be anything, personal data or invalid UTF-8 included).
-std::string sub_label(std::string_view base, std::string_view sub) {
-  static constexpr std::string_view kKnown[] = {
-      "accept",      "access-log", "access-report", "allocate",    "answers",  "assessments",
-      "break-glass", "budgets",    "cancel",        "care-plans",  "chc",      "checklist",
-      "close",       "complete",   "consents",      "corrections", "decision", "decline",
-      "dst",         "inbox",      "known-to",      "ledger",      "lines",    "notes",
-      "redirect",    "review",     "schedule",      "seal-break",  "timeline", "versions"};
-  for (auto k : kKnown)
-    if (k == sub) return std::string(base) + std::string(sub);
-  return std::string(base) + "{unknown}";
+namespace {
+
+// ---- the routes' handlers ---------------------------------------------------------------------
+
+HttpResponse find_persons_route(const CareCall& c) {
+  const auto& query = c.request.query;
+  PersonQuery q;
+  q.nhs_number = query_value(query, "nhs_number");
+  q.given_name = query_value(query, "given_name");
+  q.family_name = query_value(query, "family_name");
+  q.birth_date = query_value(query, "birth_date");
+  q.postcode = query_value(query, "postcode");
+  q.limit = std::min<std::size_t>(query_size(query, "limit", 10), 50);
+  return answer(find_persons(c.ctx, q), [](const auto& v) { return json{{"items", items(v)}}; });
 }
 
-std::optional<HttpResponse> route_care(const HttpRequest& req, std::string& label,
-                                       const CareContext& ctx, bool dispatch,
-                                       const governance::CheckpointLog* checkpoints) {
-  auto parts = split_path(req.path);  // api, v1, ...
-  if (parts.size() < 3 || parts[0] != "api" || parts[1] != "v1") return std::nullopt;
-  const std::string& m = req.method;
-  const std::string& root = parts[2];
-  const std::size_t n = parts.size();
-  const std::int64_t id = n >= 4 ? parse_id(parts[3]).value_or(0) : 0;  // 0: none
-  const std::string sub = n >= 5 ? parts[4] : "";
-  auto bad_id = [&] {
-    if (label.empty()) label = "/api/not_found";
-    return error(404, "not_found", "no such resource");
-  };
+HttpResponse person_summary_route(const CareCall& c) {
+  return answer(person_summary(c.ctx, PersonId(c.id)), [](const auto& s) { return to_json(s); });
+}
 
-  if (root == "persons") {
-    if (n == 3 && m == "GET") {
-      label = "/api/v1/persons";
-      if (!dispatch) return std::nullopt;
-      PersonQuery q;
-      q.nhs_number = query_value(req.query, "nhs_number");
-      q.given_name = query_value(req.query, "given_name");
-      q.family_name = query_value(req.query, "family_name");
-      q.birth_date = query_value(req.query, "birth_date");
-      q.postcode = query_value(req.query, "postcode");
-      q.limit = std::min<std::size_t>(query_size(req.query, "limit", 10), 50);
-      return answer(find_persons(ctx, q), [](const auto& v) { return json{{"items", items(v)}}; });
+HttpResponse known_to_route(const CareCall& c) {
+  return answer(known_to(c.ctx, PersonId(c.id)), [](const auto& k) { return to_json(k); });
+}
+
+HttpResponse timeline_route(const CareCall& c) {
+  return answer(timeline(c.ctx, PersonId(c.id),
+                         std::min<std::size_t>(query_size(c.request.query, "limit", 100), 500)),
+                [](const auto& v) {
+                  json a = json::array();
+                  for (const auto& e : v)
+                    a.push_back({{"at", e.at},
+                                 {"kind", e.kind},
+                                 {"organisation", e.organisation},
+                                 {"team", opt(e.team)},
+                                 {"description", e.description}});
+                  return json{{"items", a}};
+                });
+}
+
+HttpResponse list_notes_route(const CareCall& c) {
+  return answer(list_notes(c.ctx, PersonId(c.id)), [](const auto& v) {
+    return json{{"items", items(v)}};
+  });
+}
+
+HttpResponse add_note_route(const CareCall& c) {
+  Body b(c.request.body);
+  NewNote note{b.str("category"), b.str("sensitivity", "normal"), b.str("body")};
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(
+      add_note(c.ctx, PersonId(c.id), note), [](const auto& x) { return to_json(x); }, 201);
+}
+
+HttpResponse consents_route(const CareCall& c) {
+  return answer(consents(c.ctx, PersonId(c.id)), [](const auto& v) {
+    return json{{"items", items(v)}};
+  });
+}
+
+HttpResponse record_consent_route(const CareCall& c) {
+  Body b(c.request.body);
+  auto org = b.id("organisation_id");
+  std::string direction = b.str("direction");
+  bool allowed = b.boolean("allowed", true);
+  if (!b.problem.empty()) return bad_body(b);
+  if (!org) return error(400, "bad_request", "organisation_id: required");
+  return answer(
+      record_consent(c.ctx, PersonId(c.id), OrganisationId(*org), direction, allowed),
+      [](const ConsentChoice& x) { return to_json(x); }, 201);
+}
+
+HttpResponse break_glass_route(const CareCall& c) {
+  Body b(c.request.body);
+  std::string reason = b.str("reason");
+  auto hours = b.integer("hours", 1, 24);
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(
+      break_glass(c.ctx, PersonId(c.id), reason, static_cast<int>(hours.value_or(4))),
+      [](const BreakGlassGrant& g) {
+        return json{{"id", g.id}, {"expires_at", g.expires_at}, {"alert_id", g.alert_id}};
+      },
+      201);
+}
+
+HttpResponse access_log_route(const CareCall& c) {
+  return answer(who_looked(c.ctx, PersonId(c.id),
+                           std::min<std::size_t>(query_size(c.request.query, "limit", 200), 1000)),
+                [](const auto& v) {
+                  return json{{"items", items(v)}};
+                });
+}
+
+HttpResponse access_report_route(const CareCall& c) {
+  const std::string format = query_value(c.request.query, "format");
+  if (!format.empty() && format != "json" && format != "html")
+    return error(400, "bad_request", "format: json or html");
+  auto report = access_report(
+      c.ctx, PersonId(c.id), std::min<std::size_t>(query_size(c.request.query, "limit", 500), 5000),
+      c.checkpoints);
+  if (!report.ok()) return answer(report, [](const auto&) { return json(); });
+  return format == "html" ? access_report_html(*report) : access_report_json(*report);
+}
+
+HttpResponse person_assessments_route(const CareCall& c) {
+  return answer(person_assessments(c.ctx, PersonId(c.id)), [](const auto& v) {
+    return json{{"items", items(v)}};
+  });
+}
+
+HttpResponse start_assessment_route(const CareCall& c) {
+  Body b(c.request.body);
+  std::string kind = b.str("kind"), domain = b.str("domain");
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(
+      start_assessment(c.ctx, PersonId(c.id), kind, domain),
+      [](const auto& a) { return to_json(a); }, 201);
+}
+
+HttpResponse open_chc_route(const CareCall& c) {
+  Body b(c.request.body);
+  bool fast = b.boolean("fast_track", false);
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(
+      open_chc(c.ctx, PersonId(c.id), fast), [](const auto& x) { return to_json(x); }, 201);
+}
+
+HttpResponse care_plans_route(const CareCall& c) {
+  return answer(care_plans(c.ctx, PersonId(c.id)), [](const auto& v) {
+    return json{{"items", items(v)}};
+  });
+}
+
+HttpResponse create_care_plan_route(const CareCall& c) {
+  Body b(c.request.body);
+  NewPlan plan;
+  plan.review_date = b.str("review_date");
+  if (auto k = b.id("key_worker_user_id")) plan.key_worker = StaffUserId(*k);
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(
+      create_care_plan(c.ctx, PersonId(c.id), plan), [](const auto& p) { return to_json(p); }, 201);
+}
+
+HttpResponse personal_budgets_route(const CareCall& c) {
+  return answer(personal_budgets(c.ctx, PersonId(c.id)), [](const auto& v) {
+    return json{{"items", items(v)}};
+  });
+}
+
+HttpResponse create_budget_route(const CareCall& c) {
+  Body b(c.request.body);
+  NewBudget nb;
+  nb.care_plan_id = b.id("care_plan_id");
+  nb.kind = b.str("kind", "personal_budget");
+  nb.mode = b.str("mode", "notional");
+  nb.annual_amount_pence = b.integer("annual_amount_pence", 0, 100000000000).value_or(0);
+  nb.start_date = b.str("start_date");
+  nb.review_date = b.str("review_date");
+  if (b.j.contains("funders") && b.j["funders"].is_object()) {
+    for (const auto& [f, v] : b.j["funders"].items()) {
+      // Each share within what a budget can be, so that their sum cannot overflow.
+      bool in_range = v.is_number_integer() &&
+                      (v.is_number_unsigned()
+                           ? v.get<std::uint64_t>() <= 100000000000ULL
+                           : v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() <= 100000000000LL);
+      if (!clean_text(f) || f.size() > 64)
+        return error(400, "bad_request", "funders: a funder's name must be short text");
+      if (!in_range)
+        return error(400, "bad_request",
+                     "funders." + f + ": pence as a whole number from 0 to 100000000000");
+      nb.funders.emplace_back(f, v.get<std::int64_t>());
     }
-    if (!id) return bad_id();
-    PersonId person(id);
-    if (n == 4 && m == "GET") {
-      label = "/api/v1/persons/{id}";
-      if (!dispatch) return std::nullopt;
-      return answer(person_summary(ctx, person), [](const auto& s) { return to_json(s); });
-    }
-    if (n != 5) return bad_id();
-    label = sub_label("/api/v1/persons/{id}/", sub);
-    if (!dispatch) return std::nullopt;
-    if (sub == "known-to" && m == "GET")
-      return answer(known_to(ctx, person), [](const auto& k) { return to_json(k); });
-    if (sub == "timeline" && m == "GET")
-      return answer(
-          timeline(ctx, person, std::min<std::size_t>(query_size(req.query, "limit", 100), 500)),
-          [](const auto& v) {
-            json a = json::array();
-            for (const auto& e : v)
-              a.push_back({{"at", e.at},
-                           {"kind", e.kind},
-                           {"organisation", e.organisation},
-                           {"team", opt(e.team)},
-                           {"description", e.description}});
-            return json{{"items", a}};
-          });
-    if (sub == "notes" && m == "GET")
-      return answer(list_notes(ctx, person), [](const auto& v) {
-        return json{{"items", items(v)}};
-      });
-    if (sub == "notes" && m == "POST") {
-      Body b(req.body);
-      NewNote note{b.str("category"), b.str("sensitivity", "normal"), b.str("body")};
-      if (!b.problem.empty()) return bad_body(b);
-      return answer(
-          add_note(ctx, person, note), [](const auto& x) { return to_json(x); }, 201);
-    }
-    if (sub == "consents" && m == "GET")
-      return answer(consents(ctx, person), [](const auto& v) {
-        json a = json::array();
-        for (const auto& c : v)
-          a.push_back({{"id", c.id},
-                       {"organisation_id", c.organisation.value},
-                       {"organisation", c.organisation_name},
-                       {"direction", c.direction},
-                       {"allowed", c.allowed},
-                       {"recorded_at", c.recorded_at}});
-        return json{{"items", a}};
-      });
-    if (sub == "consents" && m == "POST") {
-      Body b(req.body);
-      auto org = b.id("organisation_id");
-      std::string direction = b.str("direction");
-      bool allowed = b.boolean("allowed", true);
-      if (!b.problem.empty()) return bad_body(b);
-      if (!org) return error(400, "bad_request", "organisation_id: required");
-      return answer(
-          record_consent(ctx, person, OrganisationId(*org), direction, allowed),
-          [](const ConsentChoice& c) {
-            return json{{"id", c.id},
-                        {"organisation_id", c.organisation.value},
-                        {"organisation", c.organisation_name},
-                        {"direction", c.direction},
-                        {"allowed", c.allowed},
-                        {"recorded_at", c.recorded_at}};
-          },
-          201);
-    }
-    if (sub == "break-glass" && m == "POST") {
-      Body b(req.body);
-      std::string reason = b.str("reason");
-      auto hours = b.integer("hours", 1, 24);
-      if (!b.problem.empty()) return bad_body(b);
-      return answer(
-          break_glass(ctx, person, reason, static_cast<int>(hours.value_or(4))),
-          [](const BreakGlassGrant& g) {
-            return json{{"id", g.id}, {"expires_at", g.expires_at}, {"alert_id", g.alert_id}};
-          },
-          201);
-    }
-    if (sub == "access-log" && m == "GET")
-      return answer(
-          who_looked(ctx, person, std::min<std::size_t>(query_size(req.query, "limit", 200), 1000)),
-          [](const auto& v) {
-            return json{{"items", items(v)}};
-          });
-    if (sub == "access-report" && m == "GET") {
-      const std::string format = query_value(req.query, "format");
-      if (!format.empty() && format != "json" && format != "html")
-        return error(400, "bad_request", "format: json or html");
-      auto report = access_report(ctx, person,
-                                  std::min<std::size_t>(query_size(req.query, "limit", 500), 5000),
-                                  checkpoints);
-      if (!report.ok()) return answer(report, [](const auto&) { return json(); });
-      return format == "html" ? access_report_html(*report) : access_report_json(*report);
-    }
-    if (sub == "assessments" && m == "GET")
-      return answer(person_assessments(ctx, person), [](const auto& v) {
-        return json{{"items", items(v)}};
-      });
-    if (sub == "assessments" && m == "POST") {
-      Body b(req.body);
-      std::string kind = b.str("kind"), domain = b.str("domain");
-      if (!b.problem.empty()) return bad_body(b);
-      return answer(
-          start_assessment(ctx, person, kind, domain), [](const auto& a) { return to_json(a); },
-          201);
-    }
-    if (sub == "chc" && m == "POST") {
-      Body b(req.body);
-      bool fast = b.boolean("fast_track", false);
-      if (!b.problem.empty()) return bad_body(b);
-      return answer(
-          open_chc(ctx, person, fast), [](const auto& c) { return to_json(c); }, 201);
-    }
-    if (sub == "care-plans" && m == "GET")
-      return answer(care_plans(ctx, person), [](const auto& v) {
-        return json{{"items", items(v)}};
-      });
-    if (sub == "care-plans" && m == "POST") {
-      Body b(req.body);
-      NewPlan plan;
-      plan.review_date = b.str("review_date");
-      if (auto k = b.id("key_worker_user_id")) plan.key_worker = StaffUserId(*k);
-      if (!b.problem.empty()) return bad_body(b);
-      return answer(
-          create_care_plan(ctx, person, plan), [](const auto& p) { return to_json(p); }, 201);
-    }
-    if (sub == "budgets" && m == "GET")
-      return answer(personal_budgets(ctx, person), [](const auto& v) {
-        return json{{"items", items(v)}};
-      });
-    if (sub == "budgets" && m == "POST") {
-      Body b(req.body);
-      NewBudget nb;
-      nb.care_plan_id = b.id("care_plan_id");
-      nb.kind = b.str("kind", "personal_budget");
-      nb.mode = b.str("mode", "notional");
-      nb.annual_amount_pence = b.integer("annual_amount_pence", 0, 100000000000).value_or(0);
-      nb.start_date = b.str("start_date");
-      nb.review_date = b.str("review_date");
-      if (b.j.contains("funders") && b.j["funders"].is_object()) {
-        for (const auto& [f, v] : b.j["funders"].items()) {
-          // Each share within what a budget can be, so that their sum cannot overflow.
-          bool in_range = v.is_number_integer() &&
-                          (v.is_number_unsigned() ? v.get<std::uint64_t>() <= 100000000000ULL
-                                                  : v.get<std::int64_t>() >= 0 &&
-                                                        v.get<std::int64_t>() <= 100000000000LL);
-          if (!clean_text(f) || f.size() > 64)
-            return error(400, "bad_request", "funders: a funder's name must be short text");
-          if (!in_range)
-            return error(400, "bad_request",
-                         "funders." + f + ": pence as a whole number from 0 to 100000000000");
-          nb.funders.emplace_back(f, v.get<std::int64_t>());
-        }
-      }
-      if (!b.problem.empty()) return bad_body(b);
-      return answer(
-          create_personal_budget(ctx, person, nb), [](const auto& x) { return to_json(x); }, 201);
-    }
-    return error(405, "method_not_allowed", "no such operation on a person");
   }
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(
+      create_personal_budget(c.ctx, PersonId(c.id), nb), [](const auto& x) { return to_json(x); },
+      201);
+}
 
-  if (root == "referrals") {
-    if (n == 3 && m == "POST") {
-      label = "/api/v1/referrals";
-      if (!dispatch) return std::nullopt;
-      Body b(req.body);
-      NewReferral r;
-      auto person = b.id("person_id");
-      auto team = b.id("to_team_id");
-      r.service_requested = b.str("service_requested");
-      r.reason = b.str("reason");
-      r.urgency = b.str("urgency", "routine");
-      if (!b.problem.empty()) return bad_body(b);
-      if (!person || !team) return error(400, "bad_request", "person_id and to_team_id: required");
-      r.person = PersonId(*person);
-      r.to_team = TeamId(*team);
-      return answer(
-          send_referral(ctx, r), [](const auto& x) { return to_json(x); }, 201);
-    }
-    if (!id) return bad_id();
-    if (n == 4 && m == "GET") {
-      label = "/api/v1/referrals/{id}";
-      if (!dispatch) return std::nullopt;
-      return answer(get_referral(ctx, ReferralId(id)), [](const auto& x) { return to_json(x); });
-    }
-    if (n == 5 && m == "POST") {
-      label = sub_label("/api/v1/referrals/{id}/", sub);
-      if (!dispatch) return std::nullopt;
-      Body b(req.body);
-      ReferralAction a;
-      a.action = sub;
-      a.reason = b.str("reason");
-      if (auto t = b.id("redirect_to_team_id")) a.redirect_to = TeamId(*t);
-      if (auto u = b.id("allocate_to_user_id")) a.allocate_to = StaffUserId(*u);
-      if (auto u = b.id("practitioner_user_id")) a.practitioner = StaffUserId(*u);
-      a.starts_at = b.str("starts_at");
-      a.place = b.str("place");
-      if (!b.problem.empty()) return bad_body(b);
-      return answer(act_on_referral(ctx, ReferralId(id), a),
-                    [](const auto& x) { return to_json(x); });
-    }
-    return bad_id();
+HttpResponse send_referral_route(const CareCall& c) {
+  Body b(c.request.body);
+  NewReferral r;
+  auto person = b.id("person_id");
+  auto team = b.id("to_team_id");
+  r.service_requested = b.str("service_requested");
+  r.reason = b.str("reason");
+  r.urgency = b.str("urgency", "routine");
+  if (!b.problem.empty()) return bad_body(b);
+  if (!person || !team) return error(400, "bad_request", "person_id and to_team_id: required");
+  r.person = PersonId(*person);
+  r.to_team = TeamId(*team);
+  return answer(
+      send_referral(c.ctx, r), [](const auto& x) { return to_json(x); }, 201);
+}
+
+HttpResponse get_referral_route(const CareCall& c) {
+  return answer(get_referral(c.ctx, ReferralId(c.id)), [](const auto& x) { return to_json(x); });
+}
+
+// A move of the referral lifecycle (accept, decline, allocate, schedule, redirect, complete,
+// cancel): the action is the path's last segment, one route each.
+template <const char* Action>
+HttpResponse referral_action_route(const CareCall& c) {
+  Body b(c.request.body);
+  ReferralAction a;
+  a.action = Action;
+  a.reason = b.str("reason");
+  if (auto t = b.id("redirect_to_team_id")) a.redirect_to = TeamId(*t);
+  if (auto u = b.id("allocate_to_user_id")) a.allocate_to = StaffUserId(*u);
+  if (auto u = b.id("practitioner_user_id")) a.practitioner = StaffUserId(*u);
+  a.starts_at = b.str("starts_at");
+  a.place = b.str("place");
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(act_on_referral(c.ctx, ReferralId(c.id), a),
+                [](const auto& x) { return to_json(x); });
+}
+constexpr char kAccept[] = "accept", kDecline[] = "decline", kAllocate[] = "allocate",
+               kSchedule[] = "schedule", kRedirect[] = "redirect", kCancel[] = "cancel",
+               kComplete[] = "complete";
+
+HttpResponse team_inbox_route(const CareCall& c) {
+  const auto& query = c.request.query;
+  std::vector<std::string> statuses;
+  std::string s = query_value(query, "status");
+  for (std::size_t p = 0; !s.empty() && p <= s.size();) {
+    std::size_t comma = s.find(',', p);
+    statuses.push_back(s.substr(p, comma == std::string::npos ? std::string::npos : comma - p));
+    if (comma == std::string::npos) break;
+    p = comma + 1;
   }
-
-  if (root == "teams" && n == 5 && sub == "inbox" && m == "GET") {
-    label = "/api/v1/teams/{id}/inbox";
-    if (!dispatch) return std::nullopt;
-    if (!id) return bad_id();
-    std::vector<std::string> statuses;
-    std::string s = query_value(req.query, "status");
-    for (std::size_t p = 0; !s.empty() && p <= s.size();) {
-      std::size_t comma = s.find(',', p);
-      statuses.push_back(s.substr(p, comma == std::string::npos ? std::string::npos : comma - p));
-      if (comma == std::string::npos) break;
-      p = comma + 1;
-    }
-    std::size_t offset = query_size(req.query, "offset", 0),
-                limit = std::min<std::size_t>(query_size(req.query, "limit", 50), 200);
-    if (query_value(req.query, "offset") == "0") offset = 0;
-    return answer(team_inbox(ctx, TeamId(id), statuses, offset, limit), [&](const Inbox& box) {
-      json a = json::array();
-      for (const auto& r : box.referrals) a.push_back(to_json(r));
-      return json{{"team_id", box.team.value}, {"team", box.team_name}, {"items", a},
-                  {"total", box.total},        {"offset", offset},      {"limit", limit}};
-    });
-  }
-
-  if (root == "involvements" && n == 5 && sub == "close" && m == "POST") {
-    label = "/api/v1/involvements/{id}/close";
-    if (!dispatch) return std::nullopt;
-    if (!id) return bad_id();
-    Body b(req.body);
-    std::string reason = b.str("reason");
-    if (!b.problem.empty()) return bad_body(b);
-    return answer(close_involvement(ctx, id, reason), [](const Done&) {
-      return json{{"closed", true}};
-    });
-  }
-
-  if (root == "notes" && id && n == 5) {
-    label = sub_label("/api/v1/notes/{id}/", sub);
-    if (!dispatch) return std::nullopt;
-    if (sub == "versions" && m == "GET")
-      return answer(note_history(ctx, id), [](const auto& v) { return json{{"items", items(v)}}; });
-    Body b(req.body);
-    if (sub == "corrections" && m == "POST") {
-      std::string body = b.str("body"), reason = b.str("reason");
-      if (!b.problem.empty()) return bad_body(b);
-      return answer(
-          correct_note(ctx, id, body, reason), [](const auto& x) { return to_json(x); }, 201);
-    }
-    if (sub == "seal-break" && m == "POST") {
-      std::string reason = b.str("reason");
-      if (!b.problem.empty()) return bad_body(b);
-      return answer(break_seal(ctx, id, reason), [](const auto& x) { return to_json(x); });
-    }
-    return bad_id();
-  }
-
-  if (root == "assessment-questions" && n == 3 && m == "GET") {
-    label = "/api/v1/assessment-questions";
-    if (!dispatch) return std::nullopt;
+  std::size_t offset = query_size(query, "offset", 0),
+              limit = std::min<std::size_t>(query_size(query, "limit", 50), 200);
+  return answer(team_inbox(c.ctx, TeamId(c.id), statuses, offset, limit), [&](const Inbox& box) {
     json a = json::array();
-    for (const auto& q : assessment_questions())
-      a.push_back({{"code", q.code},
-                   {"domain", q.domain},
-                   {"question", q.text},
-                   {"overview", q.overview},
-                   {"sensitive", sensitive_domain(q.domain)}});
-    return reply(200, json{{"domains", assessment_domains()}, {"items", a}});
-  }
+    for (const auto& r : box.referrals) a.push_back(to_json(r));
+    return json{{"team_id", box.team.value}, {"team", box.team_name}, {"items", a},
+                {"total", box.total},        {"offset", offset},      {"limit", limit}};
+  });
+}
 
-  if (root == "assessments" && id) {
-    if (n == 4 && m == "GET") {
-      label = "/api/v1/assessments/{id}";
-      if (!dispatch) return std::nullopt;
-      return answer(get_assessment(ctx, id), [](const auto& a) { return to_json(a); });
-    }
-    if (n == 5 && m == "POST") {
-      label = sub_label("/api/v1/assessments/{id}/", sub);
-      if (!dispatch) return std::nullopt;
-      if (sub == "answers") {
-        Body b(req.body);
-        auto answers = b.string_map("answers");
-        if (!b.problem.empty()) return bad_body(b);
-        return answer(contribute(ctx, id, answers), [](const auto& a) { return to_json(a); });
-      }
-      if (sub == "complete")
-        return answer(complete_assessment(ctx, id), [](const auto& a) { return to_json(a); });
-    }
-    return bad_id();
-  }
+HttpResponse close_involvement_route(const CareCall& c) {
+  Body b(c.request.body);
+  std::string reason = b.str("reason");
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(close_involvement(c.ctx, c.id, reason), [](const Done&) {
+    return json{{"closed", true}};
+  });
+}
 
-  if (root == "chc" && id) {
-    if (n == 4 && m == "GET") {
-      label = "/api/v1/chc/{id}";
-      if (!dispatch) return std::nullopt;
-      return answer(get_chc(ctx, id), [](const auto& c) { return to_json(c); });
-    }
-    if (n == 5 && m == "POST") {
-      label = sub_label("/api/v1/chc/{id}/", sub);
-      if (!dispatch) return std::nullopt;
-      Body b(req.body);
-      if (sub == "checklist") {
-        bool positive = b.boolean("positive", false);
-        if (!b.problem.empty()) return bad_body(b);
-        return answer(record_checklist(ctx, id, positive),
-                      [](const auto& c) { return to_json(c); });
-      }
-      if (sub == "dst") {
-        auto levels = b.string_map("levels");
-        std::vector<StaffUserId> mdt;
-        if (b.j.contains("mdt") && b.j["mdt"].is_array())
-          for (const auto& u : b.j["mdt"]) {
-            if (!u.is_number_unsigned() || u.get<std::uint64_t>() < 1 ||
-                u.get<std::uint64_t>() > (std::uint64_t{1} << 53))
-              return error(400, "bad_request", "mdt: staff user ids, whole numbers from 1");
-            mdt.emplace_back(u.get<std::int64_t>());
-          }
-        if (!b.problem.empty()) return bad_body(b);
-        return answer(record_dst(ctx, id, levels, mdt), [](const auto& c) { return to_json(c); });
-      }
-      if (sub == "decision") {
-        std::string decision = b.str("decision");
-        if (!b.problem.empty()) return bad_body(b);
-        return answer(record_chc_decision(ctx, id, decision),
-                      [](const auto& c) { return to_json(c); });
-      }
-    }
-    return bad_id();
-  }
+HttpResponse note_versions_route(const CareCall& c) {
+  return answer(note_history(c.ctx, c.id), [](const auto& v) { return json{{"items", items(v)}}; });
+}
 
-  if (root == "care-plans" && id && n == 5 && sub == "lines" && m == "POST") {
-    label = "/api/v1/care-plans/{id}/lines";
-    if (!dispatch) return std::nullopt;
-    Body b(req.body);
-    NewPlanLine l;
-    l.provider = OrganisationId(b.id("provider_organisation_id").value_or(0));
-    l.service = b.str("service");
-    l.funder = b.str("funder");
-    l.pool_id = b.id("pool_id");
-    l.units_per_week = b.integer("units_per_week", 0, 10000).value_or(0);
-    l.unit_cost_pence = b.integer("unit_cost_pence", 0, 10000000000).value_or(0);
-    l.start_date = b.str("start_date");
-    l.end_date = b.str("end_date");
-    if (!b.problem.empty()) return bad_body(b);
-    return answer(
-        add_plan_line(ctx, id, l), [](const auto& p) { return to_json(p); }, 201);
-  }
+HttpResponse correct_note_route(const CareCall& c) {
+  Body b(c.request.body);
+  std::string body = b.str("body"), reason = b.str("reason");
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(
+      correct_note(c.ctx, c.id, body, reason), [](const auto& x) { return to_json(x); }, 201);
+}
 
-  if (root == "budgets" && id && n == 5 && sub == "ledger" && m == "POST") {
-    label = "/api/v1/budgets/{id}/ledger";
-    if (!dispatch) return std::nullopt;
-    Body b(req.body);
-    std::string kind = b.str("kind"), date = b.str("entry_date"),
-                description = b.str("description");
-    auto amount = b.integer("amount_pence", -1000000000000, 1000000000000);
-    if (!b.problem.empty()) return bad_body(b);
-    return answer(
-        record_budget_entry(ctx, id, kind, date, description, amount.value_or(0)),
-        [](const auto& x) { return to_json(x); }, 201);
-  }
+HttpResponse break_seal_route(const CareCall& c) {
+  Body b(c.request.body);
+  std::string reason = b.str("reason");
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(break_seal(c.ctx, c.id, reason), [](const auto& x) { return to_json(x); });
+}
 
-  if (root == "alerts") {
-    if (n == 3 && m == "GET") {
-      label = "/api/v1/alerts";
-      if (!dispatch) return std::nullopt;
-      std::size_t offset = query_size(req.query, "offset", 0),
-                  limit = std::min<std::size_t>(query_size(req.query, "limit", 50), 500);
-      return answer(list_alerts(ctx, query_value(req.query, "status"), offset, limit),
-                    [&](const auto& v) { return page(v, offset, limit); });
-    }
-    if (id && n == 5 && sub == "review" && m == "POST") {
-      label = "/api/v1/alerts/{id}/review";
-      if (!dispatch) return std::nullopt;
-      Body b(req.body);
-      std::string outcome = b.str("outcome"), note = b.str("note");
-      if (!b.problem.empty()) return bad_body(b);
-      return answer(review_alert(ctx, id, outcome, note), [](const auto& a) { return to_json(a); });
-    }
-    return bad_id();
-  }
+HttpResponse assessment_questions_route(const CareCall&) {
+  json a = json::array();
+  for (const auto& q : assessment_questions())
+    a.push_back({{"code", q.code},
+                 {"domain", q.domain},
+                 {"question", q.text},
+                 {"overview", q.overview},
+                 {"sensitive", sensitive_domain(q.domain)}});
+  return reply(200, json{{"domains", assessment_domains()}, {"items", a}});
+}
 
-  if (root == "audit" && m == "GET") {
-    if (n == 4 && parts[3] == "verify") {
-      label = "/api/v1/audit/verify";
-      if (!dispatch) return std::nullopt;
-      return answer(verify_audit_trail(ctx), [](const governance::AuditVerification& v) {
-        return json{
-            {"intact", v.intact},
-            {"events", v.events},
-            {"record_events", v.record_events},
-            {"access_events", v.access_events},
-            {"trail", v.bad_trail ? json(governance::trail_name(*v.bad_trail)) : json(nullptr)},
-            {"first_bad_id", opt(v.first_bad_id)},
-            {"problem", v.problem}};
-      });
+HttpResponse get_assessment_route(const CareCall& c) {
+  return answer(get_assessment(c.ctx, c.id), [](const auto& a) { return to_json(a); });
+}
+
+HttpResponse contribute_route(const CareCall& c) {
+  Body b(c.request.body);
+  auto answers = b.string_map("answers");
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(contribute(c.ctx, c.id, answers), [](const auto& a) { return to_json(a); });
+}
+
+HttpResponse complete_assessment_route(const CareCall& c) {
+  return answer(complete_assessment(c.ctx, c.id), [](const auto& a) { return to_json(a); });
+}
+
+HttpResponse get_chc_route(const CareCall& c) {
+  return answer(get_chc(c.ctx, c.id), [](const auto& x) { return to_json(x); });
+}
+
+HttpResponse chc_checklist_route(const CareCall& c) {
+  Body b(c.request.body);
+  bool positive = b.boolean("positive", false);
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(record_checklist(c.ctx, c.id, positive), [](const auto& x) { return to_json(x); });
+}
+
+HttpResponse chc_dst_route(const CareCall& c) {
+  Body b(c.request.body);
+  auto levels = b.string_map("levels");
+  std::vector<StaffUserId> mdt;
+  if (b.j.contains("mdt") && b.j["mdt"].is_array())
+    for (const auto& u : b.j["mdt"]) {
+      if (!u.is_number_unsigned() || u.get<std::uint64_t>() < 1 ||
+          u.get<std::uint64_t>() > (std::uint64_t{1} << 53))
+        return error(400, "bad_request", "mdt: staff user ids, whole numbers from 1");
+      mdt.emplace_back(u.get<std::int64_t>());
     }
-    if (n == 3) {
-      label = "/api/v1/audit";
-      if (!dispatch) return std::nullopt;
-      governance::AuditQuery q;
-      for (const char* key : {"person_id", "user_id", "organisation_id"}) {
-        std::string v = query_value(req.query, key);
-        if (v.empty()) continue;
-        auto parsed = parse_id(v);
-        if (!parsed)
-          return error(400, "bad_request", std::string(key) + ": a positive whole number");
-        (std::string(key) == "person_id" ? q.person_id
-         : std::string(key) == "user_id" ? q.user_id
-                                         : q.organisation_id) = *parsed;
-      }
-      for (const char* key : {"from", "to"}) {
-        std::string v = query_value(req.query, key);
-        if (v.empty()) continue;
-        auto t = Timestamp::parse_iso(v.size() == 10 ? v + "T00:00:00Z" : v);
-        if (!t) return error(400, "bad_request", std::string(key) + ": an ISO date or time");
-        (std::string(key) == "from" ? q.from : q.to) = *t;
-      }
-      if (auto a = query_value(req.query, "action"); !a.empty()) q.action = a;
-      if (auto t = query_value(req.query, "trail"); !t.empty()) {
-        if (t != "record" && t != "access")
-          return error(400, "bad_request", "trail: record or access");
-        q.trail = t == "access" ? governance::AuditTrail::Access : governance::AuditTrail::Record;
-      }
-      q.limit = std::min<std::size_t>(query_size(req.query, "limit", 200), 1000);
-      return answer(search_audit_trail(ctx, q), [&](const auto& v) {
-        return json{{"items", items(v)}, {"limit", q.limit}};
-      });
-    }
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(record_dst(c.ctx, c.id, levels, mdt), [](const auto& x) { return to_json(x); });
+}
+
+HttpResponse chc_decision_route(const CareCall& c) {
+  Body b(c.request.body);
+  std::string decision = b.str("decision");
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(record_chc_decision(c.ctx, c.id, decision),
+                [](const auto& x) { return to_json(x); });
+}
+
+HttpResponse add_plan_line_route(const CareCall& c) {
+  Body b(c.request.body);
+  NewPlanLine l;
+  l.provider = OrganisationId(b.id("provider_organisation_id").value_or(0));
+  l.service = b.str("service");
+  l.funder = b.str("funder");
+  l.pool_id = b.id("pool_id");
+  l.units_per_week = b.integer("units_per_week", 0, 10000).value_or(0);
+  l.unit_cost_pence = b.integer("unit_cost_pence", 0, 10000000000).value_or(0);
+  l.start_date = b.str("start_date");
+  l.end_date = b.str("end_date");
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(
+      add_plan_line(c.ctx, c.id, l), [](const auto& p) { return to_json(p); }, 201);
+}
+
+HttpResponse budget_entry_route(const CareCall& c) {
+  Body b(c.request.body);
+  std::string kind = b.str("kind"), date = b.str("entry_date"), description = b.str("description");
+  auto amount = b.integer("amount_pence", -1000000000000, 1000000000000);
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(
+      record_budget_entry(c.ctx, c.id, kind, date, description, amount.value_or(0)),
+      [](const auto& x) { return to_json(x); }, 201);
+}
+
+HttpResponse list_alerts_route(const CareCall& c) {
+  const auto& query = c.request.query;
+  std::size_t offset = query_size(query, "offset", 0),
+              limit = std::min<std::size_t>(query_size(query, "limit", 50), 500);
+  return answer(list_alerts(c.ctx, query_value(query, "status"), offset, limit),
+                [&](const auto& v) { return page(v, offset, limit); });
+}
+
+HttpResponse review_alert_route(const CareCall& c) {
+  Body b(c.request.body);
+  std::string outcome = b.str("outcome"), note = b.str("note");
+  if (!b.problem.empty()) return bad_body(b);
+  return answer(review_alert(c.ctx, c.id, outcome, note), [](const auto& a) { return to_json(a); });
+}
+
+HttpResponse verify_audit_route(const CareCall& c) {
+  return answer(verify_audit_trail(c.ctx), [](const governance::AuditVerification& v) {
+    return json{{"intact", v.intact},
+                {"events", v.events},
+                {"record_events", v.record_events},
+                {"access_events", v.access_events},
+                {"trail", v.bad_trail ? json(governance::trail_name(*v.bad_trail)) : json(nullptr)},
+                {"first_bad_id", opt(v.first_bad_id)},
+                {"problem", v.problem}};
+  });
+}
+
+HttpResponse search_audit_route(const CareCall& c) {
+  const auto& query = c.request.query;
+  governance::AuditQuery q;
+  for (const char* key : {"person_id", "user_id", "organisation_id"}) {
+    std::string v = query_value(query, key);
+    if (v.empty()) continue;
+    auto parsed = parse_id(v);
+    if (!parsed) return error(400, "bad_request", std::string(key) + ": a positive whole number");
+    (std::string(key) == "person_id" ? q.person_id
+     : std::string(key) == "user_id" ? q.user_id
+                                     : q.organisation_id) = *parsed;
   }
-  return std::nullopt;
+  for (const char* key : {"from", "to"}) {
+    std::string v = query_value(query, key);
+    if (v.empty()) continue;
+    auto t = Timestamp::parse_iso(v.size() == 10 ? v + "T00:00:00Z" : v);
+    if (!t) return error(400, "bad_request", std::string(key) + ": an ISO date or time");
+    (std::string(key) == "from" ? q.from : q.to) = *t;
+  }
+  if (auto a = query_value(query, "action"); !a.empty()) q.action = a;
+  if (auto t = query_value(query, "trail"); !t.empty()) {
+    if (t != "record" && t != "access") return error(400, "bad_request", "trail: record or access");
+    q.trail = t == "access" ? governance::AuditTrail::Access : governance::AuditTrail::Record;
+  }
+  q.limit = std::min<std::size_t>(query_size(query, "limit", 200), 1000);
+  return answer(search_audit_trail(c.ctx, q), [&](const auto& v) {
+    return json{{"items", items(v)}, {"limit", q.limit}};
+  });
+}
+
+const QueryParam kLimit{"limit", "integer", "how many at most"};
+const QueryParam kOffset{"offset", "integer", "how many to skip"};
+
+}  // namespace
+
+const std::vector<Route>& care_routes() {
+  using K = RouteKind;
+  static const std::vector<Route> routes = {
+      {"GET",
+       "/api/v1/persons",
+       "findPersons",
+       "find persons by NHS number or demographics (probabilistic when the number is missing)",
+       K::CareRead,
+       find_persons_route,
+       nullptr,
+       "",
+       "PersonMatches",
+       200,
+       "application/json",
+       {{"nhs_number", "string", "ten digits"},
+        {"given_name", "string", ""},
+        {"family_name", "string", ""},
+        {"birth_date", "string", "YYYY-MM-DD"},
+        {"postcode", "string", ""},
+        {"limit", "integer", "at most 50"}}},
+      {"GET", "/api/v1/persons/{id}", "getPersonSummary",
+       "a person's summary: who they are, who else knows them, open referrals", K::CareRead,
+       person_summary_route, nullptr, "", "PersonSummary"},
+      {"GET", "/api/v1/persons/{id}/known-to", "getKnownTo",
+       "the organisations and teams that know the person", K::CareRead, known_to_route, nullptr, "",
+       "KnownTo"},
+      {"GET",
+       "/api/v1/persons/{id}/timeline",
+       "getTimeline",
+       "the person's journey across organisations",
+       K::CareRead,
+       timeline_route,
+       nullptr,
+       "",
+       "Timeline",
+       200,
+       "application/json",
+       {{"limit", "integer", "at most 500"}}},
+      {"GET", "/api/v1/persons/{id}/notes", "listNotes", "the case notes the reader may see",
+       K::CareRead, list_notes_route, nullptr, "", "CaseNotes"},
+      {"POST", "/api/v1/persons/{id}/notes", "addNote", "write a case note", K::CareChange,
+       add_note_route, nullptr, "NewNote", "CaseNote", 201},
+      {"GET", "/api/v1/persons/{id}/consents", "listConsents",
+       "the person's consent choices, by organisation and direction", K::CareRead, consents_route,
+       nullptr, "", "Consents"},
+      {"POST", "/api/v1/persons/{id}/consents", "recordConsent", "record a consent choice",
+       K::CareChange, record_consent_route, nullptr, "NewConsent", "Consent", 201},
+      {"POST", "/api/v1/persons/{id}/break-glass", "breakGlass",
+       "emergency access to the person's record for a few hours, reviewed afterwards",
+       K::CareChange, break_glass_route, nullptr, "BreakGlassRequest", "BreakGlassGrant", 201},
+      {"GET",
+       "/api/v1/persons/{id}/access-log",
+       "getAccessLog",
+       "every access to the person's record",
+       K::CareRead,
+       access_log_route,
+       nullptr,
+       "",
+       "AuditEvents",
+       200,
+       "application/json",
+       {{"limit", "integer", "at most 1000"}}},
+      {"GET",
+       "/api/v1/persons/{id}/access-report",
+       "getAccessReport",
+       "who looked at the person's record, each line with an inclusion proof (JSON, or HTML "
+       "for print)",
+       K::CareRead,
+       access_report_route,
+       nullptr,
+       "",
+       "AccessReport",
+       200,
+       "application/json",
+       {{"format", "string", "json (the default) or html"}, {"limit", "integer", "at most 5000"}}},
+      {"GET", "/api/v1/persons/{id}/assessments", "listAssessments", "the person's assessments",
+       K::CareRead, person_assessments_route, nullptr, "", "Assessments"},
+      {"POST", "/api/v1/persons/{id}/assessments", "startAssessment",
+       "start an assessment (answers other agencies gave are prefilled)", K::CareChange,
+       start_assessment_route, nullptr, "NewAssessment", "Assessment", 201},
+      {"POST", "/api/v1/persons/{id}/chc", "openChc", "open a Continuing Health Care case",
+       K::CareChange, open_chc_route, nullptr, "NewChc", "ChcCase", 201},
+      {"GET", "/api/v1/persons/{id}/care-plans", "listCarePlans", "the person's care plans",
+       K::CareRead, care_plans_route, nullptr, "", "CarePlans"},
+      {"POST", "/api/v1/persons/{id}/care-plans", "createCarePlan", "make a care plan",
+       K::CareChange, create_care_plan_route, nullptr, "NewCarePlan", "CarePlan", 201},
+      {"GET", "/api/v1/persons/{id}/budgets", "listPersonalBudgets",
+       "the person's personal budgets", K::CareRead, personal_budgets_route, nullptr, "",
+       "PersonalBudgets"},
+      {"POST", "/api/v1/persons/{id}/budgets", "createPersonalBudget", "set up a personal budget",
+       K::CareChange, create_budget_route, nullptr, "NewPersonalBudget", "PersonalBudget", 201},
+      {"POST", "/api/v1/referrals", "sendReferral", "refer a person to another team", K::CareChange,
+       send_referral_route, nullptr, "NewReferral", "Referral", 201},
+      {"GET", "/api/v1/referrals/{id}", "getReferral", "a referral with its events", K::CareRead,
+       get_referral_route, nullptr, "", "Referral"},
+      {"POST", "/api/v1/referrals/{id}/accept", "acceptReferral", "accept a referral",
+       K::CareChange, referral_action_route<kAccept>, nullptr, "ReferralAction", "Referral"},
+      {"POST", "/api/v1/referrals/{id}/decline", "declineReferral", "decline a referral",
+       K::CareChange, referral_action_route<kDecline>, nullptr, "ReferralAction", "Referral"},
+      {"POST", "/api/v1/referrals/{id}/allocate", "allocateReferral",
+       "allocate a referral to a member of the team", K::CareChange,
+       referral_action_route<kAllocate>, nullptr, "ReferralAction", "Referral"},
+      {"POST", "/api/v1/referrals/{id}/schedule", "scheduleReferral", "book the first appointment",
+       K::CareChange, referral_action_route<kSchedule>, nullptr, "ReferralAction", "Referral"},
+      {"POST", "/api/v1/referrals/{id}/redirect", "redirectReferral",
+       "send the referral on to another team", K::CareChange, referral_action_route<kRedirect>,
+       nullptr, "ReferralAction", "Referral"},
+      {"POST", "/api/v1/referrals/{id}/cancel", "cancelReferral", "cancel a referral",
+       K::CareChange, referral_action_route<kCancel>, nullptr, "ReferralAction", "Referral"},
+      {"POST", "/api/v1/referrals/{id}/complete", "completeReferral",
+       "complete the episode the referral began", K::CareChange, referral_action_route<kComplete>,
+       nullptr, "ReferralAction", "Referral"},
+      {"GET",
+       "/api/v1/teams/{id}/inbox",
+       "getTeamInbox",
+       "the referrals sent to a team",
+       K::CareRead,
+       team_inbox_route,
+       nullptr,
+       "",
+       "Inbox",
+       200,
+       "application/json",
+       {{"status", "string", "statuses, comma-separated"},
+        kOffset,
+        {"limit", "integer", "at most 200"}}},
+      {"POST", "/api/v1/involvements/{id}/close", "closeInvolvement",
+       "end a team's involvement with a person", K::CareChange, close_involvement_route, nullptr,
+       "Reason", "Closed"},
+      {"GET", "/api/v1/notes/{id}/versions", "getNoteVersions", "a case note's versions",
+       K::CareRead, note_versions_route, nullptr, "", "CaseNotes"},
+      {"POST", "/api/v1/notes/{id}/corrections", "correctNote",
+       "correct a case note (a new version; the old is kept)", K::CareChange, correct_note_route,
+       nullptr, "NoteCorrection", "CaseNote", 201},
+      {"POST", "/api/v1/notes/{id}/seal-break", "breakSeal",
+       "open a sealed note, with a reason (raises an alert)", K::CareChange, break_seal_route,
+       nullptr, "Reason", "CaseNote"},
+      {"GET", "/api/v1/assessment-questions", "listAssessmentQuestions",
+       "the questions of the shared assessment, by domain", K::CareRead, assessment_questions_route,
+       nullptr, "", "AssessmentQuestions"},
+      {"GET", "/api/v1/assessments/{id}", "getAssessment", "an assessment and its answers",
+       K::CareRead, get_assessment_route, nullptr, "", "Assessment"},
+      {"POST", "/api/v1/assessments/{id}/answers", "contributeAnswers",
+       "answer questions of an assessment", K::CareChange, contribute_route, nullptr, "Answers",
+       "Assessment"},
+      {"POST", "/api/v1/assessments/{id}/complete", "completeAssessment", "complete an assessment",
+       K::CareChange, complete_assessment_route, nullptr, "", "Assessment"},
+      {"GET", "/api/v1/chc/{id}", "getChc", "a Continuing Health Care case", K::CareRead,
+       get_chc_route, nullptr, "", "ChcCase"},
+      {"POST", "/api/v1/chc/{id}/checklist", "recordChcChecklist",
+       "record the CHC checklist's outcome", K::CareChange, chc_checklist_route, nullptr,
+       "ChcChecklist", "ChcCase"},
+      {"POST", "/api/v1/chc/{id}/dst", "recordChcDst", "record the Decision Support Tool",
+       K::CareChange, chc_dst_route, nullptr, "ChcDst", "ChcCase"},
+      {"POST", "/api/v1/chc/{id}/decision", "recordChcDecision", "record the CHC decision",
+       K::CareChange, chc_decision_route, nullptr, "ChcDecision", "ChcCase"},
+      {"POST", "/api/v1/care-plans/{id}/lines", "addCarePlanLine", "add a service to a care plan",
+       K::CareChange, add_plan_line_route, nullptr, "NewCarePlanLine", "CarePlan", 201},
+      {"POST", "/api/v1/budgets/{id}/ledger", "recordBudgetEntry",
+       "post an entry to a personal budget's ledger", K::CareChange, budget_entry_route, nullptr,
+       "NewBudgetEntry", "PersonalBudget", 201},
+      {"GET",
+       "/api/v1/alerts",
+       "listAlerts",
+       "alerts for review: break-glass, seal breaks, unusual access",
+       K::CareRead,
+       list_alerts_route,
+       nullptr,
+       "",
+       "Alerts",
+       200,
+       "application/json",
+       {{"status", "string", "open or reviewed"}, kOffset, {"limit", "integer", "at most 500"}}},
+      {"POST", "/api/v1/alerts/{id}/review", "reviewAlert", "record an alert's review",
+       K::CareChange, review_alert_route, nullptr, "AlertReview", "Alert"},
+      {"GET", "/api/v1/audit/verify", "verifyAudit",
+       "verify both audit trails' hash chains and the access index", K::CareRead,
+       verify_audit_route, nullptr, "", "AuditVerification"},
+      {"GET",
+       "/api/v1/audit",
+       "searchAudit",
+       "search the audit trails",
+       K::CareRead,
+       search_audit_route,
+       nullptr,
+       "",
+       "AuditSearch",
+       200,
+       "application/json",
+       {{"person_id", "integer", ""},
+        {"user_id", "integer", ""},
+        {"organisation_id", "integer", ""},
+        {"from", "string", "ISO date or time"},
+        {"to", "string", "ISO date or time"},
+        {"action", "string", ""},
+        {"trail", "string", "record or access"},
+        {"limit", "integer", "at most 1000"}}},
+  };
+  return routes;
 }
 
 }  // namespace jc::server

@@ -19,6 +19,7 @@
 #include "server/http_request.h"
 #include "server/http_server.h"
 #include "server/rate_limit.h"
+#include "server/routes.h"
 #include "store/staff_repository.h"
 #include "support/test_paths.h"
 #include "synth/generator.h"
@@ -1329,6 +1330,214 @@ TEST_F(ServerTest, TheSharedCareRecordOverHttp) {
     ASSERT_FALSE(found["items"].empty());
     EXPECT_EQ(found["items"][0]["person_id"], *person);
   }
+}
+
+// Whether `value` has the form `schema` gives: the JSON Schema keywords the API's description
+// uses (type, enum, required, properties, items, additionalProperties, minimum, maximum, $ref).
+// Returns the first difference, with its JSON path, or "".
+std::string schema_difference(const json& doc, const json& schema, const json& value,
+                              const std::string& at) {
+  if (schema.contains("$ref")) {
+    std::string ref = schema["$ref"];
+    const std::string prefix = "#/components/schemas/";
+    if (ref.rfind(prefix, 0) != 0 ||
+        !doc["components"]["schemas"].contains(ref.substr(prefix.size())))
+      return at + ": unresolved " + ref;
+    return schema_difference(doc, doc["components"]["schemas"][ref.substr(prefix.size())], value,
+                             at);
+  }
+  if (schema.contains("type")) {
+    auto is = [&](const std::string& t) {
+      return (t == "object" && value.is_object()) || (t == "array" && value.is_array()) ||
+             (t == "string" && value.is_string()) || (t == "boolean" && value.is_boolean()) ||
+             (t == "integer" && value.is_number_integer()) ||
+             (t == "number" && value.is_number()) || (t == "null" && value.is_null());
+    };
+    bool ok = false;
+    if (schema["type"].is_array()) {
+      for (const auto& t : schema["type"]) ok = ok || is(t.get<std::string>());
+    } else {
+      ok = is(schema["type"].get<std::string>());
+    }
+    if (!ok) return at + ": not " + schema["type"].dump() + ": " + value.dump().substr(0, 80);
+  }
+  if (schema.contains("enum") &&
+      std::find(schema["enum"].begin(), schema["enum"].end(), value) == schema["enum"].end())
+    return at + ": not one of " + schema["enum"].dump();
+  if (value.is_number() && schema.contains("minimum") && value < schema["minimum"])
+    return at + ": below the minimum";
+  if (value.is_number() && schema.contains("maximum") && value > schema["maximum"])
+    return at + ": above the maximum";
+  if (value.is_object()) {
+    for (const auto& r : schema.value("required", json::array()))
+      if (!value.contains(r.get<std::string>())) return at + ": no " + r.get<std::string>();
+    for (const auto& [k, v] : value.items()) {
+      const json* sub = nullptr;
+      if (schema.contains("properties") && schema["properties"].contains(k))
+        sub = &schema["properties"][k];
+      else if (schema.contains("additionalProperties") &&
+               schema["additionalProperties"].is_object())
+        sub = &schema["additionalProperties"];
+      if (sub)
+        if (auto d = schema_difference(doc, *sub, v, at + "." + k); !d.empty()) return d;
+    }
+  }
+  if (value.is_array() && schema.contains("items"))
+    for (std::size_t i = 0; i < value.size(); ++i)
+      if (auto d =
+              schema_difference(doc, schema["items"], value[i], at + "[" + std::to_string(i) + "]");
+          !d.empty())
+        return d;
+  return "";
+}
+
+void collect_refs(const json& j, std::vector<std::string>& out) {
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      if (k == "$ref" && v.is_string()) out.push_back(v);
+      collect_refs(v, out);
+    }
+  } else if (j.is_array()) {
+    for (const auto& v : j) collect_refs(v, out);
+  }
+}
+
+// The OpenAPI description is the route table: every route the server answers is in it, every
+// operation in it is answered (with a status it documents, and a body of the schema it gives),
+// and a path it does not describe is not answered.
+TEST_F(ServerTest, TheOpenApiDescriptionIsWhatTheServerAnswers) {
+  Client c(server_->port());
+  auto described = c.send(http::verb::get, "/api/v1/openapi.json");
+  ASSERT_EQ(described.status, 200);
+  const json doc = json::parse(described.body);
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  std::vector<std::string> refs;
+  collect_refs(doc, refs);
+  EXPECT_GT(refs.size(), 100u);
+  for (const auto& r : refs) {
+    auto name = r.substr(r.rfind('/') + 1);
+    bool schema =
+        r.rfind("#/components/schemas/", 0) == 0 && doc["components"]["schemas"].contains(name);
+    bool parameter = r.rfind("#/components/parameters/", 0) == 0 &&
+                     doc["components"]["parameters"].contains(name);
+    EXPECT_TRUE(schema || parameter) << "unresolved " << r;
+  }
+  std::size_t operations = 0;
+  for (const auto& [path, item] : doc["paths"].items())
+    for (const auto& [method, op] : item.items())
+      if (method != "parameters") ++operations;
+  EXPECT_EQ(operations, all_routes().size());
+  EXPECT_GE(operations, 65u);  // the routes the web app, the CLI's clients and the tests use
+
+  // Records to name in the paths: a person on the nurse's caseload and ids of each kind.
+  std::map<std::string, std::int64_t> ids;
+  std::map<std::string, std::string> queries;
+  std::map<std::string, int> failing;
+  {
+    auto db = pool_->acquire();
+    auto team =
+        db->query_integer("SELECT team_id FROM staff_users WHERE username = 'dnurse'").value();
+    ids["persons"] = db->query_integer(
+                           "SELECT MIN(person_id) FROM involvements WHERE team_id = ? AND ended_at "
+                           "IS NULL",
+                           {team})
+                         .value();
+    ids["teams"] = team;
+    ids["referrals"] =
+        db->query_integer("SELECT MIN(id) FROM referrals WHERE to_team_id = ?", {team}).value();
+    ids["chc"] =
+        db->query_integer("SELECT MIN(id) FROM chc_cases WHERE person_id = ?", {ids["persons"]})
+            .value_or(999'999'999);
+    queries["/api/v1/persons"] =
+        "nhs_number=" +
+        db->query_text("SELECT nhs_number FROM persons WHERE id = ?", {ids["persons"]}).value();
+    std::string pool = std::to_string(db->query_integer("SELECT MIN(id) FROM pools").value());
+    queries["/api/v1/budgets/statement"] = queries["/api/v1/budgets/localities"] =
+        "pool=" + pool + "&month=2025-09";
+    queries["/api/v1/budgets/practices"] = "month=2025-09";
+    // Reads that cannot succeed here, and why: a commissioner may not open the record behind a
+    // pseudonym; the person may have no CHC case, and this area has set no notional budgets.
+    failing["/api/v1/casecommittee/identify"] = 403;
+    if (ids["chc"] == 999'999'999) failing["/api/v1/chc/{id}"] = 404;
+    if (!db->query_integer("SELECT COUNT(*) FROM notional_budgets").value())
+      failing["/api/v1/budgets/practices"] = 400;
+  }
+  const std::string nurse = sign_in(c, "dnurse"), commissioner = sign_in(c, "commissioner"),
+                    guardian = sign_in(c, "caldicott");
+  std::size_t read_ok = 0;
+  for (const Route& route : all_routes()) {
+    std::string path(route.pattern), root = path.size() > 8 ? path.substr(8) : "";
+    root = root.substr(0, root.find('/'));
+    const bool change = route.method != "GET";
+    // A change names a record that is not there (nothing changes); a read one that is.
+    std::int64_t id = change ? 999'999'999 : (ids.count(root) ? ids[root] : 1);
+    if (auto at = path.find("{id}"); at != std::string::npos)
+      path.replace(at, 4, std::to_string(id));
+    std::string token = nurse;
+    if (route.kind == RouteKind::Report || route.kind == RouteKind::EngineReport ||
+        route.kind == RouteKind::Conformance || route.kind == RouteKind::Identify)
+      token = commissioner;
+    if (root == "audit" || root == "alerts" || path.find("access-") != std::string::npos)
+      token = guardian;
+    if (route.kind == RouteKind::SignOut) token = sign_in(c, "dnurse");
+    std::string body = change && route.kind != RouteKind::SignIn ? "not json" : "";
+    if (route.kind == RouteKind::SignIn)
+      body = json{{"username", "gp"}, {"password", "jointcare-demo"}}.dump();
+    http::verb verb = http::string_to_verb(std::string(route.method));
+    if (queries.count(std::string(route.pattern)))
+      path += "?" + queries[std::string(route.pattern)];
+    Reply r = c.send(verb, path, body, route.kind == RouteKind::SignIn ? "" : token);
+    if (route.pattern == "/api/v1/casecommittee" && r.status == 200)  // a pseudonym to open
+      queries["/api/v1/casecommittee/identify"] =
+          "person=" +
+          json::parse(r.body)["localities"][0]["agenda"][0]["person"].get<std::string>();
+    std::string m(route.method);
+    for (auto& ch : m) ch = static_cast<char>(std::tolower(ch));
+    const json& op = doc["paths"][std::string(route.pattern)][m];
+    ASSERT_TRUE(op.is_object()) << route.method << " " << route.pattern << " is not described";
+    EXPECT_TRUE(op["responses"].contains(std::to_string(r.status)))
+        << route.method << " " << path << " answered " << r.status << ", undocumented: " << r.body;
+    if (r.status == route.status && !route.response.empty() && route.media == "application/json") {
+      json body_json = json::parse(r.body, nullptr, false);
+      ASSERT_FALSE(body_json.is_discarded()) << path;
+      EXPECT_EQ(
+          schema_difference(
+              doc,
+              op["responses"][std::to_string(r.status)]["content"]["application/json"]["schema"],
+              body_json, "$"),
+          "")
+          << route.method << " " << path;
+      if (!change) ++read_ok;
+    } else if (r.status >= 400) {
+      if (!change) {
+        const std::string pattern(route.pattern);
+        EXPECT_EQ(r.status, failing.count(pattern) ? failing[pattern] : route.status)
+            << path << ": " << r.body;
+      }
+      EXPECT_EQ(schema_difference(doc, json{{"$ref", "#/components/schemas/Error"}},
+                                  json::parse(r.body, nullptr, false), "$"),
+                "")
+          << route.method << " " << path;
+    }
+  }
+  // Every read answered its success, checked against its schema, but those that cannot here.
+  std::size_t reads = 0;
+  for (const Route& route : all_routes())
+    if (route.method == "GET" && route.media == "application/json" && !route.response.empty())
+      ++reads;
+  EXPECT_EQ(read_ok, reads - failing.size());
+
+  // What the description does not have, the server does not answer.
+  for (auto [verb, path] : {std::pair{http::verb::put, "/api/v1/persons/1"},
+                            {http::verb::delete_, "/api/v1/referrals/1"},
+                            {http::verb::patch, "/api/v1/notes/1/versions"},
+                            {http::verb::post, "/healthz"}}) {
+    auto r = c.send(verb, path, "{}", nurse);
+    EXPECT_EQ(r.status, 405) << path;
+    EXPECT_FALSE(r.header("Allow").empty()) << path;
+  }
+  for (const char* path : {"/api/v1/persons/1/shoe-size", "/api/v1/nothing", "/api/v2/persons"})
+    EXPECT_EQ(c.send(http::verb::get, path, "", nurse).status, 404) << path;
 }
 
 }  // namespace
