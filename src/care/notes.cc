@@ -122,7 +122,8 @@ Outcome<CaseNote> correct_note(const CareContext& ctx, std::int64_t note_id,
   return versions_of(ctx.db, note_id).back();
 }
 
-Outcome<std::vector<CaseNote>> list_notes(const CareContext& ctx, PersonId person) {
+Outcome<std::vector<CaseNote>> list_notes(const CareContext& ctx, PersonId person,
+                                          std::size_t offset, std::size_t limit) {
   if (!ctx.db.query_integer("SELECT 1 FROM persons WHERE id = ?", {person.value}))
     return not_found("no person " + std::to_string(person.value));
   auto gate = ctx.gate();
@@ -135,12 +136,15 @@ Outcome<std::vector<CaseNote>> list_notes(const CareContext& ctx, PersonId perso
                    "ORDER BY n.note_id DESC",
                {person.value}, [&](const store::Row& q) { latest.push_back(note_from(q)); });
   std::vector<CaseNote> out;
+  std::size_t listed = 0;  // notes the reader may know of, so far
   for (auto& n : latest) {
+    if (out.size() >= limit) break;
     auto nd = gate.decide(Op::NoteList, person, facts_of(n));
     if (!nd.visible) continue;  // sealed and locked: not even its existence
+    if (!nd.allowed && nd.reason != governance::DenyReason::Sealed)
+      continue;  // consent or sensitivity: withheld
+    if (listed++ < offset) continue;
     if (!nd.allowed) {
-      if (nd.reason != governance::DenyReason::Sealed)
-        continue;  // consent or sensitivity: withheld
       n.body.reset();
       n.correction_reason.reset();
       n.sealed_to_you = true;

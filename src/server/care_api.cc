@@ -489,9 +489,10 @@ HttpResponse timeline_route(const CareCall& c) {
 }
 
 HttpResponse list_notes_route(const CareCall& c) {
-  return answer(list_notes(c.ctx, PersonId(c.id)), [](const auto& v) {
-    return json{{"items", items(v)}};
-  });
+  const std::size_t offset = query_size(c.request.query, "offset", 0),
+                    limit = std::min<std::size_t>(query_size(c.request.query, "limit", 100), 500);
+  return answer(list_notes(c.ctx, PersonId(c.id), offset, limit),
+                [&](const auto& v) { return page(v, offset, limit); });
 }
 
 HttpResponse add_note_route(const CareCall& c) {
@@ -859,7 +860,6 @@ HttpResponse search_audit_route(const CareCall& c) {
   });
 }
 
-const QueryParam kLimit{"limit", "integer", "how many at most"};
 const QueryParam kOffset{"offset", "integer", "how many to skip"};
 
 }  // namespace
@@ -902,8 +902,18 @@ const std::vector<Route>& care_routes() {
        200,
        "application/json",
        {{"limit", "integer", "at most 500"}}},
-      {"GET", "/api/v1/persons/{id}/notes", "listNotes", "the case notes the reader may see",
-       K::CareRead, list_notes_route, nullptr, "", "CaseNotes"},
+      {"GET",
+       "/api/v1/persons/{id}/notes",
+       "listNotes",
+       "the case notes the reader may see",
+       K::CareRead,
+       list_notes_route,
+       nullptr,
+       "",
+       "CaseNotePage",
+       200,
+       "application/json",
+       {kOffset, {"limit", "integer", "at most 500 (100 when absent)"}}},
       {"POST", "/api/v1/persons/{id}/notes", "addNote", "write a case note", K::CareChange,
        add_note_route, nullptr, "NewNote", "CaseNote", 201},
       {"GET", "/api/v1/persons/{id}/consents", "listConsents",

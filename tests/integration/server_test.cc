@@ -1402,6 +1402,50 @@ void collect_refs(const json& j, std::vector<std::string>& out) {
   }
 }
 
+// A person's notes come a page at a time, newest first, and only the notes shown are audited
+// as read (a person with years of notes made every read of the list a read of all of them).
+TEST_F(ServerTest, NotesComeAPageAtATimeAndOnlyThoseShownAreAudited) {
+  Client c(server_->port());
+  const std::string nurse = sign_in(c, "dnurse");
+  std::int64_t person = 0;
+  {
+    auto db = pool_->acquire();
+    person = db->query_integer(
+                   "SELECT MIN(person_id) FROM involvements WHERE team_id = ? AND ended_at IS NULL",
+                   {team_of(*db, "dnurse")})
+                 .value();
+  }
+  const std::string notes = "/api/v1/persons/" + std::to_string(person) + "/notes";
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(
+        c.send(http::verb::post, notes,
+               json{{"category", "visit"}, {"body", "Visit " + std::to_string(i)}}.dump(), nurse)
+            .status,
+        201);
+  auto read_events = [&] {
+    auto db = pool_->acquire();
+    return db->access_log()
+        .query_integer(
+            "SELECT COUNT(*) FROM access_events WHERE record_type = 'case_note' AND person_id = ?",
+            {person})
+        .value_or(0);
+  };
+  const auto before = read_events();
+  auto first = json::parse(c.send(http::verb::get, notes + "?limit=2", "", nurse).body);
+  ASSERT_EQ(first["items"].size(), 2u);
+  EXPECT_EQ(first["limit"], 2);
+  EXPECT_EQ(first["items"][0]["body"], "Visit 2");
+  EXPECT_EQ(first["items"][1]["body"], "Visit 1");
+  EXPECT_EQ(read_events(), before + 2);
+  auto next = json::parse(c.send(http::verb::get, notes + "?offset=2&limit=1", "", nurse).body);
+  ASSERT_EQ(next["items"].size(), 1u);
+  EXPECT_EQ(next["offset"], 2);
+  EXPECT_EQ(next["items"][0]["body"], "Visit 0");
+  EXPECT_EQ(read_events(), before + 3);
+  EXPECT_EQ(json::parse(c.send(http::verb::get, notes + "?limit=100000", "", nurse).body)["limit"],
+            500);
+}
+
 // The OpenAPI description is the route table: every route the server answers is in it, every
 // operation in it is answered (with a status it documents, and a body of the schema it gives),
 // and a path it does not describe is not answered.
