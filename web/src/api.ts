@@ -1,5 +1,7 @@
 // The JointCare API as the page uses it: JSON in and out, the session in an HttpOnly cookie,
 // failures as ApiError with the server's stable {error: {code, message}} shape.
+import type { Teams } from "./api-types";
+
 export class ApiError extends Error {
   constructor(
     public status: number,
@@ -52,108 +54,9 @@ export async function postText<T>(path: string, body: string): Promise<T> {
   return json as T;
 }
 
-export interface User {
-  id: number;
-  username: string;
-  display_name: string;
-  role: string;
-  role_name: string;
-  organisation_id: number;
-  team_id: number | null;
-}
-
-export interface Referral {
-  id: number;
-  person_id: number;
-  person_name: string;
-  person_nhs_number: string;
-  from_team: string;
-  to_team: string;
-  to_team_id: number;
-  status: string;
-  sent_at: string;
-  service_requested: string | null;
-  urgency: string | null;
-  reason: string | null;
-  hours_waiting: number;
-  hours_to_acceptance: number | null;
-  allocated_to: string | null;
-  appointments: { id: number; starts_at: string; place: string; practitioner: string | null; status: string }[];
-}
-
-export interface KnownTo {
-  organisations: {
-    organisation_id: number;
-    name: string;
-    kind: string;
-    match: string;
-    match_confidence: number;
-    open_referrals: number;
-    current_services: string[];
-    teams: { team_id: number; team: string; service: string; open: boolean; key_worker: string | null; started_at: string }[];
-  }[];
-  withheld_by_consent: number;
-}
-
-export interface PersonSummary {
-  id: number;
-  nhs_number: string;
-  given_name: string;
-  family_name: string;
-  birth_date: string;
-  sex: string;
-  address: string;
-  postcode: string;
-  relationship: string;
-  by_override: boolean;
-  known_to: KnownTo;
-  open_referrals: { id: number; from_team: string; to_team: string; status: string; sent_at: string }[];
-}
-
-export interface CaseNote {
-  note_id: number;
-  version: number;
-  organisation: string;
-  team: string;
-  author: string;
-  category: string;
-  sensitivity: string;
-  written_at: string;
-  body: string | null;
-  sealed_to_you: boolean;
-  by_override: boolean;
-}
-
-export interface Assessment {
-  id: number;
-  kind: string;
-  status: string;
-  started_at: string;
-  started_by: string;
-  organisation: string;
-  questions_prefilled: number;
-  questions_asked: number;
-  questions_outstanding: number;
-  contributors: string[];
-  questions: {
-    code: string;
-    domain: string;
-    question: string;
-    answer: string | null;
-    answered_by: string | null;
-    organisation: string | null;
-    answered_at: string | null;
-    prefilled: boolean;
-    withheld: boolean;
-  }[];
-}
-
-export interface Team {
-  id: number;
-  organisation_id: number;
-  name: string;
-  service: string;
-}
+// The answers' types, generated from the API's schemas (scripts/api-types.mjs).
+export type { StaffUser as User, Referral, KnownTo, PersonSummary, CaseNote, CaseNotePage, Assessment } from "./api-types";
+export type Team = Teams[number];
 
 export function when(iso: string | null | undefined): string {
   if (!iso) return "";
