@@ -145,16 +145,16 @@ Area& area() {
       so.now = jc::Timestamp::parse_iso("2026-04-20T12:00:00Z").value();
       if (!jc::synth::simulate_use(*conn, so).ok()) die("could not simulate use");
       auto first = [&](const char* sql) { return conn->query_integer(sql).value_or(1); };
-      a->ids['p'] = first("SELECT person_id FROM involvements ORDER BY id LIMIT 1");
+      a->ids[static_cast<unsigned char>('p')] = first("SELECT person_id FROM involvements ORDER BY id LIMIT 1");
       a->other_person = first("SELECT MAX(id) FROM persons");
-      a->ids['r'] = first("SELECT MIN(id) FROM referrals WHERE id IN (SELECT referral_id FROM referral_events)");
-      a->ids['n'] = first("SELECT MIN(id) FROM case_notes");
-      a->ids['a'] = first("SELECT MIN(id) FROM assessments");
-      a->ids['c'] = first("SELECT MIN(id) FROM chc_cases");
-      a->ids['l'] = first("SELECT MIN(id) FROM care_plans");
-      a->ids['b'] = first("SELECT MIN(id) FROM personal_budgets");
-      a->ids['e'] = first("SELECT MIN(id) FROM alerts");
-      a->ids['i'] = first("SELECT MIN(id) FROM involvements");
+      a->ids[static_cast<unsigned char>('r')] = first("SELECT MIN(id) FROM referrals WHERE id IN (SELECT referral_id FROM referral_events)");
+      a->ids[static_cast<unsigned char>('n')] = first("SELECT MIN(id) FROM case_notes");
+      a->ids[static_cast<unsigned char>('a')] = first("SELECT MIN(id) FROM assessments");
+      a->ids[static_cast<unsigned char>('c')] = first("SELECT MIN(id) FROM chc_cases");
+      a->ids[static_cast<unsigned char>('l')] = first("SELECT MIN(id) FROM care_plans");
+      a->ids[static_cast<unsigned char>('b')] = first("SELECT MIN(id) FROM personal_budgets");
+      a->ids[static_cast<unsigned char>('e')] = first("SELECT MIN(id) FROM alerts");
+      a->ids[static_cast<unsigned char>('i')] = first("SELECT MIN(id) FROM involvements");
     }
     a->pool = std::make_unique<jc::store::ConnectionPool>(db, 2);
     jc::server::ApiOptions ao;
