@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { api, ApiError, type Assessment, type CaseNote, type PersonSummary, type Team, type User, pounds, when } from "../api";
+import { api, ApiError, type Assessment, type CaseNote, type CaseNotePage, type PersonSummary, type Team, type User, pounds, when } from "../api";
 
 interface CarePlan {
   id: number;
@@ -216,9 +216,25 @@ function Notes({ personId }: { personId: number }) {
   const [category, setCategory] = useState("visit");
   const [sensitivity, setSensitivity] = useState("normal");
   const [error, setError] = useState("");
+  const [more, setMore] = useState(false);  // the last page was full: there may be older notes
   const load = useCallback(() => {
-    api<{ items: CaseNote[] }>(`/api/v1/persons/${personId}/notes`).then((r) => setNotes(r.items), (e) => setError(String(e.message ?? e)));
+    api<CaseNotePage>(`/api/v1/persons/${personId}/notes`).then(
+      (r) => {
+        setNotes(r.items);
+        setMore(r.items.length === r.limit);
+      },
+      (e) => setError(String(e.message ?? e)),
+    );
   }, [personId]);
+  const older = () => {
+    api<CaseNotePage>(`/api/v1/persons/${personId}/notes?offset=${notes.length}`).then(
+      (r) => {
+        setNotes([...notes, ...r.items]);
+        setMore(r.items.length === r.limit);
+      },
+      (e) => setError(String(e.message ?? e)),
+    );
+  };
   useEffect(load, [load]);
   const add = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -247,6 +263,11 @@ function Notes({ personId }: { personId: number }) {
         ))}
         {notes.length === 0 && <li>No notes you may see.</li>}
       </ul>
+      {more && (
+        <button className="nhsuk-button nhsuk-button--secondary" type="button" onClick={older}>
+          Show older notes
+        </button>
+      )}
       <form onSubmit={add}>
         <h3 className="nhsuk-heading-s">Add a note</h3>
         {error && <p className="nhsuk-error-message">{error}</p>}
