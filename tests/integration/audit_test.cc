@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <future>
 #include <limits>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -461,17 +462,35 @@ TEST_P(AuditTest, TheAccessLogsWriteAheadLogsStayBoundedWithTheChainAcrossTwoPar
   std::atomic<bool> stop{false};
   std::atomic<int> searches{0};
   std::vector<std::thread> readers;
+  std::mutex reader_failure_mutex;
+  std::string reader_failure;  // a search that failed, which the test reports
+  // However the test leaves (a failed commit throws), the readers stop and are joined, so a
+  // failure is reported as one rather than ending the process.
+  struct JoinAtEnd {
+    std::atomic<bool>& stop;
+    std::vector<std::thread>& threads;
+    ~JoinAtEnd() {
+      stop = true;
+      for (auto& t : threads)
+        if (t.joinable()) t.join();
+    }
+  } join_readers{stop, readers};
   for (int r = 0; r < 2; ++r) {
     readers.emplace_back([&] {
-      auto reader = reopen();
-      while (!stop) {
-        AuditQuery recent;
-        recent.person_id = 7;
-        recent.limit = 5;
-        search_audit(*reader, recent);
-        ++searches;
-        std::this_thread::sleep_for(
-            std::chrono::microseconds(200));  // a server's work between searches
+      try {
+        auto reader = reopen();
+        while (!stop) {
+          AuditQuery recent;
+          recent.person_id = 7;
+          recent.limit = 5;
+          search_audit(*reader, recent);
+          ++searches;
+          std::this_thread::sleep_for(
+              std::chrono::microseconds(200));  // a server's work between searches
+        }
+      } catch (const std::exception& e) {
+        std::lock_guard lock(reader_failure_mutex);
+        reader_failure = e.what();
       }
     });
   }
@@ -509,6 +528,7 @@ TEST_P(AuditTest, TheAccessLogsWriteAheadLogsStayBoundedWithTheChainAcrossTwoPar
     for (auto& t : readers) t.join();
   }
   EXPECT_GT(searches.load(), 0);
+  EXPECT_EQ(reader_failure, "") << "a search failed while the writer wrote";
   EXPECT_EQ(written.size(), 2u) << "the writer should have moved to the other part";
   // Every commit appends at least one page (4 KiB and a frame header) to its log, so 4,000 commits
   // in one log would make it more than 4,000 pages (16 MB); moving on past 64 pages, each log
