@@ -3,6 +3,8 @@
 // picks the route, the second the user, the third which record the path names (a real one, one
 // that does not exist, or another's); the rest is the body. Every answer must be a status the
 // API documents (never 500) with a well-formed JSON body when it says JSON.
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -12,8 +14,6 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "identity/person_index.h"
 #include "server/api.h"
@@ -68,14 +68,26 @@ constexpr Route kRoutes[] = {
     {"PATCH", "/api/v1/referrals/{r}"},
     {"DELETE", "/api/v1/session"},
 };
-constexpr const char* kUsers[] = {"sworker", "dnurse",       "mhpractitioner", "hvisitor",
+constexpr const char* kUsers[] = {"sworker",  "dnurse",       "mhpractitioner", "hvisitor",
                                   "tmanager", "commissioner", "caldicott",      "admin"};
 
 // The statuses the API answers with (docs/api.md); anything else is a defect.
 bool documented(int status) {
   switch (status) {
-    case 200: case 201: case 400: case 401: case 403: case 404: case 405: case 409: case 413:
-    case 415: case 422: case 423: case 429: case 503:
+    case 200:
+    case 201:
+    case 400:
+    case 401:
+    case 403:
+    case 404:
+    case 405:
+    case 409:
+    case 413:
+    case 415:
+    case 422:
+    case 423:
+    case 429:
+    case 503:
       return true;
     default:
       return false;
@@ -145,9 +157,11 @@ Area& area() {
       so.now = jc::Timestamp::parse_iso("2026-04-20T12:00:00Z").value();
       if (!jc::synth::simulate_use(*conn, so).ok()) die("could not simulate use");
       auto first = [&](const char* sql) { return conn->query_integer(sql).value_or(1); };
-      a->ids[static_cast<unsigned char>('p')] = first("SELECT person_id FROM involvements ORDER BY id LIMIT 1");
+      a->ids[static_cast<unsigned char>('p')] =
+          first("SELECT person_id FROM involvements ORDER BY id LIMIT 1");
       a->other_person = first("SELECT MAX(id) FROM persons");
-      a->ids[static_cast<unsigned char>('r')] = first("SELECT MIN(id) FROM referrals WHERE id IN (SELECT referral_id FROM referral_events)");
+      a->ids[static_cast<unsigned char>('r')] = first(
+          "SELECT MIN(id) FROM referrals WHERE id IN (SELECT referral_id FROM referral_events)");
       a->ids[static_cast<unsigned char>('n')] = first("SELECT MIN(id) FROM case_notes");
       a->ids[static_cast<unsigned char>('a')] = first("SELECT MIN(id) FROM assessments");
       a->ids[static_cast<unsigned char>('c')] = first("SELECT MIN(id) FROM chc_cases");
@@ -191,9 +205,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (*c == '{' && c[1] && c[2] == '}') {
       std::int64_t id = a.ids[static_cast<unsigned char>(c[1])];
       switch (data[2] % 4) {
-        case 1: id = 999999999; break;  // none such
-        case 2: id = c[1] == 'p' ? a.other_person : id + 1; break;
-        default: break;
+        case 1:
+          id = 999999999;
+          break;  // none such
+        case 2:
+          id = c[1] == 'p' ? a.other_person : id + 1;
+          break;
+        default:
+          break;
       }
       in.target += std::to_string(id);
       c += 2;

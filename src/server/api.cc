@@ -37,6 +37,14 @@ HttpResponse error_response(int status, std::string_view code, std::string_view 
   return json_response(status, json{{"error", {{"code", code}, {"message", message}}}});
 }
 
+// A path the route table has, asked with a method it does not answer.
+HttpResponse method_not_allowed(const RouteMatch& match) {
+  HttpResponse r =
+      error_response(405, "method_not_allowed", "this resource answers " + match.allow);
+  r.headers.emplace_back("Allow", match.allow);
+  return r;
+}
+
 // The answer leaves once the audit writer has committed the reads it shows.
 void answer_after_audit(HttpResponse& r, governance::AuditWriter* writer,
                         governance::CollectingAudit& reads) {
@@ -614,12 +622,7 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     return HttpResponse{200, "text/plain; version=0.0.4", metrics_.render(), {}, {}, {}, {}};
   if (route && kind == RouteKind::OpenApi)
     return HttpResponse{200, "application/json", openapi_document(), {}, {}, {}, {}};
-  if (!route && match.path_known && p.rfind("/api/", 0) != 0) {
-    HttpResponse r =
-        error_response(405, "method_not_allowed", "this resource answers " + match.allow);
-    r.headers.emplace_back("Allow", match.allow);
-    return r;
-  }
+  if (!route && match.path_known && p.rfind("/api/", 0) != 0) return method_not_allowed(match);
   if (route && kind == RouteKind::SignIn) {
     if (auto refused = cross_site(req)) return error_response(403, "cross_site_refused", *refused);
     if (!sign_ins_.allow(req.remote_address)) {
@@ -697,13 +700,9 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
                               "send the X-CSRF-Token header given at sign-in with every change");
       }
     }
-    if (!route) {
-      if (!match.path_known) return error_response(404, "not_found", "no such resource");
-      HttpResponse r =
-          error_response(405, "method_not_allowed", "this resource answers " + match.allow);
-      r.headers.emplace_back("Allow", match.allow);
-      return r;
-    }
+    if (!route)
+      return match.path_known ? method_not_allowed(match)
+                              : error_response(404, "not_found", "no such resource");
     if (kind == RouteKind::SignOut) {
       auth_.logout(*db, token);
       {

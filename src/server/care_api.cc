@@ -341,6 +341,10 @@ json page(const std::vector<T>& v, std::size_t offset, std::size_t limit) {
   return {{"items", items(v)}, {"offset", offset}, {"limit", limit}};
 }
 
+// The two answer forms most routes take: the value as JSON, and a list as {"items": [...]}.
+constexpr auto as_json = [](const auto& x) { return to_json(x); };
+constexpr auto as_items = [](const auto& v) { return json{{"items", items(v)}}; };
+
 // ---- request bodies ---------------------------------------------------------------------------
 
 struct Body {
@@ -462,15 +466,15 @@ HttpResponse find_persons_route(const CareCall& c) {
   q.birth_date = query_value(query, "birth_date");
   q.postcode = query_value(query, "postcode");
   q.limit = std::min<std::size_t>(query_size(query, "limit", 10), 50);
-  return answer(find_persons(c.ctx, q), [](const auto& v) { return json{{"items", items(v)}}; });
+  return answer(find_persons(c.ctx, q), as_items);
 }
 
 HttpResponse person_summary_route(const CareCall& c) {
-  return answer(person_summary(c.ctx, PersonId(c.id)), [](const auto& s) { return to_json(s); });
+  return answer(person_summary(c.ctx, PersonId(c.id)), as_json);
 }
 
 HttpResponse known_to_route(const CareCall& c) {
-  return answer(known_to(c.ctx, PersonId(c.id)), [](const auto& k) { return to_json(k); });
+  return answer(known_to(c.ctx, PersonId(c.id)), as_json);
 }
 
 HttpResponse timeline_route(const CareCall& c) {
@@ -499,14 +503,11 @@ HttpResponse add_note_route(const CareCall& c) {
   Body b(c.request.body);
   NewNote note{b.str("category"), b.str("sensitivity", "normal"), b.str("body")};
   if (!b.problem.empty()) return bad_body(b);
-  return answer(
-      add_note(c.ctx, PersonId(c.id), note), [](const auto& x) { return to_json(x); }, 201);
+  return answer(add_note(c.ctx, PersonId(c.id), note), as_json, 201);
 }
 
 HttpResponse consents_route(const CareCall& c) {
-  return answer(consents(c.ctx, PersonId(c.id)), [](const auto& v) {
-    return json{{"items", items(v)}};
-  });
+  return answer(consents(c.ctx, PersonId(c.id)), as_items);
 }
 
 HttpResponse record_consent_route(const CareCall& c) {
@@ -537,9 +538,7 @@ HttpResponse break_glass_route(const CareCall& c) {
 HttpResponse access_log_route(const CareCall& c) {
   return answer(who_looked(c.ctx, PersonId(c.id),
                            std::min<std::size_t>(query_size(c.request.query, "limit", 200), 1000)),
-                [](const auto& v) {
-                  return json{{"items", items(v)}};
-                });
+                as_items);
 }
 
 HttpResponse access_report_route(const CareCall& c) {
@@ -554,32 +553,25 @@ HttpResponse access_report_route(const CareCall& c) {
 }
 
 HttpResponse person_assessments_route(const CareCall& c) {
-  return answer(person_assessments(c.ctx, PersonId(c.id)), [](const auto& v) {
-    return json{{"items", items(v)}};
-  });
+  return answer(person_assessments(c.ctx, PersonId(c.id)), as_items);
 }
 
 HttpResponse start_assessment_route(const CareCall& c) {
   Body b(c.request.body);
   std::string kind = b.str("kind"), domain = b.str("domain");
   if (!b.problem.empty()) return bad_body(b);
-  return answer(
-      start_assessment(c.ctx, PersonId(c.id), kind, domain),
-      [](const auto& a) { return to_json(a); }, 201);
+  return answer(start_assessment(c.ctx, PersonId(c.id), kind, domain), as_json, 201);
 }
 
 HttpResponse open_chc_route(const CareCall& c) {
   Body b(c.request.body);
   bool fast = b.boolean("fast_track", false);
   if (!b.problem.empty()) return bad_body(b);
-  return answer(
-      open_chc(c.ctx, PersonId(c.id), fast), [](const auto& x) { return to_json(x); }, 201);
+  return answer(open_chc(c.ctx, PersonId(c.id), fast), as_json, 201);
 }
 
 HttpResponse care_plans_route(const CareCall& c) {
-  return answer(care_plans(c.ctx, PersonId(c.id)), [](const auto& v) {
-    return json{{"items", items(v)}};
-  });
+  return answer(care_plans(c.ctx, PersonId(c.id)), as_items);
 }
 
 HttpResponse create_care_plan_route(const CareCall& c) {
@@ -588,14 +580,11 @@ HttpResponse create_care_plan_route(const CareCall& c) {
   plan.review_date = b.str("review_date");
   if (auto k = b.id("key_worker_user_id")) plan.key_worker = StaffUserId(*k);
   if (!b.problem.empty()) return bad_body(b);
-  return answer(
-      create_care_plan(c.ctx, PersonId(c.id), plan), [](const auto& p) { return to_json(p); }, 201);
+  return answer(create_care_plan(c.ctx, PersonId(c.id), plan), as_json, 201);
 }
 
 HttpResponse personal_budgets_route(const CareCall& c) {
-  return answer(personal_budgets(c.ctx, PersonId(c.id)), [](const auto& v) {
-    return json{{"items", items(v)}};
-  });
+  return answer(personal_budgets(c.ctx, PersonId(c.id)), as_items);
 }
 
 HttpResponse create_budget_route(const CareCall& c) {
@@ -623,9 +612,7 @@ HttpResponse create_budget_route(const CareCall& c) {
     }
   }
   if (!b.problem.empty()) return bad_body(b);
-  return answer(
-      create_personal_budget(c.ctx, PersonId(c.id), nb), [](const auto& x) { return to_json(x); },
-      201);
+  return answer(create_personal_budget(c.ctx, PersonId(c.id), nb), as_json, 201);
 }
 
 HttpResponse send_referral_route(const CareCall& c) {
@@ -640,12 +627,11 @@ HttpResponse send_referral_route(const CareCall& c) {
   if (!person || !team) return error(400, "bad_request", "person_id and to_team_id: required");
   r.person = PersonId(*person);
   r.to_team = TeamId(*team);
-  return answer(
-      send_referral(c.ctx, r), [](const auto& x) { return to_json(x); }, 201);
+  return answer(send_referral(c.ctx, r), as_json, 201);
 }
 
 HttpResponse get_referral_route(const CareCall& c) {
-  return answer(get_referral(c.ctx, ReferralId(c.id)), [](const auto& x) { return to_json(x); });
+  return answer(get_referral(c.ctx, ReferralId(c.id)), as_json);
 }
 
 // A move of the referral lifecycle (accept, decline, allocate, schedule, redirect, complete,
@@ -662,8 +648,7 @@ HttpResponse referral_action_route(const CareCall& c) {
   a.starts_at = b.str("starts_at");
   a.place = b.str("place");
   if (!b.problem.empty()) return bad_body(b);
-  return answer(act_on_referral(c.ctx, ReferralId(c.id), a),
-                [](const auto& x) { return to_json(x); });
+  return answer(act_on_referral(c.ctx, ReferralId(c.id), a), as_json);
 }
 constexpr char kAccept[] = "accept", kDecline[] = "decline", kAllocate[] = "allocate",
                kSchedule[] = "schedule", kRedirect[] = "redirect", kCancel[] = "cancel",
@@ -699,22 +684,21 @@ HttpResponse close_involvement_route(const CareCall& c) {
 }
 
 HttpResponse note_versions_route(const CareCall& c) {
-  return answer(note_history(c.ctx, c.id), [](const auto& v) { return json{{"items", items(v)}}; });
+  return answer(note_history(c.ctx, c.id), as_items);
 }
 
 HttpResponse correct_note_route(const CareCall& c) {
   Body b(c.request.body);
   std::string body = b.str("body"), reason = b.str("reason");
   if (!b.problem.empty()) return bad_body(b);
-  return answer(
-      correct_note(c.ctx, c.id, body, reason), [](const auto& x) { return to_json(x); }, 201);
+  return answer(correct_note(c.ctx, c.id, body, reason), as_json, 201);
 }
 
 HttpResponse break_seal_route(const CareCall& c) {
   Body b(c.request.body);
   std::string reason = b.str("reason");
   if (!b.problem.empty()) return bad_body(b);
-  return answer(break_seal(c.ctx, c.id, reason), [](const auto& x) { return to_json(x); });
+  return answer(break_seal(c.ctx, c.id, reason), as_json);
 }
 
 HttpResponse assessment_questions_route(const CareCall&) {
@@ -729,29 +713,27 @@ HttpResponse assessment_questions_route(const CareCall&) {
 }
 
 HttpResponse get_assessment_route(const CareCall& c) {
-  return answer(get_assessment(c.ctx, c.id), [](const auto& a) { return to_json(a); });
+  return answer(get_assessment(c.ctx, c.id), as_json);
 }
 
 HttpResponse contribute_route(const CareCall& c) {
   Body b(c.request.body);
   auto answers = b.string_map("answers");
   if (!b.problem.empty()) return bad_body(b);
-  return answer(contribute(c.ctx, c.id, answers), [](const auto& a) { return to_json(a); });
+  return answer(contribute(c.ctx, c.id, answers), as_json);
 }
 
 HttpResponse complete_assessment_route(const CareCall& c) {
-  return answer(complete_assessment(c.ctx, c.id), [](const auto& a) { return to_json(a); });
+  return answer(complete_assessment(c.ctx, c.id), as_json);
 }
 
-HttpResponse get_chc_route(const CareCall& c) {
-  return answer(get_chc(c.ctx, c.id), [](const auto& x) { return to_json(x); });
-}
+HttpResponse get_chc_route(const CareCall& c) { return answer(get_chc(c.ctx, c.id), as_json); }
 
 HttpResponse chc_checklist_route(const CareCall& c) {
   Body b(c.request.body);
   bool positive = b.boolean("positive", false);
   if (!b.problem.empty()) return bad_body(b);
-  return answer(record_checklist(c.ctx, c.id, positive), [](const auto& x) { return to_json(x); });
+  return answer(record_checklist(c.ctx, c.id, positive), as_json);
 }
 
 HttpResponse chc_dst_route(const CareCall& c) {
@@ -766,15 +748,14 @@ HttpResponse chc_dst_route(const CareCall& c) {
       mdt.emplace_back(u.get<std::int64_t>());
     }
   if (!b.problem.empty()) return bad_body(b);
-  return answer(record_dst(c.ctx, c.id, levels, mdt), [](const auto& x) { return to_json(x); });
+  return answer(record_dst(c.ctx, c.id, levels, mdt), as_json);
 }
 
 HttpResponse chc_decision_route(const CareCall& c) {
   Body b(c.request.body);
   std::string decision = b.str("decision");
   if (!b.problem.empty()) return bad_body(b);
-  return answer(record_chc_decision(c.ctx, c.id, decision),
-                [](const auto& x) { return to_json(x); });
+  return answer(record_chc_decision(c.ctx, c.id, decision), as_json);
 }
 
 HttpResponse add_plan_line_route(const CareCall& c) {
@@ -789,8 +770,7 @@ HttpResponse add_plan_line_route(const CareCall& c) {
   l.start_date = b.str("start_date");
   l.end_date = b.str("end_date");
   if (!b.problem.empty()) return bad_body(b);
-  return answer(
-      add_plan_line(c.ctx, c.id, l), [](const auto& p) { return to_json(p); }, 201);
+  return answer(add_plan_line(c.ctx, c.id, l), as_json, 201);
 }
 
 HttpResponse budget_entry_route(const CareCall& c) {
@@ -798,9 +778,8 @@ HttpResponse budget_entry_route(const CareCall& c) {
   std::string kind = b.str("kind"), date = b.str("entry_date"), description = b.str("description");
   auto amount = b.integer("amount_pence", -1000000000000, 1000000000000);
   if (!b.problem.empty()) return bad_body(b);
-  return answer(
-      record_budget_entry(c.ctx, c.id, kind, date, description, amount.value_or(0)),
-      [](const auto& x) { return to_json(x); }, 201);
+  return answer(record_budget_entry(c.ctx, c.id, kind, date, description, amount.value_or(0)),
+                as_json, 201);
 }
 
 HttpResponse list_alerts_route(const CareCall& c) {
@@ -815,7 +794,7 @@ HttpResponse review_alert_route(const CareCall& c) {
   Body b(c.request.body);
   std::string outcome = b.str("outcome"), note = b.str("note");
   if (!b.problem.empty()) return bad_body(b);
-  return answer(review_alert(c.ctx, c.id, outcome, note), [](const auto& a) { return to_json(a); });
+  return answer(review_alert(c.ctx, c.id, outcome, note), as_json);
 }
 
 HttpResponse verify_audit_route(const CareCall& c) {
