@@ -19,10 +19,12 @@
 #   - any answer was unexpected, or the server is gone;
 #   - the server's descriptors at the end exceed those at the end of the warm-up by more than
 #     SOAK_FD_SLACK (5), or those once the load has stopped exceed those before it by as much;
-#   - its RSS grew by more than SOAK_RSS_GROWTH_PCT (10) percent from the end of the warm-up (the
-#     sample at SOAK_WARMUP, 60 s) to the end. A run shorter than twice the warm-up is too short to
-#     judge memory by (the server's caches are still filling): its growth is printed, not judged,
-#     and its descriptors are compared with the first sample's.
+#   - its RSS less what SQLite holds (the page caches, which fill as the growing database is read,
+#     each to its connection's cache_size) grew by more than SOAK_RSS_GROWTH_PCT (10) percent from
+#     the end of the warm-up (the sample at SOAK_WARMUP, 60 s) to the end; the whole RSS and
+#     SQLite's part are printed beside it. A run shorter than twice the warm-up is too short to
+#     judge memory by: its growth is printed, not judged, and its descriptors are compared with the
+#     first sample's.
 #
 # Usage: bench/soak.sh [seconds=600] [population=20000] [seed=1]
 # (SOAK_SERVE_ARGS: more options for `jointcare serve`, e.g. "--checkpoint-every 10".)
@@ -137,20 +139,23 @@ done
 commissioner=$(sign_in commissioner)
 
 # One sample: seconds since the load began, VmRSS (kB), descriptors, threads, the server's answers
-# so far (its /metrics) and open connections, the size of the database's files (kB), and of the
-# RSS the part that is heap (RssAnon, kB; the rest is mapped files: the program, libraries).
+# so far (its /metrics) and open connections, the size of the database's files (kB), of the RSS
+# the part that is heap (RssAnon, kB; the rest is mapped files: the program, libraries), and of the
+# heap what SQLite holds (its /metrics: the page caches, kB).
 sample() {
-  local rss anon fds thr metrics
+  local rss anon fds thr
   # (0s if the server has just gone: the loop's check says so.)
   rss=$(awk '/^VmRSS/ {print $2}' "/proc/$server/status" 2> /dev/null || echo 0)
   anon=$(awk '/^RssAnon/ {print $2}' "/proc/$server/status" 2> /dev/null || echo 0)
   thr=$(awk '/^Threads/ {print $2}' "/proc/$server/status" 2> /dev/null || echo 0)
   fds=$(ls "/proc/$server/fd" 2> /dev/null | wc -l)
-  metrics=$(curl -s --max-time 5 "$base/metrics" | awk '
+  local requests conns database
+  read -r requests conns database <<< "$(curl -s --max-time 5 "$base/metrics" | awk '
     /^jointcare_http_requests_total/ {n += $NF}
     /^jointcare_open_connections/ {c = $NF}
-    END {printf "%d %d", n, c}')
-  echo "$1 $rss $fds $thr $metrics $(du -sk "$work" | cut -f1) $anon"
+    /^jointcare_database_cache_bytes/ {d = $NF}
+    END {printf "%d %d %d", n, c, d / 1024}')"
+  echo "$1 $rss $fds $thr $requests $conns $(du -sk "$work" | cut -f1) $anon $database"
 }
 alive() { kill -0 "$server" 2> /dev/null && ! grep -q '^State:.*Z' "/proc/$server/status" 2> /dev/null; }
 # What the server's descriptors are: each target (files relative to the work folder) and how many.
@@ -173,7 +178,7 @@ python3 bench/soak_client.py --port "$port" --seconds "$run_for" --token "${staf
   --person "$(head -1 "$work/caseload.txt")" --bad-rate "$bad_rate" --out "$work/client.json" > "$work/client.txt" 2>&1 &
 client_pid=$!
 start=$(date +%s.%N)
-echo "soak: the curve (every $every s): t_s rss_kb (of it heap) fds threads requests_per_s open_connections files_kb"
+echo "soak: the curve (every $every s): t_s rss_kb (of it heap, of that SQLite's) fds threads requests_per_s open_connections files_kb"
 echo "$before" > "$work/samples.tsv"
 last_requests=$(echo "$before" | cut -d' ' -f5) last_t=0
 for (( t = every; t < seconds + every; t += every )); do
@@ -187,8 +192,8 @@ for (( t = every; t < seconds + every; t += every )); do
   fi
   s=$(sample "$t")
   echo "$s" >> "$work/samples.tsv"
-  read -r _ rss fds thr requests conns files anon <<< "$s"
-  echo "sample t=$t rss_kb=$rss heap_kb=$anon fds=$fds threads=$thr requests_per_s=$(( (requests - last_requests) / (t - last_t) )) open_connections=$conns files_kb=$files"
+  read -r _ rss fds thr requests conns files anon database <<< "$s"
+  echo "sample t=$t rss_kb=$rss heap_kb=$anon sqlite_kb=$database fds=$fds threads=$thr requests_per_s=$(( (requests - last_requests) / (t - last_t) )) open_connections=$conns files_kb=$files"
   last_requests=$requests last_t=$t
 done
 # What the descriptors are, at the end under the load.

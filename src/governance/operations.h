@@ -68,6 +68,8 @@ enum class Op : std::uint8_t {
   PersonKeepApart,  // a linkage review rejected: they stay two
   PersonUnmerge,
   ExtractExport,  // each organisation's person extract written to files (jointcare export)
+  PatientRead,    // one organisation's own record of the person (FHIR Patient)
+  PatientSearch,  // organisations' records found by identifier or demographics (FHIR search)
 };
 
 struct Operation {

@@ -19,6 +19,7 @@
 #include "pathways/store_log.h"
 #include "pathways/target_pathway.h"
 #include "server/care_api.h"
+#include "server/fhir_api.h"
 #include "server/http_request.h"
 #include "server/log.h"
 #include "server/static_files.h"
@@ -43,6 +44,31 @@ HttpResponse method_not_allowed(const RouteMatch& match) {
       error_response(405, "method_not_allowed", "this resource answers " + match.allow);
   r.headers.emplace_back("Allow", match.allow);
   return r;
+}
+
+// The purpose of use a request asserts (X-Purpose-Of-Use), left empty when it asserts none; what
+// is wrong with it when it is not a code from the list.
+std::optional<std::string> asserted_purpose(const HttpRequest& req,
+                                            std::optional<governance::Purpose>& purpose) {
+  const std::string asserted = req.header("x-purpose-of-use");
+  if (asserted.empty()) return std::nullopt;
+  purpose = governance::purpose_from_code(asserted);
+  if (purpose) return std::nullopt;
+  std::string codes;
+  for (const auto& c : governance::purposes())
+    codes += (codes.empty() ? "" : ", ") + std::string(c.code);
+  return "x-purpose-of-use: not a purpose-of-use code (one of " + codes + ")";
+}
+
+// Whether a FHIR client will take JSON: _format (json, application/json, application/fhir+json)
+// when given, else the Accept header (absent, or naming JSON or any type).
+bool takes_fhir_json(const HttpRequest& req) {
+  const std::string format = query_value(req.query, "_format");
+  if (!format.empty())
+    return format == "json" || format == "application/json" || format == "application/fhir+json";
+  const std::string accept = req.header("accept");
+  return accept.empty() || accept.find("json") != std::string::npos ||
+         accept.find("*/*") != std::string::npos;
 }
 
 // The answer leaves once the audit writer has committed the reads it shows.
@@ -268,6 +294,49 @@ HttpResponse Api::care_answer(store::Database& db, const HttpRequest& req, const
   HttpResponse out = route.care(CareCall{req, c, id, options_.checkpoints});
   answer_after_audit(out, audit_.get(), looked);
   return out;
+}
+
+HttpResponse Api::fhir(const HttpRequest& req, const RouteMatch& match) {
+  const Route* route = match.route;
+  if (!route) {
+    if (!match.path_known) return fhir_error(404, "not-found", "no such resource or interaction");
+    HttpResponse r = fhir_error(405, "not-supported", "this resource answers " + match.allow);
+    r.headers.emplace_back("Allow", match.allow);
+    return r;
+  }
+  if (!takes_fhir_json(req))
+    return fhir_error(406, "not-supported", "this server answers FHIR JSON only", "_format");
+  if (route->kind == RouteKind::FhirMetadata) {
+    return fhir_reply(200, fhir_capability_statement());
+  }
+  auto db = pool_.acquire();
+  store::ReadTransaction snapshot(*db);  // every FHIR route only reads
+  auto user = signed_in(*db, bearer_token(req));
+  if (!user) {
+    HttpResponse r = fhir_error(401, "login", "sign in first: POST /api/v1/session");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  std::optional<governance::Purpose> purpose;
+  if (auto wrong = asserted_purpose(req, purpose))
+    return fhir_error(400, "invalid", *wrong, "X-Purpose-Of-Use");
+  // The base of full URLs and links: the host the client asked for, when it is a host name or
+  // address with an optional port, over HTTPS when the server sits behind a TLS proxy.
+  std::string host = req.header("host");
+  if (host.empty() || host.size() > 255 ||
+      host.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+          std::string::npos)
+    host = "localhost";
+  const std::string base =
+      std::string(options_.secure_cookies ? "https://" : "http://") + host + std::string(kFhirBase);
+  governance::CollectingAudit reads;
+  care::CareContext ctx{*db, roles_,
+                        governance::Actor{*user, purpose.value_or(governance::Purpose::Treatment)},
+                        reads, Timestamp::now()};
+  HttpResponse r = route->care(CareCall{req, ctx, match.id, options_.checkpoints, base});
+  answer_after_audit(r, audit_.get(), reads);
+  return r;
 }
 
 void Api::submit_change(const HttpRequest& req, const StaffUser& staff, governance::Purpose purpose,
@@ -619,9 +688,16 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
                          json{{"status", "ok"}, {"reports", reports_warm_ ? "ready" : "warming"}});
   }
   if (route && kind == RouteKind::Metrics)
-    return HttpResponse{200, "text/plain; version=0.0.4", metrics_.render(), {}, {}, {}, {}};
+    return HttpResponse{200,
+                        "text/plain; version=0.0.4",
+                        metrics_.render(store::embedded_cache_bytes()),
+                        {},
+                        {},
+                        {},
+                        {}};
   if (route && kind == RouteKind::OpenApi)
     return HttpResponse{200, "application/json", openapi_document(), {}, {}, {}, {}};
+  if (p == "/fhir" || p.rfind("/fhir/", 0) == 0) return fhir(req, match);
   if (!route && match.path_known && p.rfind("/api/", 0) != 0) return method_not_allowed(match);
   if (route && kind == RouteKind::SignIn) {
     if (auto refused = cross_site(req)) return error_response(403, "cross_site_refused", *refused);
@@ -719,18 +795,10 @@ HttpResponse Api::route(const HttpRequest& req, std::string& label) {
     if (kind == RouteKind::Reference) return route->reference(*db);
     // The purpose of use travels with every audit record: a code from the list
     // (governance/purpose.h), direct care unless the client says.
-    const std::string asserted = req.header("x-purpose-of-use");
     std::optional<governance::Purpose> purpose;
-    if (!asserted.empty()) {
-      purpose = governance::purpose_from_code(asserted);
-      if (!purpose) {
-        label = "/api/invalid_purpose";
-        std::string codes;
-        for (const auto& c : governance::purposes())
-          codes += (codes.empty() ? "" : ", ") + std::string(c.code);
-        return error_response(400, "invalid_purpose_of_use",
-                              "x-purpose-of-use: not a purpose-of-use code (one of " + codes + ")");
-      }
+    if (auto wrong = asserted_purpose(req, purpose)) {
+      label = "/api/invalid_purpose";
+      return error_response(400, "invalid_purpose_of_use", *wrong);
     }
     if (kind == RouteKind::CareRead) {
       // Reads are collected here and committed by the audit writer before the answer is sent

@@ -77,6 +77,9 @@ class Api {
   // leaves.
   HttpResponse care_answer(store::Database& db, const HttpRequest& request, const StaffUser& staff,
                            governance::Purpose purpose, const Route& route, std::int64_t id);
+  // A request below /fhir: FHIR's own errors (OperationOutcome), its sign-in, its reads audited
+  // before they leave.
+  HttpResponse fhir(const HttpRequest& request, const RouteMatch& match);
   static constexpr std::chrono::minutes kReportLifetime{10};
   struct CachedReport {
     HttpResponse response;

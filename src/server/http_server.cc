@@ -21,6 +21,7 @@
 #include <unordered_map>
 
 #include "core/thread_name.h"
+#include "fhir/resources.h"
 #include "server/http_request.h"
 #include "server/log.h"
 
@@ -56,12 +57,26 @@ std::string error_body(std::string_view code, std::string_view message) {
          std::string(message) + "\"}}";
 }
 
+// The transport's own answer to a failure, in the shape of the API the request was for: an
+// OperationOutcome below /fhir (`where` is the request's target or its route label), else the
+// stable error shape. `fhir_code` is FHIR's issue type for it.
+HttpResponse transport_error(std::string_view where, int status, std::string_view code,
+                             std::string_view fhir_code, std::string_view message) {
+  if (where == "/fhir" || where.rfind("/fhir/", 0) == 0)
+    return HttpResponse{status,
+                        std::string(fhir::kMediaType),
+                        fhir::operation_outcome("error", fhir_code, message),
+                        {},
+                        {},
+                        {},
+                        {}};
+  return HttpResponse{status, "application/json", error_body(code, message), {}, {}, {}, {}};
+}
+
 // 500, when a handler failed.
-HttpResponse internal_error() {
-  HttpResponse r;
-  r.status = 500;
-  r.body = error_body("internal", "the server could not answer this request");
-  return r;
+HttpResponse internal_error(std::string_view route) {
+  return transport_error(route, 500, "internal", "exception",
+                         "the server could not answer this request");
 }
 
 constexpr const char* kContentSecurityPolicy =
@@ -105,8 +120,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       : options(std::move(o)), dispatcher(std::move(d)), metrics(m) {}
   std::chrono::steady_clock::time_point deadline;
   std::size_t per_address_cap() const {
-    return options.max_connections_per_address ? options.max_connections_per_address
-                                               : std::max<std::size_t>(1, options.max_connections / 2);
+    return options.max_connections_per_address
+               ? options.max_connections_per_address
+               : std::max<std::size_t>(1, options.max_connections / 2);
   }
   void accept();
   void begin_stop();
@@ -192,24 +208,28 @@ struct Session : std::enable_shared_from_this<Session> {
     HttpResponse out;
     if (auto problem = check_request(in)) {
       route = "bad_request";
-      auto body = nlohmann::json{{"error", {{"code", "bad_request"}, {"message", *problem}}}};
-      out = HttpResponse{400,
-                         "application/json",
-                         body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                         {},
-                         {},
-                         {},
-                         {}};
+      if (in.target == "/fhir" || in.target.rfind("/fhir/", 0) == 0) {
+        out = transport_error(in.target, 400, "bad_request", "invalid", *problem);
+      } else {
+        auto body = nlohmann::json{{"error", {{"code", "bad_request"}, {"message", *problem}}}};
+        out = HttpResponse{400,
+                           "application/json",
+                           body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                           {},
+                           {},
+                           {},
+                           {}};
+      }
     } else {
       try {
         out = srv->dispatcher(in, route);
       } catch (const std::exception& e) {
         log_event("error", "handler_failed",
                   {{"route", route}, {"what", std::string_view(e.what())}});
-        out = internal_error();
+        out = internal_error(route);
       } catch (...) {
         log_event("error", "handler_failed", {{"route", route}});
-        out = internal_error();
+        out = internal_error(route);
       }
     }
     bool keep_alive = req.keep_alive() && !srv->stopping;
@@ -226,13 +246,9 @@ struct Session : std::enable_shared_from_this<Session> {
       out.deferred = nullptr;
       if (srv->queued.fetch_add(1) >= srv->options.work_queue_limit) {
         --srv->queued;
-        out = HttpResponse{503,
-                           "application/json",
-                           error_body("busy", "the server is busy; try again shortly"),
-                           {{"Retry-After", "1"}},
-                           {},
-                           {},
-                           {}};
+        out = transport_error(route, 503, "busy", "transient",
+                              "the server is busy; try again shortly");
+        out.headers.emplace_back("Retry-After", "1");
       } else {
         net::post(*srv->work, [self = shared_from_this(), work = std::move(work), route, method,
                                start, version, keep_alive]() mutable {
@@ -241,7 +257,7 @@ struct Session : std::enable_shared_from_this<Session> {
             r = work();
           } catch (...) {
             log_event("error", "handler_failed", {{"route", route}});
-            r = internal_error();
+            r = internal_error(route);
           }
           r.deferred = nullptr;
           --self->srv->queued;
@@ -268,21 +284,15 @@ struct Session : std::enable_shared_from_this<Session> {
       out.hold = nullptr;
       auto held = std::make_shared<HttpResponse>(std::move(out));
       hold([self = shared_from_this(), held, version, keep_alive, start, route, method](bool ok) {
-        net::post(self->stream.get_executor(), [self, held, version, keep_alive, start, route,
-                                                method, ok] {
-          if (!ok) {
-            *held = HttpResponse{
-                503,
-                "application/json",
-                error_body("audit_unavailable",
-                           "the access could not be recorded, so it was not given; try again"),
-                {},
-                {},
-                {},
-                {}};
-          }
-          self->finish(std::move(*held), route, method, start, version, keep_alive);
-        });
+        net::post(self->stream.get_executor(),
+                  [self, held, version, keep_alive, start, route, method, ok] {
+                    if (!ok) {
+                      *held = transport_error(
+                          route, 503, "audit_unavailable", "transient",
+                          "the access could not be recorded, so it was not given; try again");
+                    }
+                    self->finish(std::move(*held), route, method, start, version, keep_alive);
+                  });
       });
       return;
     }

@@ -25,7 +25,7 @@ void Metrics::record_request(const std::string& route, const std::string& method
     if (seconds <= kBuckets[i]) ++s.buckets[i];
 }
 
-std::string Metrics::render() const {
+std::string Metrics::render(long long database_cache_bytes) const {
   std::string out;
   out +=
       "# HELP jointcare_http_requests_total HTTP requests answered.\n# TYPE "
@@ -54,6 +54,11 @@ std::string Metrics::render() const {
       "# HELP jointcare_open_connections Connections open now.\n# TYPE jointcare_open_connections "
       "gauge\n";
   out += "jointcare_open_connections " + std::to_string(open_connections_.load()) + "\n";
+  out +=
+      "# HELP jointcare_database_cache_bytes Bytes SQLite's page caches hold now, across the "
+      "process's connections (each bounded by its cache_size).\n# TYPE "
+      "jointcare_database_cache_bytes gauge\n";
+  out += "jointcare_database_cache_bytes " + std::to_string(database_cache_bytes) + "\n";
   return out;
 }
 

@@ -11,13 +11,17 @@ namespace jc::server {
 
 class Metrics {
  public:
-  void record_request(const std::string& route, const std::string& method, int status, double seconds);
+  void record_request(const std::string& route, const std::string& method, int status,
+                      double seconds);
   void connection_opened() { ++open_connections_; }
   void connection_closed() { --open_connections_; }
-  std::string render() const;
+  // The series, with the gauge of the bytes SQLite's page caches hold now (bounded, they fill as
+  // the database is read: a soak tells them from a leak by it).
+  std::string render(long long database_cache_bytes) const;
 
  private:
-  static constexpr std::array<double, 10> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5};
+  static constexpr std::array<double, 10> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                      0.025,  0.05,  0.1,    0.5,   2.5};
   struct Series {
     long long count = 0;
     double sum = 0;

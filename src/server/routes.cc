@@ -151,10 +151,14 @@ const std::vector<Route>& all_routes() {
     std::vector<Route> v = api_routes();
     const auto& care = care_routes();
     v.insert(v.end(), care.begin(), care.end());
+    const auto& fhir = fhir_routes();
+    v.insert(v.end(), fhir.begin(), fhir.end());
     return v;
   }();
   return all;
 }
+
+bool is_fhir(const Route& r) { return r.pattern.rfind("/fhir/", 0) == 0; }
 
 RouteMatch match_route(std::string_view method, std::string_view path) {
   RouteMatch m;
@@ -180,8 +184,9 @@ RouteMatch match_route(std::string_view method, std::string_view path) {
   }
   if (m.path_known) return m;
   // An unknown path: labelled by the deepest known part of it below /api/v1/<resource>.
-  m.label = deepest && best >= 3 ? prefix_label(deepest->parts, best) + "/{unknown}"
-                                 : std::string("/api/not_found");
+  m.label = deepest && best >= 3           ? prefix_label(deepest->parts, best) + "/{unknown}"
+            : path.rfind("/fhir/", 0) == 0 ? std::string("/fhir/not_found")
+                                           : std::string("/api/not_found");
   return m;
 }
 
@@ -190,6 +195,7 @@ const std::string& openapi_document() {
     json schemas = json::parse(jc_openapi_schemas_json);
     json paths = json::object();
     for (const Route& r : all_routes()) {
+      if (is_fhir(r)) continue;  // FHIR's own description is its CapabilityStatement
       json& item = paths[std::string(r.pattern)];
       if (r.pattern.find("{id}") != std::string_view::npos && !item.contains("parameters"))
         item["parameters"] = json::array({{{"name", "id"},

@@ -31,16 +31,20 @@ enum class RouteKind {
   Report,        // signed in: a commissioning report, kept for a while (worker pool)
   EngineReport,  // signed in: Case Committee and JSNA from the analytic engine (worker pool)
   Conformance,   // signed in: a target pathway (TOML) against the journeys (worker pool)
+  FhirMetadata,  // public: the FHIR CapabilityStatement
+  FhirRead,      // signed in: a FHIR read or search, audited before the answer leaves
 };
 
 // What a care-record route's handler is given: the request, the record as the signed-in member
 // of staff sees it, the path's {id} (0 when the pattern has none) and the signed checkpoints the
-// "who looked" proofs are against (may be null).
+// "who looked" proofs are against (may be null), and for FHIR the absolute URL of the FHIR base
+// ("https://host/fhir/R4") that full URLs and links are made from.
 struct CareCall {
   const HttpRequest& request;
   const care::CareContext& ctx;
   std::int64_t id;
   const governance::CheckpointLog* checkpoints;
+  std::string_view base = {};
 };
 using CareHandler = HttpResponse (*)(const CareCall&);
 using ReferenceHandler = HttpResponse (*)(store::Database&);
@@ -54,6 +58,7 @@ struct QueryParam {
 struct Route {
   std::string_view method;     // "GET"
   std::string_view pattern;    // "/api/v1/persons/{id}/notes": literal segments and {id}
+                               // (FHIR routes: "/fhir/R4/Patient/{id}")
   std::string_view operation;  // OpenAPI operationId, unique
   std::string_view summary;
   RouteKind kind;
@@ -63,11 +68,14 @@ struct Route {
   std::string_view response = {};               // the answer's schema name ("" for none)
   int status = 200;                             // the status of a successful answer
   std::string_view media = "application/json";  // of a successful answer
-  std::vector<QueryParam> query = {};
+  std::vector<QueryParam> query = {};  // FHIR routes: the search parameters, type a FHIR one
 };
 
-// The care record's routes (care_api.cc) and the others (api.cc); all_routes() is both.
+// The care record's routes (care_api.cc), FHIR's (fhir_api.cc, described by its
+// CapabilityStatement rather than the OpenAPI document) and the others (api.cc); all_routes() is
+// all three.
 const std::vector<Route>& care_routes();
+const std::vector<Route>& fhir_routes();
 const std::vector<Route>& api_routes();
 const std::vector<Route>& all_routes();
 
@@ -77,14 +85,19 @@ struct RouteMatch {
   bool path_known = false;       // some route has this path (with another method: 405)
   std::string allow;             // the methods the path answers ("GET, POST"), when known
   // The route's pattern, or for an unknown path the longest known pattern it begins with and
-  // "/{unknown}" ("/api/not_found" when none): never a segment of the request's own.
+  // "/{unknown}" ("/api/not_found", or "/fhir/not_found" below /fhir, when none): never a segment
+  // of the request's own.
   std::string label;
 };
 
 // Finds the route of a request. {id} matches a whole number from 1 to 2^63 - 1 only.
 RouteMatch match_route(std::string_view method, std::string_view path);
 
-// The OpenAPI 3.1 description of every route, with the schemas of what they take and give.
+// A route of the FHIR face (below /fhir/).
+bool is_fhir(const Route& route);
+
+// The OpenAPI 3.1 description of every route but FHIR's, with the schemas of what they take and
+// give.
 const std::string& openapi_document();
 
 }  // namespace jc::server

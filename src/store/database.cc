@@ -117,6 +117,8 @@ std::string access_log_lock_path(std::string_view sqlite_path) {
   return stem(sqlite_path) + ".access.lock";
 }
 
+long long embedded_cache_bytes() { return SqliteDatabase::cache_bytes(); }
+
 bool is_postgres_target(std::string_view target) {
   return target.starts_with("postgres://") || target.starts_with("postgresql://") ||
          target.find("dbname=") != std::string_view::npos ||

@@ -186,6 +186,9 @@ class ReadTransaction {
 // string ("postgresql://..." or "host=... dbname=...") or a SQLite file path.
 std::unique_ptr<Database> open_database(const std::string& target);
 bool is_postgres_target(std::string_view target);
+// Bytes the page caches of the embedded database engine (SQLite) hold now, across every connection
+// of the process, each bounded by its cache_size (0 on PostgreSQL). Thread-safe.
+long long embedded_cache_bytes();
 // Where SQLite keeps a database's access log: "area.db" → "area.access-1.db" and
 // "area.access-2.db" (parts 0 and 1), and the appenders' lock file "area.access.lock". Back up,
 // copy and move the database and its access log together.

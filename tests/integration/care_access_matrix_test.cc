@@ -15,6 +15,7 @@
 #include "care/chc.h"
 #include "care/notes.h"
 #include "care/oversight.h"
+#include "care/patients.h"
 #include "care/people.h"
 #include "care/plans.h"
 #include "care/referrals.h"
@@ -135,6 +136,8 @@ std::vector<std::string> entries_of(Op op) {
       return {"own", "other"};
     case Op::ReferralRead:
       return {"party", "other_teams"};
+    case Op::PatientRead:
+      return {"trust", "own"};
     default:
       return {"-"};
   }
@@ -503,6 +506,18 @@ class Case {
           tx.commit();
         }
         return {pass ? "allow" : "deny", ""};
+      }
+      case Op::PatientRead: {
+        auto id = db_.query_integer(
+            "SELECT id FROM local_records WHERE person_id = ? AND organisation_id = ?",
+            {person_.value, std::int64_t{entry_ == "own" ? 2 : 1}});
+        if (!id) return {"setup failed", ""};
+        return bg(patient_record(c, LocalRecordId(*id)));
+      }
+      case Op::PatientSearch: {
+        PatientQuery q;
+        q.nhs_number = nhs_number_;
+        return bg(search_patients(c, q));
       }
       case Op::CommissioningRead: {
         // The server's commissioning routes pass the gate with this call (server/api.cc).

@@ -2,6 +2,7 @@
 // keep-alive and graceful shutdown.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,8 +10,10 @@
 #include <boost/beast/http.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
+#include "core/nhs_number.h"
 #include "governance/audit_tree.h"
 #include "governance/checkpoint.h"
 #include "identity/person_index.h"
@@ -21,6 +24,7 @@
 #include "server/rate_limit.h"
 #include "server/routes.h"
 #include "store/staff_repository.h"
+#include "support/http_client.h"
 #include "support/test_paths.h"
 #include "synth/generator.h"
 #include "synth/simulation.h"
@@ -34,66 +38,9 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using nlohmann::json;
 
-struct Reply {
-  int status;
-  std::string body;
-  std::string header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-  std::map<std::string, std::string> headers;
-};
-
-class Client {
- public:
-  explicit Client(unsigned short port) : stream_(ioc_) {
-    tcp::resolver resolver(ioc_);
-    stream_.connect(resolver.resolve("127.0.0.1", std::to_string(port)));
-  }
-  Reply send(http::verb verb, const std::string& target, const std::string& body = "",
-             const std::string& token = "") {
-    http::request<http::string_body> req{verb, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    if (!body.empty()) {
-      req.set(http::field::content_type, "application/json");
-      req.body() = body;
-    }
-    req.prepare_payload();
-    http::write(stream_, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream_, buffer, res);
-    Reply r{static_cast<int>(res.result_int()), res.body(), {}};
-    for (const auto& f : res) r.headers[std::string(f.name_string())] = std::string(f.value());
-    return r;
-  }
-  bool closed_by_peer() {
-    beast::error_code ec;
-    char c;
-    stream_.socket().read_some(net::buffer(&c, 1), ec);
-    return ec == net::error::eof || ec == net::error::connection_reset;
-  }
-
- private:
-  net::io_context ioc_;
-  beast::tcp_stream stream_;
-};
-
-// One request exactly as given (any method, header or byte), on a connection of its own.
-Reply exchange(unsigned short port, http::request<http::string_body> req) {
-  net::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  req.prepare_payload();
-  http::write(stream, req);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(stream, buffer, res);
-  Reply r{static_cast<int>(res.result_int()), res.body(), {}};
-  for (const auto& f : res) r.headers[std::string(f.name_string())] = std::string(f.value());
-  return r;
-}
+using testing::Client;
+using testing::exchange;
+using testing::Reply;
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -168,6 +115,7 @@ TEST_F(ServerTest, AnswersHealthAndMetrics) {
   EXPECT_EQ(json::parse(h.body)["status"], "ok");
   EXPECT_EQ(json::parse(h.body)["reports"],
             "ready");                            // nothing to warm here (ApiOptions::warm_reports)
+  EXPECT_EQ(c.send(http::verb::get, "/api/v1/me", "", sign_in(c)).status, 200);
   auto m = c.send(http::verb::get, "/metrics");  // the same connection: keep-alive
   EXPECT_EQ(m.status, 200);
   EXPECT_NE(
@@ -176,6 +124,11 @@ TEST_F(ServerTest, AnswersHealthAndMetrics) {
       std::string::npos)
       << m.body;
   EXPECT_NE(m.body.find("jointcare_http_request_duration_seconds_bucket"), std::string::npos);
+  // SQLite's page caches: /api/v1/me has read the session through them, so they hold pages.
+  const std::string gauge = "\njointcare_database_cache_bytes ";
+  const auto at = m.body.find(gauge);
+  ASSERT_NE(at, std::string::npos) << m.body;
+  EXPECT_GT(std::stoll(m.body.substr(at + gauge.size())), 0);
 }
 
 TEST_F(ServerTest, SignsInAndServesTheArea) {
@@ -1470,7 +1423,9 @@ TEST_F(ServerTest, TheOpenApiDescriptionIsWhatTheServerAnswers) {
   for (const auto& [path, item] : doc["paths"].items())
     for (const auto& [method, op] : item.items())
       if (method != "parameters") ++operations;
-  EXPECT_EQ(operations, all_routes().size());
+  EXPECT_EQ(operations, static_cast<std::size_t>(std::count_if(
+                            all_routes().begin(), all_routes().end(),
+                            [](const Route& r) { return !is_fhir(r); })));
   EXPECT_GE(operations, 65u);  // the routes the web app, the CLI's clients and the tests use
 
   // Records to name in the paths: a person on the nurse's caseload and ids of each kind.
@@ -1510,6 +1465,7 @@ TEST_F(ServerTest, TheOpenApiDescriptionIsWhatTheServerAnswers) {
                     guardian = sign_in(c, "caldicott");
   std::size_t read_ok = 0;
   for (const Route& route : all_routes()) {
+    if (is_fhir(route)) continue;  // described by its CapabilityStatement (the FHIR tests)
     std::string path(route.pattern), root = path.size() > 8 ? path.substr(8) : "";
     root = root.substr(0, root.find('/'));
     const bool change = route.method != "GET";
@@ -1567,7 +1523,8 @@ TEST_F(ServerTest, TheOpenApiDescriptionIsWhatTheServerAnswers) {
   // Every read answered its success, checked against its schema, but those that cannot here.
   std::size_t reads = 0;
   for (const Route& route : all_routes())
-    if (route.method == "GET" && route.media == "application/json" && !route.response.empty())
+    if (!is_fhir(route) && route.method == "GET" && route.media == "application/json" &&
+        !route.response.empty())
       ++reads;
   EXPECT_EQ(read_ok, reads - failing.size());
 
@@ -1582,6 +1539,250 @@ TEST_F(ServerTest, TheOpenApiDescriptionIsWhatTheServerAnswers) {
   }
   for (const char* path : {"/api/v1/persons/1/shoe-size", "/api/v1/nothing", "/api/v2/persons"})
     EXPECT_EQ(c.send(http::verb::get, path, "", nurse).status, 404) << path;
+}
+
+// ---- FHIR R4 ----------------------------------------------------------------------------------
+
+// The first issue of an OperationOutcome, checked to be one.
+json fhir_issue(const Reply& r) {
+  EXPECT_NE(r.header("Content-Type").find("application/fhir+json"), std::string::npos);
+  auto j = json::parse(r.body);
+  EXPECT_EQ(j["resourceType"], "OperationOutcome") << r.body;
+  return j["issue"][0];
+}
+
+// Access events of one kind of record by one user.
+std::int64_t access_events(store::Database& db, const std::string& record_type,
+                           const std::string& record_id, const std::string& username) {
+  auto user =
+      db.query_integer("SELECT id FROM staff_users WHERE username = ?", {username}).value();
+  std::int64_t n = 0;
+  for (std::size_t i = 0; i < db.access_log_parts(); ++i)
+    n += db.access_log(i)
+             .query_integer(
+                 "SELECT COUNT(*) FROM access_events WHERE record_type = ? AND record_id = ? AND "
+                 "user_id = ? AND outcome = 'success'",
+                 {record_type, record_id, user})
+             .value_or(0);
+  return n;
+}
+
+TEST_F(ServerTest, FhirAnswersItsCapabilitiesAndErrorsAsFhir) {
+  Client c(server_->port());
+  auto meta = c.send(http::verb::get, "/fhir/R4/metadata");  // no sign-in needed
+  ASSERT_EQ(meta.status, 200) << meta.body;
+  EXPECT_NE(meta.header("Content-Type").find("application/fhir+json"), std::string::npos);
+  auto cs = json::parse(meta.body);
+  EXPECT_EQ(cs["resourceType"], "CapabilityStatement");
+  EXPECT_EQ(cs["fhirVersion"], "4.0.1");
+  std::set<std::string> patient_params;
+  for (const auto& r : cs["rest"][0]["resource"])
+    if (r["type"] == "Patient")
+      for (const auto& p : r["searchParam"]) patient_params.insert(p["name"].get<std::string>());
+  for (const char* p : {"identifier", "birthdate", "family", "given", "gender",
+                        "address-postalcode", "organization", "_id"})
+    EXPECT_TRUE(patient_params.count(p)) << p;
+
+  // Not signed in: 401 with the challenge, as an OperationOutcome.
+  auto anonymous = c.send(http::verb::get, "/fhir/R4/Patient?identifier=9434765919");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(anonymous.header("WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(fhir_issue(anonymous)["code"], "login");
+
+  const std::string nurse = sign_in(c);
+  // What the server has not: 404; a method the path does not answer: 405 with Allow; a format
+  // other than JSON: 406. Never the web page.
+  for (const char* path : {"/fhir/R4/Unknown", "/fhir/R4/Patient/abc", "/fhir/R4/Patient/1/x",
+                           "/fhir/R4", "/fhir"}) {
+    auto r = c.send(http::verb::get, path, "", nurse);
+    EXPECT_EQ(r.status, 404) << path;
+    EXPECT_EQ(fhir_issue(r)["code"], "not-found") << path;
+  }
+  auto post = c.send(http::verb::delete_, "/fhir/R4/Patient/1", "", nurse);
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.header("Allow"), "GET");
+  EXPECT_EQ(fhir_issue(post)["code"], "not-supported");
+  EXPECT_EQ(c.send(http::verb::get, "/fhir/R4/metadata?_format=xml").status, 406);
+
+  // Bad search values name their parameter.
+  auto bad = c.send(http::verb::get, "/fhir/R4/Patient?identifier=9434765918", "", nurse);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(fhir_issue(bad)["expression"][0], "identifier") << bad.body;
+  auto bad_date = c.send(http::verb::get, "/fhir/R4/Patient?birthdate=1950-02-30", "", nurse);
+  EXPECT_EQ(bad_date.status, 400);
+  EXPECT_EQ(fhir_issue(bad_date)["expression"][0], "birthdate");
+  auto unbounded = c.send(http::verb::get, "/fhir/R4/Patient?family=Smith", "", nurse);
+  EXPECT_EQ(unbounded.status, 400);  // nothing that narrows the search enough
+  // An unknown parameter: an error when the client asks for strict handling, else left out.
+  http::request<http::string_body> strict{http::verb::get,
+                                          "/fhir/R4/Patient?identifier=9434765919&colour=blue", 11};
+  strict.set(http::field::host, "127.0.0.1");
+  strict.set(http::field::authorization, "Bearer " + nurse);
+  strict.set("Prefer", "handling=strict");
+  auto strict_reply = exchange(server_->port(), strict);
+  EXPECT_EQ(strict_reply.status, 400);
+  EXPECT_EQ(fhir_issue(strict_reply)["expression"][0], "colour");
+  auto lenient =
+      c.send(http::verb::get, "/fhir/R4/Patient?identifier=9434765919&colour=blue", "", nurse);
+  ASSERT_EQ(lenient.status, 200) << lenient.body;
+  auto self = json::parse(lenient.body)["link"][0];
+  EXPECT_EQ(self["relation"], "self");
+  EXPECT_EQ(self["url"].get<std::string>().find("colour"), std::string::npos);
+}
+
+TEST_F(ServerTest, FhirPatientsAreEachOrganisationsRecordsUnderTheGate) {
+  Client c(server_->port());
+  GateWorld g;
+  std::string nhs;
+  std::vector<std::int64_t> records;  // the person's records with that NHS number, by id
+  {
+    auto db = pool_->acquire();
+    g = gate_world(*db, {"dnurse", "sworker"});
+    // The person's records all carry an NHS number of their own, verified, that no other
+    // record has.
+    for (int k = 0; nhs.empty(); ++k) {
+      std::string nine = std::to_string(600'000'000 + k);
+      auto d = NhsNumber::check_digit(nine);
+      if (d && !db->query_integer("SELECT 1 FROM local_records WHERE nhs_number = ?",
+                                  {nine + std::to_string(*d)}))
+        nhs = nine + std::to_string(*d);
+    }
+    db->execute("UPDATE local_records SET nhs_number = ?, nhs_number_status = '01' WHERE "
+                "person_id = ?",
+                {nhs, g.person});
+    // And a record at the trust (the nurse's organisation) and at the council (social work's)
+    // where it has none.
+    const std::int64_t dn_org =
+        db->query_integer("SELECT organisation_id FROM teams WHERE id = ?", {g.dn_team}).value();
+    for (std::int64_t org : {dn_org, g.sw_org})
+      if (!db->query_integer(
+              "SELECT 1 FROM local_records WHERE person_id = ? AND organisation_id = ?",
+              {g.person, org}))
+        db->execute(
+            "INSERT INTO local_records (organisation_id, source_system, local_id, nhs_number, "
+            "nhs_number_status, given_name, family_name, birth_date, sex, address, postcode, "
+            "person_id) SELECT ?, 'Test', 'FHIR-TEST-' || CAST(? AS TEXT), nhs_number, '01', "
+            "given_name, family_name, birth_date, sex, address, postcode, person_id FROM "
+            "local_records WHERE person_id = ? ORDER BY id LIMIT 1",
+            {org, org, g.person});
+    db->query("SELECT id FROM local_records WHERE person_id = ? ORDER BY id", {g.person},
+              [&](const store::Row& r) { records.push_back(r.integer(0)); });
+  }
+  ASSERT_GE(records.size(), 2u);
+  const std::string nurse = sign_in(c, "dnurse");
+  const std::string search =
+      "/fhir/R4/Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C" + nhs;
+  auto found = c.send(http::verb::get, search, "", nurse);
+  ASSERT_EQ(found.status, 200) << found.body;
+  auto bundle = json::parse(found.body);
+  EXPECT_EQ(bundle["resourceType"], "Bundle");
+  EXPECT_EQ(bundle["type"], "searchset");
+  EXPECT_EQ(bundle["total"], records.size());
+  ASSERT_EQ(bundle["entry"].size(), records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& p = bundle["entry"][i]["resource"];
+    EXPECT_EQ(p["id"], std::to_string(records[i]));
+    EXPECT_EQ(bundle["entry"][i]["fullUrl"],
+              "http://127.0.0.1/fhir/R4/Patient/" + std::to_string(records[i]));
+    // The record as the database holds it, in UK Core's terms.
+    auto db = pool_->acquire();
+    std::string org, sex, birth, family, postcode;
+    db->query("SELECT organisation_id, sex, COALESCE(birth_date, ''), family_name, postcode FROM "
+              "local_records WHERE id = ?",
+              {records[i]}, [&](const store::Row& r) {
+                org = std::to_string(r.integer(0));
+                sex = r.text(1), birth = r.text(2), family = r.text(3), postcode = r.text(4);
+              });
+    EXPECT_EQ(p["managingOrganization"]["reference"], "Organization/" + org);
+    EXPECT_EQ(p["gender"], sex);
+    if (!birth.empty()) {
+      EXPECT_EQ(p["birthDate"], birth);
+    }
+    EXPECT_EQ(p["name"][0]["family"], family);
+    EXPECT_EQ(p["address"][0]["postalCode"], postcode);
+    const auto& id = p["identifier"][0];
+    EXPECT_EQ(id["system"], "https://fhir.nhs.uk/Id/nhs-number");
+    EXPECT_EQ(id["value"], nhs);
+    EXPECT_EQ(id["extension"][0]["url"],
+              "https://fhir.hl7.org.uk/StructureDefinition/"
+              "Extension-UKCore-NHSNumberVerificationStatus");
+    EXPECT_EQ(id["extension"][0]["valueCodeableConcept"]["coding"][0]["code"], "01");
+    EXPECT_EQ(id["extension"][0]["valueCodeableConcept"]["coding"][0]["display"],
+              "Number present and verified");
+    // Each one read on its own is the same resource.
+    auto read = c.send(http::verb::get, "/fhir/R4/Patient/" + std::to_string(records[i]), "", nurse);
+    ASSERT_EQ(read.status, 200) << read.body;
+    EXPECT_EQ(json::parse(read.body), p);
+  }
+  // Every record shown was audited as a read of that patient by the nurse (search and read).
+  {
+    auto db = pool_->acquire();
+    for (auto id : records)
+      EXPECT_EQ(access_events(*db, "patient", std::to_string(id), "dnurse"), 2) << id;
+  }
+  // Paging: a page at a time, the next link carrying on after the last shown.
+  auto first = json::parse(c.send(http::verb::get, search + "&_count=1", "", nurse).body);
+  ASSERT_EQ(first["entry"].size(), 1u);
+  EXPECT_EQ(first["total"], records.size());
+  std::string next;
+  for (const auto& l : first["link"])
+    if (l["relation"] == "next") next = l["url"];
+  ASSERT_FALSE(next.empty()) << first.dump();
+  auto second = json::parse(
+      c.send(http::verb::get, next.substr(std::string("http://127.0.0.1").size()), "", nurse)
+          .body);
+  ASSERT_EQ(second["entry"].size(), 1u);
+  EXPECT_EQ(second["entry"][0]["resource"]["id"], std::to_string(records[1]));
+
+  // The Person links the records the reader may see.
+  auto person = c.send(http::verb::get, "/fhir/R4/Person/" + std::to_string(g.person), "", nurse);
+  ASSERT_EQ(person.status, 200) << person.body;
+  auto pj = json::parse(person.body);
+  EXPECT_EQ(pj["resourceType"], "Person");
+  EXPECT_EQ(pj["link"].size(), records.size());
+
+  // A team with no relationship finds nothing, and reading is refused (and audited).
+  const std::string stranger = sign_in(c, "hvisitor");
+  auto none = json::parse(c.send(http::verb::get, search, "", stranger).body);
+  EXPECT_EQ(none["total"], 0);
+  auto refused =
+      c.send(http::verb::get, "/fhir/R4/Patient/" + std::to_string(records[0]), "", stranger);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(fhir_issue(refused)["code"], "forbidden");
+
+  // The nurse's trust withdraws its sharing: social work (another organisation, on the caseload
+  // too) no longer finds or reads the trust's record, and still its own organisation's.
+  ASSERT_EQ(record_consent(c, std::to_string(g.person),
+                           pool_->acquire()->query_integer(
+                               "SELECT organisation_id FROM staff_users WHERE username = 'dnurse'")
+                               .value(),
+                           "share_out", false, nurse)
+                .status,
+            201);
+  const std::string sw = sign_in(c, "sworker");
+  auto shared = json::parse(c.send(http::verb::get, search, "", sw).body);
+  std::set<std::string> seen;
+  for (const auto& e : shared.value("entry", json::array()))
+    seen.insert(e["resource"]["managingOrganization"]["reference"].get<std::string>());
+  const std::string trust = "Organization/" + std::to_string(pool_->acquire()
+                                                                 ->query_integer(
+                                                                     "SELECT organisation_id FROM "
+                                                                     "staff_users WHERE username "
+                                                                     "= 'dnurse'")
+                                                                 .value());
+  EXPECT_EQ(seen.count(trust), 0u) << shared.dump();
+  int refused_trust = 0;
+  for (auto id : records) {
+    auto r = c.send(http::verb::get, "/fhir/R4/Patient/" + std::to_string(id), "", sw);
+    auto db = pool_->acquire();
+    const bool trusts = "Organization/" + std::to_string(db->query_integer(
+                                              "SELECT organisation_id FROM local_records WHERE id = ?",
+                                              {id})
+                                              .value()) == trust;
+    EXPECT_EQ(r.status, trusts ? 403 : 200) << id << " " << r.body;
+    refused_trust += trusts && r.status == 403;
+  }
+  EXPECT_GE(refused_trust, 1);
 }
 
 }  // namespace

@@ -3,11 +3,12 @@
 // each main page and prints how long each took to show its content.
 //
 // Usage: node tests/web/e2e.mjs JOINTCARE_BINARY SHARED_DIR WEB_DIR OUT_DIR
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { launchChromium, signIn as signInAs } from "./browser.mjs";
+import { serve, stop } from "../support/serve.mjs";
 
 const [jointcare, shared, webDir, outDir] = process.argv.slice(2);
 if (!outDir) {
@@ -23,6 +24,7 @@ const work = mkdtempSync(path.join(os.tmpdir(), "jointcare-e2e-"));
 const db = path.join(work, "area.db");
 mkdirSync(outDir, { recursive: true });
 let server;
+let base;
 let browser;
 let passed = 0;
 const timings = [];
@@ -54,22 +56,7 @@ try {
   const stranger = sql(`SELECT p.id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM involvements i WHERE i.person_id = p.id AND i.team_id = ${hvTeam}) AND p.id <> ${person} ORDER BY p.id DESC LIMIT 1`);
   const familyName = sql(`SELECT family_name FROM local_records WHERE person_id = ${person} ORDER BY id LIMIT 1`);
 
-  server = spawn(jointcare, ["serve", "--db", db, "--port", "0", "--static-dir", path.join(webDir, "dist"), "--log-level", "warn"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const base = await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error("the server did not start")), 30000);
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${m[1]}`);
-      }
-    });
-    server.on("exit", (code) => reject(new Error(`the server exited with ${code}`)));
-  });
+  ({ server, base } = await serve(jointcare, ["--db", db, "--static-dir", path.join(webDir, "dist")]));
 
   browser = await launchChromium(webDir);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -226,6 +213,6 @@ try {
   process.exitCode = 1;
 } finally {
   if (browser) await browser.close();
-  if (server) server.kill("SIGTERM");
+  await stop(server);
   rmSync(work, { recursive: true, force: true });
 }

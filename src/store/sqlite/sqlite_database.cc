@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -179,7 +180,13 @@ SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path) {
       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
 }
 
+namespace {
+// The bytes every connection's page cache holds, as each last reported it.
+std::atomic<long long> g_cache_bytes{0};
+}  // namespace
+
 SqliteDatabase::~SqliteDatabase() {
+  g_cache_bytes.fetch_sub(cache_reported_, std::memory_order_relaxed);
   if (access_lock_fd_ >= 0) ::close(access_lock_fd_);
   for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
   sqlite3_close(db_);
@@ -384,6 +391,16 @@ void SqliteDatabase::commit() {
   }
   --depth_;
   if (depth_ == 0 && write_transaction_) make_durable();
+  if (depth_ == 0) report_cache();
+}
+
+long long SqliteDatabase::cache_bytes() { return g_cache_bytes.load(std::memory_order_relaxed); }
+
+void SqliteDatabase::report_cache() {
+  int used = 0, highest = 0;
+  if (sqlite3_db_status(db_, SQLITE_DBSTATUS_CACHE_USED, &used, &highest, 0) != SQLITE_OK) return;
+  g_cache_bytes.fetch_add(used - cache_reported_, std::memory_order_relaxed);
+  cache_reported_ = used;
 }
 
 void SqliteDatabase::rollback() {
@@ -395,6 +412,7 @@ void SqliteDatabase::rollback() {
                    std::to_string(depth_));
   }
   --depth_;
+  if (depth_ == 0) report_cache();
 }
 
 }  // namespace jc::store

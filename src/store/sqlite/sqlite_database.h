@@ -49,6 +49,10 @@ class SqliteDatabase final : public Database {
   void bind(sqlite3_stmt* stmt, const Params& params);
   [[noreturn]] void fail(std::string_view what);
 
+  // The bytes the page caches of every connection in the process hold, as each reported it at
+  // the end of its last transaction. Thread-safe.
+  static long long cache_bytes();
+
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
@@ -59,6 +63,8 @@ class SqliteDatabase final : public Database {
   bool holds_access_log_ = false;
   int access_lock_fd_ = -1;         // the appenders' lock file, opened on first use
   bool write_transaction_ = false;  // the outermost transaction began as a write
+  long long cache_reported_ = 0;    // this connection's part of cache_bytes()
+  void report_cache();
   // Returns once every change committed on this connection is on disk (group_sync).
   void make_durable();
   // Prepared statements by their SQL, looked up without copying the text.
