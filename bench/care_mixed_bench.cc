@@ -5,6 +5,11 @@
 // the rest reads (the person's summary, notes or "known to", equally), a fifth of them of a person
 // not on the team's caseload, which the gate refuses. Every answer is audited before it leaves.
 //
+// With CARE_MIXED_BENCH_MIX=fhir the mix is FHIR's instead: each request a random member of
+// staff reading a UK Core Patient (an organisation's record of a person on their caseload) or
+// searching Patients by that person's NHS number, equally, a fifth of all requests a Patient read
+// of a person on another team's caseload, which the gate refuses.
+//
 // Usage: care_mixed_bench [population=1000000] [seconds=10] [connections=32] [server_threads=2]
 // [db] db: a SQLite file (default: in the temp folder, built once and reused) or a postgresql://
 // URL.
@@ -21,6 +26,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -113,9 +119,27 @@ struct Staff {
   std::int64_t team_index = 0;  // in the caseload order
 };
 
-enum Kind { Summary, Notes, KnownTo, Refused, Note, Referral, kKinds };
-const char* kKindNames[kKinds] = {"summary",      "notes",      "known_to",
-                                  "refused_read", "write_note", "write_referral"};
+enum Kind {
+  Summary,
+  Notes,
+  KnownTo,
+  Refused,
+  Note,
+  Referral,
+  FhirRead,
+  FhirSearch,
+  FhirRefused,
+  kKinds
+};
+const char* kKindNames[kKinds] = {"summary",      "notes",       "known_to",
+                                  "refused_read", "write_note",  "write_referral",
+                                  "fhir_read",    "fhir_search", "fhir_refused"};
+
+// Each person's first record and its NHS number (by person id), for the FHIR mix.
+struct Records {
+  std::vector<std::int64_t> record;
+  std::vector<std::string> nhs_number;
+};
 
 struct Tally {
   std::vector<double> ms[kKinds];
@@ -125,8 +149,8 @@ struct Tally {
 
 struct Connection : std::enable_shared_from_this<Connection> {
   Connection(net::io_context& ioc, const std::vector<Staff>& s, const std::vector<std::int64_t>& t,
-             std::int64_t p, unsigned seed, std::atomic<bool>& st, Tally& ta)
-      : stream(ioc), staff(s), teams(t), persons(p), rng(seed), stop(st), tally(ta) {}
+             std::int64_t p, unsigned seed, std::atomic<bool>& st, Tally& ta, const Records* r)
+      : stream(ioc), staff(s), teams(t), persons(p), rng(seed), stop(st), tally(ta), records(r) {}
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   http::request<http::string_body> req;
@@ -137,6 +161,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
   std::mt19937_64 rng;
   std::atomic<bool>& stop;
   Tally& tally;
+  const Records* records;  // the FHIR mix's, or null
   Kind kind = Summary;
   Clock::time_point sent;
 
@@ -154,7 +179,32 @@ struct Connection : std::enable_shared_from_this<Connection> {
     auto n = static_cast<std::int64_t>(teams.size());
     std::string target, body;
     http::verb verb = http::verb::get;
-    if (r < 0.07) {
+    // A person on a team's caseload who has a record (the person index has gaps).
+    auto with_record = [&](std::int64_t team_index) {
+      for (;;) {
+        std::int64_t p = person_of(team_index);
+        if (p < static_cast<std::int64_t>(records->record.size()) &&
+            records->record[static_cast<std::size_t>(p)] != 0)
+          return p;
+      }
+    };
+    if (records && r < 0.20) {
+      kind = FhirRefused;
+      std::int64_t other =
+          (who.team_index + 1 + std::uniform_int_distribution<std::int64_t>(0, n - 2)(rng)) % n;
+      target = "/fhir/R4/Patient/" +
+               std::to_string(records->record[static_cast<std::size_t>(with_record(other))]);
+    } else if (records) {
+      std::int64_t p = with_record(who.team_index);
+      const auto& nhs = records->nhs_number[static_cast<std::size_t>(p)];
+      kind = r < 0.60 || nhs.empty() ? FhirRead : FhirSearch;
+      target =
+          kind == FhirRead
+              ? "/fhir/R4/Patient/" + std::to_string(records->record[static_cast<std::size_t>(p)])
+              : "/fhir/R4/Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-"
+                "number%7C" +
+                    nhs;
+    } else if (r < 0.07) {
       kind = Note;
       verb = http::verb::post;
       target = "/api/v1/persons/" + std::to_string(person_of(who.team_index)) + "/notes";
@@ -229,6 +279,9 @@ int main(int argc, char** argv) {
                                    ("jointcare-mixed-bench-" + std::to_string(population) + ".db"))
                                       .string();
   jc::server::set_log_level("warn");
+  const char* mix = std::getenv("CARE_MIXED_BENCH_MIX");
+  const bool fhir = mix && std::string_view(mix) == "fhir";
+  Records records;
   std::vector<Staff> staff;
   std::vector<std::int64_t> teams;
   std::int64_t persons = 0;
@@ -242,6 +295,18 @@ int main(int argc, char** argv) {
         "'nhs_commissioner' ORDER BY t.id",
         {}, [&](const jc::store::Row& r) { teams.push_back(r.integer(0)); });
     persons = db->query_integer("SELECT MAX(id) FROM persons").value_or(0);
+    if (fhir) {
+      records.record.assign(static_cast<std::size_t>(persons) + 1, 0);
+      records.nhs_number.assign(static_cast<std::size_t>(persons) + 1, "");
+      db->query(
+          "SELECT person_id, MIN(id), MAX(COALESCE(nhs_number, '')) FROM local_records WHERE "
+          "person_id IS NOT NULL GROUP BY person_id",
+          {}, [&](const jc::store::Row& r) {
+            auto p = static_cast<std::size_t>(r.integer(0));
+            records.record[p] = r.integer(1);
+            records.nhs_number[p] = r.text(2);
+          });
+    }
     // A session for each member of staff, made afresh each run (signing in is its own benchmark).
     jc::store::Transaction tx(*db);
     db->execute(
@@ -293,8 +358,9 @@ int main(int argc, char** argv) {
   Tally tally;
   std::vector<std::shared_ptr<Connection>> conns;
   for (int i = 0; i < connections; ++i) {
-    auto c = std::make_shared<Connection>(ioc, staff, teams, persons,
-                                          4321u + static_cast<unsigned>(i), stop, tally);
+    auto c =
+        std::make_shared<Connection>(ioc, staff, teams, persons, 4321u + static_cast<unsigned>(i),
+                                     stop, tally, fhir ? &records : nullptr);
     c->stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
     conns.push_back(c);
   }
@@ -316,13 +382,16 @@ int main(int argc, char** argv) {
   std::vector<double> all;
   long long requests = 0, refused = 0, unexpected = 0;
   for (int k = 0; k < kKinds; ++k) {
+    if (measured.ms[k].empty()) continue;
     all.insert(all.end(), measured.ms[k].begin(), measured.ms[k].end());
     requests += static_cast<long long>(measured.ms[k].size());
     std::string statuses;
     for (const auto& [status, count] : measured.statuses[k]) {
       statuses += " " + std::to_string(status) + ":" + std::to_string(count);
       if (status == 403) refused += count;
-      bool expected = k == Refused ? status == 403 : k >= Note ? status == 201 : status == 200;
+      bool expected = k == Refused || k == FhirRefused ? status == 403
+                      : k == Note || k == Referral     ? status == 201
+                                                       : status == 200;
       // A person id that falls in a gap of the person index is a 404: not a failure of the system.
       if (!expected && status != 404) unexpected += count;
     }
@@ -337,14 +406,14 @@ int main(int argc, char** argv) {
               newest(*db, "access_events", true) - access_before;
   }
   std::printf(
-      "care_mixed_bench: persons=%lld staff=%d teams=%zu connections=%d server_threads=%d "
+      "care_mixed_bench: mix=%s persons=%lld staff=%d teams=%zu connections=%d server_threads=%d "
       "requests=%lld seconds=%.2f "
       "requests_per_s=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f refused_share=%.3f unexpected=%lld "
       "errors=%lld "
       "audit_events_written=%lld cpu_busy=%.2f\n",
-      static_cast<long long>(persons), kStaff, teams.size(), connections, threads, requests,
-      elapsed, static_cast<double>(requests) / elapsed, pct(all, 0.5), pct(all, 0.99),
-      all.empty() ? 0.0 : *std::max_element(all.begin(), all.end()),
+      fhir ? "fhir" : "care", static_cast<long long>(persons), kStaff, teams.size(), connections,
+      threads, requests, elapsed, static_cast<double>(requests) / elapsed, pct(all, 0.5),
+      pct(all, 0.99), all.empty() ? 0.0 : *std::max_element(all.begin(), all.end()),
       static_cast<double>(refused) / static_cast<double>(std::max(requests, 1LL)), unexpected,
       measured.errors, static_cast<long long>(audited), cpu / elapsed);
   return measured.errors == 0 && unexpected == 0 ? 0 : 1;

@@ -7,6 +7,11 @@ namespace {
 
 using nlohmann::json;
 
+// JSON text of a resource; text that is not UTF-8 (never stored: imports check it) as U+FFFD.
+std::string text_of(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 json reference(std::string_view type, std::int64_t id, std::string_view ods_code,
                std::string_view display) {
   json r{{"reference", std::string(type) + "/" + std::to_string(id)}};
@@ -113,7 +118,7 @@ std::string patient(const care::PatientRecord& r) {
         json::array({reference("Organization", r.gp_practice->value, r.gp_practice_code, "")});
   p["managingOrganization"] =
       reference("Organization", r.organisation.value, r.organisation_code, r.organisation_name);
-  return p.dump();
+  return text_of(p);
 }
 
 std::string person(const care::PersonLinks& person) {
@@ -130,7 +135,7 @@ std::string person(const care::PersonLinks& person) {
                       {{"reference", "Patient/" + std::to_string(r.id.value)},
                        {"display", r.organisation_name}}}});
   if (!links.empty()) p["link"] = links;
-  return p.dump();
+  return text_of(p);
 }
 
 std::string organization(const Organisation& o) {
@@ -145,7 +150,7 @@ std::string organization(const Organisation& o) {
                                                            {"code", organization_type(o.kind)}}})},
                                   {"text", to_code(o.kind)}}})},
            {"name", o.name}};
-  return org.dump();
+  return text_of(org);
 }
 
 std::string searchset(std::size_t total, const std::vector<Link>& links,
@@ -160,7 +165,7 @@ std::string searchset(std::size_t total, const std::vector<Link>& links,
                  {"resource", json::parse(entry.resource)},
                  {"search", {{"mode", "match"}}}});
   if (!e.empty()) b["entry"] = e;
-  return b.dump();
+  return text_of(b);
 }
 
 std::string operation_outcome(std::string_view severity, std::string_view code,
@@ -169,8 +174,7 @@ std::string operation_outcome(std::string_view severity, std::string_view code,
              {"code", std::string(code)},
              {"diagnostics", std::string(diagnostics)}};
   if (!expression.empty()) issue["expression"] = json::array({std::string(expression)});
-  return json{{"resourceType", "OperationOutcome"}, {"issue", json::array({issue})}}.dump(
-      -1, ' ', false, json::error_handler_t::replace);
+  return text_of(json{{"resourceType", "OperationOutcome"}, {"issue", json::array({issue})}});
 }
 
 std::string capability_statement(const std::vector<ResourceSupport>& resources,
@@ -215,7 +219,7 @@ std::string capability_statement(const std::vector<ResourceSupport>& resources,
                 "token may read is the signed-in member of staff's role's (config/roles.toml), "
                 "within their legitimate relationships with the person."}}},
              {"resource", rs}}})}};
-  return c.dump();
+  return text_of(c);
 }
 
 }  // namespace jc::fhir
