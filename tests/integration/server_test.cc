@@ -114,7 +114,7 @@ TEST_F(ServerTest, AnswersHealthAndMetrics) {
   EXPECT_EQ(h.status, 200);
   EXPECT_EQ(json::parse(h.body)["status"], "ok");
   EXPECT_EQ(json::parse(h.body)["reports"],
-            "ready");                            // nothing to warm here (ApiOptions::warm_reports)
+            "ready");  // nothing to warm here (ApiOptions::warm_reports)
   EXPECT_EQ(c.send(http::verb::get, "/api/v1/me", "", sign_in(c)).status, 200);
   auto m = c.send(http::verb::get, "/metrics");  // the same connection: keep-alive
   EXPECT_EQ(m.status, 200);
@@ -1423,9 +1423,9 @@ TEST_F(ServerTest, TheOpenApiDescriptionIsWhatTheServerAnswers) {
   for (const auto& [path, item] : doc["paths"].items())
     for (const auto& [method, op] : item.items())
       if (method != "parameters") ++operations;
-  EXPECT_EQ(operations, static_cast<std::size_t>(std::count_if(
-                            all_routes().begin(), all_routes().end(),
-                            [](const Route& r) { return !is_fhir(r); })));
+  EXPECT_EQ(operations,
+            static_cast<std::size_t>(std::count_if(all_routes().begin(), all_routes().end(),
+                                                   [](const Route& r) { return !is_fhir(r); })));
   EXPECT_GE(operations, 65u);  // the routes the web app, the CLI's clients and the tests use
 
   // Records to name in the paths: a person on the nurse's caseload and ids of each kind.
@@ -1554,8 +1554,7 @@ json fhir_issue(const Reply& r) {
 // Access events of one kind of record by one user.
 std::int64_t access_events(store::Database& db, const std::string& record_type,
                            const std::string& record_id, const std::string& username) {
-  auto user =
-      db.query_integer("SELECT id FROM staff_users WHERE username = ?", {username}).value();
+  auto user = db.query_integer("SELECT id FROM staff_users WHERE username = ?", {username}).value();
   std::int64_t n = 0;
   for (std::size_t i = 0; i < db.access_log_parts(); ++i)
     n += db.access_log(i)
@@ -1592,8 +1591,8 @@ TEST_F(ServerTest, FhirAnswersItsCapabilitiesAndErrorsAsFhir) {
   const std::string nurse = sign_in(c);
   // What the server has not: 404; a method the path does not answer: 405 with Allow; a format
   // other than JSON: 406. Never the web page.
-  for (const char* path : {"/fhir/R4/Unknown", "/fhir/R4/Patient/abc", "/fhir/R4/Patient/1/x",
-                           "/fhir/R4", "/fhir"}) {
+  for (const char* path :
+       {"/fhir/R4/Unknown", "/fhir/R4/Patient/abc", "/fhir/R4/Patient/1/x", "/fhir/R4", "/fhir"}) {
     auto r = c.send(http::verb::get, path, "", nurse);
     EXPECT_EQ(r.status, 404) << path;
     EXPECT_EQ(fhir_issue(r)["code"], "not-found") << path;
@@ -1647,9 +1646,10 @@ TEST_F(ServerTest, FhirPatientsAreEachOrganisationsRecordsUnderTheGate) {
                                   {nine + std::to_string(*d)}))
         nhs = nine + std::to_string(*d);
     }
-    db->execute("UPDATE local_records SET nhs_number = ?, nhs_number_status = '01' WHERE "
-                "person_id = ?",
-                {nhs, g.person});
+    db->execute(
+        "UPDATE local_records SET nhs_number = ?, nhs_number_status = '01' WHERE "
+        "person_id = ?",
+        {nhs, g.person});
     // And a record at the trust (the nurse's organisation) and at the council (social work's)
     // where it has none.
     const std::int64_t dn_org =
@@ -1687,12 +1687,13 @@ TEST_F(ServerTest, FhirPatientsAreEachOrganisationsRecordsUnderTheGate) {
     // The record as the database holds it, in UK Core's terms.
     auto db = pool_->acquire();
     std::string org, sex, birth, family, postcode;
-    db->query("SELECT organisation_id, sex, COALESCE(birth_date, ''), family_name, postcode FROM "
-              "local_records WHERE id = ?",
-              {records[i]}, [&](const store::Row& r) {
-                org = std::to_string(r.integer(0));
-                sex = r.text(1), birth = r.text(2), family = r.text(3), postcode = r.text(4);
-              });
+    db->query(
+        "SELECT organisation_id, sex, COALESCE(birth_date, ''), family_name, postcode FROM "
+        "local_records WHERE id = ?",
+        {records[i]}, [&](const store::Row& r) {
+          org = std::to_string(r.integer(0));
+          sex = r.text(1), birth = r.text(2), family = r.text(3), postcode = r.text(4);
+        });
     EXPECT_EQ(p["managingOrganization"]["reference"], "Organization/" + org);
     EXPECT_EQ(p["gender"], sex);
     if (!birth.empty()) {
@@ -1710,7 +1711,8 @@ TEST_F(ServerTest, FhirPatientsAreEachOrganisationsRecordsUnderTheGate) {
     EXPECT_EQ(id["extension"][0]["valueCodeableConcept"]["coding"][0]["display"],
               "Number present and verified");
     // Each one read on its own is the same resource.
-    auto read = c.send(http::verb::get, "/fhir/R4/Patient/" + std::to_string(records[i]), "", nurse);
+    auto read =
+        c.send(http::verb::get, "/fhir/R4/Patient/" + std::to_string(records[i]), "", nurse);
     ASSERT_EQ(read.status, 200) << read.body;
     EXPECT_EQ(json::parse(read.body), p);
   }
@@ -1729,8 +1731,7 @@ TEST_F(ServerTest, FhirPatientsAreEachOrganisationsRecordsUnderTheGate) {
     if (l["relation"] == "next") next = l["url"];
   ASSERT_FALSE(next.empty()) << first.dump();
   auto second = json::parse(
-      c.send(http::verb::get, next.substr(std::string("http://127.0.0.1").size()), "", nurse)
-          .body);
+      c.send(http::verb::get, next.substr(std::string("http://127.0.0.1").size()), "", nurse).body);
   ASSERT_EQ(second["entry"].size(), 1u);
   EXPECT_EQ(second["entry"][0]["resource"]["id"], std::to_string(records[1]));
 
@@ -1752,33 +1753,37 @@ TEST_F(ServerTest, FhirPatientsAreEachOrganisationsRecordsUnderTheGate) {
 
   // The nurse's trust withdraws its sharing: social work (another organisation, on the caseload
   // too) no longer finds or reads the trust's record, and still its own organisation's.
-  ASSERT_EQ(record_consent(c, std::to_string(g.person),
-                           pool_->acquire()->query_integer(
-                               "SELECT organisation_id FROM staff_users WHERE username = 'dnurse'")
-                               .value(),
-                           "share_out", false, nurse)
-                .status,
-            201);
+  ASSERT_EQ(
+      record_consent(
+          c, std::to_string(g.person),
+          pool_->acquire()
+              ->query_integer("SELECT organisation_id FROM staff_users WHERE username = 'dnurse'")
+              .value(),
+          "share_out", false, nurse)
+          .status,
+      201);
   const std::string sw = sign_in(c, "sworker");
   auto shared = json::parse(c.send(http::verb::get, search, "", sw).body);
   std::set<std::string> seen;
   for (const auto& e : shared.value("entry", json::array()))
     seen.insert(e["resource"]["managingOrganization"]["reference"].get<std::string>());
-  const std::string trust = "Organization/" + std::to_string(pool_->acquire()
-                                                                 ->query_integer(
-                                                                     "SELECT organisation_id FROM "
-                                                                     "staff_users WHERE username "
-                                                                     "= 'dnurse'")
-                                                                 .value());
+  const std::string trust =
+      "Organization/" + std::to_string(pool_->acquire()
+                                           ->query_integer("SELECT organisation_id FROM "
+                                                           "staff_users WHERE username "
+                                                           "= 'dnurse'")
+                                           .value());
   EXPECT_EQ(seen.count(trust), 0u) << shared.dump();
   int refused_trust = 0;
   for (auto id : records) {
     auto r = c.send(http::verb::get, "/fhir/R4/Patient/" + std::to_string(id), "", sw);
     auto db = pool_->acquire();
-    const bool trusts = "Organization/" + std::to_string(db->query_integer(
-                                              "SELECT organisation_id FROM local_records WHERE id = ?",
-                                              {id})
-                                              .value()) == trust;
+    const bool trusts =
+        "Organization/" +
+            std::to_string(
+                db->query_integer("SELECT organisation_id FROM local_records WHERE id = ?", {id})
+                    .value()) ==
+        trust;
     EXPECT_EQ(r.status, trusts ? 403 : 200) << id << " " << r.body;
     refused_trust += trusts && r.status == 403;
   }
