@@ -45,9 +45,12 @@ struct Appointment {
 struct Referral {
   ReferralId id;
   PersonId person;
+  LocalRecordId record;  // the organisation's record of the person the referral was sent with
   std::string person_name, person_nhs_number;  // as the user may see them
   TeamId from_team, to_team;
   std::string from_team_name, to_team_name, status, sent_at;
+  OrganisationId from_organisation, to_organisation;
+  std::string from_organisation_code, to_organisation_code;  // ODS codes
   std::optional<std::string> service_requested, urgency, reason, accepted_at, first_contact_at,
       closed_at;
   std::optional<std::int64_t> allocated_user_id, previous_referral_id;
@@ -86,6 +89,35 @@ struct Inbox {
 Outcome<Inbox> team_inbox(const CareContext& ctx, TeamId team,
                           const std::vector<std::string>& statuses, std::size_t offset,
                           std::size_t limit);
+
+struct ReferralQuery {
+  std::optional<ReferralId> id;
+  std::optional<LocalRecordId> record;  // sent with this organisation's record of the person
+  std::vector<std::string> statuses;    // any of these (the lifecycle's names); empty: any
+  std::optional<OrganisationId> from_organisation, to_organisation;  // the sending, receiving
+  // Sent at or after `from` and before `before` (ISO times or their beginnings, compared as
+  // text); either may be "".
+  std::string sent_from, sent_before;
+  ReferralId after;  // the page begins after this referral (pages in order of id)
+  std::size_t limit = 20;
+};
+
+struct ReferralPage {
+  std::vector<Referral> referrals;  // the page, in order of id, with events and appointments
+  std::size_t total = 0;            // every referral the search found that the user may read
+  bool more = false;                // referrals the user may read come after the page
+};
+
+// Referrals matching every criterion given: an id, a record, or a sending or receiving
+// organisation is needed (the others narrow), and a search that finds more than kMostReferrals
+// referrals before the rule is applied is refused as too broad (Invalid). Audited as one
+// (referral.search); each referral on the page as a read, shown only where referral.read would
+// show it (either end's team, a relationship, consent to every organisation's part).
+inline constexpr std::size_t kMostReferrals = 2000;
+Outcome<ReferralPage> search_referrals(const CareContext& ctx, const ReferralQuery& query);
+
+// The lifecycle's statuses, in order.
+const std::vector<std::string>& referral_statuses();
 
 // Ends an involvement (the relationship it gave ends with it).
 Outcome<Done> close_involvement(const CareContext& ctx, std::int64_t involvement_id,

@@ -153,6 +153,102 @@ std::string organization(const Organisation& o) {
   return text_of(org);
 }
 
+std::string_view service_request_status(std::string_view status) {
+  if (status == "sent" || status == "accepted" || status == "scheduled") return "active";
+  if (status == "completed") return "completed";
+  if (status == "declined" || status == "redirected" || status == "cancelled") return "revoked";
+  return "unknown";
+}
+
+std::string_view task_status(std::string_view status) {
+  if (status == "sent") return "requested";
+  if (status == "accepted") return "accepted";
+  if (status == "scheduled") return "in-progress";
+  if (status == "completed") return "completed";
+  if (status == "cancelled") return "cancelled";
+  // A redirect is the receiving team's refusal of this request and a new one to the other team.
+  if (status == "declined" || status == "redirected") return "rejected";
+  return "unknown";
+}
+
+namespace {
+
+// FHIR's request priority of a referral's urgency.
+std::string_view priority_of(const std::optional<std::string>& urgency) {
+  if (urgency == "urgent") return "urgent";
+  if (urgency == "emergency") return "stat";
+  return "routine";
+}
+
+// What the two resources of a referral share.
+json referral_base(std::string_view type, const care::Referral& r) {
+  json j{{"resourceType", std::string(type)},
+         {"id", std::to_string(r.id.value)},
+         {"identifier",
+          json::array({{{"system", kReferralSystem}, {"value", std::to_string(r.id.value)}}})}};
+  return j;
+}
+
+json subject_of(const care::Referral& r) {
+  json s{{"reference", "Patient/" + std::to_string(r.record.value)}};
+  if (!r.person_name.empty()) s["display"] = r.person_name;
+  return s;
+}
+
+}  // namespace
+
+std::string service_request(const care::Referral& r) {
+  json j = referral_base("ServiceRequest", r);
+  j["status"] = service_request_status(r.status);
+  j["intent"] = "order";
+  j["priority"] = priority_of(r.urgency);
+  if (r.service_requested && !r.service_requested->empty())
+    j["code"] = {{"text", *r.service_requested}};
+  j["subject"] = subject_of(r);
+  j["authoredOn"] = r.sent_at;
+  j["requester"] = reference("Organization", r.from_organisation.value, r.from_organisation_code,
+                             r.from_team_name);
+  j["performer"] = json::array(
+      {reference("Organization", r.to_organisation.value, r.to_organisation_code, r.to_team_name)});
+  if (r.reason && !r.reason->empty()) j["reasonCode"] = json::array({{{"text", *r.reason}}});
+  if (r.previous_referral_id)
+    j["replaces"] =
+        json::array({{{"reference", "ServiceRequest/" + std::to_string(*r.previous_referral_id)}}});
+  return text_of(j);
+}
+
+std::string task(const care::Referral& r) {
+  json j = referral_base("Task", r);
+  j["basedOn"] = json::array({{{"reference", "ServiceRequest/" + std::to_string(r.id.value)}}});
+  j["status"] = task_status(r.status);
+  j["businessStatus"] = {{"text", r.status}};
+  j["intent"] = "order";
+  j["priority"] = priority_of(r.urgency);
+  j["focus"] = {{"reference", "ServiceRequest/" + std::to_string(r.id.value)}};
+  j["for"] = subject_of(r);
+  j["authoredOn"] = r.sent_at;
+  std::string modified = r.sent_at;
+  std::optional<std::string> why;
+  for (const auto& e : r.events) {
+    if (e.occurred_at > modified) modified = e.occurred_at;
+    if (e.to_status == r.status && e.detail && !e.detail->empty()) why = e.detail;
+  }
+  j["lastModified"] = modified;
+  if (why && (r.status == "declined" || r.status == "redirected" || r.status == "cancelled"))
+    j["statusReason"] = {{"text", *why}};
+  j["requester"] = reference("Organization", r.from_organisation.value, r.from_organisation_code,
+                             r.from_team_name);
+  j["owner"] =
+      reference("Organization", r.to_organisation.value, r.to_organisation_code, r.to_team_name);
+  if (r.accepted_at || r.closed_at) {
+    json period = json::object();
+    if (r.accepted_at) period["start"] = *r.accepted_at;
+    if (r.closed_at) period["end"] = *r.closed_at;
+    j["executionPeriod"] = period;
+  }
+  return text_of(j);
+}
+
 std::string searchset(std::size_t total, const std::vector<Link>& links,
                       const std::vector<Entry>& entries) {
   json b{{"resourceType", "Bundle"}, {"type", "searchset"}, {"total", total}};

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "care/patients.h"
+#include "care/referrals.h"
 #include "core/organisation.h"
 
 namespace jc::fhir {
@@ -29,6 +30,9 @@ inline constexpr std::string_view kVerificationStatusSystem =
 inline constexpr std::string_view kLocalRecordSystem =
     "https://fhir.jointcare.org.uk/Id/local-record/";
 
+// JointCare's identifiers of its referrals (a referral's ServiceRequest and Task carry its id).
+inline constexpr std::string_view kReferralSystem = "https://fhir.jointcare.org.uk/Id/referral";
+
 // The display of an NHS number verification status code ("01".."07"); "" for any other.
 std::string_view verification_status_display(std::string_view code);
 // FHIR's administrative gender of a record's sex ("male", "female", "other", else "unknown").
@@ -37,6 +41,15 @@ std::string_view gender_of(std::string_view sex);
 std::string patient(const care::PatientRecord& record);
 std::string person(const care::PersonLinks& person);
 std::string organization(const Organisation& organisation);
+
+// A referral as the NHS Booking and Referral Standard pairs them: the ServiceRequest (what is
+// asked, of whom, for whom) and the Task that carries it through the receiving team's lifecycle.
+std::string service_request(const care::Referral& referral);
+std::string task(const care::Referral& referral);
+// The ServiceRequest.status and the Task.status of a referral's status (the lifecycle's names
+// of care/referrals.h); "unknown" for any other.
+std::string_view service_request_status(std::string_view referral_status);
+std::string_view task_status(std::string_view referral_status);
 
 struct Link {
   std::string relation, url;

@@ -1,5 +1,6 @@
 #include "fhir/search.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -45,6 +46,48 @@ std::optional<DateRange> date_range(const std::string& v) {
     return DateRange{v, d->plus_days(1).iso()};
   }
   return std::nullopt;
+}
+
+// Narrows [from, before) by a date parameter's value ("ge1950", "1950-03"): "" or the fault.
+std::string narrow_dates(const std::string& name, const std::string& v, std::string& from,
+                         std::string& before) {
+  std::string prefix = "eq", date = v;
+  if (v.size() > 2 && v[0] >= 'a' && v[0] <= 'z') prefix = v.substr(0, 2), date = v.substr(2);
+  auto r = date_range(date);
+  if (!r) return name + ": not a date (YYYY, YYYY-MM or YYYY-MM-DD): " + date;
+  auto raise = [](std::string& bound, const std::string& to) {
+    if (bound.empty() || to > bound) bound = to;
+  };
+  auto lower = [](std::string& bound, const std::string& to) {
+    if (bound.empty() || to < bound) bound = to;
+  };
+  if (prefix == "eq") {
+    raise(from, r->from);
+    lower(before, r->next);
+  } else if (prefix == "ge") {
+    raise(from, r->from);
+  } else if (prefix == "gt") {
+    raise(from, r->next);
+  } else if (prefix == "lt") {
+    lower(before, r->from);
+  } else if (prefix == "le") {
+    lower(before, r->next);
+  } else {
+    return name + ": the prefix " + prefix + " is not supported (eq, ge, gt, le, lt)";
+  }
+  return {};
+}
+
+// "Organization/12" or "12" (the type when given must be `type`): the id, or nothing.
+std::optional<std::int64_t> reference_id(std::string_view v, std::string_view type) {
+  const std::size_t slash = v.find('/');
+  if (slash != std::string_view::npos) {
+    if (v.substr(0, slash) != type) return std::nullopt;
+    v.remove_prefix(slash + 1);
+  }
+  auto id = whole_number(v);
+  if (!id || *id <= 0) return std::nullopt;
+  return id;
 }
 
 std::string encode(std::string_view s) {
@@ -130,31 +173,8 @@ std::optional<PatientSearch> patient_search(const std::vector<Param>& params, bo
         q.id = LocalRecordId(0);  // an identifier system JointCare does not hold matches nothing
       }
     } else if (n == "birthdate") {
-      std::string prefix = "eq", date = v;
-      if (v.size() > 2 && v[0] >= 'a' && v[0] <= 'z') prefix = v.substr(0, 2), date = v.substr(2);
-      auto r = date_range(date);
-      if (!r) return fail("birthdate: not a date (YYYY, YYYY-MM or YYYY-MM-DD): " + date, n);
-      auto raise = [](std::string& bound, const std::string& to) {
-        if (bound.empty() || to > bound) bound = to;
-      };
-      auto lower = [](std::string& bound, const std::string& to) {
-        if (bound.empty() || to < bound) bound = to;
-      };
-      if (prefix == "eq") {
-        raise(q.birth_date_from, r->from);
-        lower(q.birth_date_before, r->next);
-      } else if (prefix == "ge") {
-        raise(q.birth_date_from, r->from);
-      } else if (prefix == "gt") {
-        raise(q.birth_date_from, r->next);
-      } else if (prefix == "lt") {
-        lower(q.birth_date_before, r->from);
-      } else if (prefix == "le") {
-        lower(q.birth_date_before, r->next);
-      } else {
-        return fail("birthdate: the prefix " + prefix + " is not supported (eq, ge, gt, le, lt)",
-                    n);
-      }
+      if (auto m = narrow_dates(n, v, q.birth_date_from, q.birth_date_before); !m.empty())
+        return fail(m, n);
     } else if (n == "family") {
       q.family_name = v;
     } else if (n == "given") {
@@ -196,6 +216,97 @@ std::optional<PatientSearch> patient_search(const std::vector<Param>& params, bo
         "birthdate: a range with both ends (or a day, a month, a year) unless an "
         "identifier narrows the search",
         "birthdate");
+  return s;
+}
+
+std::optional<ReferralSearch> referral_search(ReferralResource resource,
+                                              const std::vector<Param>& params, bool strict,
+                                              SearchFault& fault) {
+  const bool is_task = resource == ReferralResource::Task;
+  const std::string type = is_task ? "Task" : "ServiceRequest";
+  const std::string performer = is_task ? "owner" : "performer";
+  const std::string authored = is_task ? "authored-on" : "authored";
+  ReferralSearch s;
+  care::ReferralQuery& q = s.query;
+  q.limit = kDefaultCount;
+  std::vector<std::string> seen;
+  bool statuses_given = false;
+  auto fail = [&](std::string message, const std::string& parameter) {
+    fault = {std::move(message), parameter};
+    return std::nullopt;
+  };
+  auto same_id = [&](std::optional<ReferralId>& at, std::int64_t id) {
+    // Two parameters naming the referral (_id and focus) must agree; else nothing matches.
+    at = ReferralId(at && at->value != id ? 0 : id);
+  };
+  for (const auto& p : params) {
+    const std::string& v = p.value;
+    const std::string& n = p.name;
+    if (n != authored && n != "_format") {
+      for (const auto& before : seen)
+        if (before == n) return fail(n + ": give it once", n);
+      seen.push_back(n);
+    }
+    if (n == "_format") continue;
+    if (v.empty()) return fail(n + ": empty", n);
+    if (v.find(',') != std::string::npos && n != "status")
+      return fail(n + ": several values (a comma) are not supported: search once for each", n);
+    if (n == "_id") {
+      auto id = whole_number(v);
+      same_id(q.id, id && *id > 0 ? *id : 0);
+    } else if (is_task && n == "focus") {
+      auto id = reference_id(v, "ServiceRequest");
+      if (!id) return fail("focus: ServiceRequest/{id}", n);
+      same_id(q.id, *id);
+    } else if (n == "patient" || n == "subject") {
+      if (q.record) return fail(n + ": give patient or subject, once", n);
+      auto id = reference_id(v, "Patient");
+      if (!id) return fail(n + ": Patient/{id}", n);
+      q.record = LocalRecordId(*id);
+    } else if (n == "status") {
+      statuses_given = true;
+      std::size_t at = 0;
+      while (at <= v.size()) {
+        std::size_t comma = v.find(',', at);
+        if (comma == std::string::npos) comma = v.size();
+        const std::string code = v.substr(at, comma - at);
+        at = comma + 1;
+        if (code.empty()) return fail("status: an empty code", n);
+        // The lifecycle's statuses that show as this code (none: the code matches nothing).
+        for (const auto& status : care::referral_statuses())
+          if ((is_task ? task_status(status) : service_request_status(status)) == code &&
+              std::find(q.statuses.begin(), q.statuses.end(), status) == q.statuses.end())
+            q.statuses.push_back(status);
+      }
+    } else if (n == "requester") {
+      auto id = reference_id(v, "Organization");
+      if (!id) return fail("requester: Organization/{id}", n);
+      q.from_organisation = OrganisationId(*id);
+    } else if (n == performer) {
+      auto id = reference_id(v, "Organization");
+      if (!id) return fail(n + ": Organization/{id}", n);
+      q.to_organisation = OrganisationId(*id);
+    } else if (n == authored) {
+      if (auto m = narrow_dates(n, v, q.sent_from, q.sent_before); !m.empty()) return fail(m, n);
+    } else if (n == "_count") {
+      auto c = whole_number(v);
+      if (!c || *c < 0) return fail("_count: a whole number from 0", n);
+      q.limit = static_cast<std::size_t>(std::min<std::int64_t>(*c, kMostCount));
+      s.used.push_back({n, std::to_string(q.limit)});
+      continue;
+    } else if (n == "_after") {
+      auto a = whole_number(v);
+      if (!a || *a < 0) return fail("_after: the cursor of a next link", n);
+      q.after = ReferralId(*a);
+      continue;
+    } else {
+      if (strict) return fail("the parameter " + n + " is not supported for " + type, n);
+      continue;
+    }
+    s.used.push_back(p);
+  }
+  // Codes none of whose statuses exist match nothing.
+  if (statuses_given && q.statuses.empty()) q.id = ReferralId(0);
   return s;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "care/patients.h"
+#include "care/referrals.h"
 #include "core/result.h"
 
 namespace jc::fhir {
@@ -35,6 +36,19 @@ struct PatientSearch {
 // parameter (in `fault`).
 std::optional<PatientSearch> patient_search(const std::vector<Param>& params, bool strict,
                                             SearchFault& fault);
+
+// A referral's two resources, each with its own search parameters: ServiceRequest (_id, patient
+// or subject, status, requester, performer, authored) and Task (_id, patient or subject, focus,
+// status, requester, owner, authored-on); status in the resource's own codes, several
+// comma-separated; dates as for birthdate, on the time the referral was sent.
+enum class ReferralResource { ServiceRequest, Task };
+struct ReferralSearch {
+  care::ReferralQuery query;
+  std::vector<Param> used;
+};
+std::optional<ReferralSearch> referral_search(ReferralResource resource,
+                                              const std::vector<Param>& params, bool strict,
+                                              SearchFault& fault);
 
 // The query string of `params` (encoded), for links.
 std::string query_string(const std::vector<Param>& params);

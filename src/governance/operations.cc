@@ -11,7 +11,7 @@ using P = Purpose;
 constexpr AuditTrail R = AuditTrail::Record;
 constexpr AuditTrail X = AuditTrail::Access;
 
-constexpr std::array<Operation, 53> kOperations = {{
+constexpr std::array<Operation, 54> kOperations = {{
     {Op::PersonSearch, "person.search", A::TracePerson, S::Role, X, "search", "person"},
     {Op::PersonSummary, "person.summary", A::ViewRecord, S::Triage, X, "read", "person_summary"},
     {Op::PersonKnownTo, "person.known_to", A::ViewRecord, S::Triage, X, "read", "known_to"},
@@ -89,6 +89,7 @@ constexpr std::array<Operation, 53> kOperations = {{
      false, false, P::Operations},
     {Op::PatientRead, "patient.read", A::ViewRecord, S::Triage, X, "read", "patient"},
     {Op::PatientSearch, "patient.search", A::TracePerson, S::Role, X, "search", "patient"},
+    {Op::ReferralSearch, "referral.search", A::ViewRecord, S::Role, X, "search", "referral"},
 }};
 
 constexpr bool in_order() {
@@ -97,7 +98,7 @@ constexpr bool in_order() {
   return true;
 }
 static_assert(in_order(), "kOperations lists the operations in the order of Op");
-static_assert(static_cast<std::size_t>(Op::PatientSearch) + 1 == kOperations.size(),
+static_assert(static_cast<std::size_t>(Op::ReferralSearch) + 1 == kOperations.size(),
               "every Op is declared");
 
 }  // namespace

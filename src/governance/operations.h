@@ -67,9 +67,10 @@ enum class Op : std::uint8_t {
   PersonMerge,      // a linkage review accepted: two persons become one
   PersonKeepApart,  // a linkage review rejected: they stay two
   PersonUnmerge,
-  ExtractExport,  // each organisation's person extract written to files (jointcare export)
-  PatientRead,    // one organisation's own record of the person (FHIR Patient)
-  PatientSearch,  // organisations' records found by identifier or demographics (FHIR search)
+  ExtractExport,   // each organisation's person extract written to files (jointcare export)
+  PatientRead,     // one organisation's own record of the person (FHIR Patient)
+  PatientSearch,   // organisations' records found by identifier or demographics (FHIR search)
+  ReferralSearch,  // referrals found by record, organisation, status or time (FHIR search)
 };
 
 struct Operation {

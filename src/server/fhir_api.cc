@@ -4,6 +4,7 @@
 #include <set>
 
 #include "care/patients.h"
+#include "care/referrals.h"
 #include "core/time.h"
 #include "fhir/resources.h"
 #include "fhir/search.h"
@@ -72,6 +73,46 @@ HttpResponse person_read_route(const CareCall& c) {
   auto person = care::person_links(c.ctx, PersonId(c.id));
   if (!person) return fhir_failed(person.failure());
   return fhir_reply(200, fhir::person(*person));
+}
+
+// A referral's ServiceRequest or Task: the same read, passing referral.read.
+std::string referral_resource(fhir::ReferralResource kind, const care::Referral& r) {
+  return kind == fhir::ReferralResource::Task ? fhir::task(r) : fhir::service_request(r);
+}
+std::string_view referral_type(fhir::ReferralResource kind) {
+  return kind == fhir::ReferralResource::Task ? "Task" : "ServiceRequest";
+}
+
+template <fhir::ReferralResource kind>
+HttpResponse referral_read_route(const CareCall& c) {
+  auto referral = care::get_referral(c.ctx, ReferralId(c.id));
+  if (!referral) return fhir_failed(referral.failure());
+  return fhir_reply(200, referral_resource(kind, *referral));
+}
+
+template <fhir::ReferralResource kind>
+HttpResponse referral_search_route(const CareCall& c) {
+  fhir::SearchFault fault;
+  auto search = fhir::referral_search(kind, fhir::parse_query(c.request.query),
+                                      strict_handling(c.request), fault);
+  if (!search) return fhir_error(400, "invalid", fault.message, fault.parameter);
+  auto page = care::search_referrals(c.ctx, search->query);
+  if (!page) {
+    const std::string& m = page.failure().message;
+    std::string_view at = m.rfind("status", 0) == 0 ? "status" : "";
+    return fhir_failed(page.failure(), at);
+  }
+  const std::string type(referral_type(kind));
+  const std::string self =
+      std::string(c.base) + "/" + type + "?" + fhir::query_string(search->used);
+  std::vector<fhir::Link> links{{"self", self}};
+  if (page->more && !page->referrals.empty())
+    links.push_back({"next", self + (search->used.empty() ? "" : "&") +
+                                 "_after=" + std::to_string(page->referrals.back().id.value)});
+  std::vector<fhir::Entry> entries;
+  for (const auto& r : page->referrals)
+    entries.push_back({resource_url(c, type, r.id.value), referral_resource(kind, r)});
+  return fhir_reply(200, fhir::searchset(page->total, links, entries));
 }
 
 // Organisations are the area's reference data: any member of staff signed in may read them.
@@ -145,6 +186,30 @@ const std::vector<QueryParam> kPatientSearch = {
     {"organization", "reference", "Organization/{id}: whose record"},
     {"_count", "number", "entries a page (20; at most 200)"},
 };
+const std::vector<QueryParam> kServiceRequestSearch = {
+    {"_id", "token", "the referral's id"},
+    {"patient", "reference", "Patient/{id}: the record the referral was sent with"},
+    {"subject", "reference", "as patient"},
+    {"status", "token", "active, completed or revoked (several comma-separated)"},
+    {"requester", "reference", "Organization/{id}: the sending organisation"},
+    {"performer", "reference", "Organization/{id}: the receiving organisation"},
+    {"authored", "date", "when it was sent: YYYY, YYYY-MM or YYYY-MM-DD, with eq, ge, gt, le, lt"},
+    {"_count", "number", "entries a page (20; at most 200)"},
+};
+const std::vector<QueryParam> kTaskSearch = {
+    {"_id", "token", "the referral's id"},
+    {"focus", "reference", "ServiceRequest/{id}"},
+    {"patient", "reference", "Patient/{id}: the record the referral was sent with"},
+    {"subject", "reference", "as patient"},
+    {"status", "token",
+     "requested, accepted, rejected, in-progress, completed or cancelled (several "
+     "comma-separated)"},
+    {"requester", "reference", "Organization/{id}: the sending organisation"},
+    {"owner", "reference", "Organization/{id}: the receiving organisation"},
+    {"authored-on", "date",
+     "when it was sent: YYYY, YYYY-MM or YYYY-MM-DD, with eq, ge, gt, le, lt"},
+    {"_count", "number", "entries a page (20; at most 200)"},
+};
 const std::vector<QueryParam> kOrganizationSearch = {
     {"_id", "token", "the organisation's id"},
     {"identifier", "token", "https://fhir.nhs.uk/Id/ods-organization-code|{ODS code}"},
@@ -184,6 +249,36 @@ const std::vector<Route>& fhir_routes() {
         {"GET", "/fhir/R4/Person/{id}", "fhirReadPerson",
          "the person of the person index, linking the organisations' records", K::FhirRead,
          person_read_route},
+        {"GET", "/fhir/R4/ServiceRequest/{id}", "fhirReadServiceRequest",
+         "a referral: what is asked of the receiving team", K::FhirRead,
+         referral_read_route<fhir::ReferralResource::ServiceRequest>},
+        {"GET",
+         "/fhir/R4/ServiceRequest",
+         "fhirSearchServiceRequest",
+         "referrals",
+         K::FhirRead,
+         referral_search_route<fhir::ReferralResource::ServiceRequest>,
+         nullptr,
+         "",
+         "",
+         200,
+         {},
+         kServiceRequestSearch},
+        {"GET", "/fhir/R4/Task/{id}", "fhirReadTask",
+         "a referral's progress through the receiving team's lifecycle", K::FhirRead,
+         referral_read_route<fhir::ReferralResource::Task>},
+        {"GET",
+         "/fhir/R4/Task",
+         "fhirSearchTask",
+         "referrals' progress",
+         K::FhirRead,
+         referral_search_route<fhir::ReferralResource::Task>,
+         nullptr,
+         "",
+         "",
+         200,
+         {},
+         kTaskSearch},
         {"GET", "/fhir/R4/Organization/{id}", "fhirReadOrganization", "an organisation",
          K::FhirRead, organization_read_route},
         {"GET",

@@ -61,7 +61,8 @@ function validNhsNumber(n) {
   return (check === 11 ? 0 : check) === Number(n[9]);
 }
 
-// Every resource: the R4 base definitions; a Patient also UK Core's NHS number rules.
+// Every resource: the R4 base definitions; a Patient also UK Core's NHS number rules; a
+// referral's resources name their Organizations by ODS code.
 function valid(resource) {
   try {
     validateResource(resource);
@@ -93,6 +94,12 @@ function valid(resource) {
     const org = resource.managingOrganization;
     if (!/^Organization\/\d+$/.test(org?.reference ?? "") || org.identifier?.system !== "https://fhir.nhs.uk/Id/ods-organization-code")
       fail(`Patient/${resource.id}: managingOrganization is not an ODS-coded reference`);
+  }
+  if (resource.resourceType === "ServiceRequest" || resource.resourceType === "Task") {
+    const orgs = resource.resourceType === "Task" ? [resource.requester, resource.owner] : [resource.requester, ...(resource.performer ?? [])];
+    for (const org of orgs)
+      if (!/^Organization\/\d+$/.test(org?.reference ?? "") || org.identifier?.system !== "https://fhir.nhs.uk/Id/ods-organization-code")
+        fail(`${resource.resourceType}/${resource.id}: ${JSON.stringify(org)} is not an ODS-coded Organization reference`);
   }
   return resource;
 }
@@ -193,6 +200,46 @@ try {
       }
     }
     if (refused === 0) fail("no member of staff was refused: the check proved nothing");
+  });
+
+  // A referral the nurse's team sent or received, and the record it was sent with.
+  const [referral, referralRecord] = sql(`SELECT id, local_record_id FROM referrals WHERE (from_team_id = ${team} OR to_team_id = ${team}) AND person_id IS NOT NULL ORDER BY id LIMIT 1`).split("|");
+  if (!referral) fail("the area has no referral of the nurse's team");
+  const sentWith = sql(`SELECT id FROM referrals WHERE local_record_id = ${referralRecord} ORDER BY id`).split("\n");
+
+  await check("ServiceRequest and Task of a referral: read, search by patient a page at a time, all valid", async () => {
+    const sr = valid(await nurse.read({ resourceType: "ServiceRequest", id: referral }));
+    const task = valid(await nurse.read({ resourceType: "Task", id: referral }));
+    if (sr.subject.reference !== `Patient/${referralRecord}` || task.for.reference !== `Patient/${referralRecord}`)
+      fail("the referral's resources do not name the record it was sent with");
+    if (task.focus.reference !== `ServiceRequest/${referral}`) fail("the Task's focus is not its ServiceRequest");
+    const status = sql(`SELECT status FROM referrals WHERE id = ${referral}`);
+    if (task.businessStatus.text !== status) fail(`the Task says ${task.businessStatus.text}, the referral is ${status}`);
+    for (const resourceType of ["ServiceRequest", "Task"]) {
+      let bundle = valid(await nurse.search({ resourceType, searchParams: { patient: `Patient/${referralRecord}`, _count: 1 } }));
+      const ids = [];
+      for (;;) {
+        for (const e of bundle.entry ?? []) ids.push(e.resource.id);
+        const next = await nurse.nextPage({ bundle });
+        if (!next) break;
+        bundle = valid(next);
+      }
+      if (!ids.includes(referral)) fail(`${resourceType} search by patient did not find ${referral}: ${ids}`);
+      for (const id of ids) if (!sentWith.includes(id)) fail(`${resourceType} search by patient found ${id}, not sent with that record`);
+    }
+  });
+
+  await check("each member of staff reads a referral's Task where the JSON API lets them read the referral", async () => {
+    const users = sql("SELECT username FROM staff_users WHERE team_id IS NOT NULL ORDER BY username").split("\n");
+    const seen = new Set();
+    for (const username of users) {
+      const token = await signIn(username);
+      const api = await fetch(`${base}/api/v1/referrals/${referral}`, { headers: { Authorization: `Bearer ${token}` } });
+      seen.add(api.status);
+      if (api.status === 200) valid(await clientFor(token).read({ resourceType: "Task", id: referral }));
+      else await refusal(clientFor(token).read({ resourceType: "Task", id: referral }), api.status);
+    }
+    if (!seen.has(200) || !seen.has(403)) fail(`the staff were not both allowed and refused (${[...seen]}): the check proved nothing`);
   });
 
   console.log(`fhir clients: ${passed} checks passed, ${validated} resources validated`);

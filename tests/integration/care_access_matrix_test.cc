@@ -135,6 +135,7 @@ std::vector<std::string> entries_of(Op op) {
     case Op::ConsentRecord:
       return {"own", "other"};
     case Op::ReferralRead:
+    case Op::ReferralSearch:
       return {"party", "other_teams"};
     case Op::PatientRead:
       return {"trust", "own"};
@@ -352,6 +353,20 @@ class Case {
       case Op::ReferralRead: {
         std::int64_t id = entry_ == "party" ? referral(1, 2, "sent") : referral(1, 3, "sent");
         return bg(get_referral(c, ReferralId(id)));
+      }
+      case Op::ReferralSearch: {
+        std::int64_t id = entry_ == "party" ? referral(1, 2, "sent") : referral(1, 3, "sent");
+        ReferralQuery q;
+        q.record = LocalRecordId(
+            *db_.query_integer("SELECT local_record_id FROM referrals WHERE id = ?", {id}));
+        auto o = search_referrals(c, q);
+        Observed x = bg(o);
+        if (o.ok()) {
+          x.shown = "withheld";
+          for (const auto& r : o->referrals)
+            if (r.id.value == id) x.shown = "shown";
+        }
+        return x;
       }
       case Op::ReferralInbox:
         return bg(team_inbox(c, TeamId(2), {}, 0, 50));

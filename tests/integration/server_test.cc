@@ -1790,5 +1790,167 @@ TEST_F(ServerTest, FhirPatientsAreEachOrganisationsRecordsUnderTheGate) {
   EXPECT_GE(refused_trust, 1);
 }
 
+TEST_F(ServerTest, FhirReferralsAreServiceRequestsAndTasksUnderTheGate) {
+  Client c(server_->port());
+  GateWorld g;
+  std::int64_t dn_org = 0;
+  {
+    auto db = pool_->acquire();
+    g = gate_world(*db, {"dnurse", "sworker"});
+    dn_org =
+        db->query_integer("SELECT organisation_id FROM teams WHERE id = ?", {g.dn_team}).value();
+  }
+  const std::string nurse = sign_in(c, "dnurse"), social = sign_in(c, "sworker");
+  auto sent = c.send(http::verb::post, "/api/v1/referrals",
+                     json{{"person_id", g.person},
+                          {"to_team_id", g.sw_team},
+                          {"service_requested", "Care needs assessment"},
+                          {"urgency", "urgent"},
+                          {"reason", "Struggling with stairs since discharge"}}
+                         .dump(),
+                     nurse);
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  const std::string id = std::to_string(json::parse(sent.body)["id"].get<std::int64_t>());
+  std::string record, sent_at;
+  {
+    auto db = pool_->acquire();
+    db->query("SELECT local_record_id, sent_at FROM referrals WHERE id = ?", {std::stoll(id)},
+              [&](const store::Row& r) {
+                record = std::to_string(r.integer(0));
+                sent_at = r.text(1);
+              });
+  }
+
+  // The ServiceRequest: what is asked, of whom, for whom (the NHS Booking and Referral Standard's
+  // pairing), and the Task that carries it.
+  auto sr = c.send(http::verb::get, "/fhir/R4/ServiceRequest/" + id, "", nurse);
+  ASSERT_EQ(sr.status, 200) << sr.body;
+  auto s = json::parse(sr.body);
+  EXPECT_EQ(s["resourceType"], "ServiceRequest");
+  EXPECT_EQ(s["status"], "active");
+  EXPECT_EQ(s["intent"], "order");
+  EXPECT_EQ(s["priority"], "urgent");
+  EXPECT_EQ(s["code"]["text"], "Care needs assessment");
+  EXPECT_EQ(s["reasonCode"][0]["text"], "Struggling with stairs since discharge");
+  EXPECT_EQ(s["subject"]["reference"], "Patient/" + record);
+  EXPECT_EQ(s["authoredOn"], sent_at);
+  EXPECT_EQ(s["requester"]["reference"], "Organization/" + std::to_string(dn_org));
+  EXPECT_EQ(s["performer"][0]["reference"], "Organization/" + std::to_string(g.sw_org));
+  auto task = json::parse(c.send(http::verb::get, "/fhir/R4/Task/" + id, "", social).body);
+  EXPECT_EQ(task["resourceType"], "Task");
+  EXPECT_EQ(task["status"], "requested");
+  EXPECT_EQ(task["businessStatus"]["text"], "sent");
+  EXPECT_EQ(task["focus"]["reference"], "ServiceRequest/" + id);
+  EXPECT_EQ(task["for"]["reference"], "Patient/" + record);
+  EXPECT_EQ(task["owner"]["reference"], "Organization/" + std::to_string(g.sw_org));
+
+  // Social work redirects it to health visiting: this Task is rejected with the reason, and the
+  // new referral's ServiceRequest replaces this one.
+  auto redirected = c.send(
+      http::verb::post, "/api/v1/referrals/" + id + "/redirect",
+      json{{"redirect_to_team_id", g.hv_team}, {"reason", "A health visitor leads here"}}.dump(),
+      social);
+  ASSERT_EQ(redirected.status, 200) << redirected.body;
+  const std::string next_id =
+      std::to_string(json::parse(redirected.body)["id"].get<std::int64_t>());
+  task = json::parse(c.send(http::verb::get, "/fhir/R4/Task/" + id, "", nurse).body);
+  EXPECT_EQ(task["status"], "rejected");
+  EXPECT_EQ(task["businessStatus"]["text"], "redirected");
+  EXPECT_NE(task["statusReason"]["text"].get<std::string>().find("A health visitor leads here"),
+            std::string::npos)
+      << task.dump();
+  EXPECT_EQ(json::parse(
+                c.send(http::verb::get, "/fhir/R4/ServiceRequest/" + id, "", nurse).body)["status"],
+            "revoked");
+  auto next =
+      json::parse(c.send(http::verb::get, "/fhir/R4/ServiceRequest/" + next_id, "", nurse).body);
+  EXPECT_EQ(next["replaces"][0]["reference"], "ServiceRequest/" + id) << next.dump();
+  EXPECT_EQ(next["requester"]["reference"], "Organization/" + std::to_string(g.sw_org));
+  EXPECT_EQ(next["performer"][0]["reference"], "Organization/" + std::to_string(g.hv_org));
+
+  // Searches, each narrowing as its parameter says.
+  auto ids = [&](const std::string& query, const std::string& token) {
+    auto r = c.send(http::verb::get, "/fhir/R4/" + query, "", token);
+    EXPECT_EQ(r.status, 200) << query << " " << r.body;
+    std::vector<std::string> out;
+    for (const auto& e : json::parse(r.body).value("entry", json::array()))
+      out.push_back(e["resource"]["id"].get<std::string>());
+    return out;
+  };
+  using V = std::vector<std::string>;
+  const std::string patient = "patient=Patient/" + record;
+  EXPECT_EQ(ids("ServiceRequest?" + patient, nurse), (V{id, next_id}));
+  EXPECT_EQ(ids("ServiceRequest?subject=Patient/" + record, nurse), (V{id, next_id}));
+  EXPECT_EQ(ids("ServiceRequest?" + patient + "&status=revoked", nurse), (V{id}));
+  EXPECT_EQ(ids("ServiceRequest?" + patient + "&status=active", nurse), (V{next_id}));
+  EXPECT_EQ(ids("ServiceRequest?" + patient + "&status=active,revoked", nurse), (V{id, next_id}));
+  EXPECT_EQ(ids("ServiceRequest?" + patient + "&status=draft", nurse), V{});
+  EXPECT_EQ(
+      ids("ServiceRequest?" + patient + "&requester=Organization/" + std::to_string(dn_org), nurse),
+      (V{id}));
+  EXPECT_EQ(ids("ServiceRequest?" + patient + "&performer=Organization/" + std::to_string(g.hv_org),
+                nurse),
+            (V{next_id}));
+  EXPECT_EQ(ids("ServiceRequest?" + patient + "&authored=" + sent_at.substr(0, 10), nurse),
+            (V{id, next_id}));
+  EXPECT_EQ(ids("ServiceRequest?" + patient + "&authored=lt2000", nurse), V{});
+  EXPECT_EQ(ids("Task?" + patient + "&status=rejected", nurse), (V{id}));
+  EXPECT_EQ(ids("Task?" + patient + "&status=requested", nurse), (V{next_id}));
+  EXPECT_EQ(ids("Task?focus=ServiceRequest/" + next_id, nurse), (V{next_id}));
+  EXPECT_EQ(ids("Task?owner=Organization/" + std::to_string(g.hv_org) + "&" + patient, nurse),
+            (V{next_id}));
+  EXPECT_EQ(ids("Task?_id=" + id + "&focus=ServiceRequest/" + next_id, nurse), V{});
+  // Paging by the cursor.
+  auto page = json::parse(
+      c.send(http::verb::get, "/fhir/R4/Task?" + patient + "&_count=1", "", nurse).body);
+  ASSERT_EQ(page["entry"].size(), 1u);
+  EXPECT_EQ(page["total"], 2);
+  std::string next_link;
+  for (const auto& l : page["link"])
+    if (l["relation"] == "next") next_link = l["url"];
+  ASSERT_FALSE(next_link.empty()) << page.dump();
+  auto second = json::parse(
+      c.send(http::verb::get, next_link.substr(std::string("http://127.0.0.1").size()), "", nurse)
+          .body);
+  ASSERT_EQ(second["entry"].size(), 1u);
+  EXPECT_EQ(second["entry"][0]["resource"]["id"], next_id);
+  // Every referral a search shows is audited as a read by the one who searched.
+  {
+    auto db = pool_->acquire();
+    EXPECT_GE(access_events(*db, "referral", next_id, "dnurse"), 5);
+  }
+
+  // A team with no part in either referral and no relationship finds nothing and reads nothing.
+  const std::string mental = sign_in(c, "mhpractitioner");
+  EXPECT_EQ(ids("ServiceRequest?" + patient, mental), V{});
+  auto refused = c.send(http::verb::get, "/fhir/R4/Task/" + id, "", mental);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(fhir_issue(refused)["code"], "forbidden");
+
+  // Bad searches name their parameter; a search must be narrowed.
+  for (const auto& [query, parameter] : std::vector<std::pair<std::string, std::string>>{
+           {"ServiceRequest?status=active", ""},
+           {"Task?focus=Patient/1", "focus"},
+           {"ServiceRequest?patient=Organization/1", "patient"},
+           {"ServiceRequest?" + patient + "&authored=2026-13", "authored"},
+           {"Task?" + patient + "&authored-on=xx2026", "authored-on"},
+           {"ServiceRequest?requester=12abc", "requester"}}) {
+    auto r = c.send(http::verb::get, "/fhir/R4/" + query, "", nurse);
+    EXPECT_EQ(r.status, 400) << query << " " << r.body;
+    if (!parameter.empty()) {
+      EXPECT_EQ(fhir_issue(r)["expression"][0], parameter) << query;
+    }
+  }
+  EXPECT_EQ(c.send(http::verb::get, "/fhir/R4/ServiceRequest/999999999", "", nurse).status, 404);
+  http::request<http::string_body> strict{http::verb::get,
+                                          "/fhir/R4/Task?" + patient + "&performer=x", 11};
+  strict.set(http::field::host, "127.0.0.1");
+  strict.set(http::field::authorization, "Bearer " + nurse);
+  strict.set("Prefer", "handling=strict");
+  auto strict_reply = exchange(server_->port(), strict);
+  EXPECT_EQ(strict_reply.status, 400);
+  EXPECT_EQ(fhir_issue(strict_reply)["expression"][0], "performer");
+}
+
 }  // namespace
 }  // namespace jc::server
