@@ -331,6 +331,10 @@ int main(int argc, char** argv) {
   // As `jointcare serve` sizes them (CARE_MIXED_BENCH_WORKERS to try another number).
   const char* workers_env = std::getenv("CARE_MIXED_BENCH_WORKERS");
   const int workers = workers_env ? std::atoi(workers_env) : jc::server::default_workers();
+  // The server's page cache (CARE_MIXED_BENCH_CACHE_KIB to try another size).
+  const char* cache_env = std::getenv("CARE_MIXED_BENCH_CACHE_KIB");
+  jc::store::set_embedded_cache_kib(cache_env ? std::atoi(cache_env)
+                                              : jc::store::kServerPageCacheKib);
   jc::store::ConnectionPool pool(target, static_cast<std::size_t>(threads + workers));
   std::int64_t record_before = 0, access_before = 0;
   {

@@ -19,8 +19,8 @@
 #   - any answer was unexpected, or the server is gone;
 #   - the server's descriptors at the end exceed those at the end of the warm-up by more than
 #     SOAK_FD_SLACK (5), or those once the load has stopped exceed those before it by as much;
-#   - its RSS less what SQLite holds (the page caches, which fill as the growing database is read,
-#     each to its connection's cache_size) grew by more than SOAK_RSS_GROWTH_PCT (10) percent from
+#   - its RSS less what SQLite's page caches hold (they fill as the growing database is read, each
+#     to its connection's cache_size) grew by more than SOAK_RSS_GROWTH_PCT (10) percent from
 #     the end of the warm-up (the sample at SOAK_WARMUP, 60 s) to the end; the whole RSS and
 #     SQLite's part are printed beside it. A run shorter than twice the warm-up is too short to
 #     judge memory by: its growth is printed, not judged, and its descriptors are compared with the

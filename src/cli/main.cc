@@ -214,6 +214,7 @@ struct ServeArgs {
   std::string disclosure = "nhs-digital";
   std::string audit_key, checkpoints;  // default: beside the database
   int checkpoint_every = 60;           // seconds; 0: only on shutdown
+  int page_cache_kib = jc::store::kServerPageCacheKib;
 };
 
 int run_serve(const ServeArgs& a) {
@@ -222,6 +223,7 @@ int run_serve(const ServeArgs& a) {
   // A connection for each I/O thread and each worker (server::ServerOptions::workers: one per
   // core).
   const int workers = jc::server::default_workers();
+  jc::store::set_embedded_cache_kib(a.page_cache_kib);  // every connection the server opens
   jc::store::ConnectionPool pool(a.db, static_cast<std::size_t>(threads + workers));
   jc::server::Metrics metrics;
   if (!jc::server::set_log_level(a.log_level)) {
@@ -391,6 +393,11 @@ int main(int argc, char** argv) {
                    "Seconds between checkpoints of the audit trails (default 60; 0: on shutdown "
                    "only)")
       ->check(CLI::Range(0, 86400));
+  serve
+      ->add_option("--page-cache-kib", serve_args.page_cache_kib,
+                   "SQLite's page cache for each of the server's connections, in KiB (default " +
+                       std::to_string(jc::store::kServerPageCacheKib) + ")")
+      ->check(CLI::Range(256, 1048576));
   serve
       ->add_option("--max-connections", serve_args.max_connections,
                    "Connections open at once; more are answered 503 (default 512)")

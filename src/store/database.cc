@@ -118,6 +118,7 @@ std::string access_log_lock_path(std::string_view sqlite_path) {
 }
 
 long long embedded_cache_bytes() { return SqliteDatabase::cache_bytes(); }
+void set_embedded_cache_kib(int kib) { SqliteDatabase::set_cache_kib(kib); }
 
 bool is_postgres_target(std::string_view target) {
   return target.starts_with("postgres://") || target.starts_with("postgresql://") ||

@@ -189,6 +189,14 @@ bool is_postgres_target(std::string_view target);
 // Bytes the page caches of the embedded database engine (SQLite) hold now, across every connection
 // of the process, each bounded by its cache_size (0 on PostgreSQL). Thread-safe.
 long long embedded_cache_bytes();
+// The page cache each SQLite connection opened from now on may fill, in KiB (from 256 to 1,048,576;
+// the default, 65,536, suits one connection doing bulk work: generate, link, import). Thread-safe.
+void set_embedded_cache_kib(int kib);
+// What a server's connections get (jointcare serve --page-cache-kib): in write-ahead-log mode a
+// connection's cache is emptied whenever another connection has committed, so under a server's
+// steady writes a large cache buys little, while a dozen connections each filling 64 MiB let the
+// memory grow with the database (docs/benchmarks.md, the soak).
+inline constexpr int kServerPageCacheKib = 2048;
 // Where SQLite keeps a database's access log: "area.db" → "area.access-1.db" and
 // "area.access-2.db" (parts 0 and 1), and the appenders' lock file "area.access.lock". Back up,
 // copy and move the database and its access log together.

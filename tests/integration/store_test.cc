@@ -1,10 +1,13 @@
 // The store suite: the same tests on SQLite and on a real PostgreSQL server.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "store/area_repository.h"
 #include "store/migrations.h"
 #include "store/staff_repository.h"
 #include "support/database_fixture.h"
+#include "support/test_paths.h"
 
 namespace jc::store {
 namespace {
@@ -190,7 +193,7 @@ TEST_P(StoreTest, StoresStaffAndSessions) {
   EXPECT_EQ(attempt(lock), 1);
   EXPECT_FALSE(find_staff(*db_, id)->locked_until.has_value());
   EXPECT_EQ(find_staff(*db_, id)->failed_logins, 1);
-  EXPECT_EQ(attempt(lock.plus_seconds(900)), 2);  // the last attempt was exactly 900 s before
+  EXPECT_EQ(attempt(lock.plus_seconds(900)), 2);   // the last attempt was exactly 900 s before
   EXPECT_EQ(attempt(lock.plus_seconds(1801)), 1);  // 901 s after the last one: forgotten
   // Usernames no account has: the same numbering under a key of their own, kept apart per key.
   auto unknown = [&](const std::string& key, Timestamp at) {
@@ -217,6 +220,26 @@ TEST_P(StoreTest, StoresStaffAndSessions) {
 }
 
 INSTANTIATE_STORE_SUITE(StoreTest);
+
+// SQLite's page cache (PRAGMA cache_size; negative: KiB) follows the setting for connections opened
+// after it, within the range the setting allows.
+TEST(SqlitePageCache, ConnectionsOpenedAfterTheSettingGetItsSize) {
+  auto dir = jc::testing::scratch_dir("page-cache");
+  const std::string path = (dir / "area.db").string();
+  auto before = open_database(path);
+  EXPECT_EQ(before->query_integer("PRAGMA cache_size"), -65536);
+  set_embedded_cache_kib(kServerPageCacheKib);
+  auto after = open_database(path);
+  EXPECT_EQ(after->query_integer("PRAGMA cache_size"), -2048);
+  EXPECT_EQ(before->query_integer("PRAGMA cache_size"), -65536);
+  EXPECT_THROW(set_embedded_cache_kib(255), StoreError);
+  EXPECT_THROW(set_embedded_cache_kib(1048577), StoreError);
+  EXPECT_EQ(open_database(path)->query_integer("PRAGMA cache_size"), -2048);
+  set_embedded_cache_kib(65536);
+  before.reset();
+  after.reset();
+  std::filesystem::remove_all(dir);
+}
 
 }  // namespace
 }  // namespace jc::store

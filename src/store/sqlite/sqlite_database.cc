@@ -156,6 +156,13 @@ void SqliteDatabase::make_durable() {
              slash == std::string::npos ? std::string(".") : path_.substr(0, slash + 1));
 }
 
+namespace {
+// The bytes every connection's page cache holds, as each last reported it.
+std::atomic<long long> g_cache_bytes{0};
+// The cache_size (KiB) of connections opened from now on.
+std::atomic<int> g_cache_kib{65536};
+}  // namespace
+
 SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path) {
   configure_sqlite_once();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -177,13 +184,15 @@ SqliteDatabase::SqliteDatabase(const std::string& path) : path_(path) {
   // every commit waiting at once (group_sync). The access log keeps NORMAL alone (below).
   execute_script(
       "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
-      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
+      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-" +
+      std::to_string(g_cache_kib.load(std::memory_order_relaxed)) + ";");
 }
 
-namespace {
-// The bytes every connection's page cache holds, as each last reported it.
-std::atomic<long long> g_cache_bytes{0};
-}  // namespace
+void SqliteDatabase::set_cache_kib(int kib) {
+  if (kib < 256 || kib > 1048576)
+    throw StoreError("the page cache must be from 256 to 1048576 KiB, not " + std::to_string(kib));
+  g_cache_kib.store(kib, std::memory_order_relaxed);
+}
 
 SqliteDatabase::~SqliteDatabase() {
   g_cache_bytes.fetch_sub(cache_reported_, std::memory_order_relaxed);
@@ -245,6 +254,7 @@ std::int64_t SqliteDatabase::execute(std::string_view sql, const Params& params)
   if (rc != SQLITE_DONE) fail("execute");
   std::int64_t changed = sqlite3_changes64(db_);
   if (depth_ == 0 && !sqlite3_stmt_readonly(stmt)) make_durable();  // a change committed on its own
+  if (depth_ == 0) report_cache();
   return changed;
 }
 
@@ -259,6 +269,7 @@ void SqliteDatabase::query(std::string_view sql, const Params& params,
   if (rc != SQLITE_DONE) fail("query");
   if (depth_ == 0 && !sqlite3_stmt_readonly(stmt))
     make_durable();  // e.g. an INSERT … RETURNING on its own
+  if (depth_ == 0) report_cache();
 }
 
 void SqliteDatabase::execute_script(std::string_view sql) {

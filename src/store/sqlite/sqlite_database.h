@@ -50,8 +50,10 @@ class SqliteDatabase final : public Database {
   [[noreturn]] void fail(std::string_view what);
 
   // The bytes the page caches of every connection in the process hold, as each reported it at
-  // the end of its last transaction. Thread-safe.
+  // the end of its last transaction or of its last statement outside one. Thread-safe.
   static long long cache_bytes();
+  // The cache_size of connections opened from now on (store::set_embedded_cache_kib).
+  static void set_cache_kib(int kib);
 
  private:
   sqlite3* db_ = nullptr;
