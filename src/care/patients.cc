@@ -81,75 +81,65 @@ Outcome<PatientRecord> patient_record(const CareContext& ctx, LocalRecordId id) 
 }
 
 Outcome<PatientPage> search_patients(const CareContext& ctx, const PatientQuery& q) {
-  std::string where;
-  store::Params params;
-  auto add = [&](const std::string& clause, store::Value v) {
-    where += (where.empty() ? "WHERE " : " AND ") + clause;
-    params.push_back(std::move(v));
-  };
-  if (q.id) add("lr.id = ?", q.id->value);
+  detail::Conditions where;
+  if (q.id) where.add("lr.id = ?", {q.id->value});
   if (!q.nhs_number.empty()) {
     auto n = NhsNumber::parse(q.nhs_number);
     if (!n) return invalid("identifier: " + n.error().message);
-    add("lr.nhs_number = ?", std::string(n->digits()));
+    where.add("lr.nhs_number = ?", {std::string(n->digits())});
   }
   if (!q.local_organisation_code.empty() || !q.local_id.empty()) {
-    add("o.ods_code = ?", q.local_organisation_code);
-    add("lr.local_id = ?", q.local_id);
+    where.add("o.ods_code = ?", {q.local_organisation_code});
+    where.add("lr.local_id = ?", {q.local_id});
   }
-  if (!q.birth_date_from.empty()) add("lr.birth_date >= ?", q.birth_date_from);
-  if (!q.birth_date_before.empty()) add("lr.birth_date < ?", q.birth_date_before);
+  if (!q.birth_date_from.empty()) where.add("lr.birth_date >= ?", {q.birth_date_from});
+  if (!q.birth_date_before.empty()) where.add("lr.birth_date < ?", {q.birth_date_before});
   const bool by_birth = !q.birth_date_from.empty() && !q.birth_date_before.empty();
   if (!q.id && q.nhs_number.empty() && q.local_id.empty() && !by_birth)
     return invalid(
         "search by _id, by identifier or by birthdate (a day, a month or a year), narrowed by "
         "the others");
   if (!q.family_name.empty())
-    add("LOWER(lr.family_name) LIKE ? ESCAPE '\\'",
-        starts_with_pattern(lower_ascii(q.family_name)));
+    where.add("LOWER(lr.family_name) LIKE ? ESCAPE '\\'",
+              {starts_with_pattern(lower_ascii(q.family_name))});
   if (!q.given_name.empty())
-    add("LOWER(lr.given_name) LIKE ? ESCAPE '\\'", starts_with_pattern(lower_ascii(q.given_name)));
+    where.add("LOWER(lr.given_name) LIKE ? ESCAPE '\\'",
+              {starts_with_pattern(lower_ascii(q.given_name))});
   if (!q.name.empty()) {
     const std::string pattern = starts_with_pattern(lower_ascii(q.name));
-    add("(LOWER(lr.family_name) LIKE ? ESCAPE '\\' OR LOWER(lr.given_name) LIKE ? ESCAPE '\\')",
-        pattern);
-    params.push_back(pattern);
+    where.add(
+        "(LOWER(lr.family_name) LIKE ? ESCAPE '\\' OR LOWER(lr.given_name) LIKE ? ESCAPE '\\')",
+        {pattern, pattern});
   }
-  if (!q.sex.empty()) add("lr.sex = ?", q.sex);
+  if (!q.sex.empty()) where.add("lr.sex = ?", {q.sex});
   if (!q.postcode.empty())
-    add("REPLACE(UPPER(lr.postcode), ' ', '') = ?", compact_postcode(q.postcode));
-  if (q.organisation) add("lr.organisation_id = ?", q.organisation->value);
+    where.add("REPLACE(UPPER(lr.postcode), ' ', '') = ?", {compact_postcode(q.postcode)});
+  if (q.organisation) where.add("lr.organisation_id = ?", {q.organisation->value});
 
   auto gate = ctx.gate();
   auto pass = gate.pass_role(Op::PatientSearch);
   if (!pass) return forbidden("your role may not search for patients");
   std::vector<PatientRecord> candidates;
-  ctx.db.query(
-      std::string("SELECT ") + kPatientColumns + where + " ORDER BY lr.id LIMIT ?",
-      [&] {
-        auto all = params;
-        all.push_back(static_cast<std::int64_t>(kMostCandidates + 1));
-        return all;
-      }(),
-      [&](const store::Row& r) { candidates.push_back(patient_from(r)); });
+  where.params.push_back(static_cast<std::int64_t>(kMostCandidates + 1));
+  ctx.db.query(std::string("SELECT ") + kPatientColumns + where.sql + " ORDER BY lr.id LIMIT ?",
+               where.params, [&](const store::Row& r) { candidates.push_back(patient_from(r)); });
   if (candidates.size() > kMostCandidates)
     return invalid("more than " + std::to_string(kMostCandidates) +
                    " records match: narrow the search (a family name, a given name, a postcode)");
-  PatientPage page;
-  std::vector<PatientRecord> shown;
-  for (auto& p : candidates) {
-    if (!p.person.valid()) continue;  // not yet in the person index
-    if (!gate.decide(Op::PatientRead, p.person, held_by(p.organisation)).allowed) continue;
-    ++page.total;
-    if (p.id.value <= q.after.value) continue;
-    if (shown.size() < q.limit)
-      shown.push_back(std::move(p));
-    else
-      page.more = true;
-  }
-  for (const auto& p : shown)
+  auto shown = detail::page_of(
+      candidates, q.after.value, q.limit,
+      [&](const PatientRecord& p) {
+        // Not yet in the person index: nobody's relationship reaches it.
+        return p.person.valid() &&
+               gate.decide(Op::PatientRead, p.person, held_by(p.organisation)).allowed;
+      },
+      [](const PatientRecord& p) { return p.id.value; });
+  for (const auto& p : shown.page)
     gate.record_read(*pass.permit, "patient", std::to_string(p.id.value), p.person);
-  page.records = std::move(shown);
+  PatientPage page;
+  page.records = std::move(shown.page);
+  page.total = shown.total;
+  page.more = shown.more;
   return page;
 }
 

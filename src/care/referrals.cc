@@ -433,63 +433,58 @@ const std::vector<std::string>& referral_statuses() {
 }
 
 Outcome<ReferralPage> search_referrals(const CareContext& ctx, const ReferralQuery& q) {
-  std::string where;
-  store::Params params;
-  auto add = [&](const std::string& clause, store::Value v) {
-    where += (where.empty() ? "WHERE " : " AND ") + clause;
-    params.push_back(std::move(v));
-  };
-  if (q.id) add("r.id = ?", q.id->value);
-  if (q.record) add("r.local_record_id = ?", q.record->value);
-  if (q.from_organisation) add("ft.organisation_id = ?", q.from_organisation->value);
-  if (q.to_organisation) add("tt.organisation_id = ?", q.to_organisation->value);
+  detail::Conditions where;
+  if (q.id) where.add("r.id = ?", {q.id->value});
+  if (q.record) where.add("r.local_record_id = ?", {q.record->value});
+  if (q.from_organisation) where.add("ft.organisation_id = ?", {q.from_organisation->value});
+  if (q.to_organisation) where.add("tt.organisation_id = ?", {q.to_organisation->value});
   if (!q.id && !q.record && !q.from_organisation && !q.to_organisation)
     return invalid(
         "search by _id, by patient, by requester or by performer, narrowed by the others");
   if (!q.statuses.empty()) {
+    const auto& all = referral_statuses();
     std::string in;
+    store::Params statuses;
     for (const auto& st : q.statuses) {
-      const auto& all = referral_statuses();
       if (std::find(all.begin(), all.end(), st) == all.end())
         return invalid("status: no status \"" + st + "\"");
       in += in.empty() ? "?" : ", ?";
-      params.push_back(st);
+      statuses.push_back(st);
     }
-    where += " AND r.status IN (" + in + ")";
+    where.add("r.status IN (" + in + ")", std::move(statuses));
   }
-  if (!q.sent_from.empty()) add("r.sent_at >= ?", q.sent_from);
-  if (!q.sent_before.empty()) add("r.sent_at < ?", q.sent_before);
+  if (!q.sent_from.empty()) where.add("r.sent_at >= ?", {q.sent_from});
+  if (!q.sent_before.empty()) where.add("r.sent_at < ?", {q.sent_before});
 
   auto gate = ctx.gate();
   auto pass = gate.pass_role(Op::ReferralSearch);
   if (!pass) return forbidden("your role may not search for referrals");
-  params.push_back(static_cast<std::int64_t>(kMostReferrals + 1));
+  where.params.push_back(static_cast<std::int64_t>(kMostReferrals + 1));
   std::vector<Row> candidates;
-  ctx.db.query(
-      std::string("SELECT ") + kReferralColumns + kReferralFrom + where + " ORDER BY r.id LIMIT ?",
-      params, [&](const store::Row& r) { candidates.push_back(row_from(r, ctx.now)); });
+  ctx.db.query(std::string("SELECT ") + kReferralColumns + kReferralFrom + where.sql +
+                   " ORDER BY r.id LIMIT ?",
+               where.params,
+               [&](const store::Row& r) { candidates.push_back(row_from(r, ctx.now)); });
   if (candidates.size() > kMostReferrals)
     return invalid("more than " + std::to_string(kMostReferrals) +
                    " referrals match: narrow the search (a status, a time sent)");
-  ReferralPage page;
   const auto& user = ctx.actor.user;
-  for (auto& row : candidates) {
-    if (!row.r.person.valid()) continue;  // not yet in the person index
-    // As get_referral decides: either end's team, else a relationship; every part allowed.
-    bool party = user.team && (*user.team == row.r.from_team || *user.team == row.r.to_team);
-    bool shown = true;
-    for (const auto& e : parts_of(ctx.db, row, party))
-      shown = shown && gate.decide(Op::ReferralRead, row.r.person, e).allowed;
-    if (!shown) continue;
-    ++page.total;
-    if (row.r.id.value <= q.after.value) continue;
-    if (page.referrals.size() < q.limit) {
-      page.referrals.push_back(std::move(row.r));
-    } else {
-      page.more = true;
-    }
-  }
-  for (auto& r : page.referrals) {
+  auto shown = detail::page_of(
+      candidates, q.after.value, q.limit,
+      [&](const Row& row) {
+        if (!row.r.person.valid()) return false;  // not yet in the person index
+        // As get_referral decides: either end's team, else a relationship; every part allowed.
+        bool party = user.team && (*user.team == row.r.from_team || *user.team == row.r.to_team);
+        for (const auto& e : parts_of(ctx.db, row, party))
+          if (!gate.decide(Op::ReferralRead, row.r.person, e).allowed) return false;
+        return true;
+      },
+      [](const Row& row) { return row.r.id.value; });
+  ReferralPage page;
+  page.total = shown.total;
+  page.more = shown.more;
+  for (auto& row : shown.page) {
+    Referral& r = page.referrals.emplace_back(std::move(row.r));
     fill_person(ctx.db, gate, r);
     load_details(ctx.db, r);
     gate.record_read(*pass.permit, "referral", std::to_string(r.id.value), r.person);

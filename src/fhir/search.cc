@@ -90,6 +90,33 @@ std::optional<std::int64_t> reference_id(std::string_view v, std::string_view ty
   return id;
 }
 
+// _count and _after, alike in every search: whether `p` is one of them, and if it is refused,
+// why in `message`. _count shows in the self link as the count used; _after (the next link's
+// cursor) does not.
+template <typename Id>
+bool paging_parameter(const Param& p, std::size_t& limit, Id& after, std::vector<Param>& used,
+                      std::string& message) {
+  if (p.name == "_count") {
+    auto c = whole_number(p.value);
+    if (!c || *c < 0) {
+      message = "_count: a whole number from 0";
+    } else {
+      limit = static_cast<std::size_t>(std::min<std::int64_t>(*c, kMostCount));
+      used.push_back({p.name, std::to_string(limit)});
+    }
+    return true;
+  }
+  if (p.name == "_after") {
+    auto a = whole_number(p.value);
+    if (!a || *a < 0)
+      message = "_after: the cursor of a next link";
+    else
+      after = Id(*a);
+    return true;
+  }
+  return false;
+}
+
 std::string encode(std::string_view s) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;
@@ -154,6 +181,10 @@ std::optional<PatientSearch> patient_search(const std::vector<Param>& params, bo
     if (v.empty()) return fail(n + ": empty", n);
     if (v.find(',') != std::string::npos && n != "_after")
       return fail(n + ": several values (a comma) are not supported: search once for each", n);
+    if (std::string refused; paging_parameter(p, q.limit, q.after, s.used, refused)) {
+      if (!refused.empty()) return fail(refused, n);
+      continue;
+    }
     if (n == "_id") {
       auto id = whole_number(v);
       q.id = LocalRecordId(id && *id > 0 ? *id : 0);  // an id that is not ours matches nothing
@@ -188,22 +219,9 @@ std::optional<PatientSearch> patient_search(const std::vector<Param>& params, bo
     } else if (n == "address-postalcode") {
       q.postcode = v;
     } else if (n == "organization") {
-      std::string_view id = v;
-      if (id.rfind("Organization/", 0) == 0) id.remove_prefix(13);
-      auto o = whole_number(id);
-      if (!o || *o <= 0) return fail("organization: Organization/{id}", n);
+      auto o = reference_id(v, "Organization");
+      if (!o) return fail("organization: Organization/{id}", n);
       q.organisation = OrganisationId(*o);
-    } else if (n == "_count") {
-      auto c = whole_number(v);
-      if (!c || *c < 0) return fail("_count: a whole number from 0", n);
-      q.limit = static_cast<std::size_t>(std::min<std::int64_t>(*c, kMostCount));
-      s.used.push_back({n, std::to_string(q.limit)});
-      continue;
-    } else if (n == "_after") {
-      auto a = whole_number(v);
-      if (!a || *a < 0) return fail("_after: the cursor of a next link", n);
-      q.after = LocalRecordId(*a);
-      continue;  // not part of the self link's search
     } else {
       if (strict) return fail("the parameter " + n + " is not supported for Patient", n);
       continue;  // lenient: left out, and so absent from the self link
@@ -251,6 +269,10 @@ std::optional<ReferralSearch> referral_search(ReferralResource resource,
     if (v.empty()) return fail(n + ": empty", n);
     if (v.find(',') != std::string::npos && n != "status")
       return fail(n + ": several values (a comma) are not supported: search once for each", n);
+    if (std::string refused; paging_parameter(p, q.limit, q.after, s.used, refused)) {
+      if (!refused.empty()) return fail(refused, n);
+      continue;
+    }
     if (n == "_id") {
       auto id = whole_number(v);
       same_id(q.id, id && *id > 0 ? *id : 0);
@@ -288,17 +310,6 @@ std::optional<ReferralSearch> referral_search(ReferralResource resource,
       q.to_organisation = OrganisationId(*id);
     } else if (n == authored) {
       if (auto m = narrow_dates(n, v, q.sent_from, q.sent_before); !m.empty()) return fail(m, n);
-    } else if (n == "_count") {
-      auto c = whole_number(v);
-      if (!c || *c < 0) return fail("_count: a whole number from 0", n);
-      q.limit = static_cast<std::size_t>(std::min<std::int64_t>(*c, kMostCount));
-      s.used.push_back({n, std::to_string(q.limit)});
-      continue;
-    } else if (n == "_after") {
-      auto a = whole_number(v);
-      if (!a || *a < 0) return fail("_after: the cursor of a next link", n);
-      q.after = ReferralId(*a);
-      continue;
     } else {
       if (strict) return fail("the parameter " + n + " is not supported for " + type, n);
       continue;
